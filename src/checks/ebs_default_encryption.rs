@@ -1,0 +1,101 @@
+//! `ebs-default-encryption`: EBS encryption by default is on in every
+//! scanned region (ENC-001).
+
+use super::resource::ebs_default_ref;
+use super::{Check, CheckDoc, Context, NoParams};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory};
+
+pub struct EbsDefaultEncryption;
+
+impl Check for EbsDefaultEncryption {
+    type Params = NoParams;
+    const DOC: CheckDoc = CheckDoc {
+        name: "ebs-default-encryption",
+        summary: "EBS encryption by default is enabled in every scanned region",
+        what: "For every scanned account and region, the EC2 setting *EBS encryption by default* must be on. The \
+setting has no ARN of its own; it is reported as \
+`arn:{partition}:ec2:{region}:{account}:ebs-encryption-by-default` with type \
+`AWS::EC2::EBSEncryptionByDefault`. A region whose setting could not be read is reported unknown by the \
+evaluator.",
+        why: "With the setting on, every new volume and snapshot copy is encrypted whatever the launch template or \
+the person launching says; without it, one forgotten flag creates an unencrypted data drive, breaking the \
+promise that data drives are encrypted with AES.",
+        fix: "Enable it in each region (it applies to new volumes only; existing ones must be re-created):\n\n\
+```sh\naws ec2 enable-ebs-encryption-by-default --region eu-north-1\n```\n\n\
+In the console: EC2 → Settings (Dashboard, Account attributes → Data protection and security) → EBS encryption \
+→ Manage → Enable.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::EbsEncryptionByDefault];
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+        inventory
+            .ebs_encryption_by_default
+            .iter()
+            .map(|e| {
+                let resource = ebs_default_ref(inventory, e);
+                if e.enabled {
+                    Outcome::pass(resource, format!("EBS encryption by default is on in {}", e.place.region))
+                } else {
+                    Outcome::fail(
+                        resource,
+                        format!("EBS encryption by default is off in {}", e.place.region),
+                        vec![Evidence::new(
+                            "EbsEncryptionByDefault",
+                            "false",
+                            "new volumes in this region are unencrypted unless each launch asks for encryption",
+                        )],
+                    )
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+    use crate::inventory::{EbsEncryptionByDefault, Place, ScannedAccount};
+
+    #[test]
+    fn disabled_regions_fail_with_an_arn_shaped_name() {
+        let mut inv = inventory();
+        inv.scope.push(ScannedAccount {
+            account: "444455556666".into(),
+            partition: "aws-cn".into(),
+            regions: vec!["cn-north-1".into()],
+        });
+        inv.ebs_encryption_by_default = vec![
+            EbsEncryptionByDefault {
+                place: place(),
+                enabled: true,
+            },
+            EbsEncryptionByDefault {
+                place: Place {
+                    account: "444455556666".into(),
+                    region: "cn-north-1".into(),
+                },
+                enabled: false,
+            },
+        ];
+        let out = run::<EbsDefaultEncryption>(&inv);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].status, Status::Pass);
+        assert_eq!(
+            out[0].resource.arn,
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:ebs-encryption-by-default")
+        );
+        assert_eq!(out[1].status, Status::Fail);
+        assert_eq!(
+            out[1].resource.arn,
+            "arn:aws-cn:ec2:cn-north-1:444455556666:ebs-encryption-by-default"
+        );
+        assert_eq!(
+            out[1].resource.resource_type,
+            "AWS::EC2::EBSEncryptionByDefault"
+        );
+        assert_eq!(out[1].evidence[0].value, "false");
+    }
+}

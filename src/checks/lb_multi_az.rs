@@ -1,0 +1,139 @@
+//! `lb-multi-az`: load balancers span at least `min_azs` availability zones
+//! (HA-002, load-balancer part).
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::{distinct, join_and, lb_ref};
+use super::{Check, CheckDoc, Context};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory};
+
+pub struct LbMultiAz;
+
+/// Parameters of `lb-multi-az`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// The fewest distinct availability zones a load balancer must span.
+    pub min_azs: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { min_azs: 2 }
+    }
+}
+
+impl Check for LbMultiAz {
+    type Params = Params;
+    const DOC: CheckDoc = CheckDoc {
+        name: "lb-multi-az",
+        summary: "Load balancers span at least two availability zones",
+        what: "Every load balancer (application, network, gateway and classic; internet-facing and internal) must \
+be enabled in at least `min_azs` (default 2) **distinct** availability zones. Evidence lists the zones found.",
+        why: "A load balancer enabled in one zone goes down with that zone, taking the service with it even if its \
+targets run elsewhere. The policy promises that critical services survive the loss of one availability zone.",
+        fix: "Enable the load balancer in another zone by adding a subnet there (and run targets in that zone):\n\n\
+```sh\naws elbv2 set-subnets --load-balancer-arn arn:aws:elasticloadbalancing:... --subnets subnet-a subnet-b\n\
+aws elb enable-availability-zones-for-load-balancer --load-balancer-name web --availability-zones eu-north-1b\n```\n\n\
+In the console: EC2 → Load Balancers → the load balancer → Network mapping → Edit subnets.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
+
+    fn validate(params: &Params) -> Result<(), String> {
+        if params.min_azs == 0 {
+            return Err("min_azs: must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for lb in &inventory.load_balancers {
+            let azs = distinct(
+                lb.availability_zones
+                    .iter()
+                    .map(|a| a.trim())
+                    .filter(|a| !a.is_empty()),
+            );
+            let listed = if azs.is_empty() {
+                "none".to_string()
+            } else {
+                azs.join(", ")
+            };
+            let count = azs.len();
+            let zones = if count == 1 { "zone" } else { "zones" };
+            let resource = lb_ref(lb);
+            if count >= params.min_azs as usize {
+                outcomes.push(Outcome::pass(
+                    resource,
+                    format!(
+                        "load balancer {} spans {count} availability {zones} ({})",
+                        lb.name,
+                        join_and(&azs)
+                    ),
+                ));
+            } else {
+                outcomes.push(Outcome::fail(
+                    resource,
+                    format!(
+                        "load balancer {} spans {count} availability {zones} ({listed}); at least {} required",
+                        lb.name, params.min_azs
+                    ),
+                    vec![Evidence::new(
+                        "AvailabilityZones",
+                        listed,
+                        format!("{count} distinct {zones}, fewer than the required {}", params.min_azs),
+                    )],
+                ));
+            }
+        }
+        outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+
+    #[test]
+    fn zones_are_counted_distinctly() {
+        let mut inv = inventory();
+        let mut one = lb("alb-one", "application", "internal", vec![]);
+        one.availability_zones = vec!["eu-north-1a".into()];
+        let mut dup = lb("nlb-dup", "network", "internet-facing", vec![]);
+        dup.availability_zones = vec!["eu-north-1a".into(), "eu-north-1a".into()];
+        let mut none = lb("elb-none", "classic", "internet-facing", vec![]);
+        none.availability_zones = vec![];
+        inv.load_balancers = vec![
+            lb("alb-two", "application", "internet-facing", vec![]),
+            one,
+            dup,
+            none,
+        ];
+        let out = run::<LbMultiAz>(&inv);
+        let o = expect(&out, "alb-two", Status::Pass);
+        assert!(
+            o.message.contains("eu-north-1a and eu-north-1b"),
+            "{}",
+            o.message
+        );
+        let o = expect(&out, "alb-one", Status::Fail);
+        assert_eq!(o.evidence[0].value, "eu-north-1a");
+        let o = expect(&out, "nlb-dup", Status::Fail);
+        assert!(
+            o.message.contains("spans 1 availability zone"),
+            "{}",
+            o.message
+        );
+        let o = expect(&out, "elb-none", Status::Fail);
+        assert_eq!(o.evidence[0].value, "none");
+
+        let p: Params = params("min_azs = 3");
+        let out = LbMultiAz::evaluate(&ctx(), &inv, &p);
+        expect(&out, "alb-two", Status::Fail);
+        assert!(LbMultiAz::validate(&Params { min_azs: 0 }).is_err());
+    }
+}

@@ -1,0 +1,306 @@
+//! `lb-tls-only`: internet-facing load balancers accept only TLS, or
+//! redirect HTTP to HTTPS (TLS-001).
+
+use super::resource::{is_classic, is_internet_facing, lb_ref};
+use super::{Check, CheckDoc, Context, NoParams};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory, Listener};
+
+pub struct LbTlsOnly;
+
+/// The verdict on one listener.
+enum Verdict {
+    Ok,
+    /// Not TLS: what it does instead.
+    NotTls(String),
+    /// Cannot judge, and why.
+    Unknown(String),
+}
+
+fn describe_actions(l: &Listener) -> String {
+    let actions: Vec<String> = l
+        .default_actions
+        .iter()
+        .map(|a| match (a.kind.as_str(), &a.redirect_protocol) {
+            ("redirect", p) => format!("redirect to {}", p.as_deref().unwrap_or("#{protocol}")),
+            (kind, _) => kind.to_string(),
+        })
+        .collect();
+    if actions.is_empty() {
+        format!("{}:{}", l.protocol, l.port)
+    } else {
+        format!("{}:{} -> {}", l.protocol, l.port, actions.join(", "))
+    }
+}
+
+fn judge(classic: bool, l: &Listener) -> Verdict {
+    match l.protocol.trim().to_ascii_uppercase().as_str() {
+        "HTTPS" | "TLS" | "SSL" => Verdict::Ok,
+        "HTTP" if classic => Verdict::NotTls("plain HTTP (classic load balancers cannot redirect to HTTPS)".into()),
+        "HTTP" => {
+            let is = |a: &&crate::inventory::ListenerAction, k: &str| a.kind.trim().eq_ignore_ascii_case(k);
+            let redirects: Vec<_> = l.default_actions.iter().filter(|a| is(a, "redirect")).collect();
+            let serves = l
+                .default_actions
+                .iter()
+                .any(|a| is(&a, "forward") || is(&a, "fixed-response"));
+            if redirects.is_empty() || serves {
+                return Verdict::NotTls("plain HTTP that is served, not redirected to HTTPS".into());
+            }
+            match redirects
+                .iter()
+                .find(|a| !a.redirect_protocol.as_deref().is_some_and(|p| p.trim().eq_ignore_ascii_case("HTTPS")))
+            {
+                None => Verdict::Ok,
+                Some(a) => {
+                    let to = a.redirect_protocol.as_deref().unwrap_or("#{protocol}");
+                    Verdict::NotTls(format!(
+                        "plain HTTP redirected to {to}, which is not HTTPS (#{{protocol}} keeps HTTP)"
+                    ))
+                }
+            }
+        }
+        "TCP" => Verdict::NotTls(
+            "TCP passes bytes through unencrypted by the load balancer; TLS is not enforced even on port 443".into(),
+        ),
+        "UDP" | "TCP_UDP" => Verdict::NotTls(format!("{} is not TLS", l.protocol)),
+        "GENEVE" => Verdict::NotTls("GENEVE encapsulation is not TLS".into()),
+        _ => Verdict::Unknown(format!("cannot judge protocol {:?}", l.protocol)),
+    }
+}
+
+impl Check for LbTlsOnly {
+    type Params = NoParams;
+    const DOC: CheckDoc = CheckDoc {
+        name: "lb-tls-only",
+        summary: "Internet-facing load balancers accept only HTTPS/TLS, or redirect HTTP to HTTPS",
+        what: "Every listener of every `internet-facing` load balancer must be `HTTPS` or `TLS` (classic: `HTTPS` \
+or `SSL`), with one exception: an `HTTP` listener of an application load balancer whose default action is a \
+redirect with protocol `HTTPS`.\n\n\
+- HTTP that forwards or returns a fixed response fails; so does a redirect to `HTTP` or to `#{protocol}` (which \
+keeps the request's protocol, i.e. HTTP), and a classic load balancer's HTTP listener (classic cannot redirect).\n\
+- `TCP` fails even on port 443: the load balancer passes the bytes through and cannot guarantee they are TLS. \
+`UDP` and `TCP_UDP` fail.\n\
+- A protocol conform does not know (a newer AWS protocol) is **unknown** (\"cannot judge protocol X\").\n\
+- Listener rules other than the default action are not in the inventory and are not judged.\n\
+- If the listeners could not be read, the verdict is **unknown**. Internal load balancers are not judged.",
+        why: "The policy promises there is no non-TLS way to connect. A plain HTTP or TCP listener lets credentials, \
+session cookies and customer data cross the internet unencrypted, and lets an attacker on the path downgrade or \
+tamper with traffic.",
+        fix: "Replace the plain listener with HTTPS/TLS (with a certificate from ACM), or make the HTTP listener's \
+default action a redirect to HTTPS:\n\n\
+```sh\naws elbv2 modify-listener --listener-arn arn:aws:elasticloadbalancing:...:listener/app/web/... \\\n  \
+--default-actions 'Type=redirect,RedirectConfig={Protocol=HTTPS,Port=443,StatusCode=HTTP_301}'\n```\n\n\
+For an NLB, change the TCP:443 listener to TLS. In the console: EC2 → Load Balancers → Listeners and rules → \
+Edit listener.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for lb in &inventory.load_balancers {
+            if !is_internet_facing(lb) {
+                continue;
+            }
+            let resource = lb_ref(lb);
+            if let Some(err) = &lb.listeners_error {
+                outcomes.push(Outcome::unknown(
+                    resource,
+                    format!(
+                        "the listeners of load balancer {} could not be read: {}",
+                        lb.name, err.code
+                    ),
+                    vec![Evidence::new("Listeners", "unreadable", err.to_string())],
+                ));
+                continue;
+            }
+            let classic = is_classic(lb);
+            let mut fails = Vec::new();
+            let mut unknowns = Vec::new();
+            for (i, l) in lb.listeners.iter().enumerate() {
+                match judge(classic, l) {
+                    Verdict::Ok => {}
+                    Verdict::NotTls(note) => fails.push(Evidence::new(
+                        format!("Listeners[{i}]"),
+                        describe_actions(l),
+                        note,
+                    )),
+                    Verdict::Unknown(note) => unknowns.push(Evidence::new(
+                        format!("Listeners[{i}]"),
+                        describe_actions(l),
+                        note,
+                    )),
+                }
+            }
+            let listed = |ev: &[Evidence]| {
+                ev.iter()
+                    .map(|e| e.value.split(" -> ").next().unwrap_or_default().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if !fails.is_empty() {
+                outcomes.push(Outcome::fail(
+                    resource,
+                    format!(
+                        "internet-facing load balancer {} accepts non-TLS connections on {}",
+                        lb.name,
+                        listed(&fails)
+                    ),
+                    fails,
+                ));
+            } else if !unknowns.is_empty() {
+                outcomes.push(Outcome::unknown(
+                    resource,
+                    format!(
+                        "cannot judge listener {} of load balancer {}",
+                        listed(&unknowns),
+                        lb.name
+                    ),
+                    unknowns,
+                ));
+            } else {
+                outcomes.push(Outcome::pass(
+                    resource,
+                    format!(
+                        "every listener of internet-facing load balancer {} is TLS or redirects to HTTPS",
+                        lb.name
+                    ),
+                ));
+            }
+        }
+        outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+
+    fn http_with(actions: Vec<crate::inventory::ListenerAction>) -> Listener {
+        Listener {
+            default_actions: actions,
+            ..listener("HTTP", 80)
+        }
+    }
+
+    #[test]
+    fn redirects_and_forwards() {
+        let mut inv = inventory();
+        let https = || tls_listener("HTTPS", 443, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        inv.load_balancers = vec![
+            lb(
+                "alb-redirect",
+                "application",
+                "internet-facing",
+                vec![http_with(vec![redirect(Some("HTTPS"))]), https()],
+            ),
+            lb(
+                "alb-forward",
+                "application",
+                "internet-facing",
+                vec![listener("HTTP", 80), https()],
+            ),
+            lb(
+                "alb-keep",
+                "application",
+                "internet-facing",
+                vec![http_with(vec![redirect(Some("#{protocol}"))])],
+            ),
+            lb(
+                "alb-none",
+                "application",
+                "internet-facing",
+                vec![http_with(vec![redirect(None)])],
+            ),
+            lb(
+                "alb-to-http",
+                "application",
+                "internet-facing",
+                vec![http_with(vec![redirect(Some("HTTP"))])],
+            ),
+            lb(
+                "alb-internal",
+                "application",
+                "internal",
+                vec![listener("HTTP", 80)],
+            ),
+        ];
+        let out = run::<LbTlsOnly>(&inv);
+        assert_eq!(out.len(), 5);
+        expect(&out, "alb-redirect", Status::Pass);
+        let o = expect(&out, "alb-forward", Status::Fail);
+        assert_eq!(o.evidence.len(), 1);
+        assert_eq!(o.evidence[0].field, "Listeners[0]");
+        assert_eq!(o.evidence[0].value, "HTTP:80 -> forward");
+        let o = expect(&out, "alb-keep", Status::Fail);
+        assert!(o.evidence[0].value.contains("#{protocol}"));
+        expect(&out, "alb-none", Status::Fail);
+        expect(&out, "alb-to-http", Status::Fail);
+    }
+
+    #[test]
+    fn network_and_classic_protocols() {
+        let mut inv = inventory();
+        let mut unreadable = lb("nlb-unreadable", "network", "internet-facing", vec![]);
+        unreadable.listeners_error = Some(aws_error("Throttling"));
+        inv.load_balancers = vec![
+            lb(
+                "nlb-tcp443",
+                "network",
+                "internet-facing",
+                vec![listener("TCP", 443)],
+            ),
+            lb(
+                "nlb-tls",
+                "network",
+                "internet-facing",
+                vec![tls_listener("TLS", 443, "p")],
+            ),
+            lb(
+                "nlb-udp",
+                "network",
+                "internet-facing",
+                vec![listener("UDP", 443)],
+            ),
+            lb(
+                "nlb-future",
+                "network",
+                "internet-facing",
+                vec![listener("QUIC_NEXT", 443)],
+            ),
+            lb(
+                "elb-ssl",
+                "classic",
+                "internet-facing",
+                vec![
+                    tls_listener("SSL", 443, "p"),
+                    tls_listener("HTTPS", 443, "p"),
+                ],
+            ),
+            lb(
+                "elb-http",
+                "classic",
+                "internet-facing",
+                vec![http_with(vec![])],
+            ),
+            unreadable,
+        ];
+        let out = run::<LbTlsOnly>(&inv);
+        let o = expect(&out, "nlb-tcp443", Status::Fail);
+        assert!(o.evidence[0].note.contains("TCP"));
+        expect(&out, "nlb-tls", Status::Pass);
+        expect(&out, "nlb-udp", Status::Fail);
+        let o = expect(&out, "nlb-future", Status::Unknown);
+        assert!(
+            o.evidence[0]
+                .note
+                .contains("cannot judge protocol \"QUIC_NEXT\"")
+        );
+        expect(&out, "elb-ssl", Status::Pass);
+        expect(&out, "elb-http", Status::Fail);
+        let o = expect(&out, "nlb-unreadable", Status::Unknown);
+        assert!(o.message.contains("Throttling"));
+    }
+}

@@ -1,0 +1,734 @@
+//! `lb-tls-policy`: TLS listeners use a security policy that allows only the
+//! allowed protocol versions and bulk ciphers (TLS-002).
+//!
+//! # Where policy definitions come from
+//!
+//! A listener's `ssl_policy` names its policy; the definition (protocols and
+//! ciphers) is looked up in `inventory.ssl_policies` in the load balancer's
+//! own account and region:
+//!
+//! - **ELBv2** (application, network): by the policy name as the listener
+//!   gives it (`ELBSecurityPolicy-TLS13-1-2-2021-06`), as returned by
+//!   `DescribeSSLPolicies`.
+//! - **Classic**: classic policies belong to one load balancer, so the
+//!   definition is stored under `<load balancer name>/<policy name>`, where
+//!   the listener's `ssl_policy` holds the plain name of its
+//!   `SSLNegotiationPolicyType` policy (from `PolicyNames`), and the
+//!   definition comes from `DescribeLoadBalancerPolicies` for that load
+//!   balancer: `protocols` are the `Protocol-*` attributes whose value is
+//!   `true`, without the `Protocol-` prefix (`TLSv1.2`); `ciphers` are the
+//!   other attributes whose value is `true`, except options such as
+//!   `Server-Defined-Cipher-Order` and `Reference-Security-Policy`. (A
+//!   `Protocol-` prefix and those option names are also tolerated here.) A
+//!   listener's `ssl_policy` that already starts with `<lb name>/` is used
+//!   as is.
+//!
+//! Policies are judged by their protocols and ciphers, never by name, so a
+//! new AWS policy needs no code change.
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::{coverage_note, is_classic, lb_ref};
+use super::{Check, CheckDoc, Context};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory, LoadBalancer, SslPolicy};
+
+pub struct LbTlsPolicy;
+
+/// Parameters of `lb-tls-policy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// Protocol versions a policy may allow (`TLSv1.2`, `TLSv1.3`).
+    pub allowed_protocols: Vec<String>,
+    /// Bulk-cipher families a policy's cipher suites may use.
+    pub allowed_ciphers: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            allowed_protocols: vec!["TLSv1.2".into(), "TLSv1.3".into()],
+            allowed_ciphers: vec!["AES128".into(), "AES256".into()],
+        }
+    }
+}
+
+/// The bulk-cipher families conform recognises, as written in
+/// `allowed_ciphers`.
+pub const CIPHER_FAMILIES: &[&str] = &[
+    "AES128",
+    "AES256",
+    "CHACHA20",
+    "3DES",
+    "DES",
+    "RC4",
+    "RC2",
+    "CAMELLIA128",
+    "CAMELLIA256",
+    "ARIA128",
+    "ARIA256",
+    "SEED",
+    "IDEA",
+    "SM4",
+    "NULL",
+];
+
+const PROTOCOLS: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+
+/// What a cipher suite's name says about its bulk cipher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bulk {
+    /// One of [`CIPHER_FAMILIES`].
+    Family(&'static str),
+    /// Anonymous key exchange (no authentication): never allowed.
+    Anonymous,
+    /// Not recognised: never allowed.
+    Unknown,
+}
+
+/// Classifies a cipher suite named in OpenSSL style
+/// (`ECDHE-RSA-AES128-GCM-SHA256`, `DES-CBC3-SHA`) or IANA style
+/// (`TLS_AES_128_GCM_SHA256`, `TLS_RSA_WITH_3DES_EDE_CBC_SHA`) by its bulk
+/// cipher.
+pub fn bulk_cipher(name: &str) -> Bulk {
+    let upper = name.trim().to_ascii_uppercase();
+    let tokens: Vec<&str> = upper.split(['-', '_']).filter(|t| !t.is_empty()).collect();
+    if tokens.iter().any(|t| {
+        matches!(*t, "ADH" | "AECDH" | "ANON") || t.starts_with("ADH") || t.starts_with("AECDH")
+    }) {
+        return Bulk::Anonymous;
+    }
+    // IANA names: the bulk cipher follows WITH (TLS 1.3 names have none).
+    let start = tokens
+        .iter()
+        .position(|t| *t == "WITH")
+        .map_or(0, |i| i + 1);
+    let tokens = &tokens[start..];
+    let sized = |i: usize, family128: &'static str, family256: &'static str| match tokens.get(i + 1)
+    {
+        Some(&"128") => Some(Bulk::Family(family128)),
+        Some(&"256") => Some(Bulk::Family(family256)),
+        _ => None,
+    };
+    for (i, t) in tokens.iter().enumerate() {
+        let found = match *t {
+            "AES128" => Some(Bulk::Family("AES128")),
+            "AES256" => Some(Bulk::Family("AES256")),
+            "AES" => Some(sized(i, "AES128", "AES256").unwrap_or(Bulk::Unknown)),
+            "CHACHA20" => Some(Bulk::Family("CHACHA20")),
+            "3DES" => Some(Bulk::Family("3DES")),
+            "DES" => Some(Bulk::Family(if tokens.get(i + 1) == Some(&"CBC3") {
+                "3DES"
+            } else {
+                "DES"
+            })),
+            "DES40" | "DES192" => Some(Bulk::Family("DES")),
+            "RC4" => Some(Bulk::Family("RC4")),
+            "RC2" => Some(Bulk::Family("RC2")),
+            "CAMELLIA128" => Some(Bulk::Family("CAMELLIA128")),
+            "CAMELLIA256" => Some(Bulk::Family("CAMELLIA256")),
+            "CAMELLIA" => Some(sized(i, "CAMELLIA128", "CAMELLIA256").unwrap_or(Bulk::Unknown)),
+            "ARIA128" => Some(Bulk::Family("ARIA128")),
+            "ARIA256" => Some(Bulk::Family("ARIA256")),
+            "ARIA" => Some(sized(i, "ARIA128", "ARIA256").unwrap_or(Bulk::Unknown)),
+            "SEED" => Some(Bulk::Family("SEED")),
+            "IDEA" => Some(Bulk::Family("IDEA")),
+            "SM4" => Some(Bulk::Family("SM4")),
+            "NULL" => Some(Bulk::Family("NULL")),
+            _ => None,
+        };
+        if let Some(b) = found {
+            return b;
+        }
+    }
+    Bulk::Unknown
+}
+
+/// Attribute names of classic policies that are options, not ciphers.
+fn is_option(name: &str) -> bool {
+    let n = name.trim();
+    n.eq_ignore_ascii_case("Server-Defined-Cipher-Order")
+        || n.eq_ignore_ascii_case("Reference-Security-Policy")
+}
+
+/// A protocol name in a comparable form: no `Protocol-` prefix, lower case,
+/// `TLSv1.0` the same as `TLSv1`.
+fn norm_protocol(p: &str) -> String {
+    let p = p.trim();
+    let p = p
+        .strip_prefix("Protocol-")
+        .unwrap_or(p)
+        .to_ascii_lowercase();
+    if p == "tlsv1.0" { "tlsv1".into() } else { p }
+}
+
+fn display_protocol(p: &str) -> &str {
+    let p = p.trim();
+    p.strip_prefix("Protocol-").unwrap_or(p)
+}
+
+/// The key a listener's policy definition is stored under.
+fn definition_key(lb: &LoadBalancer, policy: &str) -> String {
+    let prefix = format!("{}/", lb.name);
+    if is_classic(lb) && !policy.starts_with(&prefix) {
+        format!("{prefix}{policy}")
+    } else {
+        policy.to_string()
+    }
+}
+
+/// A policy's verdict.
+enum PolicyVerdict {
+    Ok(String),
+    Bad {
+        summary: String,
+        evidence: Vec<Evidence>,
+    },
+    Unknown {
+        summary: String,
+        evidence: Evidence,
+    },
+}
+
+fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdict {
+    let allowed_p: Vec<String> = params
+        .allowed_protocols
+        .iter()
+        .map(|p| norm_protocol(p))
+        .collect();
+    let allowed_c: Vec<String> = params
+        .allowed_ciphers
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .collect();
+    let ciphers: Vec<&String> = policy.ciphers.iter().filter(|c| !is_option(c)).collect();
+    if policy.protocols.is_empty() || ciphers.is_empty() {
+        let missing = if policy.protocols.is_empty() {
+            "protocols"
+        } else {
+            "ciphers"
+        };
+        return PolicyVerdict::Unknown {
+            summary: format!("policy {name} lists no {missing}"),
+            evidence: Evidence::new(
+                format!("SslPolicies[{name}]"),
+                format!(
+                    "{} protocols, {} ciphers",
+                    policy.protocols.len(),
+                    ciphers.len()
+                ),
+                format!(
+                    "the policy's definition lists no {missing}, so what it negotiates cannot be judged"
+                ),
+            ),
+        };
+    }
+    let bad_protocols: Vec<&str> = policy
+        .protocols
+        .iter()
+        .filter(|p| !allowed_p.contains(&norm_protocol(p)))
+        .map(|p| display_protocol(p))
+        .collect();
+    let mut bad_ciphers: Vec<String> = Vec::new();
+    let mut families: Vec<String> = Vec::new();
+    for c in &ciphers {
+        let why = match bulk_cipher(c) {
+            Bulk::Family(f) if allowed_c.iter().any(|a| a == f) => continue,
+            Bulk::Family(f) => f.to_string(),
+            Bulk::Anonymous => "anonymous key exchange".to_string(),
+            Bulk::Unknown => "unrecognised cipher, treated as not allowed".to_string(),
+        };
+        if !families.contains(&why) {
+            families.push(why.clone());
+        }
+        bad_ciphers.push(format!("{} ({why})", c.trim()));
+    }
+    if bad_protocols.is_empty() && bad_ciphers.is_empty() {
+        return PolicyVerdict::Ok(format!(
+            "{name} allows only {} with {} ciphers",
+            policy
+                .protocols
+                .iter()
+                .map(|p| display_protocol(p))
+                .collect::<Vec<_>>()
+                .join(", "),
+            params.allowed_ciphers.join("/")
+        ));
+    }
+    let mut evidence = Vec::new();
+    let mut summary = Vec::new();
+    if !bad_protocols.is_empty() {
+        evidence.push(Evidence::new(
+            format!("SslPolicies[{name}].SslProtocols"),
+            bad_protocols.join(", "),
+            format!(
+                "not among the allowed protocols {}",
+                params.allowed_protocols.join(", ")
+            ),
+        ));
+        summary.push(bad_protocols.join(", "));
+    }
+    if !bad_ciphers.is_empty() {
+        evidence.push(Evidence::new(
+            format!("SslPolicies[{name}].Ciphers"),
+            bad_ciphers.join(", "),
+            format!(
+                "bulk ciphers not among the allowed {}",
+                params.allowed_ciphers.join(", ")
+            ),
+        ));
+        summary.push(format!("{} ciphers", families.join("/")));
+    }
+    PolicyVerdict::Bad {
+        summary: format!("{name} allows {}", summary.join(" and ")),
+        evidence,
+    }
+}
+
+impl Check for LbTlsPolicy {
+    type Params = Params;
+    const DOC: CheckDoc = CheckDoc {
+        name: "lb-tls-policy",
+        summary: "TLS listeners allow only TLS 1.2+ and AES-128/AES-256 cipher suites",
+        what: "For every `HTTPS`, `TLS` or `SSL` listener of every load balancer (internet-facing or internal), the \
+listener's security policy must allow only protocol versions in `allowed_protocols` (default `TLSv1.2`, \
+`TLSv1.3`) and only cipher suites whose bulk cipher is in `allowed_ciphers` (default `AES128`, `AES256`).\n\n\
+- The policy is judged from its **definition** (its protocols and cipher suites), never from its name, so new \
+AWS policies need no update. Definitions come from `DescribeSSLPolicies` (ELBv2) or, for classic load \
+balancers, from the load balancer's own policy, stored as `<load balancer>/<policy>`.\n\
+- Cipher suites are classified by bulk cipher from OpenSSL names (`ECDHE-RSA-AES128-GCM-SHA256`, `AES256-SHA`, \
+`DES-CBC3-SHA`) and IANA names (`TLS_AES_128_GCM_SHA256`, `TLS_CHACHA20_POLY1305_SHA256`): families are \
+AES128, AES256, CHACHA20, 3DES, DES, RC4, RC2, CAMELLIA128/256, ARIA128/256, SEED, IDEA, SM4 and NULL. \
+Anonymous suites (`ADH-*`, `AECDH-*`, `*_anon_*`) and unrecognised names are never allowed.\n\
+- **Unknown**: a policy whose definition was not collected, a definition that lists no protocols or ciphers, a \
+TLS listener with no policy recorded, or listeners that could not be read.\n\
+- Load balancers without TLS listeners are not judged.",
+        why: "The policy promises TLS with 128-bit or stronger AES. A security policy that still allows TLS 1.0/1.1, \
+3DES, RC4 or non-AES suites lets a client (or an attacker forcing a downgrade) negotiate a weak or \
+non-compliant connection even though the listener is HTTPS. ChaCha20 is strong, but it is not the AES the \
+policy promises; allow it with `allowed_ciphers` if the policy changes.",
+        fix: "Switch the listener to a policy that allows only TLS 1.2/1.3 with AES-GCM suites, such as \
+`ELBSecurityPolicy-TLS13-1-2-Res-2021-06` (check its definition with `aws elbv2 describe-ssl-policies --names ...`):\n\n\
+```sh\naws elbv2 modify-listener --listener-arn arn:aws:elasticloadbalancing:...:listener/app/web/... \\\n  \
+--ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-2021-06\n```\n\n\
+Classic load balancers: create a policy from a predefined reference with `aws elb create-load-balancer-policy \
+--policy-type-name SSLNegotiationPolicyType` and attach it with `aws elb set-load-balancer-policies-of-listener`. \
+In the console: EC2 → Load Balancers → Listeners → Edit → Security policy.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
+    const USES: &'static [Dataset] = &[Dataset::SslPolicies];
+
+    fn validate(params: &Params) -> Result<(), String> {
+        for p in &params.allowed_protocols {
+            if !PROTOCOLS
+                .iter()
+                .any(|k| norm_protocol(k) == norm_protocol(p))
+            {
+                return Err(format!(
+                    "allowed_protocols: unknown protocol {p:?} (expected one of {})",
+                    PROTOCOLS.join(", ")
+                ));
+            }
+        }
+        for c in &params.allowed_ciphers {
+            if !CIPHER_FAMILIES
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(c.trim()))
+            {
+                return Err(format!(
+                    "allowed_ciphers: unknown cipher family {c:?} (expected one of {})",
+                    CIPHER_FAMILIES.join(", ")
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for lb in &inventory.load_balancers {
+            let resource = lb_ref(lb);
+            if let Some(err) = &lb.listeners_error {
+                outcomes.push(Outcome::unknown(
+                    resource,
+                    format!(
+                        "the listeners of load balancer {} could not be read: {}",
+                        lb.name, err.code
+                    ),
+                    vec![Evidence::new("Listeners", "unreadable", err.to_string())],
+                ));
+                continue;
+            }
+            let tls: Vec<_> = lb
+                .listeners
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| {
+                    matches!(
+                        l.protocol.trim().to_ascii_uppercase().as_str(),
+                        "HTTPS" | "TLS" | "SSL"
+                    )
+                })
+                .collect();
+            if tls.is_empty() {
+                continue;
+            }
+            let mut bad = Vec::new();
+            let mut bad_summary = Vec::new();
+            let mut unknown = Vec::new();
+            let mut unknown_summary = Vec::new();
+            let mut ok = Vec::new();
+            // Policy-level evidence is given once per policy.
+            let mut judged: Vec<String> = Vec::new();
+            for (i, l) in tls {
+                let field = format!("Listeners[{i}].SslPolicy");
+                let at = format!("{}:{}", l.protocol, l.port);
+                let Some(policy_name) = l.ssl_policy.as_deref().filter(|p| !p.trim().is_empty())
+                else {
+                    unknown.push(Evidence::new(
+                        field,
+                        format!("{at} (none)"),
+                        "no security policy recorded for this TLS listener; which AWS default applies cannot be judged",
+                    ));
+                    unknown_summary.push(format!("{at} has no policy recorded"));
+                    continue;
+                };
+                let key = definition_key(lb, policy_name);
+                let definition = inventory
+                    .ssl_policies
+                    .iter()
+                    .find(|p| p.name == key && p.place == lb.place);
+                let Some(definition) = definition else {
+                    unknown.push(Evidence::new(
+                        field,
+                        format!("{at} uses {policy_name}"),
+                        format!(
+                            "definition of policy {key} was not collected for {} {}{}",
+                            lb.place.account,
+                            lb.place.region,
+                            coverage_note(inventory, &lb.place, Dataset::SslPolicies)
+                        ),
+                    ));
+                    unknown_summary.push(format!("definition of policy {key} was not collected"));
+                    continue;
+                };
+                let first = !judged.contains(&key);
+                if first {
+                    judged.push(key.clone());
+                }
+                match judge_policy(policy_name, definition, params) {
+                    PolicyVerdict::Ok(text) => ok.push(format!("{at} uses {text}")),
+                    PolicyVerdict::Bad { summary, evidence } => {
+                        bad.push(Evidence::new(
+                            field,
+                            format!("{at} uses {policy_name}"),
+                            summary.clone(),
+                        ));
+                        if first {
+                            bad.extend(evidence);
+                            bad_summary.push(summary);
+                        }
+                    }
+                    PolicyVerdict::Unknown { summary, evidence } => {
+                        unknown.push(Evidence::new(
+                            field,
+                            format!("{at} uses {policy_name}"),
+                            summary.clone(),
+                        ));
+                        if first {
+                            unknown.push(evidence);
+                            unknown_summary.push(summary);
+                        }
+                    }
+                }
+            }
+            if !bad.is_empty() {
+                outcomes.push(Outcome::fail(
+                    resource,
+                    format!(
+                        "load balancer {}: TLS policy {}",
+                        lb.name,
+                        bad_summary.join("; ")
+                    ),
+                    bad,
+                ));
+            } else if !unknown.is_empty() {
+                outcomes.push(Outcome::unknown(
+                    resource,
+                    format!(
+                        "cannot judge the TLS policy of load balancer {}: {}",
+                        lb.name,
+                        unknown_summary.join("; ")
+                    ),
+                    unknown,
+                ));
+            } else {
+                outcomes.push(Outcome::pass(
+                    resource,
+                    format!("load balancer {}: {}", lb.name, ok.join("; ")),
+                ));
+            }
+        }
+        outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+
+    const TLS13_AES: &[&str] = &[
+        "TLS_AES_128_GCM_SHA256",
+        "TLS_AES_256_GCM_SHA384",
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-RSA-AES256-GCM-SHA384",
+    ];
+
+    #[test]
+    fn cipher_names_are_classified() {
+        let cases = [
+            ("ECDHE-RSA-AES128-GCM-SHA256", Bulk::Family("AES128")),
+            ("AES256-SHA", Bulk::Family("AES256")),
+            ("AES128-SHA256", Bulk::Family("AES128")),
+            ("DES-CBC3-SHA", Bulk::Family("3DES")),
+            ("EDH-RSA-DES-CBC3-SHA", Bulk::Family("3DES")),
+            ("DES-CBC-SHA", Bulk::Family("DES")),
+            ("ECDHE-RSA-RC4-SHA", Bulk::Family("RC4")),
+            ("RC4-MD5", Bulk::Family("RC4")),
+            ("DHE-RSA-CAMELLIA256-SHA", Bulk::Family("CAMELLIA256")),
+            ("ECDHE-RSA-CHACHA20-POLY1305", Bulk::Family("CHACHA20")),
+            ("NULL-SHA", Bulk::Family("NULL")),
+            ("ADH-AES128-SHA", Bulk::Anonymous),
+            ("TLS_AES_128_GCM_SHA256", Bulk::Family("AES128")),
+            ("TLS_AES_256_GCM_SHA384", Bulk::Family("AES256")),
+            ("TLS_CHACHA20_POLY1305_SHA256", Bulk::Family("CHACHA20")),
+            (
+                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+                Bulk::Family("AES256"),
+            ),
+            ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", Bulk::Family("3DES")),
+            ("TLS_RSA_WITH_RC4_128_SHA", Bulk::Family("RC4")),
+            (
+                "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
+                Bulk::Family("CAMELLIA128"),
+            ),
+            ("TLS_RSA_WITH_NULL_SHA", Bulk::Family("NULL")),
+            ("TLS_DH_anon_WITH_AES_128_CBC_SHA", Bulk::Anonymous),
+            ("TLS_AES_128_CCM_8_SHA256", Bulk::Family("AES128")),
+            ("SOMETHING-NEW", Bulk::Unknown),
+            ("", Bulk::Unknown),
+        ];
+        for (name, want) in cases {
+            assert_eq!(bulk_cipher(name), want, "{name}");
+        }
+    }
+
+    fn judge_with(policies: Vec<SslPolicy>, listeners: Vec<crate::inventory::Listener>) -> Outcome {
+        let mut inv = inventory();
+        inv.ssl_policies = policies;
+        inv.load_balancers = vec![lb("lb", "application", "internal", listeners)];
+        let out = run::<LbTlsPolicy>(&inv);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        out.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn aes_only_tls12_and_13_passes() {
+        let o = judge_with(
+            vec![ssl_policy("strict", &["TLSv1.2", "TLSv1.3"], TLS13_AES)],
+            vec![tls_listener("HTTPS", 443, "strict"), listener("HTTP", 80)],
+        );
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+        assert!(
+            o.message.contains("strict allows only TLSv1.2, TLSv1.3"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn old_protocols_fail() {
+        let o = judge_with(
+            vec![ssl_policy(
+                "old",
+                &["TLSv1", "TLSv1.1", "TLSv1.2"],
+                TLS13_AES,
+            )],
+            vec![tls_listener("HTTPS", 443, "old")],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.evidence[0].field, "Listeners[0].SslPolicy");
+        assert_eq!(o.evidence[1].field, "SslPolicies[old].SslProtocols");
+        assert_eq!(o.evidence[1].value, "TLSv1, TLSv1.1");
+        assert_eq!(o.evidence.len(), 2);
+    }
+
+    #[test]
+    fn chacha_and_3des_fail_and_can_be_allowed() {
+        let mut ciphers = TLS13_AES.to_vec();
+        ciphers.extend([
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "ECDHE-RSA-CHACHA20-POLY1305",
+        ]);
+        let policy = ssl_policy("chacha", &["TLSv1.2", "TLSv1.3"], &ciphers);
+        let o = judge_with(
+            vec![policy.clone()],
+            vec![tls_listener("TLS", 443, "chacha")],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.message.contains("CHACHA20 ciphers"), "{}", o.message);
+        assert!(
+            o.evidence[1]
+                .value
+                .contains("TLS_CHACHA20_POLY1305_SHA256 (CHACHA20)")
+        );
+        let mut inv = inventory();
+        inv.ssl_policies = vec![policy];
+        inv.load_balancers = vec![lb(
+            "lb",
+            "network",
+            "internet-facing",
+            vec![tls_listener("TLS", 443, "chacha")],
+        )];
+        let p: Params = params(r#"allowed_ciphers = ["AES128", "AES256", "CHACHA20"]"#);
+        let out = LbTlsPolicy::evaluate(&ctx(), &inv, &p);
+        expect(&out, "lb", Status::Pass);
+
+        let o = judge_with(
+            vec![ssl_policy(
+                "legacy",
+                &["TLSv1.2"],
+                &["AES128-SHA", "DES-CBC3-SHA", "WEIRD-CIPHER"],
+            )],
+            vec![tls_listener("HTTPS", 443, "legacy")],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.evidence[1].value.contains("DES-CBC3-SHA (3DES)"));
+        assert!(
+            o.evidence[1]
+                .value
+                .contains("WEIRD-CIPHER (unrecognised cipher, treated as not allowed)")
+        );
+    }
+
+    #[test]
+    fn missing_definitions_and_policies_are_unknown() {
+        let o = judge_with(
+            vec![],
+            vec![tls_listener("HTTPS", 443, "ELBSecurityPolicy-2099-01")],
+        );
+        assert_eq!(o.status, Status::Unknown);
+        assert!(
+            o.message
+                .contains("definition of policy ELBSecurityPolicy-2099-01 was not collected")
+        );
+        let mut inv = inventory();
+        for c in &mut inv.coverage {
+            if c.dataset == Dataset::SslPolicies {
+                c.error = Some(aws_error("AccessDenied"));
+            }
+        }
+        inv.load_balancers = vec![lb(
+            "lb",
+            "application",
+            "internal",
+            vec![tls_listener("HTTPS", 443, "p")],
+        )];
+        let out = run::<LbTlsPolicy>(&inv);
+        let o = expect(&out, "lb", Status::Unknown);
+        assert!(
+            o.evidence[0]
+                .note
+                .contains("ssl-policies could not be read"),
+            "{o:#?}"
+        );
+        let o = judge_with(vec![], vec![listener("HTTPS", 443)]);
+        assert_eq!(o.status, Status::Unknown);
+        // A definition in another region does not count.
+        let mut elsewhere = ssl_policy("strict", &["TLSv1.2"], TLS13_AES);
+        elsewhere.place.region = "us-east-1".into();
+        let o = judge_with(vec![elsewhere], vec![tls_listener("HTTPS", 443, "strict")]);
+        assert_eq!(o.status, Status::Unknown);
+        // Failure wins over unknown.
+        let o = judge_with(
+            vec![ssl_policy("old", &["TLSv1"], TLS13_AES)],
+            vec![
+                tls_listener("HTTPS", 443, "old"),
+                tls_listener("HTTPS", 8443, "missing"),
+            ],
+        );
+        assert_eq!(o.status, Status::Fail);
+    }
+
+    #[test]
+    fn classic_policies_are_per_load_balancer() {
+        let mut inv = inventory();
+        inv.ssl_policies = vec![ssl_policy(
+            "elb-web/AWSConsole-SSLNegotiationPolicy-elb-web",
+            &["Protocol-TLSv1.2"],
+            &["ECDHE-RSA-AES128-GCM-SHA256", "Server-Defined-Cipher-Order"],
+        )];
+        inv.load_balancers = vec![
+            lb(
+                "elb-web",
+                "classic",
+                "internet-facing",
+                vec![tls_listener(
+                    "SSL",
+                    443,
+                    "AWSConsole-SSLNegotiationPolicy-elb-web",
+                )],
+            ),
+            lb(
+                "elb-other",
+                "classic",
+                "internet-facing",
+                vec![tls_listener(
+                    "HTTPS",
+                    443,
+                    "AWSConsole-SSLNegotiationPolicy-elb-web",
+                )],
+            ),
+            lb(
+                "elb-plain",
+                "classic",
+                "internet-facing",
+                vec![listener("TCP", 443)],
+            ),
+        ];
+        let out = run::<LbTlsPolicy>(&inv);
+        assert_eq!(
+            out.len(),
+            2,
+            "load balancers without TLS listeners are not judged"
+        );
+        expect(&out, "elb-web", Status::Pass);
+        expect(&out, "elb-other", Status::Unknown);
+    }
+
+    #[test]
+    fn params_are_validated() {
+        assert!(LbTlsPolicy::validate(&Params::default()).is_ok());
+        let bad = Params {
+            allowed_ciphers: vec!["AES".into()],
+            ..Params::default()
+        };
+        assert!(
+            LbTlsPolicy::validate(&bad)
+                .unwrap_err()
+                .starts_with("allowed_ciphers")
+        );
+        let bad = Params {
+            allowed_protocols: vec!["TLS1.2".into()],
+            ..Params::default()
+        };
+        assert!(
+            LbTlsPolicy::validate(&bad)
+                .unwrap_err()
+                .starts_with("allowed_protocols")
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! `log-retention`: log groups keep events at least `min_days` (LOG-001).
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::log_group_ref;
+use super::{Check, CheckDoc, Context};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory};
+
+pub struct LogRetention;
+
+/// Parameters of `log-retention`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// The fewest days events must be kept.
+    pub min_days: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { min_days: 30 }
+    }
+}
+
+impl Check for LogRetention {
+    type Params = Params;
+    const DOC: CheckDoc = CheckDoc {
+        name: "log-retention",
+        summary: "CloudWatch Logs log groups keep events at least 30 days",
+        what: "Every CloudWatch Logs log group must keep its events at least `min_days` days (default 30). A group \
+with no retention setting (\"Never expire\") keeps events forever and passes; a retention shorter than \
+`min_days` fails, with the value found.",
+        why: "The policy promises API calls and application logs are kept at least 30 days for monitoring and \
+investigation. Incidents are often found weeks after they start; logs that expired after a week cannot show \
+what happened.",
+        fix: "Raise the retention (CloudWatch accepts 1, 3, 5, 7, 14, 30, 60, 90, ... days):\n\n\
+```sh\naws logs put-retention-policy --log-group-name /aws/lambda/my-function --retention-in-days 30\n```\n\n\
+In the console: CloudWatch → Log groups → the group → Actions → Edit retention setting. If the group is created \
+by a service or framework, set the retention where the group is defined (CloudFormation, Terraform) so it is \
+not reset.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::LogGroups];
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+        let min = i64::from(params.min_days);
+        inventory
+            .log_groups
+            .iter()
+            .map(|g| {
+                let resource = log_group_ref(g);
+                match g.retention_days {
+                    None => Outcome::pass(resource, format!("log group {} never expires its events", g.name)),
+                    Some(days) if i64::from(days) >= min => {
+                        Outcome::pass(resource, format!("log group {} keeps events {days} days", g.name))
+                    }
+                    Some(days) => Outcome::fail(
+                        resource,
+                        format!("log group {} keeps events only {days} days (at least {min} required)", g.name),
+                        vec![Evidence::new(
+                            "retentionInDays",
+                            days.to_string(),
+                            format!("events are deleted after {days} days, fewer than the required {min}"),
+                        )],
+                    ),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+    use crate::inventory::LogGroup;
+
+    fn group(name: &str, days: Option<i32>) -> LogGroup {
+        LogGroup {
+            arn: format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"),
+            place: place(),
+            name: name.into(),
+            retention_days: days,
+        }
+    }
+
+    #[test]
+    fn never_expire_7_and_30() {
+        let mut inv = inventory();
+        inv.log_groups = vec![
+            group("forever", None),
+            group("week", Some(7)),
+            group("month", Some(30)),
+        ];
+        let out = run::<LogRetention>(&inv);
+        expect(&out, "forever", Status::Pass);
+        let o = expect(&out, "week", Status::Fail);
+        assert_eq!(o.evidence[0].value, "7");
+        expect(&out, "month", Status::Pass);
+        let p: Params = params("min_days = 90");
+        let out = LogRetention::evaluate(&ctx(), &inv, &p);
+        expect(&out, "month", Status::Fail);
+        expect(&out, "forever", Status::Pass);
+    }
+}

@@ -1,0 +1,630 @@
+//! `nacl-internet-ingress`: network ACLs admit internet traffic only on the
+//! allowed services and the ephemeral return ports (NET-003).
+//!
+//! The inbound entries are evaluated as AWS does: ascending rule number,
+//! first match wins, deny entries count, and what no entry matches is
+//! denied. To find exactly what is admitted from the internet, each address
+//! family's space (IPv4 as 32-bit, IPv6 as 128-bit integers) is cut into
+//! *atoms* at the boundaries of every entry's CIDR and of every
+//! private/trusted block, so that within an atom every address matches the
+//! same entries and is either wholly internet or wholly not. For each
+//! internet atom the entries are applied in order to the set of all
+//! traffic (exact protocol/port set arithmetic, see
+//! [`super::net::ports`]), which yields what each allow entry admits there.
+
+use std::collections::BTreeSet;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+use super::net::parse_cidr;
+use super::net::ports::{
+    Protocol, Traffic, aws_traffic, aws_traffic_text, parse_port_range, parse_protocol,
+    parse_services,
+};
+use super::resource::nacl_ref;
+use super::{Check, CheckDoc, Context};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory, NaclEntry};
+
+pub struct NaclInternetIngress;
+
+/// Parameters of `nacl-internet-ingress`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// Services the internet may reach (as in `sg-internet-ingress`).
+    pub allowed: Vec<String>,
+    /// The port range stateless return traffic needs (`from-to`, or a
+    /// single port; an empty string for none).
+    pub ephemeral_ports: String,
+    /// The protocols (`tcp`, `udp`) whose ephemeral ports may be open.
+    pub ephemeral_protocols: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            allowed: vec!["tcp/80".into(), "tcp/443".into()],
+            ephemeral_ports: "1024-65535".into(),
+            ephemeral_protocols: vec!["tcp".into()],
+        }
+    }
+}
+
+impl Params {
+    /// The permitted traffic, and how to describe it.
+    fn permitted(&self) -> Result<(Traffic, String), String> {
+        let mut permitted = parse_services("allowed", &self.allowed)?;
+        let mut text = if self.allowed.is_empty() {
+            "nothing".to_string()
+        } else {
+            self.allowed.join(", ")
+        };
+        if self.ephemeral_ports.trim().is_empty() {
+            return Ok((permitted, text));
+        }
+        let ports =
+            parse_port_range(&self.ephemeral_ports).map_err(|e| format!("ephemeral_ports: {e}"))?;
+        let mut names = Vec::new();
+        for p in &self.ephemeral_protocols {
+            match parse_protocol(p) {
+                Some(Protocol::Number(n @ (6 | 17))) => {
+                    permitted = permitted.union(&Traffic::ports(n, ports.clone()));
+                    names.push(p.trim().to_string());
+                }
+                _ => return Err(format!("ephemeral_protocols: {p:?} is not tcp or udp")),
+            }
+        }
+        if !names.is_empty() {
+            text = format!(
+                "{text} and ephemeral {} {}",
+                names.join("/"),
+                ports.to_text()
+            );
+        }
+        Ok((permitted, text))
+    }
+}
+
+impl Check for NaclInternetIngress {
+    type Params = Params;
+    const DOC: CheckDoc = CheckDoc {
+        name: "nacl-internet-ingress",
+        summary: "Network ACLs admit internet traffic only on the allowed services and the ephemeral return ports",
+        what: "Evaluates each network ACL's **inbound** entries exactly as AWS does (ascending rule number, first \
+match wins, `deny` entries count, unmatched traffic is denied by the `*` rule 32767) and computes which protocols \
+and ports it admits from *internet* addresses (outside private space and the rule pack's `trusted_cidrs`). \
+Everything admitted must lie within `allowed` (default `tcp/80`, `tcp/443`) plus `ephemeral_ports` (default \
+`1024-65535`) for `ephemeral_protocols` (default `tcp`), which stateless return traffic for outbound \
+connections needs.\n\n\
+- A deny before an allow closes what it denies (deny tcp/22 at rule 90 then allow all at 100 still opens \
+everything else); an allow before a deny wins.\n\
+- IPv4 and IPv6 entries are evaluated separately; `::/0` entries count.\n\
+- A partial overlap is handled exactly: an allow of `0.0.0.0/0` after a deny of `0.0.0.0/1` still opens the \
+other half of the internet.\n\
+- Protocol numbers: `-1` all, `6` tcp, `17` udp, `1` icmp, `58` icmpv6, any other number is that whole IP \
+protocol.\n\
+- The default ephemeral range includes ports such as 3306, 3389 and 8080: an ACL cannot close them without \
+breaking return traffic, so security groups (NET-001) are what keep them closed.\n\
+- Only ACLs associated with at least one subnet are judged; an unassociated ACL filters nothing and passes with \
+a note saying so.\n\
+- An entry conform cannot interpret (unknown action or protocol, unparsable CIDR, impossible port range) makes \
+the ACL **unknown**, unless an entry with a lower rule number already admits a violation (then it fails).\n\n\
+Evidence names each admitting entry (rule number, CIDR, protocol, ports) and what it admits beyond the allowed \
+set, merged into ranges.",
+        why: "Network ACLs are the subnet-wide second layer of defence: if a security group is misconfigured, the ACL \
+is what still keeps SSH, RDP or database ports closed to the internet. ACL logic is easy to misread: rules are \
+ordered, the first match wins, and ranges overlap, so an ACL that looks restrictive often is not.",
+        fix: "Add deny entries with lower rule numbers than the broad allow, or replace the broad allow with allows \
+for tcp/80, tcp/443 and the ephemeral range only.\n\n\
+```sh\naws ec2 replace-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 100 \\\n  \
+--protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow\n\
+aws ec2 create-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 90 \\\n  \
+--protocol tcp --port-range From=22,To=22 --cidr-block 0.0.0.0/0 --rule-action deny\n```\n\n\
+Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACLs → the ACL → Inbound rules.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::NetworkAcls];
+
+    fn validate(params: &Params) -> Result<(), String> {
+        params.permitted().map(|_| ())
+    }
+
+    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+        let (permitted, permitted_text) = match params.permitted() {
+            Ok(p) => p,
+            // validate() rejects these; judge nothing rather than wrongly.
+            Err(_) => return Vec::new(),
+        };
+        let not_internet: Vec<Span> = ctx.addresses.not_internet().iter().map(span).collect();
+        let mut outcomes = Vec::new();
+        for acl in &inventory.network_acls {
+            let resource = nacl_ref(acl);
+            if acl.subnet_ids.is_empty() {
+                outcomes.push(Outcome::pass(
+                    resource,
+                    format!(
+                        "network ACL {} is not associated with any subnet, so it admits nothing",
+                        acl.id
+                    ),
+                ));
+                continue;
+            }
+            let mut inbound: Vec<(usize, &NaclEntry)> = acl
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !e.egress)
+                .collect();
+            inbound.sort_by_key(|(_, e)| e.rule_number);
+            let mut parsed = Vec::new();
+            let mut bad = None;
+            for &(index, entry) in &inbound {
+                match parse_entry(index, entry) {
+                    Ok(p) => parsed.push(p),
+                    Err(e) => {
+                        bad = Some((index, entry, e));
+                        break;
+                    }
+                }
+            }
+            let result = admitted(&parsed, &not_internet, &permitted);
+            let mut fails = Vec::new();
+            let mut excess_total = Traffic::none();
+            for (p, excess) in parsed.iter().zip(&result.excess) {
+                if excess.is_empty() {
+                    continue;
+                }
+                excess_total = excess_total.union(excess);
+                fails.push(Evidence::new(
+                    format!("Entries[{}]", p.index),
+                    entry_text(p.entry),
+                    format!(
+                        "admits {} from the internet beyond {permitted_text}",
+                        excess.describe()
+                    ),
+                ));
+            }
+            let bad_evidence = bad.as_ref().map(|(index, entry, e)| {
+                Evidence::new(
+                    format!("Entries[{index}]"),
+                    entry_text(entry),
+                    format!("{e}; conform cannot tell what this entry and those after it admit"),
+                )
+            });
+            let outcome = if !fails.is_empty() {
+                fails.extend(bad_evidence);
+                Outcome::fail(
+                    resource,
+                    format!(
+                        "network ACL {} admits {} from the internet beyond {permitted_text}",
+                        acl.id,
+                        excess_total.describe()
+                    ),
+                    fails,
+                )
+            } else if let (Some((_, entry, e)), Some(ev)) = (&bad, bad_evidence) {
+                Outcome::unknown(
+                    resource,
+                    format!(
+                        "cannot judge network ACL {}: rule {} has {e}",
+                        acl.id, entry.rule_number
+                    ),
+                    vec![ev],
+                )
+            } else if result.admitted.is_empty() {
+                Outcome::pass(
+                    resource,
+                    format!("network ACL {} admits no internet traffic", acl.id),
+                )
+            } else {
+                Outcome::pass(
+                    resource,
+                    format!(
+                        "network ACL {} admits from the internet only {}",
+                        acl.id,
+                        result.admitted.describe()
+                    ),
+                )
+            };
+            outcomes.push(outcome);
+        }
+        outcomes
+    }
+}
+
+/// An inclusive address range in one family: (is IPv6, first, last).
+type Span = (bool, u128, u128);
+
+fn span(net: &IpNet) -> Span {
+    match net {
+        IpNet::V4(n) => (
+            false,
+            u128::from(u32::from(n.network())),
+            u128::from(u32::from(n.broadcast())),
+        ),
+        IpNet::V6(n) => (true, u128::from(n.network()), u128::from(n.broadcast())),
+    }
+}
+
+/// An inbound entry conform understood.
+struct Parsed<'a> {
+    index: usize,
+    entry: &'a NaclEntry,
+    allow: bool,
+    span: Span,
+    traffic: Traffic,
+}
+
+fn parse_entry(index: usize, entry: &NaclEntry) -> Result<Parsed<'_>, String> {
+    let allow = match entry.action.trim().to_ascii_lowercase().as_str() {
+        "allow" => true,
+        "deny" => false,
+        other => return Err(format!("an unrecognised action {other:?}")),
+    };
+    let cidr = entry
+        .cidr_block
+        .as_deref()
+        .or(entry.ipv6_cidr_block.as_deref())
+        .ok_or_else(|| "no CIDR block".to_string())?;
+    let net = parse_cidr(cidr).ok_or_else(|| format!("an unparsable CIDR block {cidr:?}"))?;
+    let traffic = aws_traffic(&entry.protocol, entry.port_from, entry.port_to)
+        .map_err(|e| format!("an {e}"))?;
+    Ok(Parsed {
+        index,
+        entry,
+        allow,
+        span: span(&net),
+        traffic,
+    })
+}
+
+fn entry_text(entry: &NaclEntry) -> String {
+    let cidr = entry
+        .cidr_block
+        .as_deref()
+        .or(entry.ipv6_cidr_block.as_deref())
+        .unwrap_or("(no CIDR)");
+    format!(
+        "rule {} {} {} from {cidr}",
+        entry.rule_number,
+        entry.action,
+        aws_traffic_text(&entry.protocol, entry.port_from, entry.port_to)
+    )
+}
+
+/// What the entries admit from the internet.
+struct Admitted {
+    /// Everything admitted from internet addresses.
+    admitted: Traffic,
+    /// Per entry (aligned with the input), what it admits from internet
+    /// addresses beyond the permitted traffic.
+    excess: Vec<Traffic>,
+}
+
+/// Applies `entries` (sorted by rule number) to every internet address.
+fn admitted(entries: &[Parsed<'_>], not_internet: &[Span], permitted: &Traffic) -> Admitted {
+    let mut result = Admitted {
+        admitted: Traffic::none(),
+        excess: vec![Traffic::none(); entries.len()],
+    };
+    for v6 in [false, true] {
+        let max = if v6 { u128::MAX } else { u128::from(u32::MAX) };
+        let blocks: Vec<Span> = not_internet.iter().copied().filter(|s| s.0 == v6).collect();
+        let mut starts = BTreeSet::from([0u128]);
+        for &(family, first, last) in entries.iter().map(|p| &p.span).chain(&blocks) {
+            if family != v6 {
+                continue;
+            }
+            starts.insert(first);
+            if last < max {
+                starts.insert(last + 1);
+            }
+        }
+        // Within an atom every address matches the same entries and blocks,
+        // so testing its first address decides for all of it.
+        for &atom in &starts {
+            if blocks
+                .iter()
+                .any(|&(_, first, last)| first <= atom && atom <= last)
+            {
+                continue;
+            }
+            let mut remaining = Traffic::all();
+            for (k, p) in entries.iter().enumerate() {
+                let (family, first, last) = p.span;
+                if family != v6 || atom < first || atom > last {
+                    continue;
+                }
+                let matched = remaining.intersect(&p.traffic);
+                if p.allow && !matched.is_empty() {
+                    result.admitted = result.admitted.union(&matched);
+                    result.excess[k] = result.excess[k].union(&matched.subtract(permitted));
+                }
+                remaining = remaining.subtract(&p.traffic);
+                if remaining.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+
+    fn default_deny() -> Vec<NaclEntry> {
+        vec![
+            entry(32767, "deny", "-1", "0.0.0.0/0", None),
+            entry(32767, "deny", "-1", "::/0", None),
+        ]
+    }
+
+    fn judge(entries: Vec<NaclEntry>) -> Outcome {
+        let mut inv = inventory();
+        let mut all = entries;
+        all.extend(default_deny());
+        inv.network_acls = vec![nacl("acl-1", all)];
+        let out = run::<NaclInternetIngress>(&inv);
+        assert_eq!(out.len(), 1);
+        out.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn default_rule_only_admits_nothing() {
+        let o = judge(vec![]);
+        assert_eq!(o.status, Status::Pass);
+        assert!(
+            o.message.contains("admits no internet traffic"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn web_and_ephemeral_pass() {
+        let o = judge(vec![
+            entry(100, "allow", "6", "0.0.0.0/0", Some((80, 80))),
+            entry(110, "allow", "6", "0.0.0.0/0", Some((443, 443))),
+            entry(120, "allow", "6", "0.0.0.0/0", Some((1024, 65535))),
+            entry(130, "allow", "-1", "10.0.0.0/8", None),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+        assert!(
+            o.message.ends_with("only tcp 80, 443, 1024-65535"),
+            "{}",
+            o.message
+        );
+    }
+
+    #[test]
+    fn allow_all_fails_with_merged_ranges() {
+        let o = judge(vec![entry(100, "allow", "-1", "0.0.0.0/0", None)]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.evidence.len(), 1);
+        assert_eq!(o.evidence[0].field, "Entries[0]");
+        assert_eq!(
+            o.evidence[0].value,
+            "rule 100 allow all traffic from 0.0.0.0/0"
+        );
+        assert!(
+            o.evidence[0].note.starts_with(
+                "admits tcp 0-79, 81-442, 444-1023; udp 0-65535; icmp; icmpv6; every other IP protocol from the internet"
+            ),
+            "{}",
+            o.evidence[0].note
+        );
+    }
+
+    #[test]
+    fn deny_before_allow_closes_only_what_it_denies() {
+        let o = judge(vec![
+            entry(90, "deny", "6", "0.0.0.0/0", Some((22, 22))),
+            entry(100, "allow", "-1", "0.0.0.0/0", None),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.evidence[0]
+                .note
+                .starts_with("admits tcp 0-21, 23-79, 81-442, 444-1023; udp"),
+            "{o:#?}"
+        );
+        assert_eq!(o.evidence[0].field, "Entries[1]");
+
+        // Denying everything but the web and ephemeral ports first passes.
+        let o = judge(vec![
+            entry(10, "deny", "6", "0.0.0.0/0", Some((0, 79))),
+            entry(20, "deny", "6", "0.0.0.0/0", Some((81, 442))),
+            entry(30, "deny", "6", "0.0.0.0/0", Some((444, 1023))),
+            entry(40, "deny", "17", "0.0.0.0/0", None),
+            entry(50, "deny", "1", "0.0.0.0/0", None),
+            entry(100, "allow", "6", "0.0.0.0/0", None),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+    }
+
+    #[test]
+    fn allow_before_deny_wins() {
+        let o = judge(vec![
+            entry(100, "allow", "6", "0.0.0.0/0", Some((22, 22))),
+            entry(110, "deny", "6", "0.0.0.0/0", Some((22, 22))),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.evidence[0]
+                .note
+                .starts_with("admits tcp 22 from the internet")
+        );
+        assert_eq!(o.evidence[0].value, "rule 100 allow tcp 22 from 0.0.0.0/0");
+    }
+
+    #[test]
+    fn rule_numbers_not_list_order_decide() {
+        let o = judge(vec![
+            entry(200, "allow", "6", "0.0.0.0/0", Some((22, 22))),
+            entry(100, "deny", "6", "0.0.0.0/0", Some((22, 22))),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+    }
+
+    #[test]
+    fn ephemeral_range_is_per_protocol() {
+        let o = judge(vec![entry(
+            100,
+            "allow",
+            "17",
+            "0.0.0.0/0",
+            Some((1024, 65535)),
+        )]);
+        assert_eq!(o.status, Status::Fail);
+        assert!(o.evidence[0].note.starts_with("admits udp 1024-65535"));
+        let o = judge(vec![entry(
+            100,
+            "allow",
+            "6",
+            "0.0.0.0/0",
+            Some((1000, 65535)),
+        )]);
+        assert_eq!(o.status, Status::Fail);
+        assert!(
+            o.evidence[0].note.starts_with("admits tcp 1000-1023 from"),
+            "{}",
+            o.evidence[0].note
+        );
+    }
+
+    #[test]
+    fn ipv6_entries_count() {
+        let o = judge(vec![
+            entry(100, "allow", "6", "0.0.0.0/0", Some((443, 443))),
+            entry(101, "allow", "6", "::/0", Some((22, 22))),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.evidence.len(), 1);
+        assert_eq!(o.evidence[0].value, "rule 101 allow tcp 22 from ::/0");
+        // Private IPv6 space is not internet.
+        let o = judge(vec![entry(101, "allow", "-1", "fd00::/8", None)]);
+        assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn partial_overlaps_are_exact() {
+        // Denying half the internet leaves the other half open.
+        let o = judge(vec![
+            entry(90, "deny", "-1", "0.0.0.0/1", None),
+            entry(100, "allow", "6", "0.0.0.0/0", Some((22, 22))),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        // Allowing only a trusted range is fine; a public /32 is not.
+        let mut inv = inventory();
+        let mut entries = vec![entry(100, "allow", "6", "198.51.100.0/26", Some((22, 22)))];
+        entries.extend(default_deny());
+        inv.network_acls = vec![nacl("acl-vpn", entries)];
+        let out = NaclInternetIngress::evaluate(
+            &ctx_trusting(&["198.51.100.0/26"]),
+            &inv,
+            &Params::default(),
+        );
+        expect(&out, "acl-vpn", Status::Pass);
+        let out = run::<NaclInternetIngress>(&inv);
+        expect(&out, "acl-vpn", Status::Fail);
+        let o = judge(vec![entry(
+            100,
+            "allow",
+            "6",
+            "203.0.113.9/32",
+            Some((22, 22)),
+        )]);
+        assert_eq!(o.status, Status::Fail);
+        // Ports inside the ephemeral range are permitted (NACLs are
+        // stateless, so return traffic needs them).
+        let o = judge(vec![entry(
+            100,
+            "allow",
+            "6",
+            "203.0.113.9/32",
+            Some((3306, 3306)),
+        )]);
+        assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn outbound_entries_and_unassociated_acls_are_ignored() {
+        let mut out_entry = entry(100, "allow", "-1", "0.0.0.0/0", None);
+        out_entry.egress = true;
+        let o = judge(vec![out_entry.clone()]);
+        assert_eq!(o.status, Status::Pass);
+        let mut inv = inventory();
+        let mut acl = nacl(
+            "acl-loose",
+            vec![entry(100, "allow", "-1", "0.0.0.0/0", None)],
+        );
+        acl.subnet_ids.clear();
+        inv.network_acls = vec![acl];
+        let out = run::<NaclInternetIngress>(&inv);
+        let o = expect(&out, "acl-loose", Status::Pass);
+        assert!(o.message.contains("not associated"));
+    }
+
+    #[test]
+    fn unparsable_entries_are_unknown_unless_an_earlier_one_fails() {
+        let o = judge(vec![entry(100, "allow", "6", "garbage", Some((22, 22)))]);
+        assert_eq!(o.status, Status::Unknown);
+        assert!(o.message.contains("garbage"), "{}", o.message);
+        let o = judge(vec![entry(100, "allow", "6", "0.0.0.0/0", Some((-3, 22)))]);
+        assert_eq!(o.status, Status::Unknown);
+        let o = judge(vec![entry(100, "maybe", "6", "0.0.0.0/0", Some((22, 22)))]);
+        assert_eq!(o.status, Status::Unknown);
+        let o = judge(vec![
+            entry(50, "allow", "6", "0.0.0.0/0", Some((23, 23))),
+            entry(100, "allow", "weird", "0.0.0.0/0", None),
+        ]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.evidence.len(), 2);
+        assert!(o.evidence[1].note.contains("cannot tell"));
+    }
+
+    #[test]
+    fn params_are_validated() {
+        assert!(NaclInternetIngress::validate(&Params::default()).is_ok());
+        let bad = Params {
+            ephemeral_ports: "65535-1024".into(),
+            ..Params::default()
+        };
+        assert!(
+            NaclInternetIngress::validate(&bad)
+                .unwrap_err()
+                .starts_with("ephemeral_ports")
+        );
+        let bad = Params {
+            ephemeral_protocols: vec!["icmp".into()],
+            ..Params::default()
+        };
+        assert!(
+            NaclInternetIngress::validate(&bad)
+                .unwrap_err()
+                .starts_with("ephemeral_protocols")
+        );
+        let bad = Params {
+            allowed: vec!["tcp/x".into()],
+            ..Params::default()
+        };
+        assert!(
+            NaclInternetIngress::validate(&bad)
+                .unwrap_err()
+                .starts_with("allowed")
+        );
+        let none: Params = params(r#"ephemeral_ports = """#);
+        let mut inv = inventory();
+        inv.network_acls = vec![nacl(
+            "acl-1",
+            vec![entry(120, "allow", "6", "0.0.0.0/0", Some((1024, 65535)))],
+        )];
+        let out = NaclInternetIngress::evaluate(&ctx(), &inv, &none);
+        expect(&out, "acl-1", Status::Fail);
+    }
+}

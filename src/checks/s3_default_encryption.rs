@@ -1,0 +1,222 @@
+//! `s3-default-encryption`: S3 buckets have default server-side encryption
+//! with an allowed algorithm (ENC-002).
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::bucket_ref;
+use super::{Check, CheckDoc, Context};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory, Read};
+
+pub struct S3DefaultEncryption;
+
+/// Parameters of `s3-default-encryption`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// Server-side encryption algorithms accepted (`AES256`, `aws:kms`,
+    /// `aws:kms:dsse`).
+    pub allowed_algorithms: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            allowed_algorithms: vec!["AES256".into()],
+        }
+    }
+}
+
+impl Check for S3DefaultEncryption {
+    type Params = Params;
+    const DOC: CheckDoc = CheckDoc {
+        name: "s3-default-encryption",
+        summary: "S3 buckets have default server-side encryption with an allowed algorithm (default AES256)",
+        what: "Every S3 bucket must have a default encryption configuration, and every rule in it must use an \
+algorithm in `allowed_algorithms` (default `AES256`, i.e. SSE-S3; add `aws:kms` and `aws:kms:dsse` to accept \
+SSE-KMS, which also encrypts with AES-256).\n\n\
+- No configuration at all: **fail**.\n\
+- A rule with another algorithm: **fail**, naming it.\n\
+- The configuration could not be read (access denied, for example): **unknown**, with AWS's error code and \
+message. Not being allowed to look is never taken as compliant, nor as a violation.",
+        why: "The policy promises customer databases in S3 are encrypted server-side with 256-bit AES. Default \
+encryption guarantees that every object written without encryption headers is still encrypted at rest.",
+        fix: "Set default encryption on the bucket:\n\n\
+```sh\naws s3api put-bucket-encryption --bucket my-bucket --server-side-encryption-configuration \\\n  \
+'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]}'\n```\n\n\
+If the verdict is unknown, grant the scanning role `s3:GetEncryptionConfiguration` on the bucket. In the \
+console: S3 → the bucket → Properties → Default encryption → Edit.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::Buckets];
+
+    fn validate(params: &Params) -> Result<(), String> {
+        if params
+            .allowed_algorithms
+            .iter()
+            .all(|a| a.trim().is_empty())
+        {
+            return Err("allowed_algorithms: must name at least one algorithm (AES256, aws:kms, aws:kms:dsse)".into());
+        }
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+        let allowed_text = params.allowed_algorithms.join(", ");
+        let mut outcomes = Vec::new();
+        for b in &inventory.buckets {
+            let resource = bucket_ref(b);
+            let outcome = match &b.default_encryption {
+                Read::Unreadable(err) => Outcome::unknown(
+                    resource,
+                    format!(
+                        "the default encryption of bucket {} could not be read: {}",
+                        b.name, err.code
+                    ),
+                    vec![Evidence::new(
+                        "ServerSideEncryptionConfiguration",
+                        format!("unreadable ({})", err.code),
+                        err.to_string(),
+                    )],
+                ),
+                Read::Value(None) => Outcome::fail(
+                    resource,
+                    format!("bucket {} has no default encryption configuration", b.name),
+                    vec![Evidence::new(
+                        "ServerSideEncryptionConfiguration",
+                        "none",
+                        "no default encryption configuration: objects uploaded without encryption headers are stored unencrypted",
+                    )],
+                ),
+                Read::Value(Some(rules)) if rules.is_empty() => Outcome::fail(
+                    resource,
+                    format!(
+                        "bucket {} has a default encryption configuration without rules",
+                        b.name
+                    ),
+                    vec![Evidence::new(
+                        "ServerSideEncryptionConfiguration.Rules",
+                        "[]",
+                        "the configuration holds no encryption rule",
+                    )],
+                ),
+                Read::Value(Some(rules)) => {
+                    let bad: Vec<Evidence> = rules
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| {
+                            !params
+                                .allowed_algorithms
+                                .iter()
+                                .any(|a| a.trim() == r.algorithm.trim())
+                        })
+                        .map(|(i, r)| {
+                            Evidence::new(
+                                format!(
+                                    "Rules[{i}].ApplyServerSideEncryptionByDefault.SSEAlgorithm"
+                                ),
+                                r.algorithm.clone(),
+                                format!(
+                                    "{} is not among the allowed algorithms {allowed_text}",
+                                    r.algorithm
+                                ),
+                            )
+                        })
+                        .collect();
+                    let algorithms: Vec<&str> =
+                        rules.iter().map(|r| r.algorithm.as_str()).collect();
+                    if bad.is_empty() {
+                        Outcome::pass(
+                            resource,
+                            format!(
+                                "bucket {} encrypts by default with {}",
+                                b.name,
+                                algorithms.join(", ")
+                            ),
+                        )
+                    } else {
+                        let named: Vec<&str> = bad.iter().map(|e| e.value.as_str()).collect();
+                        Outcome::fail(
+                            resource,
+                            format!(
+                                "bucket {} encrypts by default with {}, not {allowed_text}",
+                                b.name,
+                                named.join(", ")
+                            ),
+                            bad,
+                        )
+                    }
+                }
+            };
+            outcomes.push(outcome);
+        }
+        outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+    use crate::inventory::{Bucket, BucketEncryptionRule};
+
+    fn bucket(name: &str, enc: Read<Option<Vec<BucketEncryptionRule>>>) -> Bucket {
+        Bucket {
+            arn: format!("arn:aws:s3:::{name}"),
+            place: place(),
+            name: name.into(),
+            default_encryption: enc,
+        }
+    }
+
+    fn rule(algorithm: &str) -> BucketEncryptionRule {
+        BucketEncryptionRule {
+            algorithm: algorithm.into(),
+            kms_key_id: None,
+            bucket_key_enabled: None,
+        }
+    }
+
+    fn buckets() -> crate::inventory::Inventory {
+        let mut inv = inventory();
+        inv.buckets = vec![
+            bucket("b-none", Read::Value(None)),
+            bucket("b-aes", Read::Value(Some(vec![rule("AES256")]))),
+            bucket("b-kms", Read::Value(Some(vec![rule("aws:kms")]))),
+            bucket("b-denied", Read::Unreadable(aws_error("AccessDenied"))),
+        ];
+        inv
+    }
+
+    #[test]
+    fn none_aes_kms_and_unreadable_differ() {
+        let out = run::<S3DefaultEncryption>(&buckets());
+        let o = expect(&out, "b-none", Status::Fail);
+        assert!(o.message.contains("no default encryption configuration"));
+        expect(&out, "b-aes", Status::Pass);
+        let o = expect(&out, "b-kms", Status::Fail);
+        assert_eq!(o.evidence[0].value, "aws:kms");
+        assert!(o.message.contains("aws:kms"));
+        let o = expect(&out, "b-denied", Status::Unknown);
+        assert!(o.message.contains("AccessDenied"));
+        assert!(
+            o.evidence[0].note.contains("not allowed"),
+            "the AWS message is kept"
+        );
+    }
+
+    #[test]
+    fn kms_can_be_allowed() {
+        let p: Params = params(r#"allowed_algorithms = ["AES256", "aws:kms", "aws:kms:dsse"]"#);
+        let out = S3DefaultEncryption::evaluate(&ctx(), &buckets(), &p);
+        expect(&out, "b-kms", Status::Pass);
+        expect(&out, "b-none", Status::Fail);
+        expect(&out, "b-denied", Status::Unknown);
+        assert!(
+            S3DefaultEncryption::validate(&Params {
+                allowed_algorithms: vec![]
+            })
+            .is_err()
+        );
+    }
+}

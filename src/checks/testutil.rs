@@ -1,0 +1,351 @@
+//! Terse builders of small inventories for the checks' unit tests.
+
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+
+use super::net::AddressSpace;
+use super::{Check, Context};
+use crate::findings::{Outcome, Status};
+use crate::inventory::*;
+
+pub const ACCOUNT: &str = "111122223333";
+pub const REGION: &str = "eu-north-1";
+
+pub fn place() -> Place {
+    Place {
+        account: ACCOUNT.into(),
+        region: REGION.into(),
+    }
+}
+
+pub fn now() -> Timestamp {
+    Timestamp::from_str("2025-06-01T00:00:00Z").unwrap()
+}
+
+/// An empty inventory of one account and region, with every dataset read.
+pub fn inventory() -> Inventory {
+    let mut inv = Inventory::new(now());
+    inv.scope.push(ScannedAccount {
+        account: ACCOUNT.into(),
+        partition: "aws".into(),
+        regions: vec![REGION.into()],
+    });
+    for &dataset in Dataset::ALL {
+        inv.coverage.push(Coverage {
+            account: ACCOUNT.into(),
+            region: if dataset.is_global() {
+                GLOBAL.into()
+            } else {
+                REGION.into()
+            },
+            dataset,
+            error: None,
+        });
+    }
+    inv
+}
+
+pub fn aws_error(code: &str) -> AwsError {
+    AwsError {
+        operation: "SomeOperation".into(),
+        code: code.into(),
+        message: "not allowed".into(),
+    }
+}
+
+/// A context with the default private space.
+pub fn ctx() -> Context {
+    Context {
+        addresses: AddressSpace::default(),
+        now: now(),
+    }
+}
+
+/// A context that also trusts `trusted`.
+pub fn ctx_trusting(trusted: &[&str]) -> Context {
+    let private: Vec<IpNet> = super::net::DEFAULT_PRIVATE_CIDRS
+        .iter()
+        .map(|c| IpNet::from_str(c).unwrap())
+        .collect();
+    let trusted: Vec<IpNet> = trusted
+        .iter()
+        .map(|c| IpNet::from_str(c).unwrap())
+        .collect();
+    Context {
+        addresses: AddressSpace::new(&private, &trusted),
+        now: now(),
+    }
+}
+
+/// Parameters from a TOML table body (`allowed = ["tcp/80"]`).
+pub fn params<P: DeserializeOwned>(toml_text: &str) -> P {
+    toml::from_str(toml_text).unwrap()
+}
+
+/// Runs a check with its default parameters.
+pub fn run<C: Check>(inv: &Inventory) -> Vec<Outcome> {
+    C::evaluate(&ctx(), inv, &C::Params::default())
+}
+
+/// The single outcome for the resource named `name`.
+pub fn outcome<'a>(outcomes: &'a [Outcome], name: &str) -> &'a Outcome {
+    let found: Vec<_> = outcomes
+        .iter()
+        .filter(|o| o.resource.name == name)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one outcome for {name}, got {outcomes:#?}"
+    );
+    found[0]
+}
+
+/// Asserts the status of the single outcome for `name` and returns it.
+#[track_caller]
+pub fn expect<'a>(outcomes: &'a [Outcome], name: &str, status: Status) -> &'a Outcome {
+    let o = outcome(outcomes, name);
+    assert_eq!(o.status, status, "{name}: {o:#?}");
+    if status != Status::Pass {
+        assert!(!o.evidence.is_empty(), "{name}: no evidence: {o:#?}");
+        for e in &o.evidence {
+            assert!(
+                !e.field.is_empty() && !e.value.is_empty() && !e.note.is_empty(),
+                "{name}: incomplete evidence {e:?}"
+            );
+        }
+    }
+    assert!(
+        !o.message.is_empty() && !o.message.contains('\n'),
+        "{name}: message {:?}",
+        o.message
+    );
+    o
+}
+
+/// Whether any evidence of `o` mentions `text` in its field, value or note.
+pub fn mentions(o: &Outcome, text: &str) -> bool {
+    o.evidence
+        .iter()
+        .any(|e| e.field.contains(text) || e.value.contains(text) || e.note.contains(text))
+}
+
+fn arn(kind: &str, id: &str) -> String {
+    format!("arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{id}")
+}
+
+pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
+    SecurityGroup {
+        arn: arn("security-group", id),
+        place: place(),
+        id: id.into(),
+        name: format!("{id}-name"),
+        vpc_id: Some("vpc-1".into()),
+        tags: Tags::new(),
+        ingress,
+    }
+}
+
+/// A permission from IPv4 ranges.
+pub fn perm(protocol: &str, from: Option<i32>, to: Option<i32>, v4: &[&str]) -> IpPermission {
+    IpPermission {
+        protocol: protocol.into(),
+        from_port: from,
+        to_port: to,
+        ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
+        ipv6_ranges: Vec::new(),
+        prefix_list_ids: Vec::new(),
+        group_ids: Vec::new(),
+    }
+}
+
+/// A tcp permission on `from..=to` from IPv4 ranges.
+pub fn tcp(from: i32, to: i32, v4: &[&str]) -> IpPermission {
+    perm("tcp", Some(from), Some(to), v4)
+}
+
+pub fn prefix_list(id: &str, entries: Option<&[&str]>) -> PrefixList {
+    PrefixList {
+        arn: arn("prefix-list", id),
+        place: place(),
+        id: id.into(),
+        name: format!("{id}-name"),
+        owner_id: Some(ACCOUNT.into()),
+        address_family: Some("IPv4".into()),
+        entries: entries.map(|e| e.iter().map(|s| s.to_string()).collect()),
+        entries_error: None,
+    }
+}
+
+pub fn eni(id: &str, sgs: &[&str]) -> NetworkInterface {
+    NetworkInterface {
+        arn: arn("network-interface", id),
+        place: place(),
+        id: id.into(),
+        interface_type: Some("interface".into()),
+        requester_id: None,
+        requester_managed: false,
+        description: None,
+        instance_id: None,
+        security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+        public_ip: None,
+        tags: Tags::new(),
+    }
+}
+
+pub fn instance(id: &str) -> Instance {
+    Instance {
+        arn: arn("instance", id),
+        place: place(),
+        id: id.into(),
+        state: Some("running".into()),
+        availability_zone: Some(format!("{REGION}a")),
+        public_ip: None,
+        ipv6_addresses: Vec::new(),
+        subnet_id: Some("subnet-1".into()),
+        security_group_ids: Vec::new(),
+        tags: Tags::new(),
+    }
+}
+
+pub fn nacl(id: &str, entries: Vec<NaclEntry>) -> NetworkAcl {
+    NetworkAcl {
+        arn: arn("network-acl", id),
+        place: place(),
+        id: id.into(),
+        vpc_id: Some("vpc-1".into()),
+        is_default: false,
+        tags: Tags::new(),
+        entries,
+        subnet_ids: vec!["subnet-1".into()],
+    }
+}
+
+/// An inbound IPv4 entry. `ports` is ignored unless given.
+pub fn entry(
+    rule: i32,
+    action: &str,
+    protocol: &str,
+    cidr: &str,
+    ports: Option<(i32, i32)>,
+) -> NaclEntry {
+    let v6 = cidr.contains(':');
+    NaclEntry {
+        rule_number: rule,
+        protocol: protocol.into(),
+        action: action.into(),
+        egress: false,
+        cidr_block: (!v6).then(|| cidr.to_string()),
+        ipv6_cidr_block: v6.then(|| cidr.to_string()),
+        port_from: ports.map(|p| p.0),
+        port_to: ports.map(|p| p.1),
+    }
+}
+
+pub fn lb(name: &str, kind: &str, scheme: &str, listeners: Vec<Listener>) -> LoadBalancer {
+    let arn = if kind == "classic" {
+        format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/{name}")
+    } else {
+        let short = if kind == "application" { "app" } else { "net" };
+        format!(
+            "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/{short}/{name}/0123456789abcdef"
+        )
+    };
+    LoadBalancer {
+        arn,
+        place: place(),
+        name: name.into(),
+        kind: kind.into(),
+        scheme: scheme.into(),
+        dns_name: None,
+        availability_zones: vec![format!("{REGION}a"), format!("{REGION}b")],
+        security_group_ids: Vec::new(),
+        tags: Tags::new(),
+        listeners,
+        listeners_error: None,
+    }
+}
+
+pub fn listener(protocol: &str, port: i32) -> Listener {
+    Listener {
+        arn: None,
+        protocol: protocol.into(),
+        port,
+        ssl_policy: None,
+        default_actions: vec![ListenerAction {
+            kind: "forward".into(),
+            redirect_protocol: None,
+            redirect_port: None,
+        }],
+    }
+}
+
+pub fn tls_listener(protocol: &str, port: i32, policy: &str) -> Listener {
+    Listener {
+        ssl_policy: Some(policy.into()),
+        ..listener(protocol, port)
+    }
+}
+
+pub fn redirect(protocol: Option<&str>) -> ListenerAction {
+    ListenerAction {
+        kind: "redirect".into(),
+        redirect_protocol: protocol.map(str::to_string),
+        redirect_port: Some("443".into()),
+    }
+}
+
+pub fn ssl_policy(name: &str, protocols: &[&str], ciphers: &[&str]) -> SslPolicy {
+    SslPolicy {
+        place: place(),
+        name: name.into(),
+        protocols: protocols.iter().map(|s| s.to_string()).collect(),
+        ciphers: ciphers.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+pub fn db_instance(id: &str) -> DbInstance {
+    DbInstance {
+        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}"),
+        place: place(),
+        id: id.into(),
+        engine: Some("postgres".into()),
+        status: Some("available".into()),
+        multi_az: false,
+        availability_zone: Some(format!("{REGION}a")),
+        secondary_availability_zone: None,
+        cluster_id: None,
+        read_replica_source: None,
+        publicly_accessible: false,
+        storage_encrypted: true,
+        tags: Tags::new(),
+    }
+}
+
+pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
+    DbCluster {
+        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}"),
+        place: place(),
+        id: id.into(),
+        engine: Some("aurora-postgresql".into()),
+        multi_az: false,
+        availability_zones: vec![
+            format!("{REGION}a"),
+            format!("{REGION}b"),
+            format!("{REGION}c"),
+        ],
+        members: members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| DbClusterMember {
+                instance_id: m.to_string(),
+                is_writer: i == 0,
+            })
+            .collect(),
+        storage_encrypted: true,
+        tags: Tags::new(),
+    }
+}

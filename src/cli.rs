@@ -1,0 +1,410 @@
+//! The command line: argument definitions and the commands they run.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
+
+use conform::collect::{self, CollectOptions, RegionSelection};
+use conform::error::{Error, OutputError};
+use conform::evaluate::{self, Evaluation};
+use conform::exit;
+use conform::inventory::{Dataset, Inventory};
+use conform::report::{self, Format, ReportInput};
+use conform::rules::{self, RulePack, Severity};
+
+/// Checks a live AWS estate against the promises of a written security
+/// policy, and reports every broken promise with its evidence.
+#[derive(Debug, Parser)]
+#[command(name = "conform", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 all promises kept · 1 a promise is broken (at or above --fail-on) · \
+2 usage or configuration error · 3 incomplete: something could not be evaluated · \
+4 the scan could not run (credentials, AWS unreachable, output not writable) · 130 interrupted"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan AWS (or a saved inventory) and report broken promises.
+    Scan(ScanArgs),
+    /// List the rules of the pack, with their promises and checks.
+    Rules(RulesArgs),
+    /// Explain a rule (by id) or a check (by name): what it checks, why it
+    /// matters, how to fix it, and the promise it enforces.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// Rules file to use instead of the built-in Kliv pack.
+    #[arg(long, value_name = "PATH", env = "CONFORM_RULES")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    /// Never exit 1 because of failures.
+    None,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::None => None,
+        }
+    }
+}
+
+/// Formats of `conform rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub pack: PackArgs,
+
+    /// AWS profile to use (from ~/.aws/config); otherwise the standard
+    /// credential chain (environment, SSO, web identity, instance role).
+    #[arg(long, value_name = "NAME", conflicts_with = "inventory")]
+    pub profile: Option<String>,
+
+    /// Region to scan; repeat or separate with commas. `all` scans every
+    /// region enabled for the account. Default: the profile's region.
+    #[arg(
+        long = "region",
+        value_name = "REGION",
+        value_delimiter = ',',
+        conflicts_with = "inventory"
+    )]
+    pub regions: Vec<String>,
+
+    /// Evaluate a saved inventory instead of calling AWS (no AWS call is
+    /// made).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// Save what was collected, for offline re-evaluation with --inventory.
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub save_inventory: Option<PathBuf>,
+
+    /// Report format: text, json, sarif or markdown. Repeat to write
+    /// several reports from one scan; FORMAT=FILE writes that report to
+    /// FILE (e.g. `--format sarif=conform.sarif --format markdown=summary.md`).
+    /// Default: text.
+    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output_spec)]
+    pub formats: Vec<OutputSpec>,
+
+    /// Write the report whose format names no file here instead of to
+    /// standard output. Every file is written atomically.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a promise of this severity or higher is broken.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    /// Text format: list passing resources too.
+    #[arg(long)]
+    pub show_passing: bool,
+
+    /// Measure ages (of snapshots, for example) against this instant
+    /// (RFC 3339) instead of the inventory's collection time.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub now: Option<Timestamp>,
+
+    /// Use path-style S3 addressing (for S3-compatible endpoints given by
+    /// host name in AWS_ENDPOINT_URL).
+    #[arg(
+        long,
+        env = "CONFORM_S3_FORCE_PATH_STYLE",
+        conflicts_with = "inventory"
+    )]
+    pub s3_force_path_style: bool,
+
+    /// Most AWS requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+}
+
+/// One requested report: a format, and where to write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: Option<PathBuf>,
+}
+
+fn parse_output_spec(text: &str) -> Result<OutputSpec, String> {
+    let (format, path) = match text.split_once('=') {
+        Some((f, "")) => return Err(format!("{f}= needs a file name after '='")),
+        Some((f, p)) => (f, Some(PathBuf::from(p))),
+        None => (text, None),
+    };
+    Ok(OutputSpec {
+        format: format.parse()?,
+        path,
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// A rule id (NET-001) or a check name (sg-internet-ingress).
+    pub id: String,
+}
+
+/// Runs a command; returns the exit code.
+pub fn run(cli: Cli) -> Result<i32, Error> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules(args) => list_rules(args),
+        Command::Explain(args) => explain(args),
+    }
+}
+
+fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
+    Ok(match &args.rules {
+        Some(path) => rules::load_file(path)?,
+        None => rules::load_builtin()?,
+    })
+}
+
+fn scan(args: ScanArgs) -> Result<i32, Error> {
+    let outputs = output_plan(&args)?;
+    let pack = load_pack(&args.pack)?;
+    let inventory = match &args.inventory {
+        Some(path) => Inventory::load(path)?,
+        None => {
+            let inventory = collect_live(&args, &pack)?;
+            if let Some(path) = &args.save_inventory {
+                write_atomically(path, inventory.to_json().as_bytes())?;
+            }
+            inventory
+        }
+    };
+    let evaluation = evaluate::evaluate(&pack, &inventory, args.now);
+    let mut input = ReportInput::new(&evaluation, &pack, &inventory);
+    input.show_passing = args.show_passing;
+    for spec in &outputs {
+        let rendered = report::render(spec.format, &input);
+        match spec.path.as_ref().or(args.output.as_ref()) {
+            Some(path) => {
+                let plain = anstream::adapter::strip_str(&rendered).to_string();
+                write_atomically(path, plain.as_bytes())?;
+            }
+            None => {
+                let mut stdout = anstream::stdout().lock();
+                // A closed pipe (`conform scan | head`) is not an error
+                // worth reporting.
+                let _ = stdout.write_all(rendered.as_bytes());
+                let _ = stdout.flush();
+            }
+        }
+    }
+    Ok(exit_code(&evaluation, args.fail_on))
+}
+
+/// The reports to write: checked before any work, so that a conflicting
+/// request fails fast.
+fn output_plan(args: &ScanArgs) -> Result<Vec<OutputSpec>, Error> {
+    let mut outputs = args.formats.clone();
+    if outputs.is_empty() {
+        outputs.push(OutputSpec {
+            format: Format::Text,
+            path: None,
+        });
+    }
+    let unnamed = outputs.iter().filter(|o| o.path.is_none()).count();
+    if unnamed > 1 {
+        return Err(Error::Usage(
+            "only one --format may go to standard output or --output; give the others a file (FORMAT=FILE)".into(),
+        ));
+    }
+    let mut paths: Vec<&PathBuf> = outputs.iter().filter_map(|o| o.path.as_ref()).collect();
+    if unnamed == 1 {
+        paths.extend(args.output.as_ref());
+    }
+    paths.sort();
+    if paths.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Error::Usage(
+            "two reports would be written to the same file".into(),
+        ));
+    }
+    Ok(outputs)
+}
+
+fn exit_code(evaluation: &Evaluation, fail_on: FailOn) -> i32 {
+    let summary = &evaluation.summary;
+    match fail_on.threshold() {
+        Some(t) if summary.failed_at_least(t) > 0 => exit::BROKEN,
+        _ if summary.unknown > 0 => exit::INCOMPLETE,
+        _ => exit::OK,
+    }
+}
+
+fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
+    let regions = if args.regions.iter().any(|r| r.eq_ignore_ascii_case("all")) {
+        if args.regions.len() > 1 {
+            return Err(Error::Usage(
+                "--region all cannot be combined with other regions".into(),
+            ));
+        }
+        RegionSelection::All
+    } else if args.regions.is_empty() {
+        RegionSelection::Default
+    } else {
+        let mut list: Vec<String> = args.regions.iter().map(|r| r.trim().to_string()).collect();
+        list.sort();
+        list.dedup();
+        RegionSelection::List(list)
+    };
+    let mut datasets: BTreeSet<Dataset> = BTreeSet::new();
+    for rule in &pack.rules {
+        for check in &rule.checks {
+            datasets.extend(check.subjects());
+            datasets.extend(check.uses());
+        }
+    }
+    let options = CollectOptions {
+        profile: args.profile.clone(),
+        regions,
+        datasets,
+        s3_force_path_style: args.s3_force_path_style,
+        concurrency: usize::from(args.concurrency),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = collect::collect(&options) => Some(result),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    match result {
+        Some(result) => {
+            let mut inventory = result?;
+            inventory.completed_at.get_or_insert_with(Timestamp::now);
+            Ok(inventory)
+        }
+        None => {
+            eprintln!("conform: interrupted; nothing was written");
+            std::process::exit(exit::INTERRUPTED);
+        }
+    }
+}
+
+/// Writes a file through a temporary file in the same directory and a
+/// rename, so that readers never see half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let fail = |source: std::io::Error| OutputError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn list_rules(args: RulesArgs) -> Result<i32, Error> {
+    let pack = load_pack(&args.pack)?;
+    let mut out = String::new();
+    match args.format {
+        RulesFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct RuleJson<'a> {
+                #[serde(flatten)]
+                info: &'a report::RuleInfo,
+                params: Vec<serde_json::Value>,
+                scope: String,
+                exclude: String,
+            }
+            let infos = report::RuleInfo::all(&pack);
+            let rules: Vec<RuleJson> = infos
+                .iter()
+                .zip(&pack.rules)
+                .map(|(info, rule)| RuleJson {
+                    info,
+                    params: rule.checks.iter().map(|c| c.params()).collect(),
+                    scope: rule.scope.describe(),
+                    exclude: rule.exclude.describe(),
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            out.push('\n');
+        }
+        RulesFormat::Text => {
+            use std::fmt::Write as _;
+            for rule in &pack.rules {
+                let checks: Vec<&str> = rule.checks.iter().map(|c| c.doc().name).collect();
+                let _ = writeln!(
+                    out,
+                    "{:<8} {:<8} {}:{:<4} {}  [{}]",
+                    rule.id,
+                    rule.severity,
+                    rule.promise.file,
+                    rule.promise.line,
+                    rule.title,
+                    checks.join(", ")
+                );
+                if !rule.scope.is_empty() {
+                    let _ = writeln!(out, "{:18}scope: {}", "", rule.scope.describe());
+                }
+                if !rule.exclude.is_empty() {
+                    let _ = writeln!(out, "{:18}exclude: {}", "", rule.exclude.describe());
+                }
+            }
+            let _ = writeln!(out, "{} rules from {}", pack.rules.len(), pack.origin);
+        }
+    }
+    print!("{out}");
+    Ok(exit::OK)
+}
+
+fn explain(args: ExplainArgs) -> Result<i32, Error> {
+    let pack = load_pack(&args.pack)?;
+    let text = conform::explain::explain(&pack, &args.id).ok_or_else(|| {
+        let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+        Error::Usage(format!(
+            "no rule or check named {:?} (rules: {}; `conform rules` lists them)",
+            args.id,
+            ids.join(", ")
+        ))
+    })?;
+    print!("{text}");
+    Ok(exit::OK)
+}

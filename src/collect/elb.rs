@@ -1,0 +1,687 @@
+//! Elastic Load Balancing collectors (regional): ELBv2 load balancers
+//! (application, network, gateway), classic load balancers, and the
+//! definitions of the TLS policies their listeners use.
+//!
+//! Calls per region:
+//!
+//! | what                         | calls                                                         |
+//! |------------------------------|---------------------------------------------------------------|
+//! | ELBv2 load balancers         | `DescribeLoadBalancers` pages of 400                          |
+//! | their listeners              | `DescribeListeners` **per load balancer** (no batch API)      |
+//! | their tags                   | `DescribeTags`, one per 20 load balancers                     |
+//! | ELBv2 TLS policies           | `DescribeSSLPolicies` once, with the names in use (if any)    |
+//! | classic load balancers       | `DescribeLoadBalancers` pages of 400 (listeners included)     |
+//! | their tags                   | `DescribeTags`, one per 20 load balancers                     |
+//! | classic TLS policies         | `DescribeLoadBalancerPolicies` per classic load balancer with |
+//! |                              | an HTTPS/SSL listener, only when TLS policies are collected   |
+//!
+//! **Classic policy convention.** A classic load balancer's TLS settings
+//! are an `SSLNegotiationPolicyType` policy of that load balancer, not a
+//! region-wide policy. Its [`SslPolicy::name`] is `"{lb name}/{policy
+//! name}"`, and the listener's [`Listener::ssl_policy`] names it the same
+//! way, so checks match `listener.ssl_policy` to `SslPolicy::name` within
+//! one account and region for both generations. The policy's protocols are
+//! its `Protocol-*` attributes set to `true` (prefix stripped), its ciphers
+//! the other attributes set to `true` except the option
+//! `Server-Defined-Cipher-Order` (and `Reference-Security-Policy`, whose
+//! value is a name).
+//!
+//! When policies are not collected (or a load balancer's could not be
+//! read), a classic listener's policy is found without their types: the
+//! listener's policy names minus the load balancer's cookie-stickiness
+//! policies, which leaves the SSL negotiation policy on HTTPS/SSL
+//! listeners.
+//!
+//! **Tags.** A failed `DescribeTags` leaves the load balancers without
+//! tags, and since rules select resources by tag, that is recorded as the
+//! dataset's error (resources are kept) rather than ignored: a rule scoped
+//! by tag would otherwise silently skip them.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use aws_sdk_elasticloadbalancing as elb;
+use aws_sdk_elasticloadbalancingv2 as elbv2;
+
+use super::context::{Ctx, Partial, owned, tags};
+use crate::inventory::{AwsError, Listener, ListenerAction, LoadBalancer, SslPolicy, Tags};
+
+/// The most resources `DescribeTags` accepts (both generations).
+const TAGS_BATCH: usize = 20;
+/// The largest page of `DescribeLoadBalancers`, `DescribeListeners` and
+/// `DescribeSSLPolicies`.
+const PAGE_SIZE: i32 = 400;
+/// The classic policy type that holds TLS settings.
+const SSL_NEGOTIATION: &str = "SSLNegotiationPolicyType";
+
+/// What to read in a region.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Wants {
+    pub v2: bool,
+    pub classic: bool,
+    /// The TLS policies of the listeners read (of the generations read).
+    pub ssl_policies: bool,
+}
+
+/// What was read in a region; `None` where not asked for.
+#[derive(Debug, Default)]
+pub(crate) struct Read {
+    pub v2: Option<Partial<LoadBalancer>>,
+    pub classic: Option<Partial<LoadBalancer>>,
+    /// Both generations' policies. Its error is the first failure to read
+    /// a policy, else the failure to list the load balancers (the set of
+    /// policies in use is then incomplete).
+    pub ssl_policies: Option<Partial<SslPolicy>>,
+}
+
+/// Reads the load balancers (and policies) `wants` asks for in one region.
+pub(crate) async fn collect(
+    ctx: &Ctx,
+    v2_client: &elbv2::Client,
+    classic_client: &elb::Client,
+    wants: Wants,
+) -> Read {
+    let v2 = async {
+        if !wants.v2 {
+            return None;
+        }
+        let lbs = v2_load_balancers(ctx, v2_client).await;
+        let policies = if wants.ssl_policies {
+            let names: BTreeSet<&str> = lbs
+                .items
+                .iter()
+                .flat_map(|lb| &lb.listeners)
+                .filter_map(|l| l.ssl_policy.as_deref())
+                .collect();
+            Some(v2_ssl_policies(ctx, v2_client, &names).await)
+        } else {
+            None
+        };
+        Some((lbs, policies))
+    };
+    let classic = async {
+        if wants.classic {
+            Some(classic_load_balancers(ctx, classic_client, wants.ssl_policies).await)
+        } else {
+            None
+        }
+    };
+    let (v2, classic) = futures::join!(v2, classic);
+
+    let mut read = Read::default();
+    let mut policies: Option<Partial<SslPolicy>> = wants.ssl_policies.then(Partial::default);
+    let mut listing_error = None;
+    for (slot, found) in [(&mut read.v2, v2), (&mut read.classic, classic)] {
+        let Some((lbs, lb_policies)) = found else {
+            continue;
+        };
+        if let (Some(all), Some(these)) = (&mut policies, lb_policies) {
+            all.items.extend(these.items);
+            all.error = all.error.take().or(these.error);
+        }
+        // A failed listing leaves the policies in use unknown; a failed
+        // DescribeTags does not.
+        listing_error = listing_error.or_else(|| {
+            lbs.error
+                .clone()
+                .filter(|e| e.operation == "DescribeLoadBalancers")
+        });
+        *slot = Some(lbs);
+    }
+    if let Some(all) = &mut policies {
+        all.error = all.error.take().or(listing_error);
+    }
+    read.ssl_policies = policies;
+    read
+}
+
+// ---------------------------------------------------------------- ELBv2
+
+/// Reads the ELBv2 load balancers with their listeners and tags.
+async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBalancer> {
+    const OP: &str = "DescribeLoadBalancers";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_load_balancers()
+        .page_size(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out.items.extend(
+                page.load_balancers()
+                    .iter()
+                    .filter_map(|lb| v2_load_balancer(ctx, lb)),
+            ),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+
+    let arns: Vec<String> = out.items.iter().map(|lb| lb.arn.clone()).collect();
+    let listeners = futures::future::join_all(out.items.iter_mut().map(|lb| async move {
+        match v2_listeners(ctx, client, &lb.arn).await {
+            Ok(listeners) => lb.listeners = listeners,
+            Err(e) => lb.listeners_error = Some(e),
+        }
+    }));
+    let tags = futures::future::join_all(
+        arns.chunks(TAGS_BATCH)
+            .map(|batch| v2_tags(ctx, client, batch)),
+    );
+    let (_, tag_reads) = futures::join!(listeners, tags);
+
+    let mut by_arn: BTreeMap<String, Tags> = BTreeMap::new();
+    for read in tag_reads {
+        match read {
+            Ok(found) => by_arn.extend(found),
+            Err(e) => out.error = out.error.take().or(Some(e)),
+        }
+    }
+    for lb in &mut out.items {
+        if let Some(t) = by_arn.remove(&lb.arn) {
+            lb.tags = t;
+        }
+    }
+    out
+}
+
+fn v2_load_balancer(ctx: &Ctx, lb: &elbv2::types::LoadBalancer) -> Option<LoadBalancer> {
+    let arn = lb.load_balancer_arn()?.to_string();
+    Some(LoadBalancer {
+        place: ctx.place(),
+        name: lb.load_balancer_name().unwrap_or_default().to_string(),
+        kind: lb
+            .r#type()
+            .map(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        scheme: lb
+            .scheme()
+            .map(|s| s.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        dns_name: owned(lb.dns_name()),
+        availability_zones: lb
+            .availability_zones()
+            .iter()
+            .filter_map(|z| owned(z.zone_name()))
+            .collect(),
+        security_group_ids: lb.security_groups().to_vec(),
+        tags: Tags::new(),
+        listeners: Vec::new(),
+        listeners_error: None,
+        arn,
+    })
+}
+
+async fn v2_listeners(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    lb_arn: &str,
+) -> Result<Vec<Listener>, AwsError> {
+    const OP: &str = "DescribeListeners";
+    let mut listeners = Vec::new();
+    let mut pages = client
+        .describe_listeners()
+        .load_balancer_arn(lb_arn)
+        .page_size(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    while let Some(page) = ctx.page(OP, pages.next()).await? {
+        listeners.extend(page.listeners().iter().map(v2_listener));
+    }
+    Ok(listeners)
+}
+
+fn v2_listener(l: &elbv2::types::Listener) -> Listener {
+    Listener {
+        arn: owned(l.listener_arn()),
+        // Kept even when AWS omits protocol or port: a listener dropped
+        // here would be a listener no check sees.
+        protocol: l
+            .protocol()
+            .map(|p| p.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        port: l.port().unwrap_or_default(),
+        ssl_policy: owned(l.ssl_policy()),
+        default_actions: l
+            .default_actions()
+            .iter()
+            .map(|a| ListenerAction {
+                kind: a
+                    .r#type()
+                    .map(|t| t.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                redirect_protocol: owned(a.redirect_config().and_then(|r| r.protocol())),
+                redirect_port: owned(a.redirect_config().and_then(|r| r.port())),
+            })
+            .collect(),
+    }
+}
+
+async fn v2_tags(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    arns: &[String],
+) -> Result<Vec<(String, Tags)>, AwsError> {
+    let answer = ctx
+        .call(
+            "DescribeTags",
+            client
+                .describe_tags()
+                .set_resource_arns(Some(arns.to_vec()))
+                .send(),
+        )
+        .await?;
+    Ok(answer
+        .tag_descriptions()
+        .iter()
+        .filter_map(|d| {
+            Some((
+                d.resource_arn()?.to_string(),
+                tags(d.tags().iter().map(|t| (t.key(), t.value()))),
+            ))
+        })
+        .collect())
+}
+
+/// Reads the definitions of the named ELBv2 policies (none if no listener
+/// uses one).
+async fn v2_ssl_policies(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    names: &BTreeSet<&str>,
+) -> Partial<SslPolicy> {
+    const OP: &str = "DescribeSSLPolicies";
+    let mut out = Partial::default();
+    if names.is_empty() {
+        return out;
+    }
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut marker: Option<String> = None;
+    loop {
+        let request = client
+            .describe_ssl_policies()
+            .set_names(Some(names.clone()))
+            .page_size(PAGE_SIZE)
+            .set_marker(marker.take());
+        match ctx.call(OP, request.send()).await {
+            Ok(page) => {
+                out.items.extend(page.ssl_policies().iter().filter_map(|p| {
+                    Some(SslPolicy {
+                        place: ctx.place(),
+                        name: p.name()?.to_string(),
+                        protocols: p.ssl_protocols().to_vec(),
+                        ciphers: p.ciphers().iter().filter_map(|c| owned(c.name())).collect(),
+                    })
+                }));
+                match page.next_marker() {
+                    Some(next) if !next.is_empty() => marker = Some(next.to_string()),
+                    _ => break,
+                }
+            }
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}
+
+// -------------------------------------------------------------- classic
+
+/// A classic load balancer as read, with what is needed to name its
+/// listeners' policies.
+struct Classic {
+    lb: LoadBalancer,
+    /// Per listener (same order as `lb.listeners`), its policy names.
+    listener_policies: Vec<Vec<String>>,
+    /// The load balancer's cookie-stickiness policy names.
+    stickiness: HashSet<String>,
+}
+
+/// Reads the classic load balancers with their tags, and if `policies`,
+/// their TLS policies.
+async fn classic_load_balancers(
+    ctx: &Ctx,
+    client: &elb::Client,
+    policies: bool,
+) -> (Partial<LoadBalancer>, Option<Partial<SslPolicy>>) {
+    const OP: &str = "DescribeLoadBalancers";
+    let mut error = None;
+    let mut found: Vec<Classic> = Vec::new();
+    let mut pages = client
+        .describe_load_balancers()
+        .page_size(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => found.extend(
+                page.load_balancer_descriptions()
+                    .iter()
+                    .filter_map(|d| classic_load_balancer(ctx, d)),
+            ),
+            Ok(None) => break,
+            Err(e) => break error = Some(e),
+        }
+    }
+
+    // Name every TLS listener's policy without the policy types first;
+    // `classic_policies` corrects the names from the types if it can.
+    found.iter_mut().for_each(name_policies_without_types);
+
+    let names: Vec<String> = found.iter().map(|c| c.lb.name.clone()).collect();
+    let tags = futures::future::join_all(
+        names
+            .chunks(TAGS_BATCH)
+            .map(|batch| classic_tags(ctx, client, batch)),
+    );
+    let policy_reads = futures::future::join_all(
+        found
+            .iter_mut()
+            .filter(|c| policies && c.lb.listeners.iter().any(|l| is_tls(&l.protocol)))
+            .map(|c| classic_policies(ctx, client, c)),
+    );
+    let (tag_reads, policy_reads) = futures::join!(tags, policy_reads);
+
+    let mut by_name: BTreeMap<String, Tags> = BTreeMap::new();
+    for read in tag_reads {
+        match read {
+            Ok(t) => by_name.extend(t),
+            Err(e) => error = error.or(Some(e)),
+        }
+    }
+    let policies = policies.then(|| {
+        let mut out = Partial::default();
+        for read in policy_reads {
+            match read {
+                Ok(p) => out.items.extend(p),
+                Err(e) => out.error = out.error.take().or(Some(e)),
+            }
+        }
+        out
+    });
+
+    let items = found
+        .into_iter()
+        .map(|mut c| {
+            if let Some(t) = by_name.remove(&c.lb.name) {
+                c.lb.tags = t;
+            }
+            c.lb
+        })
+        .collect();
+    (Partial { items, error }, policies)
+}
+
+/// Names the TLS listeners' policies from the listeners' policy names
+/// minus the cookie-stickiness policies (the only other policies a
+/// listener carries).
+fn name_policies_without_types(c: &mut Classic) {
+    for (listener, names) in c.lb.listeners.iter_mut().zip(&c.listener_policies) {
+        if is_tls(&listener.protocol) {
+            listener.ssl_policy = names
+                .iter()
+                .find(|n| !c.stickiness.contains(*n))
+                .map(|n| format!("{}/{n}", c.lb.name));
+        }
+    }
+}
+
+/// The [`SslPolicy`] of a classic load balancer's policy, if it is an SSL
+/// negotiation policy.
+fn classic_ssl_policy(
+    ctx: &Ctx,
+    lb_name: &str,
+    p: &elb::types::PolicyDescription,
+) -> Option<SslPolicy> {
+    let (Some(name), Some(SSL_NEGOTIATION)) = (p.policy_name(), p.policy_type_name()) else {
+        return None;
+    };
+    let enabled = p
+        .policy_attribute_descriptions()
+        .iter()
+        .filter(|a| {
+            a.attribute_value()
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        })
+        .filter_map(|a| a.attribute_name());
+    let (mut protocols, mut ciphers) = (Vec::new(), Vec::new());
+    for attribute in enabled {
+        match attribute.strip_prefix("Protocol-") {
+            Some(protocol) => protocols.push(protocol.to_string()),
+            None if attribute == "Server-Defined-Cipher-Order"
+                || attribute == "Reference-Security-Policy" => {}
+            None => ciphers.push(attribute.to_string()),
+        }
+    }
+    Some(SslPolicy {
+        place: ctx.place(),
+        name: format!("{lb_name}/{name}"),
+        protocols,
+        ciphers,
+    })
+}
+
+fn is_tls(protocol: &str) -> bool {
+    protocol.eq_ignore_ascii_case("HTTPS") || protocol.eq_ignore_ascii_case("SSL")
+}
+
+fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> Option<Classic> {
+    let name = d
+        .load_balancer_name()
+        .filter(|n| !n.is_empty())?
+        .to_string();
+    let mut listeners = Vec::new();
+    let mut listener_policies = Vec::new();
+    for ld in d.listener_descriptions() {
+        let Some(l) = ld.listener() else { continue };
+        listeners.push(Listener {
+            arn: None,
+            protocol: l.protocol().to_string(),
+            port: l.load_balancer_port(),
+            ssl_policy: None,
+            default_actions: Vec::new(),
+        });
+        listener_policies.push(ld.policy_names().to_vec());
+    }
+    let stickiness = d
+        .policies()
+        .map(|p| {
+            p.app_cookie_stickiness_policies()
+                .iter()
+                .filter_map(|s| owned(s.policy_name()))
+                .chain(
+                    p.lb_cookie_stickiness_policies()
+                        .iter()
+                        .filter_map(|s| owned(s.policy_name())),
+                )
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Classic {
+        lb: LoadBalancer {
+            arn: ctx.arn("elasticloadbalancing", &format!("loadbalancer/{name}")),
+            place: ctx.place(),
+            kind: "classic".to_string(),
+            scheme: d.scheme().unwrap_or_default().to_string(),
+            dns_name: owned(d.dns_name()),
+            availability_zones: d.availability_zones().to_vec(),
+            security_group_ids: d.security_groups().to_vec(),
+            tags: Tags::new(),
+            listeners,
+            listeners_error: None,
+            name,
+        },
+        listener_policies,
+        stickiness,
+    })
+}
+
+async fn classic_tags(
+    ctx: &Ctx,
+    client: &elb::Client,
+    names: &[String],
+) -> Result<Vec<(String, Tags)>, AwsError> {
+    let answer = ctx
+        .call(
+            "DescribeTags",
+            client
+                .describe_tags()
+                .set_load_balancer_names(Some(names.to_vec()))
+                .send(),
+        )
+        .await?;
+    Ok(answer
+        .tag_descriptions()
+        .iter()
+        .filter_map(|d| {
+            Some((
+                d.load_balancer_name()?.to_string(),
+                tags(d.tags().iter().map(|t| (Some(t.key()), t.value()))),
+            ))
+        })
+        .collect())
+}
+
+/// Reads one classic load balancer's policies: returns its TLS policies,
+/// and names its TLS listeners' policies exactly (by type).
+async fn classic_policies(
+    ctx: &Ctx,
+    client: &elb::Client,
+    c: &mut Classic,
+) -> Result<Vec<SslPolicy>, AwsError> {
+    let answer = ctx
+        .call(
+            "DescribeLoadBalancerPolicies",
+            client
+                .describe_load_balancer_policies()
+                .load_balancer_name(&c.lb.name)
+                .send(),
+        )
+        .await?;
+    let mut negotiation: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    for p in answer.policy_descriptions() {
+        if let Some(policy) = classic_ssl_policy(ctx, &c.lb.name, p) {
+            negotiation.extend(p.policy_name());
+            out.push(policy);
+        }
+    }
+    for (listener, names) in c.lb.listeners.iter_mut().zip(&c.listener_policies) {
+        if let Some(n) = names.iter().find(|n| negotiation.contains(n.as_str())) {
+            listener.ssl_policy = Some(format!("{}/{n}", c.lb.name));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use aws_sdk_elasticloadbalancing::types::{PolicyAttributeDescription, PolicyDescription};
+    use tokio::sync::Semaphore;
+
+    use super::*;
+
+    fn ctx() -> Ctx {
+        Ctx::new(
+            "123456789012",
+            "aws",
+            "eu-north-1",
+            Arc::new(Semaphore::new(1)),
+        )
+    }
+
+    fn policy(name: &str, kind: &str, attributes: &[(&str, &str)]) -> PolicyDescription {
+        let mut p = PolicyDescription::builder()
+            .policy_name(name)
+            .policy_type_name(kind);
+        for (k, v) in attributes {
+            p = p.policy_attribute_descriptions(
+                PolicyAttributeDescription::builder()
+                    .attribute_name(*k)
+                    .attribute_value(*v)
+                    .build(),
+            );
+        }
+        p.build()
+    }
+
+    #[test]
+    fn classic_negotiation_policy_lists_enabled_protocols_and_ciphers() {
+        let p = policy(
+            "tls",
+            SSL_NEGOTIATION,
+            &[
+                ("Protocol-TLSv1", "false"),
+                ("Protocol-TLSv1.2", "true"),
+                ("Protocol-SSLv3", "true"),
+                ("Server-Defined-Cipher-Order", "true"),
+                (
+                    "Reference-Security-Policy",
+                    "ELBSecurityPolicy-TLS-1-2-2017-01",
+                ),
+                ("ECDHE-RSA-AES128-GCM-SHA256", "true"),
+                ("AES128-SHA", "false"),
+            ],
+        );
+        let got = classic_ssl_policy(&ctx(), "web", &p).expect("an SSL negotiation policy");
+        assert_eq!(got.name, "web/tls");
+        assert_eq!(got.protocols, ["TLSv1.2", "SSLv3"]);
+        assert_eq!(got.ciphers, ["ECDHE-RSA-AES128-GCM-SHA256"]);
+        assert_eq!(got.place.region, "eu-north-1");
+    }
+
+    #[test]
+    fn other_classic_policies_are_not_tls_policies() {
+        let p = policy(
+            "sticky",
+            "LBCookieStickinessPolicyType",
+            &[("CookieExpirationPeriod", "60")],
+        );
+        assert!(classic_ssl_policy(&ctx(), "web", &p).is_none());
+    }
+
+    #[test]
+    fn classic_listener_policy_is_named_after_its_load_balancer() {
+        use aws_sdk_elasticloadbalancing::types as t;
+        let d = t::LoadBalancerDescription::builder()
+            .load_balancer_name("web")
+            .listener_descriptions(
+                t::ListenerDescription::builder()
+                    .listener(
+                        t::Listener::builder()
+                            .protocol("HTTPS")
+                            .load_balancer_port(443)
+                            .instance_port(80)
+                            .build()
+                            .expect("a listener"),
+                    )
+                    .policy_names("sticky")
+                    .policy_names("tls")
+                    .build(),
+            )
+            .policies(
+                t::Policies::builder()
+                    .lb_cookie_stickiness_policies(
+                        t::LbCookieStickinessPolicy::builder()
+                            .policy_name("sticky")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build();
+        let mut c = classic_load_balancer(&ctx(), &d).expect("a load balancer");
+        assert_eq!(
+            c.lb.arn,
+            "arn:aws:elasticloadbalancing:eu-north-1:123456789012:loadbalancer/web"
+        );
+        assert_eq!(c.lb.kind, "classic");
+        assert_eq!(c.lb.listeners[0].ssl_policy, None);
+        name_policies_without_types(&mut c);
+        assert_eq!(c.lb.listeners[0].ssl_policy.as_deref(), Some("web/tls"));
+    }
+}

@@ -1,0 +1,42 @@
+//! CloudWatch Logs collector (regional): log groups and their retention.
+//!
+//! Calls per region: `DescribeLogGroups` pages of 50 (its maximum).
+
+use aws_sdk_cloudwatchlogs::Client;
+
+use super::context::{Ctx, Partial};
+use crate::inventory::LogGroup;
+
+/// Reads every log group of the region.
+pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> {
+    const OP: &str = "DescribeLogGroups";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_log_groups()
+        .limit(50)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out.items.extend(page.log_groups().iter().filter_map(|g| {
+                let name = g.log_group_name()?.to_string();
+                // `arn` ends in ":*" (it names the group's streams);
+                // `logGroupArn` is the group's own ARN.
+                let arn = match (g.log_group_arn(), g.arn()) {
+                    (Some(arn), _) => arn.to_string(),
+                    (None, Some(arn)) => arn.strip_suffix(":*").unwrap_or(arn).to_string(),
+                    (None, None) => ctx.arn("logs", &format!("log-group:{name}")),
+                };
+                Some(LogGroup {
+                    arn,
+                    place: ctx.place(),
+                    name,
+                    retention_days: g.retention_in_days(),
+                })
+            })),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}

@@ -1,0 +1,104 @@
+//! RDS collectors (regional): DB instances and DB clusters.
+//!
+//! Calls per region: `DescribeDBInstances` and `DescribeDBClusters`, pages
+//! of 100 (their maximum). Both also return Neptune and DocumentDB
+//! resources, which are kept with their engine name.
+
+use aws_sdk_rds::Client;
+use aws_sdk_rds::types as rds;
+
+use super::context::{Ctx, Partial, owned, tags};
+use crate::inventory::{DbCluster, DbClusterMember, DbInstance};
+
+/// Reads every DB instance of the region.
+pub(crate) async fn db_instances(ctx: &Ctx, client: &Client) -> Partial<DbInstance> {
+    const OP: &str = "DescribeDBInstances";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_db_instances()
+        .max_records(100)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out.items.extend(
+                page.db_instances()
+                    .iter()
+                    .filter_map(|i| db_instance(ctx, i)),
+            ),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}
+
+fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
+    let id = i.db_instance_identifier()?.to_string();
+    Some(DbInstance {
+        arn: match i.db_instance_arn() {
+            Some(arn) => arn.to_string(),
+            None => ctx.arn("rds", &format!("db:{id}")),
+        },
+        place: ctx.place(),
+        engine: owned(i.engine()),
+        status: owned(i.db_instance_status()),
+        multi_az: i.multi_az().unwrap_or(false),
+        availability_zone: owned(i.availability_zone()),
+        secondary_availability_zone: owned(i.secondary_availability_zone()),
+        cluster_id: owned(i.db_cluster_identifier()),
+        read_replica_source: owned(i.read_replica_source_db_instance_identifier()),
+        publicly_accessible: i.publicly_accessible().unwrap_or(false),
+        storage_encrypted: i.storage_encrypted().unwrap_or(false),
+        tags: tags(i.tag_list().iter().map(|t| (t.key(), t.value()))),
+        id,
+    })
+}
+
+/// Reads every DB cluster of the region.
+pub(crate) async fn db_clusters(ctx: &Ctx, client: &Client) -> Partial<DbCluster> {
+    const OP: &str = "DescribeDBClusters";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_db_clusters()
+        .max_records(100)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out
+                .items
+                .extend(page.db_clusters().iter().filter_map(|c| db_cluster(ctx, c))),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}
+
+fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
+    let id = c.db_cluster_identifier()?.to_string();
+    Some(DbCluster {
+        arn: match c.db_cluster_arn() {
+            Some(arn) => arn.to_string(),
+            None => ctx.arn("rds", &format!("cluster:{id}")),
+        },
+        place: ctx.place(),
+        engine: owned(c.engine()),
+        multi_az: c.multi_az().unwrap_or(false),
+        availability_zones: c.availability_zones().to_vec(),
+        members: c
+            .db_cluster_members()
+            .iter()
+            .filter_map(|m| {
+                Some(DbClusterMember {
+                    instance_id: m.db_instance_identifier()?.to_string(),
+                    is_writer: m.is_cluster_writer().unwrap_or(false),
+                })
+            })
+            .collect(),
+        storage_encrypted: c.storage_encrypted().unwrap_or(false),
+        tags: tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
+        id,
+    })
+}

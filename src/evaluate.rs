@@ -1,0 +1,338 @@
+//! Evaluation: runs every rule's checks over an inventory, in parallel, and
+//! turns their outcomes into findings.
+//!
+//! The evaluator adds what checks leave to it:
+//! - **scope**: only resources inside a rule's `scope` and outside its
+//!   `exclude` are kept;
+//! - **coverage**: where a dataset a check judges could not be read (or was
+//!   not collected) for an account and region, the rule's verdict there is
+//!   *unknown*, with the AWS error as evidence. Missing data never passes;
+//! - **one verdict per (rule, resource)**: when two checks of a rule judge
+//!   the same resource, the worse verdict wins and the evidence is joined;
+//! - a stable order.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::checks::Context;
+use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status};
+use crate::inventory::{Dataset, GLOBAL, Inventory};
+use crate::rules::{Rule, RulePack, Severity};
+
+/// The result of evaluating a pack over an inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// Counts over the findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub rules: usize,
+    /// Distinct resources judged by at least one rule.
+    pub resources: usize,
+    pub failed: usize,
+    pub unknown: usize,
+    pub passed: usize,
+    /// Failures by severity, most severe first.
+    pub failed_by_severity: BTreeMap<Severity, usize>,
+}
+
+impl Summary {
+    fn of(rules: usize, findings: &[Finding]) -> Summary {
+        let mut summary = Summary {
+            rules,
+            ..Default::default()
+        };
+        let mut resources = std::collections::HashSet::new();
+        for f in findings {
+            resources.insert(f.resource.arn.as_str());
+            match f.status {
+                Status::Fail => {
+                    summary.failed += 1;
+                    *summary.failed_by_severity.entry(f.severity).or_default() += 1;
+                }
+                Status::Unknown => summary.unknown += 1,
+                Status::Pass => summary.passed += 1,
+            }
+        }
+        summary.resources = resources.len();
+        summary
+    }
+
+    /// Failures at or above a severity.
+    pub fn failed_at_least(&self, threshold: Severity) -> usize {
+        self.failed_by_severity
+            .iter()
+            .filter(|(s, _)| **s >= threshold)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// Evaluates every rule of `pack` over `inventory`. Ages are measured
+/// against `now`, or the inventory's collection time when `None`.
+pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) -> Evaluation {
+    let ctx = Context {
+        addresses: pack.addresses.clone(),
+        now: now.unwrap_or(inventory.collected_at),
+    };
+    let mut findings: Vec<Finding> = pack
+        .rules
+        .par_iter()
+        .flat_map_iter(|rule| evaluate_rule(&ctx, rule, inventory))
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let summary = Summary::of(pack.rules.len(), &findings);
+    Evaluation { findings, summary }
+}
+
+fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Finding> {
+    let mut by_arn: BTreeMap<String, Outcome> = BTreeMap::new();
+    let mut keep = |outcome: Outcome| {
+        match by_arn.get_mut(&outcome.resource.arn) {
+            Some(existing) => merge(existing, outcome),
+            None => {
+                by_arn.insert(outcome.resource.arn.clone(), outcome);
+            }
+        };
+    };
+    for check in &rule.checks {
+        for outcome in check.evaluate(ctx, inventory) {
+            let r = &outcome.resource;
+            if rule.scope.contains(r) && (rule.exclude.is_empty() || !rule.exclude.contains(r)) {
+                keep(outcome);
+            }
+        }
+        for gap in coverage_gaps(inventory, check.subjects()) {
+            let r = &gap.resource;
+            let in_scope = rule.scope.contains_place(&r.account, &r.region);
+            // An exclusion by name or tag cannot be applied to resources
+            // nobody could see: only a place-only exclusion removes a gap.
+            let excluded = !rule.exclude.is_empty()
+                && !rule.exclude.has_resource_filters()
+                && rule.exclude.contains_place(&r.account, &r.region);
+            if in_scope && !excluded {
+                keep(gap);
+            }
+        }
+    }
+    by_arn
+        .into_values()
+        .map(|o| Finding {
+            rule_id: rule.id.clone(),
+            severity: rule.severity,
+            status: o.status,
+            resource: o.resource,
+            message: o.message,
+            evidence: o.evidence,
+            promise: rule.promise.clone(),
+        })
+        .collect()
+}
+
+/// Joins a second verdict on the same resource into the first: the worse
+/// status wins (fail, then unknown, then pass).
+fn merge(into: &mut Outcome, other: Outcome) {
+    if other.status < into.status {
+        into.status = other.status;
+        into.message = other.message;
+    } else if other.status == into.status
+        && other.status != Status::Pass
+        && other.message != into.message
+    {
+        into.message = format!("{}; {}", into.message, other.message);
+    }
+    into.evidence.extend(other.evidence);
+}
+
+/// Unknown outcomes for every (account, region) where one of `datasets`
+/// was not read.
+fn coverage_gaps(inventory: &Inventory, datasets: &[Dataset]) -> Vec<Outcome> {
+    let mut gaps = Vec::new();
+    for scanned in &inventory.scope {
+        for &dataset in datasets {
+            let regions: Vec<&str> = if dataset.is_global() {
+                vec![GLOBAL]
+            } else {
+                scanned.regions.iter().map(String::as_str).collect()
+            };
+            for region in regions {
+                let (code, note) = match inventory.coverage_of(&scanned.account, region, dataset) {
+                    Some(c) => match &c.error {
+                        None => continue,
+                        Some(e) => (e.code.clone(), e.to_string()),
+                    },
+                    None => (
+                        "NotCollected".to_string(),
+                        format!("{dataset} were not collected in this scan"),
+                    ),
+                };
+                let resource = dataset_ref(&scanned.partition, &scanned.account, region, dataset);
+                let message = format!(
+                    "could not read {dataset} in account {} {}: {note}",
+                    scanned.account,
+                    if region == GLOBAL {
+                        "(global)".to_string()
+                    } else {
+                        format!("region {region}")
+                    }
+                );
+                gaps.push(Outcome::unknown(
+                    resource,
+                    message,
+                    vec![Evidence::new("coverage", code, note)],
+                ));
+            }
+        }
+    }
+    gaps
+}
+
+/// The ARN-shaped name of "every resource of a dataset in a region".
+pub fn dataset_ref(partition: &str, account: &str, region: &str, dataset: Dataset) -> ResourceRef {
+    let arn = if region == GLOBAL {
+        format!(
+            "arn:{partition}:{}:::{account}/{}/*",
+            dataset.service(),
+            dataset.name()
+        )
+    } else {
+        format!(
+            "arn:{partition}:{}:{region}:{account}:{}/*",
+            dataset.service(),
+            dataset.name()
+        )
+    };
+    ResourceRef {
+        arn,
+        resource_type: dataset.resource_type().to_string(),
+        account: account.to_string(),
+        region: region.to_string(),
+        name: format!("all {dataset}"),
+        tags: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{AwsError, Coverage, LogGroup, Place, ScannedAccount};
+    use std::path::Path;
+
+    const PACK: &str = r#"
+[[rule]]
+id = "LOG-001"
+title = "Logs kept 30 days"
+severity = "medium"
+area = "logging"
+promise = { file = "policy.md", line = 3, text = "Logs are kept." }
+checks = [{ name = "log-retention", params = { min_days = 30 } }]
+"#;
+
+    fn inventory() -> Inventory {
+        let mut inv = Inventory::new("2026-01-01T00:00:00Z".parse().unwrap());
+        inv.scope.push(ScannedAccount {
+            account: "111122223333".into(),
+            partition: "aws".into(),
+            regions: vec!["eu-north-1".into(), "us-east-1".into()],
+        });
+        inv.coverage.push(Coverage {
+            account: "111122223333".into(),
+            region: "eu-north-1".into(),
+            dataset: Dataset::LogGroups,
+            error: None,
+        });
+        inv.coverage.push(Coverage {
+            account: "111122223333".into(),
+            region: "us-east-1".into(),
+            dataset: Dataset::LogGroups,
+            error: Some(AwsError {
+                operation: "DescribeLogGroups".into(),
+                code: "AccessDeniedException".into(),
+                message: "not allowed".into(),
+            }),
+        });
+        for (name, days) in [("/short", Some(7)), ("/forever", None)] {
+            inv.log_groups.push(LogGroup {
+                arn: format!("arn:aws:logs:eu-north-1:111122223333:log-group:{name}"),
+                place: Place {
+                    account: "111122223333".into(),
+                    region: "eu-north-1".into(),
+                },
+                name: name.into(),
+                retention_days: days,
+            });
+        }
+        inv
+    }
+
+    #[test]
+    fn unreadable_region_is_unknown_never_pass() {
+        let pack = crate::rules::parse(Path::new("t.toml"), PACK).unwrap();
+        let eval = evaluate(&pack, &inventory(), None);
+        let statuses: Vec<_> = eval
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.resource.region.as_str(),
+                    f.resource.name.as_str(),
+                    f.status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![
+                ("eu-north-1", "/short", Status::Fail),
+                ("us-east-1", "all log-groups", Status::Unknown),
+                ("eu-north-1", "/forever", Status::Pass),
+            ]
+        );
+        let unknown = &eval.findings[1];
+        assert_eq!(unknown.evidence[0].value, "AccessDeniedException");
+        assert_eq!(eval.summary.failed, 1);
+        assert_eq!(eval.summary.unknown, 1);
+        assert_eq!(eval.summary.passed, 1);
+    }
+
+    #[test]
+    fn scope_and_exclude_filter_resources_and_gaps() {
+        let scoped = PACK.replace(
+            "checks =",
+            "scope = { regions = [\"eu-*\"] }\nexclude = { names = [\"/short\"] }\nchecks =",
+        );
+        let pack = crate::rules::parse(Path::new("t.toml"), &scoped).unwrap();
+        let eval = evaluate(&pack, &inventory(), None);
+        let names: Vec<_> = eval
+            .findings
+            .iter()
+            .map(|f| f.resource.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["/forever"]);
+    }
+
+    #[test]
+    fn missing_coverage_is_unknown() {
+        let mut inv = inventory();
+        inv.coverage.clear();
+        let pack = crate::rules::parse(Path::new("t.toml"), PACK).unwrap();
+        let eval = evaluate(&pack, &inv, None);
+        let unknown: Vec<_> = eval
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Unknown)
+            .collect();
+        assert_eq!(unknown.len(), 2);
+        assert!(
+            unknown
+                .iter()
+                .all(|f| f.evidence[0].value == "NotCollected")
+        );
+    }
+}

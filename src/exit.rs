@@ -1,0 +1,29 @@
+//! conform's exit codes. They are part of its interface: CI pipelines
+//! branch on them, so each keeps its meaning forever.
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0 | every rule was evaluated on every resource, and no promise is broken (at or above `--fail-on`) |
+//! | 1 | at least one promise is broken at or above `--fail-on` (whether or not something was also unknown) |
+//! | 2 | usage or configuration error: an unknown flag, a broken rules file, an unreadable inventory, an unknown region or none at all |
+//! | 3 | incomplete: no promise broken at or above `--fail-on`, but something could not be evaluated (unknown verdicts) |
+//! | 4 | the scan could not run: no credentials or identity, AWS unreachable, an output that cannot be written |
+//! | 130 | interrupted (Ctrl-C); nothing half-written is left behind |
+
+use crate::error::{CollectError, Error};
+
+pub const OK: i32 = 0;
+pub const BROKEN: i32 = 1;
+pub const USAGE: i32 = 2;
+pub const INCOMPLETE: i32 = 3;
+pub const SCAN_ERROR: i32 = 4;
+pub const INTERRUPTED: i32 = 130;
+
+/// The exit code for an error that stopped conform.
+pub fn for_error(error: &Error) -> i32 {
+    match error {
+        Error::Rules(_) | Error::Inventory(_) | Error::Usage(_) => USAGE,
+        Error::Collect(CollectError::UnknownRegion { .. } | CollectError::NoRegion) => USAGE,
+        Error::Collect(_) | Error::Output(_) => SCAN_ERROR,
+    }
+}

@@ -1,0 +1,86 @@
+//! Explanations of rules and checks, built from the checks' own
+//! documentation and the rules' promises. Used by `conform explain` (and
+//! meant for any format that carries help text).
+
+use std::fmt::Write;
+
+use crate::checks::{self, CheckDoc};
+use crate::rules::{Rule, RulePack};
+
+/// Explains a rule (by id, any case) or a check (by name). `None` when
+/// neither exists.
+pub fn explain(pack: &RulePack, id: &str) -> Option<String> {
+    if let Some(rule) = pack.rule(id) {
+        return Some(rule_markdown(rule));
+    }
+    checks::find(id).map(|r| check_markdown(r.doc, 1))
+}
+
+/// A rule's help: its promise, then each check's documentation and
+/// parameters.
+pub fn rule_markdown(rule: &Rule) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} · {}\n", rule.id, rule.title);
+    let _ = writeln!(out, "Severity: {} · area: {}\n", rule.severity, rule.area);
+    let mut lines = rule.promise.line.to_string();
+    for l in &rule.promise.related_lines {
+        let _ = write!(lines, ", {l}");
+    }
+    let _ = writeln!(out, "## Promise\n");
+    let _ = writeln!(out, "> {}\n", rule.promise.text);
+    let _ = writeln!(out, "{}, line {lines}\n", rule.promise.file);
+    if !rule.scope.is_empty() {
+        let _ = writeln!(out, "Scope: {}\n", rule.scope.describe());
+    }
+    if !rule.exclude.is_empty() {
+        let _ = writeln!(out, "Excluded: {}\n", rule.exclude.describe());
+    }
+    for check in &rule.checks {
+        out.push_str(&check_markdown(check.doc(), 2));
+        let params = check.params();
+        if params.as_object().is_some_and(|o| !o.is_empty()) {
+            let _ = writeln!(out, "Parameters (as this rule sets them):\n");
+            let _ = writeln!(
+                out,
+                "```json\n{}\n```\n",
+                serde_json::to_string_pretty(&params).unwrap_or_default()
+            );
+        }
+    }
+    out
+}
+
+/// A check's documentation as Markdown, headed at `level`.
+pub fn check_markdown(doc: &CheckDoc, level: usize) -> String {
+    let h = "#".repeat(level);
+    let sub = "#".repeat(level + 1);
+    format!(
+        "{h} Check `{}`\n\n{}\n\n{sub} What it checks\n\n{}\n\n{sub} Why it matters\n\n{}\n\n{sub} How to fix\n\n{}\n\n",
+        doc.name,
+        doc.summary,
+        doc.what.trim(),
+        doc.why.trim(),
+        doc.fix.trim()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_rules_and_checks() {
+        let pack = crate::rules::load_builtin().unwrap();
+        let text = explain(&pack, "net-001").unwrap();
+        assert!(text.contains("# NET-001"));
+        assert!(text.contains("security-policy.sv.md, line 23, 15"));
+        assert!(text.contains("Check `sg-internet-ingress`"));
+        assert!(text.contains("How to fix"));
+        assert!(
+            explain(&pack, "log-retention")
+                .unwrap()
+                .contains("Check `log-retention`")
+        );
+        assert!(explain(&pack, "NOPE-1").is_none());
+    }
+}

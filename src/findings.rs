@@ -1,0 +1,167 @@
+//! Findings: the verdict of one rule on one resource, with its evidence.
+//!
+//! Checks produce [`Outcome`]s (a resource, a status and evidence); the
+//! evaluator attaches the rule that asked (id, severity, promise) and turns
+//! them into [`Finding`]s. Reporters only format findings: they never look
+//! at the inventory again.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::inventory::Tags;
+use crate::rules::{Promise, Severity};
+
+/// The verdict on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The resource breaks the promise.
+    Fail,
+    /// conform could not tell: the data it needed could not be read, or
+    /// holds a value it cannot judge. Never counted as compliant.
+    Unknown,
+    /// The resource keeps the promise.
+    Pass,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+            Status::Pass => "pass",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The resource a verdict is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    /// The resource's ARN. For settings that have no ARN of their own (a
+    /// region's EBS encryption default) and for whole datasets that could
+    /// not be read, an ARN-shaped name is built from the service, region
+    /// and account (`arn:aws:ec2:eu-north-1:123456789012:security-group/*`).
+    pub arn: String,
+    /// CloudFormation-style resource type, e.g. `AWS::EC2::SecurityGroup`.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub account: String,
+    pub region: String,
+    /// A human name (id or name), for display.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+}
+
+/// One fact that supports a verdict: which field of the resource holds
+/// which value, and what that means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Path to the field in AWS's terms, e.g. `IpPermissions[0]`.
+    pub field: String,
+    /// The value found there, as text.
+    pub value: String,
+    /// What it means for the promise.
+    pub note: String,
+}
+
+impl Evidence {
+    pub fn new(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        note: impl Into<String>,
+    ) -> Self {
+        Evidence {
+            field: field.into(),
+            value: value.into(),
+            note: note.into(),
+        }
+    }
+}
+
+/// What a check says about one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub resource: ResourceRef,
+    pub status: Status,
+    /// One line that says why.
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Outcome {
+    pub fn pass(resource: ResourceRef, message: impl Into<String>) -> Self {
+        Outcome {
+            resource,
+            status: Status::Pass,
+            message: message.into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn fail(
+        resource: ResourceRef,
+        message: impl Into<String>,
+        evidence: Vec<Evidence>,
+    ) -> Self {
+        Outcome {
+            resource,
+            status: Status::Fail,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    pub fn unknown(
+        resource: ResourceRef,
+        message: impl Into<String>,
+        evidence: Vec<Evidence>,
+    ) -> Self {
+        Outcome {
+            resource,
+            status: Status::Unknown,
+            message: message.into(),
+            evidence,
+        }
+    }
+
+    /// Adds a piece of evidence (also to passing outcomes, where it shows
+    /// what was looked at).
+    pub fn with(mut self, evidence: Evidence) -> Self {
+        self.evidence.push(evidence);
+        self
+    }
+}
+
+/// A rule's verdict on one resource, ready to report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub resource: ResourceRef,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub promise: Promise,
+}
+
+impl Finding {
+    /// The order findings are reported in: by rule, then status (failures
+    /// first), then account, region and ARN.
+    pub fn sort_key(&self) -> (&str, Status, &str, &str, &str) {
+        (
+            &self.rule_id,
+            self.status,
+            &self.resource.account,
+            &self.resource.region,
+            &self.resource.arn,
+        )
+    }
+}

@@ -1,0 +1,68 @@
+//! Databases: RDS instances and clusters.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Place, Tags};
+
+/// An RDS DB instance (including Aurora cluster members).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbInstance {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    #[serde(default)]
+    pub engine: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub multi_az: bool,
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    #[serde(default)]
+    pub secondary_availability_zone: Option<String>,
+    /// The cluster this instance is a member of.
+    #[serde(default)]
+    pub cluster_id: Option<String>,
+    /// Set when this instance is a read replica of another.
+    #[serde(default)]
+    pub read_replica_source: Option<String>,
+    #[serde(default)]
+    pub publicly_accessible: bool,
+    #[serde(default)]
+    pub storage_encrypted: bool,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// An RDS DB cluster (Aurora, or a Multi-AZ DB cluster).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbCluster {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    #[serde(default)]
+    pub engine: Option<String>,
+    #[serde(default)]
+    pub multi_az: bool,
+    /// The AZs the cluster's storage spans (AWS's `AvailabilityZones`).
+    #[serde(default)]
+    pub availability_zones: Vec<String>,
+    /// The member instances' identifiers.
+    #[serde(default)]
+    pub members: Vec<DbClusterMember>,
+    #[serde(default)]
+    pub storage_encrypted: bool,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// A member of a DB cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbClusterMember {
+    pub instance_id: String,
+    #[serde(default)]
+    pub is_writer: bool,
+}

@@ -1,0 +1,212 @@
+//! Network resources: security groups, prefix lists, network ACLs, network
+//! interfaces, load balancers and their TLS policies.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Place, Tags};
+
+/// An EC2 security group with its inbound rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityGroup {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+    /// Inbound permissions, in the order AWS returned them.
+    #[serde(default)]
+    pub ingress: Vec<IpPermission>,
+}
+
+/// One permission of a security group (AWS's `IpPermission`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IpPermission {
+    /// As AWS returns it: `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all) or a
+    /// protocol number.
+    pub protocol: String,
+    /// For tcp/udp the first port; for ICMP the type; absent for all.
+    #[serde(default)]
+    pub from_port: Option<i32>,
+    #[serde(default)]
+    pub to_port: Option<i32>,
+    #[serde(default)]
+    pub ipv4_ranges: Vec<String>,
+    #[serde(default)]
+    pub ipv6_ranges: Vec<String>,
+    /// Managed prefix list ids (`pl-...`).
+    #[serde(default)]
+    pub prefix_list_ids: Vec<String>,
+    /// Referenced security groups (`sg-...`, possibly `account/sg-...`).
+    #[serde(default)]
+    pub group_ids: Vec<String>,
+}
+
+/// A managed prefix list and its entries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixList {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    pub name: String,
+    /// `AWS` for AWS-managed lists, otherwise an account id.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    #[serde(default)]
+    pub address_family: Option<String>,
+    /// The CIDR blocks in the list; `None` when they could not be read.
+    #[serde(default)]
+    pub entries: Option<Vec<String>>,
+    /// Why the entries could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries_error: Option<super::AwsError>,
+}
+
+/// A network ACL with its entries and the subnets it is associated with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAcl {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub tags: Tags,
+    #[serde(default)]
+    pub entries: Vec<NaclEntry>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+}
+
+/// One entry of a network ACL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NaclEntry {
+    /// 1..=32766 for user entries; 32767 for the default `*` entry.
+    pub rule_number: i32,
+    /// `-1` (all) or a protocol number (`6` tcp, `17` udp, `1` icmp, `58` icmpv6).
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub action: String,
+    pub egress: bool,
+    #[serde(default)]
+    pub cidr_block: Option<String>,
+    #[serde(default)]
+    pub ipv6_cidr_block: Option<String>,
+    #[serde(default)]
+    pub port_from: Option<i32>,
+    #[serde(default)]
+    pub port_to: Option<i32>,
+}
+
+/// An elastic network interface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkInterface {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    /// `interface`, `network_load_balancer`, `gateway_load_balancer`, ...
+    #[serde(default)]
+    pub interface_type: Option<String>,
+    /// Who created the interface on the account's behalf (`amazon-elb`, ...).
+    #[serde(default)]
+    pub requester_id: Option<String>,
+    #[serde(default)]
+    pub requester_managed: bool,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The instance it is attached to, if any.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub public_ip: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// An Elastic Load Balancing load balancer: application, network, gateway
+/// (ELBv2) or classic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub place: Place,
+    pub name: String,
+    /// `application`, `network`, `gateway` or `classic`.
+    pub kind: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+    #[serde(default)]
+    pub dns_name: Option<String>,
+    #[serde(default)]
+    pub availability_zones: Vec<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub tags: Tags,
+    #[serde(default)]
+    pub listeners: Vec<Listener>,
+    /// Why the listeners could not be read (ELBv2 reads them per load
+    /// balancer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listeners_error: Option<super::AwsError>,
+}
+
+/// A listener of a load balancer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listener {
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// As AWS returns it: `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`,
+    /// `GENEVE`, `SSL` (classic), ...
+    pub protocol: String,
+    pub port: i32,
+    /// The security policy: an ELBv2 SSL policy name, or for classic load
+    /// balancers the name of the listener's SSL negotiation policy.
+    #[serde(default)]
+    pub ssl_policy: Option<String>,
+    #[serde(default)]
+    pub default_actions: Vec<ListenerAction>,
+}
+
+/// A listener's default action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerAction {
+    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, ...
+    pub kind: String,
+    /// For redirects: the target protocol (`HTTPS`, `HTTP`, `#{protocol}`).
+    #[serde(default)]
+    pub redirect_protocol: Option<String>,
+    /// For redirects: the target port (`443`, `#{port}`).
+    #[serde(default)]
+    pub redirect_port: Option<String>,
+}
+
+/// The definition of a TLS security policy: what it allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SslPolicy {
+    pub place: Place,
+    /// The policy's name (`ELBSecurityPolicy-TLS13-1-2-2021-06`, or for a
+    /// classic load balancer, `<load balancer>/<policy name>`).
+    pub name: String,
+    /// Protocol names: `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`, `SSLv3`.
+    #[serde(default)]
+    pub protocols: Vec<String>,
+    /// Cipher suite names in OpenSSL or IANA style.
+    #[serde(default)]
+    pub ciphers: Vec<String>,
+}

@@ -1,0 +1,28 @@
+//! conform checks a live AWS estate against the promises of a written
+//! security policy.
+//!
+//! Data flows one way, and the modules follow it:
+//!
+//! ```text
+//! collect ──▶ inventory ──▶ checks ──▶ findings ──▶ report
+//!  (AWS)     (plain data)   (pure)     (verdicts)   (text, json)
+//! ```
+//!
+//! - [`collect`] reads AWS (concurrently, per account × region × service)
+//!   into an [`inventory::Inventory`]; collectors never judge.
+//! - [`rules`] are data: a rule binds a stable id to [`checks`], their
+//!   parameters, a scope, a severity and the policy promise it enforces.
+//! - [`evaluate`] runs every rule's checks over the inventory in parallel
+//!   and produces [`findings::Finding`]s; checks never call AWS.
+//! - [`report`] formats findings; reporters never re-derive a verdict.
+
+pub mod checks;
+pub mod collect;
+pub mod error;
+pub mod evaluate;
+pub mod exit;
+pub mod explain;
+pub mod findings;
+pub mod inventory;
+pub mod report;
+pub mod rules;

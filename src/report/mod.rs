@@ -1,0 +1,142 @@
+//! Reports: findings formatted for people (text) and machines (JSON).
+//!
+//! Reporters only format what the evaluator decided: they never look at
+//! the inventory's resources or re-judge a verdict.
+
+mod json;
+mod markdown;
+pub mod sarif;
+mod text;
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::evaluate::Evaluation;
+use crate::inventory::{Coverage, Inventory, ScannedAccount};
+use crate::rules::{Promise, RulePack, Severity};
+
+pub use json::SCHEMA_VERSION as JSON_SCHEMA_VERSION;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "json" => Ok(Format::Json),
+            "sarif" => Ok(Format::Sarif),
+            "markdown" | "md" => Ok(Format::Markdown),
+            _ => Err(format!(
+                "unknown format {s:?} (expected text, json, sarif or markdown)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        })
+    }
+}
+
+/// What a rule was, for reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub area: String,
+    pub promise: Promise,
+    pub checks: Vec<String>,
+    /// The checks' one-line summaries, joined (SARIF full description).
+    #[serde(skip)]
+    pub description: String,
+    /// The rule explained in Markdown (`conform explain`; SARIF help).
+    #[serde(skip)]
+    pub help_markdown: String,
+}
+
+impl RuleInfo {
+    pub fn all(pack: &RulePack) -> Vec<RuleInfo> {
+        pack.rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                severity: r.severity,
+                area: r.area.clone(),
+                promise: r.promise.clone(),
+                checks: r.checks.iter().map(|c| c.doc().name.to_string()).collect(),
+                description: r
+                    .checks
+                    .iter()
+                    .map(|c| c.doc().summary)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                help_markdown: crate::explain::rule_markdown(r),
+            })
+            .collect()
+    }
+}
+
+/// Everything a reporter may show.
+#[derive(Debug, Clone)]
+pub struct ReportInput<'a> {
+    pub evaluation: &'a Evaluation,
+    pub rules: Vec<RuleInfo>,
+    /// Where the rules came from.
+    pub rules_origin: String,
+    pub collected_at: Timestamp,
+    pub completed_at: Option<Timestamp>,
+    pub scope: &'a [ScannedAccount],
+    /// Datasets that could not be read.
+    pub coverage_errors: Vec<&'a Coverage>,
+    /// Text only: list passing resources too.
+    pub show_passing: bool,
+}
+
+impl<'a> ReportInput<'a> {
+    pub fn new(evaluation: &'a Evaluation, pack: &RulePack, inventory: &'a Inventory) -> Self {
+        ReportInput {
+            evaluation,
+            rules: RuleInfo::all(pack),
+            rules_origin: pack.origin.clone(),
+            collected_at: inventory.collected_at,
+            completed_at: inventory.completed_at,
+            scope: &inventory.scope,
+            coverage_errors: inventory
+                .coverage
+                .iter()
+                .filter(|c| c.error.is_some())
+                .collect(),
+            show_passing: false,
+        }
+    }
+}
+
+/// Renders a report. Text may contain ANSI styles; strip them with
+/// [`anstream`] where the destination is not a terminal.
+pub fn render(format: Format, input: &ReportInput<'_>) -> String {
+    match format {
+        Format::Text => text::render(input),
+        Format::Json => json::render(input),
+        Format::Sarif => sarif::render(input),
+        Format::Markdown => markdown::render(input),
+    }
+}

@@ -1,0 +1,189 @@
+//! The terminal report, grouped by promise: each rule with its policy line,
+//! then every failing or unknown resource with its evidence, then a summary.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{ReportInput, RuleInfo};
+use crate::findings::{Finding, Status};
+use crate::inventory::GLOBAL;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default();
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+pub(super) fn render(input: &ReportInput<'_>) -> String {
+    let mut out = String::new();
+    let findings = &input.evaluation.findings;
+    for rule in &input.rules {
+        let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule_id == rule.id).collect();
+        render_rule(&mut out, rule, &of_rule, input.show_passing);
+    }
+    render_summary(&mut out, input);
+    out
+}
+
+fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], show_passing: bool) {
+    let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
+    let (failed, unknown, passed) = (
+        count(Status::Fail),
+        count(Status::Unknown),
+        count(Status::Pass),
+    );
+    let mark = if failed > 0 {
+        paint(RED, "FAIL")
+    } else if unknown > 0 {
+        paint(YELLOW, "UNKNOWN")
+    } else if passed > 0 {
+        paint(GREEN, "PASS")
+    } else {
+        paint(DIM, "N/A")
+    };
+    let _ = writeln!(
+        out,
+        "{} {} [{}] {}",
+        paint(BOLD, &rule.id),
+        mark,
+        rule.severity,
+        rule.title
+    );
+    let mut lines = format!("{}:{}", rule.promise.file, rule.promise.line);
+    for l in &rule.promise.related_lines {
+        let _ = write!(lines, ",{l}");
+    }
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        paint(DIM, &lines),
+        paint(DIM, &format!("«{}»", rule.promise.text))
+    );
+
+    for f in findings
+        .iter()
+        .filter(|f| f.status != Status::Pass || show_passing)
+    {
+        render_finding(out, f);
+    }
+    let mut tally = Vec::new();
+    if failed > 0 {
+        tally.push(format!("{failed} failed"));
+    }
+    if unknown > 0 {
+        tally.push(format!("{unknown} unknown"));
+    }
+    tally.push(format!("{passed} passed"));
+    if findings.is_empty() {
+        let _ = writeln!(out, "  {}\n", paint(DIM, "no resources in scope"));
+    } else {
+        let _ = writeln!(out, "  {}\n", paint(DIM, &tally.join(", ")));
+    }
+}
+
+fn render_finding(out: &mut String, f: &Finding) {
+    let status = match f.status {
+        Status::Fail => paint(RED, "✗ fail   "),
+        Status::Unknown => paint(YELLOW, "? unknown"),
+        Status::Pass => paint(GREEN, "✓ pass   "),
+    };
+    let r = &f.resource;
+    let region = if r.region == GLOBAL {
+        "global"
+    } else {
+        &r.region
+    };
+    let _ = writeln!(
+        out,
+        "  {status} {}  {}",
+        paint(BOLD, &r.name),
+        paint(
+            DIM,
+            &format!("{} · account {} · {region}", r.resource_type, r.account)
+        )
+    );
+    let _ = writeln!(out, "            {}", paint(DIM, &r.arn));
+    let _ = writeln!(out, "            {}", f.message);
+    for e in &f.evidence {
+        let _ = writeln!(
+            out,
+            "            {} {} = {}  {}",
+            paint(DIM, "·"),
+            e.field,
+            e.value,
+            paint(DIM, &format!("({})", e.note))
+        );
+    }
+}
+
+fn render_summary(out: &mut String, input: &ReportInput<'_>) {
+    let s = &input.evaluation.summary;
+    let mut failed = format!("{} failed", s.failed);
+    if s.failed > 0 {
+        let parts: Vec<String> = s
+            .failed_by_severity
+            .iter()
+            .rev()
+            .map(|(sev, n)| format!("{n} {sev}"))
+            .collect();
+        let _ = write!(failed, " ({})", parts.join(", "));
+    }
+    let failed = if s.failed > 0 {
+        paint(RED, &failed)
+    } else {
+        failed
+    };
+    let unknown = format!("{} unknown", s.unknown);
+    let unknown = if s.unknown > 0 {
+        paint(YELLOW, &unknown)
+    } else {
+        unknown
+    };
+    let accounts: Vec<String> = input
+        .scope
+        .iter()
+        .map(|a| format!("{} ({})", a.account, a.regions.join(", ")))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} {} rules · {} resources · {failed} · {unknown} · {} passed",
+        paint(BOLD, "Summary:"),
+        s.rules,
+        s.resources,
+        s.passed
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(
+            DIM,
+            &format!(
+                "Scanned {} at {} with {}",
+                if accounts.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    accounts.join("; ")
+                },
+                input.collected_at,
+                input.rules_origin
+            )
+        )
+    );
+    if !input.coverage_errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(YELLOW, "Not read (verdicts that need these are unknown):")
+        );
+        for c in &input.coverage_errors {
+            if let Some(e) = &c.error {
+                let _ = writeln!(out, "  {} {} in {}: {e}", c.account, c.dataset, c.region);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Rules: data that binds a stable id to checks, their parameters, a
+//! scope, a severity and the promise of the policy they enforce.
+//!
+//! Users adapt conform by editing rules, not code. The Kliv pack
+//! (`rules/kliv.toml`) is compiled into the binary; `--rules PATH` replaces
+//! it. Every problem in a rules file is reported with the file, line and
+//! column where it applies.
+
+mod load;
+mod scope;
+
+pub use load::{BUILTIN_PACK, BUILTIN_PACK_NAME, load_builtin, load_file, parse};
+pub use scope::Scope;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::BoundCheck;
+use crate::checks::net::AddressSpace;
+
+/// How bad it is when a rule fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(format!(
+                "unknown severity {s:?} (expected critical, high, medium or low)"
+            )),
+        }
+    }
+}
+
+/// The promise of the written policy that a rule enforces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promise {
+    /// The policy document, as a path relative to the repository that holds
+    /// it (SARIF locations point here).
+    pub file: String,
+    /// The line of the document that states the promise.
+    pub line: u32,
+    /// Other lines the promise draws on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_lines: Vec<u32>,
+    /// The promise, quoted from the document.
+    pub text: String,
+}
+
+/// A rule of a pack, with its checks bound to their parameters.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable id (`NET-001`). Ids become SARIF rule ids and GitHub alert
+    /// identities: they never change meaning once shipped.
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    /// The promise's area (`network`, `encryption`, ...), used as a tag.
+    pub area: String,
+    pub promise: Promise,
+    /// Only resources inside this scope are judged.
+    pub scope: Scope,
+    /// Resources inside this scope are not judged.
+    pub exclude: Scope,
+    pub checks: Vec<Box<dyn BoundCheck>>,
+}
+
+/// A set of rules, and the definitions they share.
+#[derive(Debug)]
+pub struct RulePack {
+    /// Where the pack came from: a path, or the built-in pack's name.
+    pub origin: String,
+    /// Which source addresses are private or trusted.
+    pub addresses: AddressSpace,
+    pub rules: Vec<Rule>,
+}
+
+impl RulePack {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+}
