@@ -1,0 +1,352 @@
+//! The command line's errors, exit codes and listings: what a user or a CI
+//! pipeline sees when something is wrong. Most of these need no AWS; the
+//! ones that do use a closed port on loopback as "AWS".
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use conform::exit;
+
+/// Every rule of the built-in pack with the policy line it cites
+/// (rules/kliv.toml; PROMISES.md).
+const RULES: &[(&str, u32)] = &[
+    ("NET-001", 23),
+    ("NET-002", 23),
+    ("NET-003", 21),
+    ("NET-004", 23),
+    ("NET-005", 23),
+    ("TLS-001", 73),
+    ("TLS-002", 71),
+    ("ENC-001", 77),
+    ("ENC-002", 79),
+    ("LOG-001", 117),
+    ("HA-001", 159),
+    ("HA-002", 161),
+];
+
+/// A valid one-rule pack.
+const GOOD_PACK: &str = r#"[[rule]]
+id = "LOG-001"
+title = "Log groups keep events at least 30 days"
+severity = "medium"
+area = "logging"
+promise = { file = "policy/security-policy.sv.md", line = 117, text = "Applikationsloggar" }
+checks = [{ name = "log-retention", params = { min_days = 30 } }]
+"#;
+
+fn example_estate() -> String {
+    format!("{}/examples/estate.json", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn exit_codes_are_the_documented_ones() {
+    assert_eq!(
+        (
+            exit::OK,
+            exit::BROKEN,
+            exit::USAGE,
+            exit::INCOMPLETE,
+            exit::SCAN_ERROR,
+            exit::INTERRUPTED
+        ),
+        (0, 1, 2, 3, 4, 130)
+    );
+}
+
+#[test]
+fn rules_lists_every_rule_with_its_policy_line() {
+    let run = conform_offline(&["rules"]);
+    run.expect_code(exit::OK);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    for (id, line) in RULES {
+        let row = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} is not listed:\n{}", run.stdout));
+        assert!(
+            row.contains(&format!("{POLICY_FILE}:{line} ")),
+            "{id} does not cite line {line}: {row}"
+        );
+    }
+    let listed = lines
+        .iter()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| RULES.iter().any(|(id, _)| *id == w))
+        })
+        .count();
+    assert_eq!(listed, RULES.len(), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("12 rules from rules/kliv.toml"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn rules_as_json_carry_promises_and_params() {
+    let run = conform_offline(&["rules", "--format", "json"]);
+    run.expect_code(exit::OK);
+    let rules = run.json();
+    let rules = rules.as_array().expect("a JSON array of rules");
+    assert_eq!(rules.len(), RULES.len());
+    for ((id, line), rule) in RULES.iter().zip(rules) {
+        assert_eq!(rule["id"], *id);
+        assert_eq!(rule["promise"]["file"], POLICY_FILE);
+        assert_eq!(rule["promise"]["line"], *line);
+    }
+    let net001 = &rules[0];
+    assert_eq!(net001["checks"], serde_json::json!(["sg-internet-ingress"]));
+    assert_eq!(
+        net001["params"][0]["allowed"],
+        serde_json::json!(["tcp/80", "tcp/443"])
+    );
+}
+
+#[test]
+fn explain_prints_the_promise_and_the_check_docs() {
+    let run = conform_offline(&["explain", "NET-001"]);
+    run.expect_code(exit::OK);
+    let out = &run.stdout;
+    assert!(out.contains("# NET-001"), "{out}");
+    assert!(
+        out.contains("Offentlig åtkomst är begränsad till port 443 och 80 på nätverkslastbalanserarna för allmän trafik."),
+        "the promise is quoted:\n{out}"
+    );
+    assert!(
+        out.contains(&format!("{POLICY_FILE}, line 23, 15")),
+        "{out}"
+    );
+    assert!(out.contains("Check `sg-internet-ingress`"), "{out}");
+    for section in ["What it checks", "Why it matters", "How to fix"] {
+        assert!(out.contains(section), "no {section:?}:\n{out}");
+    }
+    // The check's own documentation, not a placeholder.
+    assert!(!out.contains("placeholder"), "{out}");
+    // A check by name, and rule ids in any case.
+    conform_offline(&["explain", "log-retention"]).expect_code(exit::OK);
+    let lower = conform_offline(&["explain", "tls-001"]);
+    lower.expect_code(exit::OK);
+    assert!(lower.stdout.contains("# TLS-001"), "{}", lower.stdout);
+}
+
+#[test]
+fn explain_of_an_unknown_id_is_a_usage_error() {
+    let run = conform_offline(&["explain", "NOPE"]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains("\"NOPE\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("NET-001"),
+        "lists the rules: {}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let run = conform_offline(&["scan", "--no-such-flag"]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains("--no-such-flag"), "{}", run.stderr);
+    let run = conform_offline(&["scan", "--format", "yaml", "--inventory", &example_estate()]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains("yaml"), "{}", run.stderr);
+    conform_offline(&["frobnicate"]).expect_code(exit::USAGE);
+    // Help is not an error.
+    let help = conform_offline(&["--help"]);
+    help.expect_code(exit::OK);
+    assert!(help.stdout.contains("Exit codes"), "{}", help.stdout);
+}
+
+#[test]
+fn broken_rules_file_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // A TOML syntax error on line 3 (an unterminated string).
+    let syntax = dir.path().join("syntax.toml");
+    std::fs::write(
+        &syntax,
+        "[[rule]]\nid = \"LOG-001\"\ntitle = \"unterminated\nseverity = \"medium\"\n",
+    )
+    .unwrap();
+    // An unknown check on line 7, column 20 (where its name starts).
+    let unknown = dir.path().join("unknown-check.toml");
+    std::fs::write(
+        &unknown,
+        GOOD_PACK.replace("log-retention", "log-retentoin"),
+    )
+    .unwrap();
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, GOOD_PACK).unwrap();
+
+    for (file, position) in [(&syntax, ":3:"), (&unknown, ":7:20:")] {
+        let path = arg(file);
+        let expected = format!("{path}{position}");
+        for args in [
+            vec!["rules", "--rules", path],
+            vec!["scan", "--rules", path, "--inventory", &example_estate()],
+            // A broken pack stops a live scan before any AWS call.
+            vec!["scan", "--rules", path, "--region", REGION],
+        ] {
+            let run = conform_offline(&args);
+            run.expect_code(exit::USAGE);
+            assert!(
+                run.stderr.contains(&expected),
+                "{args:?}: stderr does not name {expected}:\n{}",
+                run.stderr
+            );
+            assert_eq!(run.stdout, "", "{args:?}");
+        }
+    }
+    let run = conform_offline(&["rules", "--rules", arg(&unknown)]);
+    assert!(
+        run.stderr.contains("unknown check \"log-retentoin\""),
+        "{}",
+        run.stderr
+    );
+
+    // The same pack, spelt right, loads.
+    let run = conform_offline(&["rules", "--rules", arg(&good)]);
+    run.expect_code(exit::OK);
+    assert!(run.stdout.starts_with("LOG-001 "), "{}", run.stdout);
+    // A rules file that does not exist.
+    let missing = dir.path().join("missing.toml");
+    let run = conform_offline(&["rules", "--rules", arg(&missing)]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains(arg(&missing)), "{}", run.stderr);
+}
+
+#[test]
+fn malformed_inventory_is_a_usage_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_json = dir.path().join("bad.json");
+    std::fs::write(
+        &bad_json,
+        "{\n  \"format\": \"conform-inventory\",\n  \"version\": 1,\n  oops\n}\n",
+    )
+    .unwrap();
+    let not_inventory = dir.path().join("report.json");
+    std::fs::write(
+        &not_inventory,
+        r#"{"schema": "conform-report", "findings": []}"#,
+    )
+    .unwrap();
+    let wrong_shape = dir.path().join("wrong-shape.json");
+    std::fs::write(
+        &wrong_shape,
+        r#"{"format": "conform-inventory", "version": 1, "collected_at": "2026-01-01T00:00:00Z", "scope": [], "coverage": [], "buckets": 7}"#,
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.json");
+
+    for (file, needle) in [
+        (&bad_json, format!("{}:4:", arg(&bad_json))),
+        (
+            &not_inventory,
+            format!("{}: not a conform inventory", arg(&not_inventory)),
+        ),
+        (&wrong_shape, arg(&wrong_shape).to_string()),
+        (&missing, arg(&missing).to_string()),
+    ] {
+        let run = conform_offline(&["scan", "--inventory", arg(file), "--format", "json"]);
+        run.expect_code(exit::USAGE);
+        assert!(
+            run.stderr.contains(&needle),
+            "stderr does not name {needle}:\n{}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+    }
+}
+
+#[test]
+fn conflicting_flags_are_usage_errors() {
+    // --inventory is offline; --region and --save-inventory are live.
+    let run = conform_offline(&["scan", "--inventory", &example_estate(), "--region", REGION]);
+    run.expect_code(exit::USAGE);
+    let dir = tempfile::tempdir().unwrap();
+    let run = conform_offline(&[
+        "scan",
+        "--inventory",
+        &example_estate(),
+        "--save-inventory",
+        arg(&dir.path().join("x.json")),
+    ]);
+    run.expect_code(exit::USAGE);
+    // Two reports to standard output.
+    let run = conform_offline(&[
+        "scan",
+        "--inventory",
+        &example_estate(),
+        "--format",
+        "json",
+        "--format",
+        "text",
+    ]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains("--format"), "{}", run.stderr);
+}
+
+#[test]
+fn unwritable_output_is_a_scan_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no-such-dir/report.json");
+    let run = conform_offline(&[
+        "scan",
+        "--inventory",
+        &example_estate(),
+        "--format",
+        "json",
+        "--output",
+        arg(&out),
+    ]);
+    run.expect_code(exit::SCAN_ERROR);
+    assert!(run.stderr.contains(arg(&out)), "{}", run.stderr);
+}
+
+#[test]
+fn unreachable_aws_is_a_scan_error_within_bounded_time() {
+    // Credentials, but AWS at a closed port: conform must give up with a
+    // message, not hang or report an empty (compliant) estate.
+    let env = vec![
+        ("AWS_ENDPOINT_URL".to_string(), CLOSED_ENDPOINT.to_string()),
+        ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+        ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+        ("AWS_REGION".to_string(), REGION.to_string()),
+    ];
+    let limit = Duration::from_secs(60);
+    let run = run_conform_within(
+        &["scan", "--region", REGION, "--format", "json"],
+        &env,
+        limit,
+    );
+    run.expect_code(exit::SCAN_ERROR);
+    assert!(run.elapsed < limit, "took {:?}", run.elapsed);
+    assert!(run.stderr.starts_with("conform: error: "), "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no report of an estate that was not read");
+    let stderr = run.stderr.to_lowercase();
+    assert!(
+        stderr.contains("connect") || stderr.contains("refused") || stderr.contains("dispatch"),
+        "the message says AWS could not be reached:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_credentials_are_a_scan_error() {
+    // No credentials anywhere (environment, files, instance metadata).
+    let env = vec![
+        ("AWS_ENDPOINT_URL".to_string(), CLOSED_ENDPOINT.to_string()),
+        ("AWS_REGION".to_string(), REGION.to_string()),
+    ];
+    let run = run_conform_within(
+        &["scan", "--region", REGION, "--format", "json"],
+        &env,
+        Duration::from_secs(60),
+    );
+    run.expect_code(exit::SCAN_ERROR);
+    assert!(run.stderr.contains("credentials"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
