@@ -102,21 +102,26 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Findi
         };
     };
     for check in &rule.checks {
+        let scopes = [(&rule.scope, &rule.exclude), (&check.scope, &check.exclude)];
         for outcome in check.evaluate(ctx, inventory) {
             let r = &outcome.resource;
-            if rule.scope.contains(r) && (rule.exclude.is_empty() || !rule.exclude.contains(r)) {
+            if scopes.iter().all(|(scope, exclude)| {
+                scope.contains(r) && (exclude.is_empty() || !exclude.contains(r))
+            }) {
                 keep(outcome);
             }
         }
         for gap in coverage_gaps(inventory, check.subjects()) {
             let r = &gap.resource;
-            let in_scope = rule.scope.contains_place(&r.account, &r.region);
             // An exclusion by name or tag cannot be applied to resources
             // nobody could see: only a place-only exclusion removes a gap.
-            let excluded = !rule.exclude.is_empty()
-                && !rule.exclude.has_resource_filters()
-                && rule.exclude.contains_place(&r.account, &r.region);
-            if in_scope && !excluded {
+            let in_scope = scopes.iter().all(|(scope, exclude)| {
+                scope.contains_place(&r.account, &r.region)
+                    && (exclude.is_empty()
+                        || exclude.has_resource_filters()
+                        || !exclude.contains_place(&r.account, &r.region))
+            });
+            if in_scope {
                 keep(gap);
             }
         }
@@ -314,6 +319,24 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
             .iter()
             .map(|f| f.resource.name.as_str())
             .collect();
+        assert_eq!(names, vec!["/forever"]);
+    }
+
+    #[test]
+    fn a_check_scope_narrows_only_that_check() {
+        let scoped = PACK.replace(
+            "params = { min_days = 30 } }",
+            "params = { min_days = 30 }, scope = { names = [\"/forever\"] }, exclude = { regions = [\"us-*\"] } }",
+        );
+        let pack = crate::rules::parse(Path::new("t.toml"), &scoped).unwrap();
+        let eval = evaluate(&pack, &inventory(), None);
+        let names: Vec<_> = eval
+            .findings
+            .iter()
+            .map(|f| f.resource.name.as_str())
+            .collect();
+        // /short is outside the check's scope; the us-east-1 gap is excluded
+        // by place.
         assert_eq!(names, vec!["/forever"]);
     }
 

@@ -166,6 +166,9 @@ mod tests {
             place: place(),
             name: name.into(),
             default_encryption: enc,
+            tags: Default::default(),
+            tags_error: None,
+            lifecycle: None,
         }
     }
 

@@ -321,6 +321,10 @@ pub fn db_instance(id: &str) -> DbInstance {
         read_replica_source: None,
         publicly_accessible: false,
         storage_encrypted: true,
+        backup_retention_days: Some(7),
+        preferred_maintenance_window: Some("sun:05:00-sun:05:30".into()),
+        read_replica_ids: vec![],
+        automated_backup_replications: vec![],
         tags: Tags::new(),
     }
 }
@@ -346,6 +350,9 @@ pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
             })
             .collect(),
         storage_encrypted: true,
+        backup_retention_days: Some(7),
+        preferred_maintenance_window: Some("sun:05:00-sun:05:30".into()),
+        read_replica_ids: vec![],
         tags: Tags::new(),
     }
 }

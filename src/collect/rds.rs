@@ -50,6 +50,14 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
         read_replica_source: owned(i.read_replica_source_db_instance_identifier()),
         publicly_accessible: i.publicly_accessible().unwrap_or(false),
         storage_encrypted: i.storage_encrypted().unwrap_or(false),
+        backup_retention_days: i.backup_retention_period(),
+        preferred_maintenance_window: owned(i.preferred_maintenance_window()),
+        read_replica_ids: i.read_replica_db_instance_identifiers().to_vec(),
+        automated_backup_replications: i
+            .db_instance_automated_backups_replications()
+            .iter()
+            .filter_map(|r| r.db_instance_automated_backups_arn().map(str::to_string))
+            .collect(),
         tags: tags(i.tag_list().iter().map(|t| (t.key(), t.value()))),
         id,
     })
@@ -98,6 +106,9 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
             })
             .collect(),
         storage_encrypted: c.storage_encrypted().unwrap_or(false),
+        backup_retention_days: c.backup_retention_period(),
+        preferred_maintenance_window: owned(c.preferred_maintenance_window()),
+        read_replica_ids: c.read_replica_identifiers().to_vec(),
         tags: tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
         id,
     })

@@ -118,6 +118,9 @@ pub(crate) async fn buckets(
                 },
                 name,
                 default_encryption,
+                tags: Default::default(),
+                tags_error: None,
+                lifecycle: None,
             }
         }
     }))

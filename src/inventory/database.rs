@@ -31,6 +31,21 @@ pub struct DbInstance {
     pub publicly_accessible: bool,
     #[serde(default)]
     pub storage_encrypted: bool,
+    /// Days automated backups are kept (`BackupRetentionPeriod`); 0 means
+    /// automated backups are off. `None` when AWS did not say.
+    #[serde(default)]
+    pub backup_retention_days: Option<i32>,
+    /// `ddd:hh:mm-ddd:hh:mm` in UTC.
+    #[serde(default)]
+    pub preferred_maintenance_window: Option<String>,
+    /// This instance's read replicas: identifiers in the same region, ARNs
+    /// for replicas in other regions (`ReadReplicaDBInstanceIdentifiers`).
+    #[serde(default)]
+    pub read_replica_ids: Vec<String>,
+    /// ARNs of this instance's automated backups replicated to other
+    /// regions (`DBInstanceAutomatedBackupsReplications`).
+    #[serde(default)]
+    pub automated_backup_replications: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }
@@ -54,6 +69,16 @@ pub struct DbCluster {
     pub members: Vec<DbClusterMember>,
     #[serde(default)]
     pub storage_encrypted: bool,
+    /// Days automated backups are kept (`BackupRetentionPeriod`).
+    #[serde(default)]
+    pub backup_retention_days: Option<i32>,
+    /// `ddd:hh:mm-ddd:hh:mm` in UTC.
+    #[serde(default)]
+    pub preferred_maintenance_window: Option<String>,
+    /// Read replica clusters, by ARN (`ReadReplicaIdentifiers`); those in
+    /// other regions are cross-region copies.
+    #[serde(default)]
+    pub read_replica_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
 }

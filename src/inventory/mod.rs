@@ -15,16 +15,24 @@
 //! or why not. Checks use it to report resources they could not see as
 //! unknown, never as compliant.
 
+mod audit;
+mod backup;
+mod cache;
 mod compute;
 mod database;
 mod logs;
 mod network;
+mod scaling;
 mod storage;
 
+pub use audit::*;
+pub use backup::*;
+pub use cache::*;
 pub use compute::*;
 pub use database::*;
 pub use logs::*;
 pub use network::*;
+pub use scaling::*;
 pub use storage::*;
 
 use std::collections::BTreeMap;
@@ -95,6 +103,19 @@ pub struct Inventory {
     pub db_instances: Vec<DbInstance>,
     #[serde(default)]
     pub db_clusters: Vec<DbCluster>,
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
+    /// RDS DB snapshots and DB cluster snapshots.
+    #[serde(default)]
+    pub db_snapshots: Vec<DbSnapshot>,
+    #[serde(default)]
+    pub cache_replication_groups: Vec<CacheReplicationGroup>,
+    #[serde(default)]
+    pub cache_clusters: Vec<CacheCluster>,
+    #[serde(default)]
+    pub auto_scaling_groups: Vec<AutoScalingGroup>,
+    #[serde(default)]
+    pub trails: Vec<Trail>,
 }
 
 /// One account and the regions scanned in it.
@@ -132,6 +153,14 @@ pub enum Dataset {
     LogGroups,
     DbInstances,
     DbClusters,
+    Snapshots,
+    DbSnapshots,
+    DbClusterSnapshots,
+    CacheReplicationGroups,
+    CacheClusters,
+    AutoScalingGroups,
+    Trails,
+    BucketDetails,
 }
 
 impl Dataset {
@@ -151,6 +180,14 @@ impl Dataset {
         Dataset::LogGroups,
         Dataset::DbInstances,
         Dataset::DbClusters,
+        Dataset::Snapshots,
+        Dataset::DbSnapshots,
+        Dataset::DbClusterSnapshots,
+        Dataset::CacheReplicationGroups,
+        Dataset::CacheClusters,
+        Dataset::AutoScalingGroups,
+        Dataset::Trails,
+        Dataset::BucketDetails,
     ];
 
     /// The dataset's name as written in files and messages.
@@ -170,6 +207,14 @@ impl Dataset {
             Dataset::LogGroups => "log-groups",
             Dataset::DbInstances => "db-instances",
             Dataset::DbClusters => "db-clusters",
+            Dataset::Snapshots => "snapshots",
+            Dataset::DbSnapshots => "db-snapshots",
+            Dataset::DbClusterSnapshots => "db-cluster-snapshots",
+            Dataset::CacheReplicationGroups => "cache-replication-groups",
+            Dataset::CacheClusters => "cache-clusters",
+            Dataset::AutoScalingGroups => "auto-scaling-groups",
+            Dataset::Trails => "trails",
+            Dataset::BucketDetails => "bucket-details",
         }
     }
 
@@ -182,13 +227,20 @@ impl Dataset {
             | Dataset::NetworkInterfaces
             | Dataset::Instances
             | Dataset::Volumes
-            | Dataset::EbsEncryptionByDefault => "ec2",
+            | Dataset::EbsEncryptionByDefault
+            | Dataset::Snapshots => "ec2",
             Dataset::LoadBalancers | Dataset::ClassicLoadBalancers | Dataset::SslPolicies => {
                 "elasticloadbalancing"
             }
-            Dataset::Buckets => "s3",
+            Dataset::Buckets | Dataset::BucketDetails => "s3",
             Dataset::LogGroups => "logs",
-            Dataset::DbInstances | Dataset::DbClusters => "rds",
+            Dataset::DbInstances
+            | Dataset::DbClusters
+            | Dataset::DbSnapshots
+            | Dataset::DbClusterSnapshots => "rds",
+            Dataset::CacheReplicationGroups | Dataset::CacheClusters => "elasticache",
+            Dataset::AutoScalingGroups => "autoscaling",
+            Dataset::Trails => "cloudtrail",
         }
     }
 
@@ -209,12 +261,23 @@ impl Dataset {
             Dataset::LogGroups => "AWS::Logs::LogGroup",
             Dataset::DbInstances => "AWS::RDS::DBInstance",
             Dataset::DbClusters => "AWS::RDS::DBCluster",
+            Dataset::Snapshots => "AWS::EC2::Snapshot",
+            Dataset::DbSnapshots => "AWS::RDS::DBSnapshot",
+            Dataset::DbClusterSnapshots => "AWS::RDS::DBClusterSnapshot",
+            Dataset::CacheReplicationGroups => "AWS::ElastiCache::ReplicationGroup",
+            Dataset::CacheClusters => "AWS::ElastiCache::CacheCluster",
+            Dataset::AutoScalingGroups => "AWS::AutoScaling::AutoScalingGroup",
+            Dataset::Trails => "AWS::CloudTrail::Trail",
+            Dataset::BucketDetails => "AWS::S3::Bucket",
         }
     }
 
     /// Whether the dataset is read once per account rather than per region.
     pub fn is_global(self) -> bool {
-        matches!(self, Dataset::Buckets)
+        matches!(
+            self,
+            Dataset::Buckets | Dataset::BucketDetails | Dataset::Trails
+        )
     }
 }
 
@@ -372,6 +435,12 @@ impl Inventory {
             log_groups,
             db_instances,
             db_clusters,
+            snapshots,
+            db_snapshots,
+            cache_replication_groups,
+            cache_clusters,
+            auto_scaling_groups,
+            trails,
         } = other;
         self.scope.extend(scope);
         self.coverage.extend(coverage);
@@ -389,6 +458,13 @@ impl Inventory {
         self.log_groups.extend(log_groups);
         self.db_instances.extend(db_instances);
         self.db_clusters.extend(db_clusters);
+        self.snapshots.extend(snapshots);
+        self.db_snapshots.extend(db_snapshots);
+        self.cache_replication_groups
+            .extend(cache_replication_groups);
+        self.cache_clusters.extend(cache_clusters);
+        self.auto_scaling_groups.extend(auto_scaling_groups);
+        self.trails.extend(trails);
     }
 
     /// Puts every list in a stable order, so that saved inventories of the
@@ -422,6 +498,13 @@ impl Inventory {
         self.log_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.db_instances.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.db_clusters.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.snapshots.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.db_snapshots.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.cache_replication_groups
+            .sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.cache_clusters.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.auto_scaling_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.trails.sort_by(|a, b| a.arn.cmp(&b.arn));
     }
 
     /// The coverage of a dataset in one account and region, if attempted.

@@ -16,6 +16,39 @@ pub struct Bucket {
     /// able to find out (access denied, for example). The two are different
     /// facts and are reported differently.
     pub default_encryption: Read<Option<Vec<BucketEncryptionRule>>>,
+    /// The bucket's tags; read only with [`super::Dataset::BucketDetails`].
+    #[serde(default)]
+    pub tags: super::Tags,
+    /// Why the tags could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags_error: Option<super::AwsError>,
+    /// The lifecycle rules; `None` when not collected (only with
+    /// [`super::Dataset::BucketDetails`]), `Value(None)` when the bucket has
+    /// no lifecycle configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>,
+}
+
+/// One rule of a bucket's lifecycle configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifecycleRule {
+    #[serde(default)]
+    pub id: Option<String>,
+    /// `Status` is `Enabled`.
+    pub enabled: bool,
+    /// The rule's filter as text (`prefix=logs/`, `tag backup=true`,
+    /// `size>1024`, joined with ` and `); `None` when it applies to every
+    /// object of the bucket.
+    #[serde(default)]
+    pub filter: Option<String>,
+    /// `Expiration.Days`: current object versions expire this many days
+    /// after creation.
+    #[serde(default)]
+    pub expiration_days: Option<i32>,
+    /// `NoncurrentVersionExpiration.NoncurrentDays`.
+    #[serde(default)]
+    pub noncurrent_expiration_days: Option<i32>,
 }
 
 /// One server-side encryption rule of a bucket's default encryption.

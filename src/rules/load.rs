@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::scope::{Pattern, Scope};
-use super::{Promise, Rule, RulePack, Severity};
+use super::{Promise, Rule, RuleCheck, RulePack, Severity};
 use crate::checks::{self, net::AddressSpace};
 use crate::error::RulesError;
 
@@ -71,6 +71,10 @@ struct RawCheck {
     name: Spanned<String>,
     #[serde(default)]
     params: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    scope: Option<Spanned<RawScope>>,
+    #[serde(default)]
+    exclude: Option<Spanned<RawScope>>,
 }
 
 /// Loads the built-in Kliv pack.
@@ -132,7 +136,6 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
     let mut seen = HashSet::new();
     let mut rules = Vec::new();
     for spanned in raw.rule {
-        let rule_span = spanned.span();
         let raw = spanned.into_inner();
         let id = raw.id.get_ref().trim().to_string();
         if id.is_empty()
@@ -189,9 +192,12 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
             let bound_check = registered
                 .bind(params)
                 .map_err(|m| at(span, format!("rule {id}, check {name}: params: {m}")))?;
-            bound.push(bound_check);
+            bound.push(RuleCheck {
+                check: bound_check,
+                scope: compile_scope(c.scope, &at, &id)?,
+                exclude: compile_scope(c.exclude, &at, &id)?,
+            });
         }
-        let _ = rule_span;
         rules.push(Rule {
             id,
             title: raw.title,
@@ -326,6 +332,23 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
         ));
         assert!(e.starts_with("test.toml:2:"), "{e}");
         assert!(e.contains("not a CIDR"), "{e}");
+    }
+
+    #[test]
+    fn checks_may_narrow_the_scope() {
+        let text = GOOD.replace(
+            "params = { min_days = 30 } }",
+            "params = { min_days = 30 }, scope = { names = [\"/app/*\"] }, exclude = { regions = [\"us-*\"] } }",
+        );
+        let pack = parse(Path::new("t.toml"), &text).unwrap();
+        let check = &pack.rules[0].checks[0];
+        assert_eq!(check.scope.describe(), "names=/app/*");
+        assert_eq!(check.exclude.describe(), "regions=us-*");
+        let e = err(&GOOD.replace(
+            "params = { min_days = 30 } }",
+            "scope = { name = [\"x\"] } }",
+        ));
+        assert!(e.contains("unknown field `name`"), "{e}");
     }
 
     #[test]

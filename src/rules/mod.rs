@@ -100,7 +100,26 @@ pub struct Rule {
     pub scope: Scope,
     /// Resources inside this scope are not judged.
     pub exclude: Scope,
-    pub checks: Vec<Box<dyn BoundCheck>>,
+    pub checks: Vec<RuleCheck>,
+}
+
+/// One check of a rule, bound to its parameters, with the scope it adds to
+/// the rule's own (a rule about backups may judge every snapshot but only
+/// the buckets named as backup stores, say).
+#[derive(Debug)]
+pub struct RuleCheck {
+    pub check: Box<dyn BoundCheck>,
+    /// Only resources inside this scope (and the rule's) are judged.
+    pub scope: Scope,
+    /// Resources inside this scope are not judged by this check.
+    pub exclude: Scope,
+}
+
+impl std::ops::Deref for RuleCheck {
+    type Target = dyn BoundCheck;
+    fn deref(&self) -> &Self::Target {
+        self.check.as_ref()
+    }
 }
 
 /// A set of rules, and the definitions they share.

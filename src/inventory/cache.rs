@@ -1,0 +1,48 @@
+//! ElastiCache: replication groups and cache clusters.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Place, Tags};
+
+/// An ElastiCache replication group (Redis OSS / Valkey).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheReplicationGroup {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    /// `enabled` or `disabled`, as AWS returns it.
+    #[serde(default)]
+    pub multi_az: Option<String>,
+    /// `enabled`, `disabled`, `enabling` or `disabling`.
+    #[serde(default)]
+    pub automatic_failover: Option<String>,
+    #[serde(default)]
+    pub member_clusters: Vec<String>,
+    /// The availability zones of the member nodes, one entry per node.
+    #[serde(default)]
+    pub member_availability_zones: Vec<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// An ElastiCache cache cluster (a node group of a replication group, or a
+/// standalone Memcached / Redis cluster).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheCluster {
+    pub arn: String,
+    pub place: Place,
+    pub id: String,
+    #[serde(default)]
+    pub engine: Option<String>,
+    #[serde(default)]
+    pub replication_group_id: Option<String>,
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    /// `ddd:hh:mm-ddd:hh:mm` in UTC.
+    #[serde(default)]
+    pub preferred_maintenance_window: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
