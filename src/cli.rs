@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
 use conform::collect::{self, CollectOptions, RegionSelection};
-use conform::error::{Error, OutputError};
+use conform::error::{CollectError, Error, OutputError};
 use conform::evaluate::{self, Evaluation};
 use conform::exit;
 use conform::inventory::{Dataset, Inventory};
@@ -45,6 +45,12 @@ pub struct PackArgs {
     /// Rules file to use instead of the built-in Kliv pack.
     #[arg(long, value_name = "PATH", env = "CONFORM_RULES")]
     pub rules: Option<PathBuf>,
+
+    /// Where the policy document lives in your repository (a path relative
+    /// to its root): SARIF alerts open on its lines. Replaces the pack's
+    /// `[policy] file`.
+    #[arg(long, value_name = "PATH", env = "CONFORM_POLICY_FILE")]
+    pub policy_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -139,6 +145,11 @@ pub struct ScanArgs {
     )]
     pub s3_force_path_style: bool,
 
+    /// Give up a scan that has not finished collecting after this many
+    /// seconds (every single AWS call also has its own timeouts).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
     /// Most AWS requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -190,10 +201,14 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
 }
 
 fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
-    Ok(match &args.rules {
+    let mut pack = match &args.rules {
         Some(path) => rules::load_file(path)?,
         None => rules::load_builtin()?,
-    })
+    };
+    if let Some(file) = &args.policy_file {
+        pack.set_policy_file(file);
+    }
+    Ok(pack)
 }
 
 fn scan(args: ScanArgs) -> Result<i32, Error> {
@@ -303,9 +318,12 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let limit = std::time::Duration::from_secs(args.timeout);
     let result = runtime.block_on(async {
         tokio::select! {
-            result = collect::collect(&options) => Some(result),
+            result = tokio::time::timeout(limit, collect::collect(&options)) => {
+                Some(result.unwrap_or(Err(CollectError::Timeout(args.timeout))))
+            }
             _ = tokio::signal::ctrl_c() => None,
         }
     });

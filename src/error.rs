@@ -67,6 +67,8 @@ pub enum CollectError {
     NoRegion,
     #[error("cannot list the account's regions: {0}")]
     Regions(String),
+    #[error("the scan did not finish within {0} s (--timeout); nothing was evaluated or written")]
+    Timeout(u64),
 }
 
 /// An output that could not be written.

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -48,26 +50,8 @@ fn estate() -> PathBuf {
     root().join("examples/estate.json")
 }
 
-/// Validates with the reference JSON-schema implementation (Python's
-/// `jsonschema`, installed by scripts/test); returns the errors.
 fn schema_errors(log: &Value) -> Vec<String> {
-    let python = std::env::var("CONFORM_TEST_PYTHON")
-        .expect("CONFORM_TEST_PYTHON is not set: run the tests with scripts/test, which installs the validator");
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("log.sarif");
-    std::fs::write(&file, serde_json::to_vec(log).unwrap()).unwrap();
-    let out = Command::new(python)
-        .arg(root().join("tests/tools/validate_json.py"))
-        .arg(root().join("tests/schemas/sarif-schema-2.1.0.json"))
-        .arg(&file)
-        .output()
-        .expect("run the validator");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    match out.status.code() {
-        Some(0) => Vec::new(),
-        Some(1) => stdout.lines().map(str::to_string).collect(),
-        _ => panic!("validator failed: {}", String::from_utf8_lossy(&out.stderr)),
-    }
+    common::sarif_schema_errors(log)
 }
 
 pub fn assert_valid_sarif(log: &Value) {

@@ -23,9 +23,30 @@ pub const BUILTIN_PACK_NAME: &str = "rules/kliv.toml (built in)";
 #[serde(deny_unknown_fields)]
 struct RawPack {
     #[serde(default)]
+    policy: Option<RawPolicy>,
+    #[serde(default)]
     network: Option<RawNetwork>,
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    /// The policy document the promises quote, unless a promise names its
+    /// own `file`.
+    file: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPromise {
+    #[serde(default)]
+    file: Option<String>,
+    line: u32,
+    #[serde(default)]
+    related_lines: Vec<u32>,
+    text: String,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +65,7 @@ struct RawRule {
     title: String,
     severity: Spanned<String>,
     area: String,
-    promise: Spanned<Promise>,
+    promise: Spanned<RawPromise>,
     #[serde(default)]
     scope: Option<Spanned<RawScope>>,
     #[serde(default)]
@@ -105,6 +126,13 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
     let raw: RawPack =
         toml::from_str(text).map_err(|e| at(e.span().unwrap_or(0..0), e.message().to_string()))?;
 
+    let default_file = match &raw.policy {
+        Some(policy) if policy.file.get_ref().trim().is_empty() => {
+            return Err(at(policy.file.span(), "policy.file is empty".to_string()));
+        }
+        Some(policy) => Some(policy.file.get_ref().trim().to_string()),
+        None => None,
+    };
     let addresses = match &raw.network {
         None => AddressSpace::default(),
         Some(net) => {
@@ -155,12 +183,30 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
             Severity::from_str(raw.severity.get_ref()).map_err(|m| at(raw.severity.span(), m))?;
         let promise_span = raw.promise.span();
         let promise = raw.promise.into_inner();
-        if promise.line == 0 || promise.file.trim().is_empty() || promise.text.trim().is_empty() {
+        let (file, file_from_pack) = match (promise.file, &default_file) {
+            (Some(file), _) => (file, false),
+            (None, Some(file)) => (file.clone(), true),
+            (None, None) => {
+                return Err(at(
+                    promise_span,
+                    format!(
+                        "rule {id}: the promise names no file, and the pack has no [policy] file"
+                    ),
+                ));
+            }
+        };
+        if promise.line == 0 || file.trim().is_empty() || promise.text.trim().is_empty() {
             return Err(at(
                 promise_span,
                 format!("rule {id}: promise needs a file, a line (from 1) and the quoted text"),
             ));
         }
+        let promise = Promise {
+            file,
+            line: promise.line,
+            related_lines: promise.related_lines,
+            text: promise.text,
+        };
         let scope = compile_scope(raw.scope, &at, &id)?;
         let exclude = compile_scope(raw.exclude, &at, &id)?;
 
@@ -204,6 +250,7 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
             severity,
             area: raw.area,
             promise,
+            promise_file_from_pack: file_from_pack,
             scope,
             exclude,
             checks: bound,
@@ -349,6 +396,29 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
             "scope = { name = [\"x\"] } }",
         ));
         assert!(e.contains("unknown field `name`"), "{e}");
+    }
+
+    #[test]
+    fn promises_may_take_the_packs_policy_file() {
+        let text = format!(
+            "[policy]\nfile = \"docs/policy.md\"\n{}",
+            GOOD.replace("file = \"policy.md\", ", "")
+        );
+        let mut pack = parse(Path::new("t.toml"), &text).unwrap();
+        assert_eq!(pack.rules[0].promise.file, "docs/policy.md");
+        pack.set_policy_file("security/policy.md");
+        assert_eq!(pack.rules[0].promise.file, "security/policy.md");
+        // A promise that names its own file keeps it.
+        let mut own = parse(
+            Path::new("t.toml"),
+            &format!("[policy]\nfile = \"docs/policy.md\"\n{GOOD}"),
+        )
+        .unwrap();
+        own.set_policy_file("security/policy.md");
+        assert_eq!(own.rules[0].promise.file, "policy.md");
+        let e = err(&GOOD.replace("file = \"policy.md\", ", ""));
+        assert!(e.contains("names no file"), "{e}");
+        assert!(e.starts_with("test.toml:7:"), "{e}");
     }
 
     #[test]

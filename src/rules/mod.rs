@@ -96,6 +96,9 @@ pub struct Rule {
     /// The promise's area (`network`, `encryption`, ...), used as a tag.
     pub area: String,
     pub promise: Promise,
+    /// Whether the promise's file is the pack's `[policy] file` (which
+    /// `--policy-file` replaces) rather than one the rule names itself.
+    pub promise_file_from_pack: bool,
     /// Only resources inside this scope are judged.
     pub scope: Scope,
     /// Resources inside this scope are not judged.
@@ -135,5 +138,14 @@ pub struct RulePack {
 impl RulePack {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Points the promises that use the pack's `[policy] file` at another
+    /// path: where the policy lives in the repository that receives the
+    /// SARIF (`--policy-file`).
+    pub fn set_policy_file(&mut self, file: &str) {
+        for rule in self.rules.iter_mut().filter(|r| r.promise_file_from_pack) {
+            rule.promise.file = file.to_string();
+        }
     }
 }

@@ -385,3 +385,52 @@ pub fn assert_same_pairs(
         );
     }
 }
+
+/// Validates a SARIF log against the OASIS SARIF 2.1.0 schema (errata01,
+/// vendored in tests/schemas) with the reference JSON-schema implementation
+/// (Python's `jsonschema`, installed by scripts/test). Returns the errors.
+pub fn sarif_schema_errors(log: &Value) -> Vec<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var("CONFORM_TEST_PYTHON").expect(
+        "CONFORM_TEST_PYTHON is not set: run the tests with scripts/test, which installs the validator",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("log.sarif");
+    std::fs::write(&file, serde_json::to_vec(log).unwrap()).unwrap();
+    let out = Command::new(python)
+        .arg(root.join("tests/tools/validate_json.py"))
+        .arg(root.join("tests/schemas/sarif-schema-2.1.0.json"))
+        .arg(&file)
+        .output()
+        .expect("run the validator");
+    match out.status.code() {
+        Some(0) => Vec::new(),
+        Some(1) => String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        _ => panic!("validator failed: {}", String::from_utf8_lossy(&out.stderr)),
+    }
+}
+
+/// `primaryLocationLineHash` → "RULE ARN" for every result of a SARIF log.
+pub fn sarif_fingerprints(log: &Value) -> std::collections::BTreeMap<String, String> {
+    log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["partialFingerprints"]["primaryLocationLineHash"]
+                    .as_str()
+                    .expect("fingerprint")
+                    .to_string(),
+                format!(
+                    "{} {}",
+                    r["ruleId"].as_str().expect("ruleId"),
+                    r["properties"]["arn"].as_str().expect("arn")
+                ),
+            )
+        })
+        .collect()
+}
