@@ -11,16 +11,20 @@ import json
 import pathlib
 
 A = "111122223333"
+# A second, nearly empty account (a sandbox): its only resources are two
+# single-region trails, so that LOG-002, judged once per account, both passes
+# (in A) and fails (here).
+B = "444455556666"
 EU = "eu-north-1"
 US = "us-east-1"
 
 
-def place(region=EU):
-    return {"account": A, "region": region}
+def place(region=EU, account=A):
+    return {"account": account, "region": region}
 
 
-def arn(service, region, rest):
-    return f"arn:aws:{service}:{region}:{A}:{rest}"
+def arn(service, region, rest, account=A):
+    return f"arn:aws:{service}:{region}:{account}:{rest}"
 
 
 def sg(id, name, ingress, tags=None):
@@ -81,8 +85,19 @@ def listener(lb_name, protocol, port, policy=None, actions=None):
 REDIRECT = [{"kind": "redirect", "redirect_protocol": "HTTPS", "redirect_port": "443"}]
 
 
-def bucket(name, encryption):
-    return {"arn": f"arn:aws:s3:::{name}", "place": place(), "name": name, "default_encryption": encryption}
+AES256 = {"value": [{"algorithm": "AES256", "kms_key_id": None, "bucket_key_enabled": False}]}
+
+
+def bucket(name, encryption, lifecycle=None, tags=None):
+    # Bucket details (tags, lifecycle) are read for every bucket; a bucket
+    # without a lifecycle configuration has {"value": None}.
+    return {"arn": f"arn:aws:s3:::{name}", "place": place(), "name": name, "default_encryption": encryption,
+            "tags": tags or {}, "lifecycle": lifecycle or {"value": None}}
+
+
+def lifecycle_rule(id, days=None, noncurrent=None, enabled=True, filter=None):
+    return {"id": id, "enabled": enabled, "filter": filter, "expiration_days": days,
+            "noncurrent_expiration_days": noncurrent}
 
 
 def log_group(name, days, region=EU):
@@ -90,32 +105,83 @@ def log_group(name, days, region=EU):
             "retention_days": days}
 
 
-def db(id, multi_az, public, cluster=None, az="eu-north-1a", engine="postgres"):
+# Maintenance windows are in UTC. Kliv allows Tue 03:00-06:00 and Sat 03:00-Sun
+# 06:00 US Eastern, in both EST and EDT.
+WINDOW_OK = "sun:05:00-sun:06:00"      # Sat/Sun night Eastern, summer and winter
+WINDOW_TUE = "tue:08:00-tue:10:00"     # 03:00-05:00 EST, 04:00-06:00 EDT
+
+
+def db(id, multi_az, public, cluster=None, az="eu-north-1a", engine="postgres", encrypted=True, retention=7,
+       window=WINDOW_OK, replicas=(), backup_replications=()):
     return {"arn": arn("rds", EU, f"db:{id}"), "place": place(), "id": id, "engine": engine, "status": "available",
             "multi_az": multi_az, "availability_zone": az,
             "secondary_availability_zone": "eu-north-1b" if multi_az else None, "cluster_id": cluster,
-            "read_replica_source": None, "publicly_accessible": public, "storage_encrypted": True, "tags": {}}
+            "read_replica_source": None, "publicly_accessible": public, "storage_encrypted": encrypted,
+            "backup_retention_days": retention, "preferred_maintenance_window": window,
+            "read_replica_ids": list(replicas), "automated_backup_replications": list(backup_replications),
+            "tags": {}}
 
 
-def cluster(id, members):
+def cluster(id, members, retention=7, window=WINDOW_OK, replicas=()):
     return {"arn": arn("rds", EU, f"cluster:{id}"), "place": place(), "id": id, "engine": "aurora-postgresql",
             "multi_az": len(members) > 1, "availability_zones": ["eu-north-1a", "eu-north-1b", "eu-north-1c"],
             "members": [{"instance_id": m, "is_writer": i == 0} for i, m in enumerate(members)],
-            "storage_encrypted": True, "tags": {}}
+            "storage_encrypted": True, "backup_retention_days": retention, "preferred_maintenance_window": window,
+            "read_replica_ids": list(replicas), "tags": {}}
+
+
+def ebs_snapshot(id, volume, started, encrypted=True, description=None, tags=None):
+    return {"arn": f"arn:aws:ec2:{EU}::snapshot/{id}", "place": place(), "id": id, "volume_id": volume,
+            "encrypted": encrypted, "start_time": started, "state": "completed", "description": description,
+            "tags": tags or {}}
+
+
+def db_snapshot(id, source, kind, created, cluster=False, encrypted=True):
+    what = "cluster-snapshot" if cluster else "snapshot"
+    return {"arn": arn("rds", EU, f"{what}:{id}"), "place": place(), "id": id, "source_id": source,
+            "cluster": cluster, "snapshot_type": kind, "encrypted": encrypted, "created_at": created,
+            "status": "available", "engine": "aurora-postgresql" if cluster else "postgres", "tags": {}}
+
+
+def replication_group(id, azs, multi_az="enabled", failover="enabled"):
+    members = [f"{id}-{i + 1:03}" for i in range(len(azs))]
+    return {"arn": arn("elasticache", EU, f"replicationgroup:{id}"), "place": place(), "id": id,
+            "multi_az": multi_az, "automatic_failover": failover, "member_clusters": members,
+            "member_availability_zones": list(azs), "tags": {}}
+
+
+def cache_cluster(id, group, az, window):
+    return {"arn": arn("elasticache", EU, f"cluster:{id}"), "place": place(), "id": id, "engine": "redis",
+            "replication_group_id": group, "availability_zone": az, "preferred_maintenance_window": window,
+            "tags": {}}
+
+
+def asg(name, azs):
+    return {"arn": arn("autoscaling", EU, f"autoScalingGroup:0f1e2d3c-0000-4000-8000-{len(name):012}:"
+                                          f"autoScalingGroupName/{name}"),
+            "place": place(), "name": name, "availability_zones": list(azs), "min_size": 2, "max_size": 6,
+            "desired_capacity": 2, "tags": {}}
+
+
+def trail(name, home, multi_region, logging=True, account=A):
+    return {"arn": arn("cloudtrail", home, f"trail/{name}", account), "place": place(home, account),
+            "name": name, "multi_region": multi_region, "organization": False, "is_logging": logging}
 
 
 DATASETS = ["security-groups", "prefix-lists", "network-acls", "network-interfaces", "instances", "volumes",
             "ebs-encryption-by-default", "load-balancers", "classic-load-balancers", "ssl-policies", "log-groups",
-            "db-instances", "db-clusters"]
+            "db-instances", "db-clusters", "snapshots", "db-snapshots", "db-cluster-snapshots",
+            "cache-replication-groups", "cache-clusters", "auto-scaling-groups"]
+GLOBAL_DATASETS = ["buckets", "bucket-details", "trails"]
 
 ACCESS_DENIED = {"operation": "DescribeLogGroups", "code": "AccessDeniedException",
                  "message": "User: arn:aws:sts::111122223333:assumed-role/conform-scan/ci is not authorized to perform: logs:DescribeLogGroups"}
 
-coverage = [{"account": A, "region": "global", "dataset": "buckets"}]
-for region in (EU, US):
+coverage = [{"account": acct, "region": "global", "dataset": d} for acct in (A, B) for d in GLOBAL_DATASETS]
+for acct, region in ((A, EU), (A, US), (B, EU)):
     for d in DATASETS:
-        c = {"account": A, "region": region, "dataset": d}
-        if region == US and d == "log-groups":
+        c = {"account": acct, "region": region, "dataset": d}
+        if acct == A and region == US and d == "log-groups":
             c["error"] = ACCESS_DENIED  # the scan role lacks logs:DescribeLogGroups there
         coverage.append(c)
 
@@ -123,7 +189,8 @@ estate = {
     "format": "conform-inventory",
     "version": 1,
     "collected_at": "2026-11-20T06:00:00Z",
-    "scope": [{"account": A, "partition": "aws", "regions": [EU, US]}],
+    "scope": [{"account": A, "partition": "aws", "regions": [EU, US]},
+              {"account": B, "partition": "aws", "regions": [EU]}],
     "coverage": coverage,
     "security_groups": [
         sg("sg-0a1b2c3d4e5f60001", "web-alb", [perm("tcp", 443, 443, v4=["0.0.0.0/0"], v6=["::/0"]),
@@ -175,6 +242,7 @@ estate = {
     "ebs_encryption_by_default": [
         {"place": place(EU), "enabled": True},
         {"place": place(US), "enabled": False},
+        {"place": place(EU, B), "enabled": True},
     ],
     "load_balancers": [
         lb("web", "application", "internet-facing", ["eu-north-1a", "eu-north-1b"], [
@@ -209,6 +277,14 @@ estate = {
                                                "bucket_key_enabled": True}]}),
         bucket("kliv-audit", {"unreadable": {"operation": "GetBucketEncryption", "code": "AccessDenied",
                                              "message": "Access Denied"}}),
+        # Backup stores (BAK-002 judges buckets named *backup*): database dumps
+        # expire after 60 days and their old versions 30 days later; the
+        # archive keeps them a year.
+        bucket("kliv-db-backups", AES256, {"value": [lifecycle_rule("expire-dumps", 60, 30)]},
+               tags={"kliv:data-class": "backup"}),
+        bucket("kliv-backup-archive", AES256, {"value": [lifecycle_rule("archive", 365),
+                                                         lifecycle_rule("tmp", 7, filter="prefix=tmp/")]},
+               tags={"kliv:data-class": "backup"}),
     ],
     "log_groups": [
         log_group("/kliv/api", 90),
@@ -216,15 +292,61 @@ estate = {
         log_group("/aws/lambda/thumbnailer", None),
     ],
     "db_instances": [
-        db("orders", True, False),
-        db("reports", False, True),
+        # orders keeps every promise: Multi-AZ, encrypted, backed up, its
+        # backups replicated to eu-west-1, maintained Tuesday morning Eastern.
+        db("orders", True, False, window=WINDOW_TUE,
+           backup_replications=[arn("rds", "eu-west-1", "auto-backup:ab-orders0a1b2c3d4e5f6a7b8c9d0e1f2a3b4")]),
+        # reports breaks most: public, unencrypted, no automated backups, no
+        # copy in another region, maintained Sunday 06:00-07:00 in summer.
+        db("reports", False, True, encrypted=False, retention=0, window="sun:10:00-sun:11:00"),
         db("ledger-1", False, False, cluster="ledger", az="eu-north-1a", engine="aurora-postgresql"),
         db("ledger-2", False, False, cluster="ledger", az="eu-north-1b", engine="aurora-postgresql"),
         db("analytics-1", False, False, cluster="analytics", az="eu-north-1c", engine="aurora-postgresql"),
     ],
     "db_clusters": [
-        cluster("ledger", ["ledger-1", "ledger-2"]),
-        cluster("analytics", ["analytics-1"]),
+        cluster("ledger", ["ledger-1", "ledger-2"], window="sat:23:00-sun:01:00",
+                replicas=[arn("rds", "eu-west-1", "cluster:ledger-dr")]),
+        cluster("analytics", ["analytics-1"], retention=1, window="wed:05:00-wed:06:00"),
+    ],
+    "snapshots": [
+        ebs_snapshot("snap-0a1b2c3d4e5f60001", "vol-0a1b2c3d4e5f60001", "2026-11-01T02:00:00Z",
+                     description="app-1 before the kernel upgrade"),
+        # Unencrypted (a snapshot of the unencrypted volume), and 158 days old.
+        ebs_snapshot("snap-0a1b2c3d4e5f60002", "vol-0a1b2c3d4e5f60002", "2026-06-15T09:30:00Z", encrypted=False,
+                     description="legacy-admin manual"),
+        # Made by AWS Backup: its plan deletes it, so BAK-002 does not judge it.
+        ebs_snapshot("snap-0a1b2c3d4e5f60003", "vol-0a1b2c3d4e5f60001", "2026-01-10T03:00:00Z",
+                     description="This snapshot is created by the AWS Backup service.",
+                     tags={"aws:backup:source-resource": arn("ec2", EU, "volume/vol-0a1b2c3d4e5f60001")}),
+    ],
+    "db_snapshots": [
+        db_snapshot("rds:orders-2026-11-19-03-10", "orders", "automated", "2026-11-19T03:10:00Z"),
+        db_snapshot("orders-pre-migration", "orders", "manual", "2026-07-01T12:00:00Z"),
+        db_snapshot("reports-manual", "reports", "manual", "2026-11-10T08:00:00Z", encrypted=False),
+        db_snapshot("ledger-before-upgrade", "ledger", "manual", "2026-10-30T22:00:00Z", cluster=True),
+    ],
+    "cache_replication_groups": [
+        replication_group("sessions", ["eu-north-1a", "eu-north-1b"]),
+        # Multi-AZ and failover on, but both nodes in one zone.
+        replication_group("rate-limits", ["eu-north-1a", "eu-north-1a"]),
+    ],
+    "cache_clusters": [
+        cache_cluster("sessions-001", "sessions", "eu-north-1a", WINDOW_OK),
+        cache_cluster("sessions-002", "sessions", "eu-north-1b", WINDOW_OK),
+        # 03:00-06:00 EDT is 02:00-05:00 EST: fine in summer only.
+        cache_cluster("rate-limits-001", "rate-limits", "eu-north-1a", "tue:07:00-tue:10:00"),
+        cache_cluster("rate-limits-002", "rate-limits", "eu-north-1a", "tue:07:00-tue:10:00"),
+    ],
+    "auto_scaling_groups": [
+        asg("web-asg", ["eu-north-1a", "eu-north-1b"]),
+        asg("worker-asg", ["eu-north-1a"]),
+    ],
+    "trails": [
+        trail("kliv-all-regions", EU, True),
+        # The sandbox account logs two regions with two single-region trails,
+        # which do not add up to a multi-region one.
+        trail("sandbox-eu", EU, False, account=B),
+        trail("sandbox-us", US, False, account=B),
     ],
 }
 

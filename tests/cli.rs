@@ -21,9 +21,15 @@ const RULES: &[(&str, u32)] = &[
     ("TLS-002", 71),
     ("ENC-001", 77),
     ("ENC-002", 79),
+    ("ENC-003", 81),
     ("LOG-001", 117),
+    ("LOG-002", 115),
+    ("BAK-001", 139),
+    ("BAK-002", 147),
+    ("BAK-003", 167),
     ("HA-001", 159),
     ("HA-002", 161),
+    ("MNT-001", 211),
 ];
 
 /// A valid one-rule pack.
@@ -80,7 +86,7 @@ fn rules_lists_every_rule_with_its_policy_line() {
         .count();
     assert_eq!(listed, RULES.len(), "{}", run.stdout);
     assert!(
-        run.stdout.contains("12 rules from rules/kliv.toml"),
+        run.stdout.contains("18 rules from rules/kliv.toml"),
         "{}",
         run.stdout
     );

@@ -217,7 +217,7 @@ fn unreadable_data_is_a_notification_not_a_result_and_not_silent() {
     }
     let automation = log["runs"][0]["automationDetails"]["id"].as_str().unwrap();
     assert!(
-        automation.starts_with("conform/111122223333/eu-north-1+us-east-1/"),
+        automation.starts_with("conform/111122223333+444455556666/eu-north-1+us-east-1/"),
         "{automation}"
     );
 }

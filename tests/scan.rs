@@ -1668,7 +1668,7 @@ async fn text_report_names_rules_policy_lines_and_summary() {
         .lines()
         .find(|l| l.starts_with("Summary:"))
         .unwrap_or_else(|| panic!("no summary line:\n{text}"));
-    assert!(summary.contains("12 rules"), "{summary}");
+    assert!(summary.contains("18 rules"), "{summary}");
     assert!(summary.contains("3 failed"), "{summary}");
     assert!(summary.contains("0 unknown"), "{summary}");
     assert!(text.contains(&account.id), "{text}");

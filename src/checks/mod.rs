@@ -17,20 +17,31 @@ mod resource;
 #[cfg(test)]
 mod testutil;
 
+mod asg_multi_az;
+mod cloudtrail_multi_region;
 mod ebs_default_encryption;
+mod ebs_snapshot_encrypted;
 mod ebs_volume_encrypted;
 mod ec2_no_public_ip;
+mod elasticache_multi_az;
 mod lb_internet_ports;
 mod lb_multi_az;
 mod lb_tls_only;
 mod lb_tls_policy;
 mod log_retention;
+mod maintenance_window;
 mod nacl_internet_ingress;
+mod rds_automated_backups;
+mod rds_cross_region_copy;
 mod rds_multi_az;
 mod rds_not_public;
+mod rds_snapshot_encrypted;
+mod rds_storage_encrypted;
+mod s3_backup_expiry;
 mod s3_default_encryption;
 mod sg_internet_attachment;
 mod sg_internet_ingress;
+mod snapshot_max_age;
 
 use std::fmt::Debug;
 use std::sync::LazyLock;
@@ -192,6 +203,17 @@ pub fn registry() -> &'static [Registered] {
             register::<log_retention::LogRetention>(),
             register::<rds_multi_az::RdsMultiAz>(),
             register::<lb_multi_az::LbMultiAz>(),
+            register::<ebs_snapshot_encrypted::EbsSnapshotEncrypted>(),
+            register::<rds_snapshot_encrypted::RdsSnapshotEncrypted>(),
+            register::<rds_storage_encrypted::RdsStorageEncrypted>(),
+            register::<cloudtrail_multi_region::CloudtrailMultiRegion>(),
+            register::<rds_automated_backups::RdsAutomatedBackups>(),
+            register::<snapshot_max_age::SnapshotMaxAge>(),
+            register::<s3_backup_expiry::S3BackupExpiry>(),
+            register::<rds_cross_region_copy::RdsCrossRegionCopy>(),
+            register::<elasticache_multi_az::ElasticacheMultiAz>(),
+            register::<asg_multi_az::AsgMultiAz>(),
+            register::<maintenance_window::MaintenanceWindow>(),
         ]
     });
     &REGISTRY

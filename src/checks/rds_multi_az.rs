@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resource::{db_cluster_ref, db_instance_ref, distinct, join_and};
+use super::resource::{
+    db_cluster_ref, db_instance_ref, distinct, is_standalone_primary, join_and, set,
+};
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, DbCluster, DbInstance, Inventory};
@@ -22,10 +24,6 @@ impl Default for Params {
     fn default() -> Self {
         Params { min_azs: 2 }
     }
-}
-
-fn set(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn zones(n: usize) -> &'static str {
@@ -231,7 +229,7 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
         let min = params.min_azs as usize;
         let mut outcomes = Vec::new();
         for db in &inventory.db_instances {
-            if set(&db.cluster_id).is_some() || set(&db.read_replica_source).is_some() {
+            if !is_standalone_primary(db) {
                 continue;
             }
             outcomes.push(judge_instance(db, min));

@@ -2,8 +2,9 @@
 
 use crate::findings::{Evidence, ResourceRef};
 use crate::inventory::{
-    Bucket, Dataset, DbCluster, DbInstance, EbsEncryptionByDefault, Instance, Inventory,
-    LoadBalancer, LogGroup, NetworkAcl, Place, SecurityGroup, Tags, Volume,
+    AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster, DbInstance,
+    DbSnapshot, EbsEncryptionByDefault, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup,
+    NetworkAcl, Place, SecurityGroup, Snapshot, Tags, Volume,
 };
 
 fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
@@ -55,8 +56,10 @@ pub fn volume_ref(v: &Volume) -> ResourceRef {
     make(&v.arn, Dataset::Volumes, &v.place, &v.id, &v.tags)
 }
 
+/// A bucket, with its tags when they were read (with
+/// [`Dataset::BucketDetails`]), so that rules can scope buckets by tag.
 pub fn bucket_ref(b: &Bucket) -> ResourceRef {
-    make(&b.arn, Dataset::Buckets, &b.place, &b.name, &Tags::new())
+    make(&b.arn, Dataset::Buckets, &b.place, &b.name, &b.tags)
 }
 
 pub fn log_group_ref(g: &LogGroup) -> ResourceRef {
@@ -69,6 +72,63 @@ pub fn db_instance_ref(d: &DbInstance) -> ResourceRef {
 
 pub fn db_cluster_ref(c: &DbCluster) -> ResourceRef {
     make(&c.arn, Dataset::DbClusters, &c.place, &c.id, &c.tags)
+}
+
+pub fn snapshot_ref(s: &Snapshot) -> ResourceRef {
+    make(&s.arn, Dataset::Snapshots, &s.place, &s.id, &s.tags)
+}
+
+/// The dataset of an RDS snapshot: DB snapshots and DB cluster snapshots
+/// are read (and typed) separately.
+pub fn db_snapshot_dataset(s: &DbSnapshot) -> Dataset {
+    if s.cluster {
+        Dataset::DbClusterSnapshots
+    } else {
+        Dataset::DbSnapshots
+    }
+}
+
+pub fn db_snapshot_ref(s: &DbSnapshot) -> ResourceRef {
+    make(&s.arn, db_snapshot_dataset(s), &s.place, &s.id, &s.tags)
+}
+
+pub fn cache_replication_group_ref(g: &CacheReplicationGroup) -> ResourceRef {
+    make(
+        &g.arn,
+        Dataset::CacheReplicationGroups,
+        &g.place,
+        &g.id,
+        &g.tags,
+    )
+}
+
+pub fn cache_cluster_ref(c: &CacheCluster) -> ResourceRef {
+    make(&c.arn, Dataset::CacheClusters, &c.place, &c.id, &c.tags)
+}
+
+pub fn asg_ref(g: &AutoScalingGroup) -> ResourceRef {
+    make(
+        &g.arn,
+        Dataset::AutoScalingGroups,
+        &g.place,
+        &g.name,
+        &g.tags,
+    )
+}
+
+/// An account's CloudTrail trails as a whole, for verdicts about the
+/// account rather than one trail: `arn:{partition}:cloudtrail::{account}:trails`
+/// in region `global`.
+pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
+    let arn = format!(
+        "arn:{}:cloudtrail::{account}:trails",
+        inventory.partition(account)
+    );
+    let place = Place {
+        account: account.to_string(),
+        region: GLOBAL.to_string(),
+    };
+    make(&arn, Dataset::Trails, &place, "trails", &Tags::new())
 }
 
 /// The region's EBS encryption-by-default setting, which has no ARN of its
@@ -87,6 +147,20 @@ pub fn ebs_default_ref(inventory: &Inventory, e: &EbsEncryptionByDefault) -> Res
         "ebs-encryption-by-default",
         &Tags::new(),
     )
+}
+
+/// Whether a dataset was read completely in an account and region (a
+/// global dataset's region is [`GLOBAL`]). Where it was not, the evaluator
+/// already reports the gap as unknown.
+pub fn read_completely(
+    inventory: &Inventory,
+    account: &str,
+    region: &str,
+    dataset: Dataset,
+) -> bool {
+    inventory
+        .coverage_of(account, region, dataset)
+        .is_some_and(|c| c.error.is_none())
 }
 
 /// Why a dataset a check uses may lack something, for messages: empty
@@ -140,4 +214,88 @@ pub fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A text field that is set: trimmed, and `None` when empty.
+pub fn set(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Whether a DB instance is a primary database in its own right: not a
+/// member of a DB cluster (its cluster is judged instead) and not a read
+/// replica of another instance (it is the copy, not the primary).
+pub fn is_standalone_primary(db: &DbInstance) -> bool {
+    set(&db.cluster_id).is_none() && set(&db.read_replica_source).is_none()
+}
+
+/// The region named by an ARN (`arn:aws:rds:eu-west-1:123456789012:db:x`
+/// → `eu-west-1`); `None` when the text is not an ARN or names no region.
+pub fn arn_region(arn: &str) -> Option<&str> {
+    let mut parts = arn.trim().splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let _partition = parts.next()?;
+    let _service = parts.next()?;
+    let region = parts.next()?;
+    // An ARN has six parts; the sixth (the resource) must be there.
+    let _account = parts.next()?;
+    parts.next()?;
+    Some(region).filter(|r| !r.is_empty())
+}
+
+/// `n` followed by a noun in singular or plural (`1 day`, `3 days`).
+pub fn count(n: i64, singular: &str, plural: &str) -> String {
+    if n == 1 {
+        format!("{n} {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
+/// A length of time given in seconds, in whole days and hours
+/// (`91 days`, `90 days 1 hour`, `5 hours`).
+pub fn age_text(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let seconds = seconds.unsigned_abs();
+    let days = (seconds / 86_400) as i64;
+    let hours = ((seconds % 86_400) / 3_600) as i64;
+    match (days, hours) {
+        (0, h) => format!("{sign}{}", count(h, "hour", "hours")),
+        (d, 0) => format!("{sign}{}", count(d, "day", "days")),
+        (d, h) => format!(
+            "{sign}{} {}",
+            count(d, "day", "days"),
+            count(h, "hour", "hours")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_regions() {
+        assert_eq!(
+            arn_region("arn:aws:rds:eu-west-1:111122223333:db:x"),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            arn_region("arn:aws:rds:us-east-1:111122223333:auto-backup:ab-x"),
+            Some("us-east-1")
+        );
+        assert_eq!(arn_region("arn:aws:s3:::bucket"), None);
+        assert_eq!(arn_region("mydb-replica"), None);
+        assert_eq!(arn_region("arn:aws:rds:eu-west-1"), None);
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(age_text(90 * 86_400), "90 days");
+        assert_eq!(age_text(90 * 86_400 + 3_600), "90 days 1 hour");
+        assert_eq!(age_text(86_400 + 7_200), "1 day 2 hours");
+        assert_eq!(age_text(59), "0 hours");
+        assert_eq!(age_text(-86_400), "-1 day");
+    }
 }

@@ -356,3 +356,127 @@ pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
         tags: Tags::new(),
     }
 }
+
+/// A completed, encrypted EBS snapshot started at `started` (RFC 3339).
+pub fn snapshot(id: &str, started: &str) -> Snapshot {
+    Snapshot {
+        arn: format!("arn:aws:ec2:{REGION}::snapshot/{id}"),
+        place: place(),
+        id: id.into(),
+        volume_id: Some("vol-1".into()),
+        encrypted: true,
+        start_time: Some(started.parse().unwrap()),
+        state: Some("completed".into()),
+        description: None,
+        tags: Tags::new(),
+    }
+}
+
+/// An encrypted RDS DB snapshot (`cluster` false) or DB cluster snapshot
+/// of type `kind` (`manual`, `automated`, ...), created at `created`.
+pub fn db_snapshot(id: &str, kind: &str, cluster: bool, created: &str) -> DbSnapshot {
+    let what = if cluster {
+        "cluster-snapshot"
+    } else {
+        "snapshot"
+    };
+    DbSnapshot {
+        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:{what}:{id}"),
+        place: place(),
+        id: id.into(),
+        source_id: Some("db-1".into()),
+        cluster,
+        snapshot_type: kind.into(),
+        encrypted: true,
+        created_at: Some(created.parse().unwrap()),
+        status: Some("available".into()),
+        engine: Some("postgres".into()),
+        tags: Tags::new(),
+    }
+}
+
+/// A replication group with Multi-AZ and automatic failover enabled and
+/// one node in each of `azs`.
+pub fn cache_replication_group(id: &str, azs: &[&str]) -> CacheReplicationGroup {
+    CacheReplicationGroup {
+        arn: format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}"),
+        place: place(),
+        id: id.into(),
+        multi_az: Some("enabled".into()),
+        automatic_failover: Some("enabled".into()),
+        member_clusters: (1..=azs.len()).map(|i| format!("{id}-00{i}")).collect(),
+        member_availability_zones: azs.iter().map(|s| s.to_string()).collect(),
+        tags: Tags::new(),
+    }
+}
+
+/// A Redis cache cluster with the given maintenance window.
+pub fn cache_cluster(id: &str, window: Option<&str>) -> CacheCluster {
+    CacheCluster {
+        arn: format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{id}"),
+        place: place(),
+        id: id.into(),
+        engine: Some("redis".into()),
+        replication_group_id: None,
+        availability_zone: Some(format!("{REGION}a")),
+        preferred_maintenance_window: window.map(str::to_string),
+        tags: Tags::new(),
+    }
+}
+
+pub fn asg(name: &str, azs: &[&str]) -> AutoScalingGroup {
+    AutoScalingGroup {
+        arn: format!(
+            "arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:0f1e2d3c-0000-4000-8000-000000000001:autoScalingGroupName/{name}"
+        ),
+        place: place(),
+        name: name.into(),
+        availability_zones: azs.iter().map(|s| s.to_string()).collect(),
+        min_size: 1,
+        max_size: 4,
+        desired_capacity: Some(2),
+        tags: Tags::new(),
+    }
+}
+
+/// A trail of the test account homed in the test region.
+pub fn trail(name: &str, multi_region: bool, is_logging: Option<bool>) -> Trail {
+    Trail {
+        arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
+        place: place(),
+        name: name.into(),
+        multi_region,
+        organization: false,
+        is_logging,
+        status_error: None,
+    }
+}
+
+/// A bucket encrypted with AES256, with the given lifecycle.
+pub fn bucket(name: &str, lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>) -> Bucket {
+    Bucket {
+        arn: format!("arn:aws:s3:::{name}"),
+        place: place(),
+        name: name.into(),
+        default_encryption: Read::Value(Some(vec![BucketEncryptionRule {
+            algorithm: "AES256".into(),
+            kms_key_id: None,
+            bucket_key_enabled: None,
+        }])),
+        tags: Tags::new(),
+        tags_error: None,
+        lifecycle,
+    }
+}
+
+/// An enabled lifecycle rule for every object that expires current
+/// versions after `days`.
+pub fn expiry_rule(id: &str, days: Option<i32>) -> LifecycleRule {
+    LifecycleRule {
+        id: Some(id.into()),
+        enabled: true,
+        filter: None,
+        expiration_days: days,
+        noncurrent_expiration_days: None,
+    }
+}

@@ -1,0 +1,136 @@
+//! `asg-multi-az`: Auto Scaling groups span at least `min_azs`
+//! availability zones (HA-002, Auto Scaling part).
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::{asg_ref, distinct, join_and};
+use super::{Check, CheckDoc, Context};
+use crate::findings::{Evidence, Outcome};
+use crate::inventory::{Dataset, Inventory};
+
+pub struct AsgMultiAz;
+
+/// Parameters of `asg-multi-az`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// The fewest distinct availability zones a group must span.
+    pub min_azs: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { min_azs: 2 }
+    }
+}
+
+impl Check for AsgMultiAz {
+    type Params = Params;
+    const DOC: CheckDoc = CheckDoc {
+        name: "asg-multi-az",
+        summary: "Auto Scaling groups span at least two availability zones",
+        what: "Every EC2 Auto Scaling group must be configured for at least `min_azs` (default 2) **distinct** \
+availability zones (the zones of its subnets, `AvailabilityZones`). Evidence lists the zones found. The \
+group's configuration is judged, not where its instances happen to run now: Auto Scaling rebalances \
+instances across the configured zones and relaunches them in a surviving zone.",
+        why: "A group confined to one zone cannot replace its instances when that zone fails, so the service it \
+runs goes down with the zone. The policy promises that Kliv survives the loss of one availability zone.",
+        fix: "Add subnets in other zones to the group:\n\n\
+```sh\naws autoscaling update-auto-scaling-group --auto-scaling-group-name web \\\n  \
+--vpc-zone-identifier \"subnet-aaaa,subnet-bbbb\"\n```\n\n\
+In the console: EC2 → Auto Scaling groups → the group → Details → Network → Edit.",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::AutoScalingGroups];
+
+    fn validate(params: &Params) -> Result<(), String> {
+        if params.min_azs == 0 {
+            return Err("min_azs: must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+        let min = params.min_azs as usize;
+        inventory
+            .auto_scaling_groups
+            .iter()
+            .map(|g| {
+                let azs = distinct(
+                    g.availability_zones
+                        .iter()
+                        .map(|a| a.trim())
+                        .filter(|a| !a.is_empty()),
+                );
+                let count = azs.len();
+                let zones = if count == 1 { "zone" } else { "zones" };
+                let resource = asg_ref(g);
+                if count >= min {
+                    Outcome::pass(
+                        resource,
+                        format!(
+                            "Auto Scaling group {} spans {count} availability {zones} ({})",
+                            g.name,
+                            join_and(&azs)
+                        ),
+                    )
+                } else {
+                    let listed = if azs.is_empty() {
+                        "none".to_string()
+                    } else {
+                        azs.join(", ")
+                    };
+                    Outcome::fail(
+                        resource,
+                        format!(
+                            "Auto Scaling group {} spans {count} availability {zones} ({listed}); at least {min} required",
+                            g.name
+                        ),
+                        vec![Evidence::new(
+                            "AvailabilityZones",
+                            listed,
+                            format!("{count} distinct {zones}, fewer than the required {min}"),
+                        )],
+                    )
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+
+    #[test]
+    fn zones_are_counted_distinctly() {
+        let mut inv = inventory();
+        inv.auto_scaling_groups = vec![
+            asg("web", &["eu-north-1a", "eu-north-1b"]),
+            asg("worker", &["eu-north-1a"]),
+            asg("dup", &["eu-north-1a", "eu-north-1a "]),
+            asg("empty", &[]),
+        ];
+        let out = run::<AsgMultiAz>(&inv);
+        let o = expect(&out, "web", Status::Pass);
+        assert!(
+            o.message.contains("eu-north-1a and eu-north-1b"),
+            "{}",
+            o.message
+        );
+        assert_eq!(
+            o.resource.resource_type,
+            "AWS::AutoScaling::AutoScalingGroup"
+        );
+        let o = expect(&out, "worker", Status::Fail);
+        assert_eq!(o.evidence[0].value, "eu-north-1a");
+        expect(&out, "dup", Status::Fail);
+        let o = expect(&out, "empty", Status::Fail);
+        assert_eq!(o.evidence[0].value, "none");
+        let p: Params = params("min_azs = 1");
+        let out = AsgMultiAz::evaluate(&ctx(), &inv, &p);
+        expect(&out, "worker", Status::Pass);
+        assert!(AsgMultiAz::validate(&Params { min_azs: 0 }).is_err());
+    }
+}

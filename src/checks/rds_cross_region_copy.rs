@@ -1,0 +1,293 @@
+//! `rds-cross-region-copy`: primary RDS databases have a copy in another
+//! region (BAK-003).
+
+use super::resource::{
+    arn_region, db_cluster_ref, db_instance_ref, distinct, is_standalone_primary, join_and,
+};
+use super::{Check, CheckDoc, Context, NoParams};
+use crate::findings::{Evidence, Outcome, ResourceRef};
+use crate::inventory::{Dataset, Inventory};
+
+pub struct RdsCrossRegionCopy;
+
+/// One list of copies AWS reports for a database.
+struct Copies<'a> {
+    /// AWS's field name.
+    field: &'static str,
+    /// What one entry is, for messages (`automated backups replicated`).
+    what: &'static str,
+    entries: &'a [String],
+    /// Whether a plain identifier (not an ARN) names a copy in the same
+    /// region, as AWS does for same-region read replicas.
+    plain_is_local: bool,
+}
+
+struct Found {
+    /// Regions other than the database's, with what is there.
+    remote: Vec<(String, &'static str)>,
+    evidence: Vec<Evidence>,
+    /// Entries whose region could not be told.
+    unclear: Vec<String>,
+}
+
+fn survey(home: &str, lists: &[Copies]) -> Found {
+    let mut found = Found {
+        remote: Vec::new(),
+        evidence: Vec::new(),
+        unclear: Vec::new(),
+    };
+    for list in lists {
+        let entries: Vec<&str> = list
+            .entries
+            .iter()
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+            .collect();
+        if entries.is_empty() {
+            found.evidence.push(Evidence::new(
+                list.field,
+                "none",
+                format!("no {} to another region", list.what),
+            ));
+            continue;
+        }
+        for entry in entries {
+            let region = match arn_region(entry) {
+                Some(r) => r,
+                None if list.plain_is_local && !entry.starts_with("arn:") => home,
+                None => {
+                    found.unclear.push(entry.to_string());
+                    found.evidence.push(Evidence::new(
+                        list.field,
+                        entry,
+                        "not an ARN that names a region, so where this copy is cannot be told",
+                    ));
+                    continue;
+                }
+            };
+            if region == home {
+                found.evidence.push(Evidence::new(
+                    list.field,
+                    entry,
+                    format!("in {home}, the database's own region: lost with it"),
+                ));
+            } else {
+                found.remote.push((region.to_string(), list.what));
+                found.evidence.push(Evidence::new(
+                    list.field,
+                    entry,
+                    format!("{} in {region}", list.what),
+                ));
+            }
+        }
+    }
+    found
+}
+
+fn judge(resource: ResourceRef, what: &str, id: &str, home: &str, lists: &[Copies]) -> Outcome {
+    let found = survey(home, lists);
+    if !found.remote.is_empty() {
+        let regions = distinct(found.remote.iter().map(|(r, _)| r.as_str()));
+        let kinds = distinct(found.remote.iter().map(|(_, k)| *k));
+        let mut outcome = Outcome::pass(
+            resource,
+            format!(
+                "{what} {id} has a copy in another region ({}: {})",
+                join_and(&kinds),
+                join_and(&regions)
+            ),
+        );
+        outcome.evidence = found.evidence;
+        return outcome;
+    }
+    if !found.unclear.is_empty() {
+        return Outcome::unknown(
+            resource,
+            format!(
+                "cannot tell whether {what} {id} has a copy outside {home}: the region of {} is not given",
+                join_and(&found.unclear)
+            ),
+            found.evidence,
+        );
+    }
+    Outcome::fail(
+        resource,
+        format!("{what} {id} has no copy outside {home}: losing the region loses the database"),
+        found.evidence,
+    )
+}
+
+impl Check for RdsCrossRegionCopy {
+    type Params = NoParams;
+    const DOC: CheckDoc = CheckDoc {
+        name: "rds-cross-region-copy",
+        summary: "Primary RDS databases have a copy in another region",
+        what: "Each primary database must have a copy in a region other than its own:\n\n\
+- **DB instances** that are neither cluster members nor read replicas comply with **cross-region automated \
+backup replication** (`DBInstanceAutomatedBackupsReplications`) or a **cross-region read replica** \
+(`ReadReplicaDBInstanceIdentifiers`);\n\
+- **DB clusters** comply with a **cross-region read replica cluster** (`ReadReplicaIdentifiers`). Their member \
+instances are not judged.\n\n\
+The region is read from each ARN (`arn:aws:rds:REGION:...`). AWS lists same-region read replicas by bare \
+identifier, and those count as the database's own region. A replica in the same region is lost with the \
+region, so it **does not count**. The evidence lists every copy found, with its region. An entry whose region \
+cannot be told makes the verdict **unknown** when nothing else settles it.\n\n\
+Not seen by this check: secondary clusters of an **Aurora global database**, which `DescribeDBClusters` does \
+not list as read replicas, and snapshot copies made by AWS Backup copy jobs or scripts. A database protected \
+only that way fails here. Exclude it in the rule with a reason.",
+        why: "The policy's disaster-recovery target is at most 24 hours of data lost if the whole region is lost. \
+Backups and replicas kept in the same region go with it. Only a copy in another region can be restored.",
+        fix: "Replicate automated backups to another region (RDS instances), or create a cross-region replica:\n\n\
+```sh\naws rds start-db-instance-automated-backups-replication --region us-east-1 \\\n  \
+--source-db-instance-arn arn:aws:rds:eu-north-1:123456789012:db:mydb --backup-retention-period 7\n\
+aws rds create-db-instance-read-replica --region us-east-1 --db-instance-identifier mydb-dr \\\n  \
+--source-db-instance-identifier arn:aws:rds:eu-north-1:123456789012:db:mydb\n```\n\n\
+For Aurora, add a secondary region to a global database (`aws rds create-global-cluster`, then \
+`create-db-cluster --global-cluster-identifier` in the other region).",
+    };
+    const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+        let mut outcomes = Vec::new();
+        for db in inventory
+            .db_instances
+            .iter()
+            .filter(|d| is_standalone_primary(d))
+        {
+            outcomes.push(judge(
+                db_instance_ref(db),
+                "DB instance",
+                &db.id,
+                &db.place.region,
+                &[
+                    Copies {
+                        field: "DBInstanceAutomatedBackupsReplications",
+                        what: "automated backups replicated",
+                        entries: &db.automated_backup_replications,
+                        plain_is_local: false,
+                    },
+                    Copies {
+                        field: "ReadReplicaDBInstanceIdentifiers",
+                        what: "read replica",
+                        entries: &db.read_replica_ids,
+                        plain_is_local: true,
+                    },
+                ],
+            ));
+        }
+        for c in &inventory.db_clusters {
+            outcomes.push(judge(
+                db_cluster_ref(c),
+                "DB cluster",
+                &c.id,
+                &c.place.region,
+                &[Copies {
+                    field: "ReadReplicaIdentifiers",
+                    what: "read replica cluster",
+                    entries: &c.read_replica_ids,
+                    plain_is_local: true,
+                }],
+            ));
+        }
+        outcomes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+    use crate::inventory::{DbCluster, DbInstance};
+
+    fn db(id: &str, backups: &[&str], replicas: &[&str]) -> DbInstance {
+        DbInstance {
+            automated_backup_replications: backups.iter().map(|s| s.to_string()).collect(),
+            read_replica_ids: replicas.iter().map(|s| s.to_string()).collect(),
+            ..db_instance(id)
+        }
+    }
+
+    #[test]
+    fn same_region_replicas_do_not_count() {
+        let mut inv = inventory();
+        inv.db_instances = vec![
+            db("db-none", &[], &[]),
+            db(
+                "db-local",
+                &[],
+                &[
+                    "db-local-replica",
+                    "arn:aws:rds:eu-north-1:111122223333:db:db-local-replica2",
+                ],
+            ),
+            db(
+                "db-remote",
+                &[],
+                &[
+                    "db-remote-local",
+                    "arn:aws:rds:eu-west-1:111122223333:db:db-remote-dr",
+                ],
+            ),
+            db(
+                "db-backups",
+                &["arn:aws:rds:us-east-1:111122223333:auto-backup:ab-abc123"],
+                &[],
+            ),
+            DbInstance {
+                read_replica_source: Some("db-remote".into()),
+                ..db("db-remote-local", &[], &[])
+            },
+        ];
+        let out = run::<RdsCrossRegionCopy>(&inv);
+        assert_eq!(out.len(), 4, "read replicas are copies, not primaries");
+        let o = expect(&out, "db-none", Status::Fail);
+        assert!(
+            o.message.contains("no copy outside eu-north-1"),
+            "{}",
+            o.message
+        );
+        assert!(mentions(o, "DBInstanceAutomatedBackupsReplications"));
+        let o = expect(&out, "db-local", Status::Fail);
+        assert!(mentions(o, "db-local-replica"));
+        assert!(mentions(o, "the database's own region"));
+        let o = expect(&out, "db-remote", Status::Pass);
+        assert!(
+            o.message.contains("read replica: eu-west-1"),
+            "{}",
+            o.message
+        );
+        assert!(mentions(o, "read replica in eu-west-1"));
+        let o = expect(&out, "db-backups", Status::Pass);
+        assert!(o.message.contains("us-east-1"), "{}", o.message);
+    }
+
+    #[test]
+    fn clusters_and_unclear_entries() {
+        let mut inv = inventory();
+        inv.db_clusters = vec![
+            DbCluster {
+                read_replica_ids: vec!["arn:aws:rds:us-west-2:111122223333:cluster:dr".into()],
+                ..db_cluster("c-dr", &[])
+            },
+            DbCluster {
+                read_replica_ids: vec!["arn:aws:rds:eu-north-1:111122223333:cluster:near".into()],
+                ..db_cluster("c-near", &[])
+            },
+        ];
+        inv.db_instances = vec![
+            DbInstance {
+                cluster_id: Some("c-dr".into()),
+                ..db("c-dr-1", &[], &[])
+            },
+            db("db-odd", &["arn:aws:rds"], &[]),
+        ];
+        let out = run::<RdsCrossRegionCopy>(&inv);
+        assert_eq!(out.len(), 3);
+        let o = expect(&out, "c-dr", Status::Pass);
+        assert!(o.message.contains("us-west-2"));
+        expect(&out, "c-near", Status::Fail);
+        let o = expect(&out, "db-odd", Status::Unknown);
+        assert!(o.message.contains("arn:aws:rds"), "{}", o.message);
+    }
+}
