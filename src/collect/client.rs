@@ -16,7 +16,8 @@
 //! Each region gets its clients from a copy of that configuration with the
 //! region set ([`RegionClients`]); they are built once per (service,
 //! region) and cloned (cheaply: clients are reference-counted) into the
-//! tasks that use them.
+//! tasks that use them. The global collectors (S3, CloudTrail) build their
+//! own, one per region they need, the same way ([`in_region`]).
 
 use std::time::Duration;
 
@@ -90,6 +91,8 @@ pub(crate) struct RegionClients {
     pub elb: aws_sdk_elasticloadbalancing::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub rds: aws_sdk_rds::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
 }
 
 impl RegionClients {
@@ -101,6 +104,8 @@ impl RegionClients {
             elb: aws_sdk_elasticloadbalancing::Client::new(&config),
             logs: aws_sdk_cloudwatchlogs::Client::new(&config),
             rds: aws_sdk_rds::Client::new(&config),
+            elasticache: aws_sdk_elasticache::Client::new(&config),
+            autoscaling: aws_sdk_autoscaling::Client::new(&config),
         }
     }
 }

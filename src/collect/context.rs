@@ -151,3 +151,43 @@ pub(crate) fn tags<'a>(
 pub(crate) fn owned(s: Option<&str>) -> Option<String> {
     s.map(str::to_string)
 }
+
+/// An SDK timestamp as a [`jiff::Timestamp`] (seconds and nanoseconds kept);
+/// `None` for an instant jiff cannot represent (beyond year ±9999).
+pub(crate) fn timestamp(t: &aws_smithy_types::DateTime) -> Option<jiff::Timestamp> {
+    let nanos = i32::try_from(t.subsec_nanos()).ok()?;
+    jiff::Timestamp::new(t.secs(), nanos).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_types::DateTime;
+
+    #[test]
+    fn timestamps_keep_seconds_and_nanoseconds() {
+        let t = timestamp(&DateTime::from_secs_and_nanos(1_700_000_000, 123_456_789));
+        assert_eq!(
+            t.map(|t| t.to_string()).as_deref(),
+            Some("2023-11-14T22:13:20.123456789Z")
+        );
+        let before_epoch = timestamp(&DateTime::from_secs_and_nanos(-1, 500_000_000));
+        assert_eq!(
+            before_epoch.map(|t| t.to_string()).as_deref(),
+            Some("1969-12-31T23:59:59.5Z")
+        );
+    }
+
+    #[test]
+    fn out_of_range_timestamps_are_none() {
+        assert_eq!(timestamp(&DateTime::from_secs(i64::MAX)), None);
+    }
+
+    #[test]
+    fn tags_skip_missing_keys_and_default_missing_values() {
+        let t = tags([(Some("a"), Some("1")), (None, Some("2")), (Some("b"), None)]);
+        assert_eq!(t.get("a").map(String::as_str), Some("1"));
+        assert_eq!(t.get("b").map(String::as_str), Some(""));
+        assert_eq!(t.len(), 2);
+    }
+}

@@ -9,12 +9,25 @@
 //!    `List`). A failure here stops the scan with a [`CollectError`].
 //! 2. **Datasets**: only those in [`CollectOptions::datasets`], plus what
 //!    they need (prefix lists need the security groups that reference
-//!    them; TLS policies need the listeners that use them). Every
-//!    (region × dataset group) is a tokio task, all regions at once; a
-//!    scan-wide semaphore of [`CollectOptions::concurrency`] permits bounds
-//!    the AWS requests in flight. The collectors live in [`ec2`], [`elb`],
-//!    [`s3`], [`logs`] and [`rds`]; each module's documentation lists the
-//!    calls it makes.
+//!    them; TLS policies need the listeners that use them; bucket details
+//!    need the buckets). Every (region × dataset group) is a tokio task,
+//!    all regions at once, plus one task per global dataset group (S3
+//!    buckets and their details; CloudTrail trails); a scan-wide semaphore
+//!    of [`CollectOptions::concurrency`] permits bounds the AWS requests in
+//!    flight. Each module's documentation lists the calls it makes:
+//!
+//!    | module          | datasets                                               | scope   |
+//!    |-----------------|--------------------------------------------------------|---------|
+//!    | [`ec2`]         | security groups, prefix lists, network ACLs, network   | region  |
+//!    |                 | interfaces, instances, volumes, EBS encryption by      |         |
+//!    |                 | default, EBS snapshots                                 |         |
+//!    | [`elb`]         | load balancers (both generations), TLS policies        | region  |
+//!    | [`logs`]        | log groups                                             | region  |
+//!    | [`rds`]         | DB instances, DB clusters, DB (cluster) snapshots      | region  |
+//!    | [`elasticache`] | replication groups, cache clusters                     | region  |
+//!    | [`autoscaling`] | Auto Scaling groups                                    | region  |
+//!    | [`s3`]          | buckets, bucket details (tags, lifecycle)              | account |
+//!    | [`cloudtrail`]  | trails (with their logging status)                     | account |
 //! 3. **Assembly**: the tasks' partial inventories are merged and sorted.
 //!
 //! Failures of one dataset in one region (access denied, throttling after
@@ -22,16 +35,19 @@
 //! are recorded in that dataset's [`Coverage`] with AWS's error code, and
 //! whatever was read before the failure is kept. Every dataset attempted
 //! gets exactly one coverage record per region (or one per account, in
-//! the [`GLOBAL`] region, for buckets).
+//! the [`GLOBAL`] region, for buckets, bucket details and trails).
 //!
 //! Values are kept as AWS returned them; missing optional fields become
 //! empty values and elements without an identifier are skipped, never a
 //! panic.
 
 mod account;
+mod autoscaling;
 mod client;
+mod cloudtrail;
 mod context;
 mod ec2;
+mod elasticache;
 mod elb;
 mod error;
 mod logs;
@@ -108,22 +124,53 @@ pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError
         let clients = client::RegionClients::new(&config, region);
         spawn_region(&mut tasks, &ctx, &clients, &wanted);
     }
+    // The first region scanned (known to exist and be enabled).
+    let first_region = regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| account::FALLBACK_REGION.to_string());
     if wanted.contains(&Dataset::Buckets) {
         // ListBuckets is global; send it to the configured region, else to
-        // the first region scanned (known to exist and be enabled).
+        // the first region scanned.
         let home = config
             .region()
             .map(|r| r.to_string())
-            .or_else(|| regions.first().cloned())
-            .unwrap_or_else(|| account::FALLBACK_REGION.to_string());
+            .unwrap_or_else(|| first_region.clone());
         let ctx = base.clone();
         let config = config.clone();
         let path_style = options.s3_force_path_style;
-        tasks.spawn(GLOBAL, vec![Dataset::Buckets], async move {
+        let details = wanted.contains(&Dataset::BucketDetails);
+        let mut datasets = vec![Dataset::Buckets];
+        if details {
+            datasets.push(Dataset::BucketDetails);
+        }
+        tasks.spawn(GLOBAL, datasets, async move {
             let mut inventory = Inventory::default();
-            let buckets = s3::buckets(&ctx, &config, &home, path_style).await;
+            let buckets = s3::buckets(&ctx, &config, &home, path_style, details).await;
+            if details {
+                // Read with the buckets: complete exactly when the list is.
+                let error = buckets.error.clone();
+                inventory
+                    .coverage
+                    .push(ctx.coverage(Dataset::BucketDetails, error));
+            }
             record(&mut inventory, &ctx, Dataset::Buckets, buckets, |i| {
                 &mut i.buckets
+            });
+            inventory
+        });
+    }
+    if wanted.contains(&Dataset::Trails) {
+        // DescribeTrails with shadow trails, in one region, sees every
+        // trail of the account: see the cloudtrail module.
+        let ctx = base.clone();
+        let config = config.clone();
+        let caller = first_region.clone();
+        tasks.spawn(GLOBAL, vec![Dataset::Trails], async move {
+            let mut inventory = Inventory::default();
+            let trails = cloudtrail::trails(&ctx, &config, &caller).await;
+            record(&mut inventory, &ctx, Dataset::Trails, trails, |i| {
+                &mut i.trails
             });
             inventory
         });
@@ -146,10 +193,15 @@ pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError
 ///   groups reference, so prefix lists need security groups.
 /// - TLS policies are the policies listeners use: with one generation of
 ///   load balancers asked for, that generation's; with neither, both.
+/// - Bucket details (tags, lifecycle) are read for the buckets listed, so
+///   they need the buckets.
 fn needed(asked: &BTreeSet<Dataset>) -> BTreeSet<Dataset> {
     let mut out = asked.clone();
     if out.contains(&Dataset::PrefixLists) {
         out.insert(Dataset::SecurityGroups);
+    }
+    if out.contains(&Dataset::BucketDetails) {
+        out.insert(Dataset::Buckets);
     }
     if out.contains(&Dataset::SslPolicies)
         && !out.contains(&Dataset::LoadBalancers)
@@ -225,6 +277,7 @@ fn spawn_region(
         ec2::ebs_encryption_by_default,
         ebs_encryption_by_default
     );
+    simple!(Dataset::Snapshots, ec2, ec2::snapshots, snapshots);
 
     let wants = elb::Wants {
         v2: wanted.contains(&Dataset::LoadBalancers),
@@ -269,6 +322,33 @@ fn spawn_region(
     simple!(Dataset::LogGroups, logs, logs::log_groups, log_groups);
     simple!(Dataset::DbInstances, rds, rds::db_instances, db_instances);
     simple!(Dataset::DbClusters, rds, rds::db_clusters, db_clusters);
+    // Both kinds of RDS snapshot go to the one list, each with its own
+    // coverage.
+    simple!(Dataset::DbSnapshots, rds, rds::db_snapshots, db_snapshots);
+    simple!(
+        Dataset::DbClusterSnapshots,
+        rds,
+        rds::db_cluster_snapshots,
+        db_snapshots
+    );
+    simple!(
+        Dataset::CacheReplicationGroups,
+        elasticache,
+        elasticache::replication_groups,
+        cache_replication_groups
+    );
+    simple!(
+        Dataset::CacheClusters,
+        elasticache,
+        elasticache::cache_clusters,
+        cache_clusters
+    );
+    simple!(
+        Dataset::AutoScalingGroups,
+        autoscaling,
+        autoscaling::auto_scaling_groups,
+        auto_scaling_groups
+    );
 }
 
 /// Adds what was read of `dataset` to `inventory`, with its coverage.
@@ -365,9 +445,23 @@ mod tests {
     }
 
     #[test]
+    fn bucket_details_need_buckets() {
+        assert_eq!(
+            needed(&set(&[Dataset::BucketDetails])),
+            set(&[Dataset::BucketDetails, Dataset::Buckets])
+        );
+    }
+
+    #[test]
     fn other_datasets_need_nothing_else() {
         for &d in Dataset::ALL {
-            if d != Dataset::PrefixLists && d != Dataset::SslPolicies {
+            if ![
+                Dataset::PrefixLists,
+                Dataset::SslPolicies,
+                Dataset::BucketDetails,
+            ]
+            .contains(&d)
+            {
                 assert_eq!(needed(&set(&[d])), set(&[d]));
             }
         }

@@ -1,14 +1,28 @@
-//! RDS collectors (regional): DB instances and DB clusters.
+//! RDS collectors (regional): DB instances, DB clusters, DB snapshots and
+//! DB cluster snapshots.
 //!
-//! Calls per region: `DescribeDBInstances` and `DescribeDBClusters`, pages
-//! of 100 (their maximum). Both also return Neptune and DocumentDB
-//! resources, which are kept with their engine name.
+//! Calls per region, each in pages of 100 (their maximum):
+//!
+//! | dataset                | calls                         |
+//! |------------------------|-------------------------------|
+//! | DB instances           | `DescribeDBInstances`         |
+//! | DB clusters            | `DescribeDBClusters`          |
+//! | DB snapshots           | `DescribeDBSnapshots`         |
+//! | DB cluster snapshots   | `DescribeDBClusterSnapshots`  |
+//!
+//! All four also return Neptune and DocumentDB resources, which are kept
+//! with their engine name. The snapshot calls are made without
+//! `SnapshotType`/`IncludeShared`/`IncludePublic`, so they return the
+//! account's own `manual`, `automated` and `awsbackup` snapshots, not
+//! snapshots other accounts share with it nor public ones. Both kinds of
+//! snapshot go to [`crate::inventory::Inventory::db_snapshots`], told apart
+//! by [`DbSnapshot::cluster`].
 
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types as rds;
 
-use super::context::{Ctx, Partial, owned, tags};
-use crate::inventory::{DbCluster, DbClusterMember, DbInstance};
+use super::context::{Ctx, Partial, owned, tags, timestamp};
+use crate::inventory::{DbCluster, DbClusterMember, DbInstance, DbSnapshot};
 
 /// Reads every DB instance of the region.
 pub(crate) async fn db_instances(ctx: &Ctx, client: &Client) -> Partial<DbInstance> {
@@ -110,6 +124,92 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
         preferred_maintenance_window: owned(c.preferred_maintenance_window()),
         read_replica_ids: c.read_replica_identifiers().to_vec(),
         tags: tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
+        id,
+    })
+}
+
+/// Reads the account's DB snapshots in the region.
+pub(crate) async fn db_snapshots(ctx: &Ctx, client: &Client) -> Partial<DbSnapshot> {
+    const OP: &str = "DescribeDBSnapshots";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_db_snapshots()
+        .max_records(100)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out.items.extend(
+                page.db_snapshots()
+                    .iter()
+                    .filter_map(|s| db_snapshot(ctx, s)),
+            ),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}
+
+fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
+    let id = s.db_snapshot_identifier()?.to_string();
+    Some(DbSnapshot {
+        arn: match s.db_snapshot_arn() {
+            Some(arn) => arn.to_string(),
+            None => ctx.arn("rds", &format!("snapshot:{id}")),
+        },
+        place: ctx.place(),
+        source_id: owned(s.db_instance_identifier()),
+        cluster: false,
+        snapshot_type: s.snapshot_type().unwrap_or_default().to_string(),
+        encrypted: s.encrypted().unwrap_or(false),
+        created_at: s.snapshot_create_time().and_then(timestamp),
+        status: owned(s.status()),
+        engine: owned(s.engine()),
+        tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
+        id,
+    })
+}
+
+/// Reads the account's DB cluster snapshots in the region.
+pub(crate) async fn db_cluster_snapshots(ctx: &Ctx, client: &Client) -> Partial<DbSnapshot> {
+    const OP: &str = "DescribeDBClusterSnapshots";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_db_cluster_snapshots()
+        .max_records(100)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out.items.extend(
+                page.db_cluster_snapshots()
+                    .iter()
+                    .filter_map(|s| db_cluster_snapshot(ctx, s)),
+            ),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}
+
+fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapshot> {
+    let id = s.db_cluster_snapshot_identifier()?.to_string();
+    Some(DbSnapshot {
+        arn: match s.db_cluster_snapshot_arn() {
+            Some(arn) => arn.to_string(),
+            None => ctx.arn("rds", &format!("cluster-snapshot:{id}")),
+        },
+        place: ctx.place(),
+        source_id: owned(s.db_cluster_identifier()),
+        cluster: true,
+        snapshot_type: s.snapshot_type().unwrap_or_default().to_string(),
+        encrypted: s.storage_encrypted().unwrap_or(false),
+        created_at: s.snapshot_create_time().and_then(timestamp),
+        status: owned(s.status()),
+        engine: owned(s.engine()),
+        tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
         id,
     })
 }

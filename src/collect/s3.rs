@@ -1,15 +1,21 @@
-//! S3 collector (global per account): the buckets and their default
-//! encryption.
+//! S3 collector (global per account): the buckets, their default
+//! encryption and, with [`Dataset::BucketDetails`], their tags and
+//! lifecycle rules.
 //!
 //! Calls per account:
 //!
-//! | what                 | calls                                                           |
-//! |----------------------|-----------------------------------------------------------------|
-//! | bucket list          | `ListBuckets` pages of 10,000, in the home region               |
-//! | bucket region        | from `ListBuckets`' `BucketRegion`; else `GetBucketLocation`     |
-//! |                      | **per bucket** (home region)                                     |
-//! | default encryption   | `GetBucketEncryption` **per bucket** (no batch API), sent to the |
-//! |                      | bucket's own region (one client per region)                      |
+//! | what                 | calls                                                            |
+//! |----------------------|------------------------------------------------------------------|
+//! | bucket list          | `ListBuckets` pages of 10,000, in the home region                |
+//! | bucket region        | from `ListBuckets`' `BucketRegion`; else `GetBucketLocation`      |
+//! |                      | **per bucket** (home region)                                      |
+//! | default encryption   | `GetBucketEncryption` **per bucket** (no batch API), sent to the  |
+//! |                      | bucket's own region (one client per region)                       |
+//! | tags (details only)  | `GetBucketTagging` **per bucket**, in the bucket's region         |
+//! | lifecycle (details)  | `GetBucketLifecycleConfiguration` **per bucket**, in the bucket's |
+//! |                      | region (IAM action `s3:GetLifecycleConfiguration`)                |
+//!
+//! All per-bucket reads share the scan's request limit.
 //!
 //! `ListBuckets` returns `BucketRegion` only when the request has a
 //! parameter; `MaxBuckets` is one, so `GetBucketLocation` is a fallback.
@@ -21,29 +27,78 @@
 //! be found has the [`GLOBAL`] region and its encryption is unreadable,
 //! with the `GetBucketLocation` error as the reason.
 //!
-//! The dataset's coverage error is `ListBuckets`'; per-bucket failures are
-//! recorded on the buckets.
+//! **Details** follow the same rule: `NoSuchTagSet` is a bucket without
+//! tags, any other failure goes to [`Bucket::tags_error`];
+//! `NoSuchLifecycleConfiguration` is `Some(Read::Value(None))`, any other
+//! failure `Some(Read::Unreadable)`. Without details, buckets have no tags
+//! and `lifecycle: None` (not read). A lifecycle rule's filter is kept as
+//! text ([`filter_text`]).
+//!
+//! The coverage error of both datasets is `ListBuckets`'; per-bucket
+//! failures are recorded on the buckets.
 
 use std::collections::HashMap;
 
 use aws_config::SdkConfig;
 use aws_sdk_s3::Client;
+use aws_sdk_s3::types as s3;
 
 use super::client::s3_client;
-use super::context::{Ctx, Partial};
-use crate::inventory::{AwsError, Bucket, BucketEncryptionRule, GLOBAL, Place, Read};
+use super::context::{Ctx, Partial, tags};
+#[cfg(doc)]
+use crate::inventory::Dataset;
+use crate::inventory::{
+    AwsError, Bucket, BucketEncryptionRule, GLOBAL, LifecycleRule, Place, Read, Tags,
+};
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
 /// no default encryption configuration.
 const NO_CONFIGURATION: &str = "ServerSideEncryptionConfigurationNotFoundError";
+/// The error code of `GetBucketTagging` for a bucket without tags.
+const NO_TAGS: &str = "NoSuchTagSet";
+/// The error code of `GetBucketLifecycleConfiguration` for a bucket without
+/// a lifecycle configuration.
+const NO_LIFECYCLE: &str = "NoSuchLifecycleConfiguration";
 
-/// Reads every bucket of the account. `ctx` is the account's global
-/// context; `home` the region to list from.
+/// A bucket's tags and lifecycle rules, as stored on [`Bucket`].
+struct Details {
+    tags: Tags,
+    tags_error: Option<AwsError>,
+    lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>,
+}
+
+impl Details {
+    /// Not asked for.
+    fn not_read() -> Self {
+        Details {
+            tags: Tags::new(),
+            tags_error: None,
+            lifecycle: None,
+        }
+    }
+
+    /// Unreadable for the reason `e` if asked for, else not read.
+    fn unreadable_if(asked: bool, e: &AwsError) -> Self {
+        if !asked {
+            return Details::not_read();
+        }
+        Details {
+            tags: Tags::new(),
+            tags_error: Some(e.clone()),
+            lifecycle: Some(Read::Unreadable(e.clone())),
+        }
+    }
+}
+
+/// Reads every bucket of the account, with their tags and lifecycle rules
+/// if `with_details`. `ctx` is the account's global context; `home` the region
+/// to list from.
 pub(crate) async fn buckets(
     ctx: &Ctx,
     config: &SdkConfig,
     home: &str,
     force_path_style: bool,
+    with_details: bool,
 ) -> Partial<Bucket> {
     const OP: &str = "ListBuckets";
     let home_client = s3_client(config, home, force_path_style);
@@ -96,19 +151,33 @@ pub(crate) async fn buckets(
     let items = futures::future::join_all(located.into_iter().map(|(name, region)| {
         let clients = &clients;
         async move {
-            let (region, default_encryption) = match region {
-                Ok(region) => {
-                    let encryption = match clients.get(&region) {
-                        Some(client) => default_encryption(ctx, client, &name).await,
-                        None => Read::Unreadable(super::error::internal_error(
+            let (region, default_encryption, details) = match region {
+                Ok(region) => match clients.get(&region) {
+                    Some(client) => {
+                        let (encryption, details) =
+                            futures::join!(default_encryption(ctx, client, &name), async {
+                                if with_details {
+                                    bucket_details(ctx, client, &name).await
+                                } else {
+                                    Details::not_read()
+                                }
+                            });
+                        (region, encryption, details)
+                    }
+                    None => {
+                        let e = super::error::internal_error(
                             "GetBucketEncryption",
                             "NoClient",
                             format!("no S3 client for region {region}"),
-                        )),
-                    };
-                    (region, encryption)
+                        );
+                        let details = Details::unreadable_if(with_details, &e);
+                        (region, Read::Unreadable(e), details)
+                    }
+                },
+                Err(e) => {
+                    let details = Details::unreadable_if(with_details, &e);
+                    (GLOBAL.to_string(), Read::Unreadable(e), details)
                 }
-                Err(e) => (GLOBAL.to_string(), Read::Unreadable(e)),
             };
             Bucket {
                 arn: format!("arn:{}:s3:::{name}", ctx.partition),
@@ -118,9 +187,9 @@ pub(crate) async fn buckets(
                 },
                 name,
                 default_encryption,
-                tags: Default::default(),
-                tags_error: None,
-                lifecycle: None,
+                tags: details.tags,
+                tags_error: details.tags_error,
+                lifecycle: details.lifecycle,
             }
         }
     }))
@@ -171,5 +240,225 @@ async fn default_encryption(
         })),
         Err(e) if e.code == NO_CONFIGURATION => Read::Value(None),
         Err(e) => Read::Unreadable(e),
+    }
+}
+
+/// Reads a bucket's tags and lifecycle rules (two requests, concurrently).
+async fn bucket_details(ctx: &Ctx, client: &Client, name: &str) -> Details {
+    let (tagging, lifecycle) = futures::join!(
+        ctx.call(
+            "GetBucketTagging",
+            client.get_bucket_tagging().bucket(name).send()
+        ),
+        ctx.call(
+            "GetBucketLifecycleConfiguration",
+            client
+                .get_bucket_lifecycle_configuration()
+                .bucket(name)
+                .send()
+        ),
+    );
+    let (tags, tags_error) = match tagging {
+        Ok(answer) => (
+            tags(
+                answer
+                    .tag_set()
+                    .iter()
+                    .map(|t| (Some(t.key()), Some(t.value()))),
+            ),
+            None,
+        ),
+        Err(e) if e.code == NO_TAGS => (Tags::new(), None),
+        Err(e) => (Tags::new(), Some(e)),
+    };
+    let lifecycle = match lifecycle {
+        Ok(answer) => Read::Value(Some(answer.rules().iter().map(lifecycle_rule).collect())),
+        Err(e) if e.code == NO_LIFECYCLE => Read::Value(None),
+        Err(e) => Read::Unreadable(e),
+    };
+    Details {
+        tags,
+        tags_error,
+        lifecycle: Some(lifecycle),
+    }
+}
+
+fn lifecycle_rule(r: &s3::LifecycleRule) -> LifecycleRule {
+    LifecycleRule {
+        id: r.id().map(str::to_string),
+        enabled: *r.status() == s3::ExpirationStatus::Enabled,
+        filter: filter_text(r),
+        expiration_days: r.expiration().and_then(|e| e.days()),
+        noncurrent_expiration_days: r
+            .noncurrent_version_expiration()
+            .and_then(|e| e.noncurrent_days()),
+    }
+}
+
+/// A lifecycle rule's filter as text: its conditions (`prefix=logs/`,
+/// `tag backup=true`, `size>1024`, `size<4096`), joined with ` and `;
+/// `None` when the rule applies to every object (no condition, or only an
+/// empty prefix). The legacy top-level `Prefix` counts as a prefix.
+fn filter_text(r: &s3::LifecycleRule) -> Option<String> {
+    fn prefix(p: Option<&str>, parts: &mut Vec<String>) {
+        if let Some(p) = p.filter(|p| !p.is_empty()) {
+            parts.push(format!("prefix={p}"));
+        }
+    }
+    let mut parts = Vec::new();
+    // Deprecated by the SDK in favour of `Filter`, but rules written before
+    // `Filter` existed still carry it, and S3 still applies it.
+    #[allow(deprecated)]
+    let legacy = r.prefix();
+    prefix(legacy, &mut parts);
+    if let Some(f) = r.filter() {
+        prefix(f.prefix(), &mut parts);
+        let and = f.and();
+        prefix(and.and_then(|a| a.prefix()), &mut parts);
+        let tags = f
+            .tag()
+            .into_iter()
+            .chain(and.map(|a| a.tags()).unwrap_or_default());
+        for t in tags {
+            parts.push(format!("tag {}={}", t.key(), t.value()));
+        }
+        let sizes = [
+            f.object_size_greater_than(),
+            and.and_then(|a| a.object_size_greater_than()),
+        ];
+        for n in sizes.into_iter().flatten() {
+            parts.push(format!("size>{n}"));
+        }
+        let sizes = [
+            f.object_size_less_than(),
+            and.and_then(|a| a.object_size_less_than()),
+        ];
+        for n in sizes.into_iter().flatten() {
+            parts.push(format!("size<{n}"));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" and "))
+}
+
+#[cfg(test)]
+// The legacy top-level `Prefix` is deprecated, and tested.
+#[allow(deprecated)]
+mod tests {
+    use super::*;
+    use s3::{ExpirationStatus, LifecycleRuleAndOperator, LifecycleRuleFilter, Tag};
+
+    fn rule() -> aws_sdk_s3::types::builders::LifecycleRuleBuilder {
+        s3::LifecycleRule::builder().status(ExpirationStatus::Enabled)
+    }
+
+    fn tag(k: &str, v: &str) -> Tag {
+        Tag::builder()
+            .key(k)
+            .value(v)
+            .build()
+            .expect("key and value set")
+    }
+
+    fn built(b: aws_sdk_s3::types::builders::LifecycleRuleBuilder) -> s3::LifecycleRule {
+        b.build().expect("status set")
+    }
+
+    #[test]
+    fn a_rule_without_conditions_applies_to_every_object() {
+        assert_eq!(filter_text(&built(rule())), None);
+        let empty_filter = rule().filter(LifecycleRuleFilter::builder().build());
+        assert_eq!(filter_text(&built(empty_filter)), None);
+        let empty_prefix = rule().filter(LifecycleRuleFilter::builder().prefix("").build());
+        assert_eq!(filter_text(&built(empty_prefix)), None);
+        let empty_legacy = rule().prefix("");
+        assert_eq!(filter_text(&built(empty_legacy)), None);
+        let empty_and = rule().filter(
+            LifecycleRuleFilter::builder()
+                .and(LifecycleRuleAndOperator::builder().prefix("").build())
+                .build(),
+        );
+        assert_eq!(filter_text(&built(empty_and)), None);
+    }
+
+    #[test]
+    fn single_conditions() {
+        let legacy = rule().prefix("logs/");
+        assert_eq!(filter_text(&built(legacy)).as_deref(), Some("prefix=logs/"));
+        let prefix = rule().filter(LifecycleRuleFilter::builder().prefix("tmp/").build());
+        assert_eq!(filter_text(&built(prefix)).as_deref(), Some("prefix=tmp/"));
+        let tag_only = rule().filter(
+            LifecycleRuleFilter::builder()
+                .tag(tag("backup", "true"))
+                .build(),
+        );
+        assert_eq!(
+            filter_text(&built(tag_only)).as_deref(),
+            Some("tag backup=true")
+        );
+        let size = rule().filter(
+            LifecycleRuleFilter::builder()
+                .object_size_greater_than(1024)
+                .build(),
+        );
+        assert_eq!(filter_text(&built(size)).as_deref(), Some("size>1024"));
+        let size = rule().filter(
+            LifecycleRuleFilter::builder()
+                .object_size_less_than(10)
+                .build(),
+        );
+        assert_eq!(filter_text(&built(size)).as_deref(), Some("size<10"));
+    }
+
+    #[test]
+    fn and_conditions_are_joined() {
+        let and = rule().filter(
+            LifecycleRuleFilter::builder()
+                .and(
+                    LifecycleRuleAndOperator::builder()
+                        .prefix("logs/")
+                        .tags(tag("a", "1"))
+                        .tags(tag("b", ""))
+                        .object_size_greater_than(1)
+                        .object_size_less_than(4096)
+                        .build(),
+                )
+                .build(),
+        );
+        assert_eq!(
+            filter_text(&built(and)).as_deref(),
+            Some("prefix=logs/ and tag a=1 and tag b= and size>1 and size<4096")
+        );
+    }
+
+    #[test]
+    fn lifecycle_rules_keep_status_and_expirations() {
+        let r = built(
+            s3::LifecycleRule::builder()
+                .id("expire")
+                .status(ExpirationStatus::Disabled)
+                .expiration(s3::LifecycleExpiration::builder().days(30).build())
+                .noncurrent_version_expiration(
+                    s3::NoncurrentVersionExpiration::builder()
+                        .noncurrent_days(7)
+                        .build(),
+                ),
+        );
+        assert_eq!(
+            lifecycle_rule(&r),
+            LifecycleRule {
+                id: Some("expire".to_string()),
+                enabled: false,
+                filter: None,
+                expiration_days: Some(30),
+                noncurrent_expiration_days: Some(7),
+            }
+        );
+        let none = built(rule());
+        let got = lifecycle_rule(&none);
+        assert!(got.enabled);
+        assert_eq!(
+            (got.id, got.expiration_days, got.noncurrent_expiration_days),
+            (None, None, None)
+        );
     }
 }

@@ -1,0 +1,55 @@
+//! EC2 Auto Scaling collector (regional): Auto Scaling groups.
+//!
+//! Calls per region: `DescribeAutoScalingGroups` pages of 100 (its
+//! maximum). Tags come with the groups.
+
+use aws_sdk_autoscaling::Client;
+use aws_sdk_autoscaling::types as asg;
+
+use super::context::{Ctx, Partial, tags};
+use crate::inventory::AutoScalingGroup;
+
+/// Reads every Auto Scaling group of the region.
+pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<AutoScalingGroup> {
+    const OP: &str = "DescribeAutoScalingGroups";
+    let mut out = Partial::default();
+    let mut pages = client
+        .describe_auto_scaling_groups()
+        .max_records(100)
+        .into_paginator()
+        .send();
+    loop {
+        match ctx.page(OP, pages.next()).await {
+            Ok(Some(page)) => out.items.extend(
+                page.auto_scaling_groups()
+                    .iter()
+                    .filter_map(|g| auto_scaling_group(ctx, g)),
+            ),
+            Ok(None) => break,
+            Err(e) => break out.error = Some(e),
+        }
+    }
+    out
+}
+
+fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalingGroup> {
+    let name = g.auto_scaling_group_name()?.to_string();
+    Some(AutoScalingGroup {
+        // AWS always gives the ARN; its middle part is a UUID that cannot
+        // be rebuilt, so the fallback has IAM's wildcard there.
+        arn: match g.auto_scaling_group_arn() {
+            Some(arn) => arn.to_string(),
+            None => ctx.arn(
+                "autoscaling",
+                &format!("autoScalingGroup:*:autoScalingGroupName/{name}"),
+            ),
+        },
+        place: ctx.place(),
+        availability_zones: g.availability_zones().to_vec(),
+        min_size: g.min_size().unwrap_or(0),
+        max_size: g.max_size().unwrap_or(0),
+        desired_capacity: g.desired_capacity(),
+        tags: tags(g.tags().iter().map(|t| (t.key(), t.value()))),
+        name,
+    })
+}

@@ -1,0 +1,216 @@
+//! CloudTrail collector (global per account): the trails the account can
+//! see, and whether each is logging.
+//!
+//! Calls per account:
+//!
+//! | what          | calls                                                             |
+//! |---------------|-------------------------------------------------------------------|
+//! | trails        | one `DescribeTrails` with `includeShadowTrails=true`, in the      |
+//! |               | first region scanned                                              |
+//! | their status  | `GetTrailStatus` **per trail** (`Name` = the trail's ARN), sent   |
+//! |               | to the trail's home region (one client per home region)           |
+//!
+//! With shadow trails included, one region's answer holds the trails of
+//! that region, the multi-region trails of every region (those homed in a
+//! region that is not scanned too) and the organization trails the account
+//! belongs to, so one call per account is enough whatever the regions
+//! scanned. Trails are deduplicated by ARN and placed in their home region
+//! (`HomeRegion`, else the region asked). `DescribeTrails` is not
+//! paginated.
+//!
+//! A trail whose status cannot be read is kept with `is_logging: None` and
+//! the reason in `status_error`. The dataset's coverage error is
+//! `DescribeTrails`'.
+
+use std::collections::{HashMap, HashSet};
+
+use aws_config::SdkConfig;
+use aws_sdk_cloudtrail::Client;
+use aws_sdk_cloudtrail::types as ct;
+
+use super::client::in_region;
+use super::context::{Ctx, Partial};
+use super::error::internal_error;
+use crate::inventory::{Place, Trail};
+
+/// Reads the trails visible to the account. `ctx` is the account's global
+/// context; `caller` the region `DescribeTrails` is sent to.
+pub(crate) async fn trails(ctx: &Ctx, config: &SdkConfig, caller: &str) -> Partial<Trail> {
+    const OP: &str = "DescribeTrails";
+    let mut out = Partial::default();
+    let caller_client = Client::new(&in_region(config, caller));
+    let answer = match ctx
+        .call(
+            OP,
+            caller_client
+                .describe_trails()
+                .include_shadow_trails(true)
+                .send(),
+        )
+        .await
+    {
+        Ok(answer) => answer,
+        Err(e) => {
+            out.error = Some(e);
+            return out;
+        }
+    };
+    let mut seen = HashSet::new();
+    out.items = answer
+        .trail_list()
+        .iter()
+        .filter_map(|t| trail(ctx, t, caller))
+        .filter(|t| seen.insert(t.arn.clone()))
+        .collect();
+
+    // One client per home region.
+    let mut clients: HashMap<String, Client> = HashMap::new();
+    clients.insert(caller.to_string(), caller_client);
+    for t in &out.items {
+        clients
+            .entry(t.place.region.clone())
+            .or_insert_with(|| Client::new(&in_region(config, &t.place.region)));
+    }
+    let reads = out.items.iter_mut().map(|t| {
+        let clients = &clients;
+        async move {
+            let Some(client) = clients.get(&t.place.region) else {
+                return;
+            };
+            match ctx
+                .call(
+                    "GetTrailStatus",
+                    client.get_trail_status().name(&t.arn).send(),
+                )
+                .await
+            {
+                Ok(status) => match status.is_logging() {
+                    Some(logging) => t.is_logging = Some(logging),
+                    None => {
+                        t.status_error = Some(internal_error(
+                            "GetTrailStatus",
+                            "MissingField",
+                            "GetTrailStatus answered without IsLogging",
+                        ))
+                    }
+                },
+                Err(e) => t.status_error = Some(e),
+            }
+        }
+    });
+    futures::future::join_all(reads).await;
+    out
+}
+
+/// A trail as listed, its status not yet read. Skipped without both a
+/// name and an ARN.
+fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
+    let region = home_region(t.home_region(), caller);
+    let name = t.name().filter(|n| !n.is_empty());
+    let (arn, name) = match (t.trail_arn().filter(|a| !a.is_empty()), name) {
+        (Some(arn), Some(name)) => (arn.to_string(), name.to_string()),
+        (Some(arn), None) => (arn.to_string(), name_of(arn).to_string()),
+        (None, Some(name)) => (
+            format!(
+                "arn:{}:cloudtrail:{region}:{}:trail/{name}",
+                ctx.partition, ctx.account
+            ),
+            name.to_string(),
+        ),
+        (None, None) => return None,
+    };
+    Some(Trail {
+        arn,
+        place: Place {
+            account: ctx.account.clone(),
+            region,
+        },
+        name,
+        multi_region: t.is_multi_region_trail().unwrap_or(false),
+        organization: t.is_organization_trail().unwrap_or(false),
+        is_logging: None,
+        status_error: None,
+    })
+}
+
+/// The region a trail lives in: its `HomeRegion`, else the region that
+/// listed it.
+fn home_region(home: Option<&str>, caller: &str) -> String {
+    match home {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ => caller.to_string(),
+    }
+}
+
+/// The name in a trail ARN (`arn:aws:cloudtrail:r:a:trail/NAME`), else
+/// the ARN itself.
+fn name_of(arn: &str) -> &str {
+    arn.split_once(":trail/").map_or(arn, |(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use tokio::sync::Semaphore;
+
+    fn ctx() -> Ctx {
+        Ctx::new(
+            "111122223333",
+            "aws",
+            crate::inventory::GLOBAL,
+            Arc::new(Semaphore::new(1)),
+        )
+    }
+
+    #[test]
+    fn home_region_is_the_trails_else_the_callers() {
+        assert_eq!(home_region(Some("us-east-1"), "eu-north-1"), "us-east-1");
+        assert_eq!(home_region(Some(""), "eu-north-1"), "eu-north-1");
+        assert_eq!(home_region(None, "eu-north-1"), "eu-north-1");
+    }
+
+    #[test]
+    fn trail_is_placed_in_its_home_region_in_the_scanned_account() {
+        let t = ct::Trail::builder()
+            .name("org")
+            .trail_arn("arn:aws:cloudtrail:us-east-1:999988887777:trail/org")
+            .home_region("us-east-1")
+            .is_multi_region_trail(true)
+            .is_organization_trail(true)
+            .build();
+        let got = trail(&ctx(), &t, "eu-north-1").expect("a trail");
+        assert_eq!(
+            got.arn,
+            "arn:aws:cloudtrail:us-east-1:999988887777:trail/org"
+        );
+        assert_eq!(got.place.region, "us-east-1");
+        assert_eq!(got.place.account, "111122223333");
+        assert_eq!(got.name, "org");
+        assert!(got.multi_region && got.organization);
+        assert_eq!(got.is_logging, None);
+    }
+
+    #[test]
+    fn missing_arn_or_name_is_derived_from_the_other() {
+        let no_arn = ct::Trail::builder().name("main").build();
+        let got = trail(&ctx(), &no_arn, "eu-north-1").expect("a trail");
+        assert_eq!(
+            got.arn,
+            "arn:aws:cloudtrail:eu-north-1:111122223333:trail/main"
+        );
+        assert!(!got.multi_region && !got.organization);
+
+        let no_name = ct::Trail::builder()
+            .trail_arn("arn:aws:cloudtrail:eu-west-1:111122223333:trail/x")
+            .home_region("eu-west-1")
+            .build();
+        assert_eq!(
+            trail(&ctx(), &no_name, "eu-north-1").map(|t| t.name),
+            Some("x".to_string())
+        );
+
+        let nothing = ct::Trail::builder().home_region("eu-west-1").build();
+        assert!(trail(&ctx(), &nothing, "eu-north-1").is_none());
+    }
+}
