@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
+use conform::collect::stats::{CallStats, OperationStats};
 use conform::collect::{self, CollectOptions, RegionSelection};
 use conform::error::{CollectError, Error, OutputError};
 use conform::evaluate::{self, Evaluation};
@@ -144,6 +145,15 @@ pub struct ScanArgs {
         conflicts_with = "inventory"
     )]
     pub s3_force_path_style: bool,
+
+    /// Print, on standard error, the AWS calls the scan made: per service
+    /// and operation, calls, retries, throttling answers, errors and time.
+    #[arg(long, conflicts_with = "inventory")]
+    pub stats: bool,
+
+    /// Save those call counts as JSON.
+    #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
+    pub stats_file: Option<PathBuf>,
 
     /// Give up a scan that has not finished collecting after this many
     /// seconds (every single AWS call also has its own timeouts).
@@ -300,6 +310,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         list.dedup();
         RegionSelection::List(list)
     };
+    let stats = CallStats::new();
     let mut datasets: BTreeSet<Dataset> = BTreeSet::new();
     for rule in &pack.rules {
         for check in &rule.checks {
@@ -313,6 +324,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         datasets,
         s3_force_path_style: args.s3_force_path_style,
         concurrency: usize::from(args.concurrency),
+        stats: stats.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -331,6 +343,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         Some(result) => {
             let mut inventory = result?;
             inventory.completed_at.get_or_insert_with(Timestamp::now);
+            report_stats(args, &stats.snapshot(), &inventory)?;
             Ok(inventory)
         }
         None => {
@@ -338,6 +351,65 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
             std::process::exit(exit::INTERRUPTED);
         }
     }
+}
+
+/// `--stats` and `--stats-file`.
+fn report_stats(
+    args: &ScanArgs,
+    ops: &[OperationStats],
+    inventory: &Inventory,
+) -> Result<(), Error> {
+    if let Some(path) = &args.stats_file {
+        #[derive(serde::Serialize)]
+        struct StatsFile<'a> {
+            operations: &'a [OperationStats],
+            resources: usize,
+        }
+        let json = serde_json::to_string_pretty(&StatsFile {
+            operations: ops,
+            resources: inventory.resource_count(),
+        })
+        .unwrap_or_default();
+        write_atomically(path, json.as_bytes())?;
+    }
+    if args.stats {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<28} {:<34} {:>7} {:>7} {:>9} {:>6} {:>9}",
+            "service", "operation", "calls", "retries", "throttled", "errors", "time (s)"
+        );
+        let mut total = OperationStats::default();
+        for op in ops {
+            let _ = writeln!(
+                out,
+                "{:<28} {:<34} {:>7} {:>7} {:>9} {:>6} {:>9.2}",
+                op.service,
+                op.operation,
+                op.calls,
+                op.retries(),
+                op.throttled,
+                op.errors,
+                op.millis as f64 / 1000.0
+            );
+            total.calls += op.calls;
+            total.attempts += op.attempts;
+            total.throttled += op.throttled;
+            total.errors += op.errors;
+        }
+        let _ = writeln!(
+            out,
+            "{} calls, {} retries, {} throttled, {} errors; {} resources collected",
+            total.calls,
+            total.retries(),
+            total.throttled,
+            total.errors,
+            inventory.resource_count()
+        );
+        eprint!("{out}");
+    }
+    Ok(())
 }
 
 /// Writes a file through a temporary file in the same directory and a

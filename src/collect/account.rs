@@ -8,10 +8,8 @@
 //! included in the request is invalid.`, or for a failure before AWS
 //! answered, `... failed with DispatchFailure: ` and the chain of causes.
 
-use aws_config::SdkConfig;
-
 use super::RegionSelection;
-use super::client::in_region;
+use super::client::ScanConfig;
 use super::error::aws_error;
 use crate::error::CollectError;
 
@@ -28,8 +26,8 @@ pub(crate) struct Identity {
 }
 
 /// Calls STS `GetCallerIdentity` once (in `config`'s region).
-pub(crate) async fn identity(config: &SdkConfig) -> Result<Identity, CollectError> {
-    let sts = aws_sdk_sts::Client::new(config);
+pub(crate) async fn identity(config: &ScanConfig) -> Result<Identity, CollectError> {
+    let sts = config.sts();
     let out = sts
         .get_caller_identity()
         .send()
@@ -62,7 +60,7 @@ fn partition_of(arn: &str) -> Option<&str> {
 /// Resolves the selection to region names, in a stable order, without
 /// duplicates. `config` is already set to the home region.
 pub(crate) async fn regions(
-    config: &SdkConfig,
+    config: &ScanConfig,
     selection: &RegionSelection,
 ) -> Result<Vec<String>, CollectError> {
     match selection {
@@ -103,12 +101,12 @@ pub(crate) async fn regions(
 }
 
 /// EC2 `DescribeRegions` in `config`'s region (or [`FALLBACK_REGION`]).
-async fn describe_regions(config: &SdkConfig, all: bool) -> Result<Vec<String>, CollectError> {
+async fn describe_regions(config: &ScanConfig, all: bool) -> Result<Vec<String>, CollectError> {
     let config = match config.region() {
         Some(_) => config.clone(),
-        None => in_region(config, FALLBACK_REGION),
+        None => config.in_region(FALLBACK_REGION),
     };
-    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let ec2 = config.ec2();
     let out = ec2
         .describe_regions()
         .all_regions(all)

@@ -27,6 +27,7 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
 use super::CollectOptions;
+use super::stats::CallStats;
 
 /// Attempts per request, including the first (AWS's standard is 3; a scan
 /// of a busy account meets throttling, and adaptive mode slows down).
@@ -40,7 +41,7 @@ const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Loads the scan's AWS configuration (profile from `options`, everything
 /// else from the environment and the shared config files).
-pub(crate) async fn load_config(options: &CollectOptions) -> SdkConfig {
+pub(crate) async fn load_config(options: &CollectOptions, stats: &CallStats) -> ScanConfig {
     let http_client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
@@ -59,27 +60,81 @@ pub(crate) async fn load_config(options: &CollectOptions) -> SdkConfig {
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
-    loader.load().await
+    ScanConfig {
+        sdk: loader.load().await,
+        stats: stats.clone(),
+    }
 }
 
-/// The configuration with another region.
-pub(crate) fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
-    config
-        .to_builder()
-        .region(Region::new(region.to_string()))
-        .build()
+/// The scan's AWS configuration, and the call counter every client it
+/// builds reports to ([`CallStats`]): build clients here, never with
+/// `Client::new`, so that no AWS call goes uncounted.
+#[derive(Debug, Clone)]
+pub(crate) struct ScanConfig {
+    sdk: SdkConfig,
+    stats: CallStats,
+}
+
+/// A client of an `aws-sdk-*` crate from a [`ScanConfig`], with the call
+/// counter attached.
+macro_rules! client {
+    ($krate:ident, $config:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from(&$config.sdk)
+                .interceptor($config.stats.interceptor())
+                .build(),
+        )
+    };
+}
+
+impl ScanConfig {
+    /// The configured region, if any.
+    pub fn region(&self) -> Option<&Region> {
+        self.sdk.region()
+    }
+
+    /// The configuration with another region.
+    pub fn in_region(&self, region: &str) -> ScanConfig {
+        ScanConfig {
+            sdk: self
+                .sdk
+                .to_builder()
+                .region(Region::new(region.to_string()))
+                .build(),
+            stats: self.stats.clone(),
+        }
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        client!(aws_sdk_sts, self)
+    }
+
+    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        client!(aws_sdk_ec2, self)
+    }
+
+    pub fn cloudtrail(&self) -> aws_sdk_cloudtrail::Client {
+        client!(aws_sdk_cloudtrail, self)
+    }
+
+    /// An S3 client, path-style addressing if asked for.
+    pub fn s3(&self, force_path_style: bool) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.sdk)
+                .interceptor(self.stats.interceptor())
+                .force_path_style(force_path_style)
+                .build(),
+        )
+    }
 }
 
 /// An S3 client for `region`, path-style addressing if asked for.
 pub(crate) fn s3_client(
-    config: &SdkConfig,
+    config: &ScanConfig,
     region: &str,
     force_path_style: bool,
 ) -> aws_sdk_s3::Client {
-    let conf = aws_sdk_s3::config::Builder::from(&in_region(config, region))
-        .force_path_style(force_path_style)
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
+    config.in_region(region).s3(force_path_style)
 }
 
 /// The clients of one region. Building a client makes no request, so all
@@ -96,16 +151,16 @@ pub(crate) struct RegionClients {
 }
 
 impl RegionClients {
-    pub fn new(config: &SdkConfig, region: &str) -> Self {
-        let config = in_region(config, region);
+    pub fn new(config: &ScanConfig, region: &str) -> Self {
+        let config = config.in_region(region);
         RegionClients {
-            ec2: aws_sdk_ec2::Client::new(&config),
-            elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&config),
-            elb: aws_sdk_elasticloadbalancing::Client::new(&config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(&config),
-            rds: aws_sdk_rds::Client::new(&config),
-            elasticache: aws_sdk_elasticache::Client::new(&config),
-            autoscaling: aws_sdk_autoscaling::Client::new(&config),
+            ec2: config.ec2(),
+            elbv2: client!(aws_sdk_elasticloadbalancingv2, config),
+            elb: client!(aws_sdk_elasticloadbalancing, config),
+            logs: client!(aws_sdk_cloudwatchlogs, config),
+            rds: client!(aws_sdk_rds, config),
+            elasticache: client!(aws_sdk_elasticache, config),
+            autoscaling: client!(aws_sdk_autoscaling, config),
         }
     }
 }

@@ -24,21 +24,20 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aws_config::SdkConfig;
 use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types as ct;
 
-use super::client::in_region;
+use super::client::ScanConfig;
 use super::context::{Ctx, Partial};
 use super::error::internal_error;
 use crate::inventory::{Place, Trail};
 
 /// Reads the trails visible to the account. `ctx` is the account's global
 /// context; `caller` the region `DescribeTrails` is sent to.
-pub(crate) async fn trails(ctx: &Ctx, config: &SdkConfig, caller: &str) -> Partial<Trail> {
+pub(crate) async fn trails(ctx: &Ctx, config: &ScanConfig, caller: &str) -> Partial<Trail> {
     const OP: &str = "DescribeTrails";
     let mut out = Partial::default();
-    let caller_client = Client::new(&in_region(config, caller));
+    let caller_client = config.in_region(caller).cloudtrail();
     let answer = match ctx
         .call(
             OP,
@@ -69,7 +68,7 @@ pub(crate) async fn trails(ctx: &Ctx, config: &SdkConfig, caller: &str) -> Parti
     for t in &out.items {
         clients
             .entry(t.place.region.clone())
-            .or_insert_with(|| Client::new(&in_region(config, &t.place.region)));
+            .or_insert_with(|| config.in_region(&t.place.region).cloudtrail());
     }
     let reads = out.items.iter_mut().map(|t| {
         let clients = &clients;

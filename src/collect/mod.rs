@@ -53,6 +53,7 @@ mod error;
 mod logs;
 mod rds;
 mod s3;
+pub mod stats;
 
 use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
@@ -89,6 +90,8 @@ pub struct CollectOptions {
     pub s3_force_path_style: bool,
     /// The most AWS requests in flight at once.
     pub concurrency: usize,
+    /// Counts every AWS call the scan makes (shared; read it afterwards).
+    pub stats: stats::CallStats,
 }
 
 /// Reads everything `options` asks for from AWS.
@@ -100,14 +103,14 @@ pub struct CollectOptions {
 /// recorded in the inventory's coverage.
 pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError> {
     let started = jiff::Timestamp::now();
-    let config = client::load_config(options).await;
+    let config = client::load_config(options, &options.stats).await;
     if options.regions == RegionSelection::Default && config.region().is_none() {
         return Err(CollectError::NoRegion);
     }
     // Account-wide calls go to the configured region, else us-east-1.
     let account_config = match config.region() {
         Some(_) => config.clone(),
-        None => client::in_region(&config, account::FALLBACK_REGION),
+        None => config.in_region(account::FALLBACK_REGION),
     };
     let identity = account::identity(&account_config).await?;
     let regions = account::regions(&config, &options.regions).await?;

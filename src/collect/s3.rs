@@ -39,11 +39,10 @@
 
 use std::collections::HashMap;
 
-use aws_config::SdkConfig;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types as s3;
 
-use super::client::s3_client;
+use super::client::{ScanConfig, s3_client};
 use super::context::{Ctx, Partial, tags};
 #[cfg(doc)]
 use crate::inventory::Dataset;
@@ -95,7 +94,7 @@ impl Details {
 /// to list from.
 pub(crate) async fn buckets(
     ctx: &Ctx,
-    config: &SdkConfig,
+    config: &ScanConfig,
     home: &str,
     force_path_style: bool,
     with_details: bool,

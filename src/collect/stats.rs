@@ -14,7 +14,8 @@ use std::time::Instant;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
@@ -86,7 +87,9 @@ impl CallStats {
 
     /// The interceptor to add to every client of a scan.
     pub fn interceptor(&self) -> StatsInterceptor {
-        StatsInterceptor { stats: self.clone() }
+        StatsInterceptor {
+            stats: self.clone(),
+        }
     }
 }
 
@@ -209,17 +212,37 @@ mod tests {
     #[test]
     fn throttling_is_recognised_by_status_header_or_code() {
         assert!(is_throttling(429, None, None));
-        assert!(is_throttling(400, Some("ThrottlingException:http://internal"), None));
+        assert!(is_throttling(
+            400,
+            Some("ThrottlingException:http://internal"),
+            None
+        ));
         assert!(is_throttling(
             503,
             None,
             Some(b"<Response><Errors><Error><Code>RequestLimitExceeded</Code>")
         ));
-        assert!(is_throttling(400, None, Some(b"{\"__type\":\"Throttling\"}")));
-        assert!(!is_throttling(400, None, Some(b"<Code>AccessDenied</Code>")));
+        assert!(is_throttling(
+            400,
+            None,
+            Some(b"{\"__type\":\"Throttling\"}")
+        ));
+        assert!(!is_throttling(
+            400,
+            None,
+            Some(b"<Code>AccessDenied</Code>")
+        ));
         assert!(!is_throttling(200, None, Some(b"Throttling in the docs")));
-        assert!(!is_throttling(500, None, Some(b"<Code>InternalError</Code>")));
+        assert!(!is_throttling(
+            500,
+            None,
+            Some(b"<Code>InternalError</Code>")
+        ));
         // A code that merely contains a throttling word is not one.
-        assert!(!is_throttling(400, None, Some(b"<Code>NotThrottlingReally</Code>")));
+        assert!(!is_throttling(
+            400,
+            None,
+            Some(b"<Code>NotThrottlingReally</Code>")
+        ));
     }
 }

@@ -507,6 +507,29 @@ impl Inventory {
         self.trails.sort_by(|a, b| a.arn.cmp(&b.arn));
     }
 
+    /// How many resources the inventory holds, of every kind.
+    pub fn resource_count(&self) -> usize {
+        self.security_groups.len()
+            + self.prefix_lists.len()
+            + self.network_acls.len()
+            + self.network_interfaces.len()
+            + self.instances.len()
+            + self.volumes.len()
+            + self.ebs_encryption_by_default.len()
+            + self.load_balancers.len()
+            + self.ssl_policies.len()
+            + self.buckets.len()
+            + self.log_groups.len()
+            + self.db_instances.len()
+            + self.db_clusters.len()
+            + self.snapshots.len()
+            + self.db_snapshots.len()
+            + self.cache_replication_groups.len()
+            + self.cache_clusters.len()
+            + self.auto_scaling_groups.len()
+            + self.trails.len()
+    }
+
     /// The coverage of a dataset in one account and region, if attempted.
     pub fn coverage_of(&self, account: &str, region: &str, dataset: Dataset) -> Option<&Coverage> {
         self.coverage
