@@ -76,10 +76,15 @@ def lb(name, kind, scheme, azs, listeners, sgs=()):
             "availability_zones": azs, "security_group_ids": list(sgs), "tags": {}, "listeners": listeners}
 
 
-def listener(lb_name, protocol, port, policy=None, actions=None):
-    return {"arn": arn("elasticloadbalancing", EU, f"listener/app/{lb_name}/50dc6c495c0c9188/{port:016x}"),
-            "protocol": protocol, "port": port, "ssl_policy": policy,
-            "default_actions": actions or [{"kind": "forward", "redirect_protocol": None, "redirect_port": None}]}
+def listener(lb_name, protocol, port, policy=None, actions=None, rules=None):
+    out = {"arn": arn("elasticloadbalancing", EU, f"listener/app/{lb_name}/50dc6c495c0c9188/{port:016x}"),
+           "protocol": protocol, "port": port, "ssl_policy": policy,
+           "default_actions": actions or [{"kind": "forward", "redirect_protocol": None, "redirect_port": None}]}
+    if rules is not None:
+        # conform reads the other rules of plain HTTP listeners that redirect
+        # by default: a rule that forwards would still serve plain HTTP.
+        out["rules"] = rules
+    return out
 
 
 REDIRECT = [{"kind": "redirect", "redirect_protocol": "HTTPS", "redirect_port": "443"}]
@@ -247,7 +252,8 @@ estate = {
     "load_balancers": [
         lb("web", "application", "internet-facing", ["eu-north-1a", "eu-north-1b"], [
             listener("web", "HTTPS", 443, "ELBSecurityPolicy-FS-1-2-Res-2020-10"),
-            listener("web", "HTTP", 80, actions=REDIRECT)], sgs=["sg-0a1b2c3d4e5f60001"]),
+            listener("web", "HTTP", 80, actions=REDIRECT, rules=[
+                {"arn": None, "priority": "10", "actions": REDIRECT}])], sgs=["sg-0a1b2c3d4e5f60001"]),
         lb("legacy", "application", "internet-facing", ["eu-north-1a"], [
             listener("legacy", "HTTP", 80),
             listener("legacy", "HTTPS", 8443, "ELBSecurityPolicy-2016-08")], sgs=["sg-0a1b2c3d4e5f60003"]),

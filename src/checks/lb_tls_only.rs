@@ -33,6 +33,49 @@ fn describe_actions(l: &Listener) -> String {
     }
 }
 
+/// Whether an action answers over plain HTTP (anything but a redirect to
+/// HTTPS).
+fn serves_plain_http(a: &crate::inventory::ListenerAction) -> bool {
+    !(a.kind.trim().eq_ignore_ascii_case("redirect")
+        && a.redirect_protocol
+            .as_deref()
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("HTTPS")))
+}
+
+/// An HTTP listener that redirects to HTTPS by default still serves plain
+/// HTTP if one of its other rules forwards, answers or redirects elsewhere.
+fn judge_rules(l: &Listener) -> Verdict {
+    if let Some(e) = &l.rules_error {
+        return Verdict::Unknown(format!(
+            "the default action redirects to HTTPS, but the listener's rules could not be read ({}), so a rule \
+             serving plain HTTP cannot be ruled out",
+            e.code
+        ));
+    }
+    let Some(rules) = &l.rules else {
+        return Verdict::Unknown(
+            "the default action redirects to HTTPS, but the listener's rules were not collected, so a rule \
+             serving plain HTTP cannot be ruled out"
+                .into(),
+        );
+    };
+    let plain: Vec<String> = rules
+        .iter()
+        .filter_map(|r| {
+            let a = r.actions.iter().find(|a| serves_plain_http(a))?;
+            Some(format!("rule {} ({})", r.priority, a.kind))
+        })
+        .collect();
+    if plain.is_empty() {
+        Verdict::Ok
+    } else {
+        Verdict::NotTls(format!(
+            "plain HTTP redirected to HTTPS by default, but served by {}",
+            plain.join(", ")
+        ))
+    }
+}
+
 fn judge(classic: bool, l: &Listener) -> Verdict {
     match l.protocol.trim().to_ascii_uppercase().as_str() {
         "HTTPS" | "TLS" | "SSL" => Verdict::Ok,
@@ -51,7 +94,7 @@ fn judge(classic: bool, l: &Listener) -> Verdict {
                 .iter()
                 .find(|a| !a.redirect_protocol.as_deref().is_some_and(|p| p.trim().eq_ignore_ascii_case("HTTPS")))
             {
-                None => Verdict::Ok,
+                None => judge_rules(l),
                 Some(a) => {
                     let to = a.redirect_protocol.as_deref().unwrap_or("#{protocol}");
                     Verdict::NotTls(format!(
@@ -181,8 +224,93 @@ mod tests {
     fn http_with(actions: Vec<crate::inventory::ListenerAction>) -> Listener {
         Listener {
             default_actions: actions,
+            rules: Some(Vec::new()),
             ..listener("HTTP", 80)
         }
+    }
+
+    #[test]
+    fn rules_that_serve_plain_http_break_a_redirecting_listener() {
+        use crate::inventory::{AwsError, ListenerRule};
+        let rule = |priority: &str, action: crate::inventory::ListenerAction| ListenerRule {
+            arn: None,
+            priority: priority.into(),
+            actions: vec![action],
+        };
+        let redirecting = |rules: Option<Vec<ListenerRule>>, error: Option<AwsError>| Listener {
+            rules,
+            rules_error: error,
+            ..http_with(vec![redirect(Some("HTTPS"))])
+        };
+        let forward = crate::inventory::ListenerAction {
+            kind: "forward".into(),
+            redirect_protocol: None,
+            redirect_port: None,
+        };
+        let mut inv = inventory();
+        inv.load_balancers = vec![
+            lb(
+                "rules-redirect",
+                "application",
+                "internet-facing",
+                vec![redirecting(
+                    Some(vec![rule("5", redirect(Some("HTTPS")))]),
+                    None,
+                )],
+            ),
+            lb(
+                "rules-forward",
+                "application",
+                "internet-facing",
+                vec![redirecting(
+                    Some(vec![
+                        rule("5", redirect(Some("HTTPS"))),
+                        rule("10", forward),
+                    ]),
+                    None,
+                )],
+            ),
+            lb(
+                "rules-unread",
+                "application",
+                "internet-facing",
+                vec![redirecting(
+                    None,
+                    Some(AwsError {
+                        operation: "DescribeRules".into(),
+                        code: "AccessDenied".into(),
+                        message: String::new(),
+                    }),
+                )],
+            ),
+            lb(
+                "rules-uncollected",
+                "application",
+                "internet-facing",
+                vec![redirecting(None, None)],
+            ),
+        ];
+        let out = LbTlsOnly::evaluate(&ctx(), &inv, &NoParams::default());
+        let status = |name: &str| {
+            out.iter()
+                .find(|o| o.resource.name == name)
+                .map(|o| o.status)
+        };
+        assert_eq!(status("rules-redirect"), Some(Status::Pass));
+        assert_eq!(status("rules-forward"), Some(Status::Fail));
+        assert_eq!(status("rules-unread"), Some(Status::Unknown));
+        assert_eq!(status("rules-uncollected"), Some(Status::Unknown));
+        let forward = out
+            .iter()
+            .find(|o| o.resource.name == "rules-forward")
+            .unwrap();
+        assert!(
+            forward
+                .evidence
+                .iter()
+                .any(|e| e.note.contains("rule 10 (forward)")),
+            "{forward:?}"
+        );
     }
 
     #[test]

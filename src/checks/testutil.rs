@@ -280,6 +280,8 @@ pub fn listener(protocol: &str, port: i32) -> Listener {
             redirect_protocol: None,
             redirect_port: None,
         }],
+        rules: None,
+        rules_error: None,
     }
 }
 

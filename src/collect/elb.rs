@@ -43,7 +43,9 @@ use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
 use super::context::{Ctx, Partial, owned, tags};
-use crate::inventory::{AwsError, Listener, ListenerAction, LoadBalancer, SslPolicy, Tags};
+use crate::inventory::{
+    AwsError, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy, Tags,
+};
 
 /// The most resources `DescribeTags` accepts (both generations).
 const TAGS_BATCH: usize = 20;
@@ -163,6 +165,14 @@ async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBal
             Ok(listeners) => lb.listeners = listeners,
             Err(e) => lb.listeners_error = Some(e),
         }
+        if lb.scheme == "internet-facing" && lb.kind == "application" {
+            for listener in lb.listeners.iter_mut().filter(|l| needs_rules(l)) {
+                match v2_rules(ctx, client, listener).await {
+                    Ok(rules) => listener.rules = Some(rules),
+                    Err(e) => listener.rules_error = Some(e),
+                }
+            }
+        }
     }));
     let tags = futures::future::join_all(
         arns.chunks(TAGS_BATCH)
@@ -233,6 +243,70 @@ async fn v2_listeners(
     Ok(listeners)
 }
 
+/// Whether a listener's other rules matter: a plain HTTP listener whose
+/// default action redirects could still forward some requests by rule.
+/// (One that forwards by default already serves plain HTTP.)
+fn needs_rules(l: &Listener) -> bool {
+    l.protocol.eq_ignore_ascii_case("HTTP")
+        && l.arn.is_some()
+        && l.default_actions.iter().any(|a| a.kind == "redirect")
+}
+
+/// Reads a listener's rules (`DescribeRules`, paginated), without the
+/// default rule, whose actions the listener already holds.
+async fn v2_rules(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    listener: &Listener,
+) -> Result<Vec<ListenerRule>, AwsError> {
+    const OP: &str = "DescribeRules";
+    let Some(arn) = &listener.arn else {
+        return Ok(Vec::new());
+    };
+    let mut rules = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call(
+                OP,
+                client
+                    .describe_rules()
+                    .listener_arn(arn)
+                    .page_size(PAGE_SIZE)
+                    .set_marker(marker.take())
+                    .send(),
+            )
+            .await?;
+        rules.extend(
+            page.rules()
+                .iter()
+                .filter(|r| !r.is_default().unwrap_or(false))
+                .map(|r| ListenerRule {
+                    arn: owned(r.rule_arn()),
+                    priority: r.priority().unwrap_or_default().to_string(),
+                    actions: r.actions().iter().map(v2_action).collect(),
+                }),
+        );
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    Ok(rules)
+}
+
+fn v2_action(a: &elbv2::types::Action) -> ListenerAction {
+    ListenerAction {
+        kind: a
+            .r#type()
+            .map(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        redirect_protocol: owned(a.redirect_config().and_then(|r| r.protocol())),
+        redirect_port: owned(a.redirect_config().and_then(|r| r.port())),
+    }
+}
+
 fn v2_listener(l: &elbv2::types::Listener) -> Listener {
     Listener {
         arn: owned(l.listener_arn()),
@@ -245,19 +319,9 @@ fn v2_listener(l: &elbv2::types::Listener) -> Listener {
             .to_string(),
         port: l.port().unwrap_or_default(),
         ssl_policy: owned(l.ssl_policy()),
-        default_actions: l
-            .default_actions()
-            .iter()
-            .map(|a| ListenerAction {
-                kind: a
-                    .r#type()
-                    .map(|t| t.as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-                redirect_protocol: owned(a.redirect_config().and_then(|r| r.protocol())),
-                redirect_port: owned(a.redirect_config().and_then(|r| r.port())),
-            })
-            .collect(),
+        default_actions: l.default_actions().iter().map(v2_action).collect(),
+        rules: None,
+        rules_error: None,
     }
 }
 
@@ -483,6 +547,8 @@ fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> 
             port: l.load_balancer_port(),
             ssl_policy: None,
             default_actions: Vec::new(),
+            rules: None,
+            rules_error: None,
         });
         listener_policies.push(ld.policy_names().to_vec());
     }

@@ -179,6 +179,27 @@ pub struct Listener {
     pub ssl_policy: Option<String>,
     #[serde(default)]
     pub default_actions: Vec<ListenerAction>,
+    /// The listener's other rules (not the default one), read for plain
+    /// HTTP listeners of internet-facing application load balancers whose
+    /// default action redirects: a rule that forwards would still serve
+    /// plain HTTP. `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<ListenerRule>>,
+    /// Why the rules could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules_error: Option<super::AwsError>,
+}
+
+/// A non-default rule of a listener.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerRule {
+    #[serde(default)]
+    pub arn: Option<String>,
+    /// The rule's priority as AWS gives it (`1`..`50000`).
+    pub priority: String,
+    #[serde(default)]
+    pub actions: Vec<ListenerAction>,
 }
 
 /// A listener's default action.
