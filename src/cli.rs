@@ -155,6 +155,17 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
     pub stats_file: Option<PathBuf>,
 
+    /// Attempts per AWS request, the first included (throttling and
+    /// transient errors are retried with adaptive back-off).
+    #[arg(long, value_name = "N", default_value_t = collect::client::MAX_ATTEMPTS,
+          value_parser = clap::value_parser!(u32).range(1..=20), conflicts_with = "inventory")]
+    pub max_attempts: u32,
+
+    /// Seconds one attempt of one AWS request may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = collect::client::ATTEMPT_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=600), conflicts_with = "inventory")]
+    pub attempt_timeout: u64,
+
     /// Give up a scan that has not finished collecting after this many
     /// seconds (every single AWS call also has its own timeouts).
     #[arg(long, value_name = "SECONDS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
@@ -325,6 +336,8 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         s3_force_path_style: args.s3_force_path_style,
         concurrency: usize::from(args.concurrency),
         stats: stats.clone(),
+        max_attempts: args.max_attempts,
+        attempt_timeout: std::time::Duration::from_secs(args.attempt_timeout),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

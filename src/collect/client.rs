@@ -31,13 +31,16 @@ use super::stats::CallStats;
 
 /// Attempts per request, including the first (AWS's standard is 3; a scan
 /// of a busy account meets throttling, and adaptive mode slows down).
-pub(crate) const MAX_ATTEMPTS: u32 = 5;
+pub const MAX_ATTEMPTS: u32 = 5;
 /// Time to establish a TCP+TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time for one attempt of a request.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Time for a request, all its attempts and back-offs included.
-const OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time for a request, all its attempts and back-offs included: enough
+/// for every attempt to time out, plus back-off.
+fn operation_timeout(attempt: Duration, attempts: u32) -> Duration {
+    attempt * attempts + Duration::from_secs(30)
+}
 
 /// Loads the scan's AWS configuration (profile from `options`, everything
 /// else from the environment and the shared config files).
@@ -49,12 +52,15 @@ pub(crate) async fn load_config(options: &CollectOptions, stats: &CallStats) -> 
         .build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http_client)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(MAX_ATTEMPTS))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(options.max_attempts))
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(CONNECT_TIMEOUT)
-                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                .operation_timeout(OPERATION_TIMEOUT)
+                .connect_timeout(CONNECT_TIMEOUT.min(options.attempt_timeout))
+                .operation_attempt_timeout(options.attempt_timeout)
+                .operation_timeout(operation_timeout(
+                    options.attempt_timeout,
+                    options.max_attempts,
+                ))
                 .build(),
         );
     if let Some(profile) = &options.profile {

@@ -43,7 +43,7 @@
 
 mod account;
 mod autoscaling;
-mod client;
+pub mod client;
 mod cloudtrail;
 mod context;
 mod ec2;
@@ -92,6 +92,12 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// Counts every AWS call the scan makes (shared; read it afterwards).
     pub stats: stats::CallStats,
+    /// Attempts per AWS request, the first included (retries use adaptive
+    /// back-off). Default [`client::MAX_ATTEMPTS`].
+    pub max_attempts: u32,
+    /// Time allowed for one attempt of one request. Default
+    /// [`client::ATTEMPT_TIMEOUT`].
+    pub attempt_timeout: std::time::Duration,
 }
 
 /// Reads everything `options` asks for from AWS.
