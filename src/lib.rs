@@ -16,6 +16,10 @@
 //!   and produces [`findings::Finding`]s; checks never call AWS.
 //! - [`report`] formats findings; reporters never re-derive a verdict.
 
+// Data from outside (AWS responses, rules files, saved inventories) must
+// never panic conform: outside tests, `unwrap` and `expect` are errors.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod checks;
 pub mod collect;
 pub mod error;

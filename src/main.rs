@@ -1,6 +1,8 @@
 //! The `conform` binary: parses the command line, runs the command, and
 //! renders any error once, here, with its documented exit code.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod cli;
 
 use clap::Parser;
