@@ -1,28 +1,16 @@
 //! `asg-multi-az`: Auto Scaling groups span at least `min_azs`
 //! availability zones (HA-002, Auto Scaling part).
 
-use serde::{Deserialize, Serialize};
-
-use super::resource::{asg_ref, distinct, join_and};
+use super::resource::asg_ref;
+use super::zones::{MinAzs, judge_spread};
 use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::findings::Outcome;
 use crate::inventory::{Dataset, Inventory};
 
 pub struct AsgMultiAz;
 
-/// Parameters of `asg-multi-az`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// The fewest distinct availability zones a group must span.
-    pub min_azs: u32,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params { min_azs: 2 }
-    }
-}
+/// Parameters: `min_azs` (default 2).
+pub type Params = MinAzs;
 
 impl Check for AsgMultiAz {
     type Params = Params;
@@ -43,55 +31,20 @@ In the console: EC2 → Auto Scaling groups → the group → Details → Networ
     const SUBJECTS: &'static [Dataset] = &[Dataset::AutoScalingGroups];
 
     fn validate(params: &Params) -> Result<(), String> {
-        if params.min_azs == 0 {
-            return Err("min_azs: must be at least 1".into());
-        }
-        Ok(())
+        params.validate()
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let min = params.min_azs as usize;
         inventory
             .auto_scaling_groups
             .iter()
             .map(|g| {
-                let azs = distinct(
-                    g.availability_zones
-                        .iter()
-                        .map(|a| a.trim())
-                        .filter(|a| !a.is_empty()),
-                );
-                let count = azs.len();
-                let zones = if count == 1 { "zone" } else { "zones" };
-                let resource = asg_ref(g);
-                if count >= min {
-                    Outcome::pass(
-                        resource,
-                        format!(
-                            "Auto Scaling group {} spans {count} availability {zones} ({})",
-                            g.name,
-                            join_and(&azs)
-                        ),
-                    )
-                } else {
-                    let listed = if azs.is_empty() {
-                        "none".to_string()
-                    } else {
-                        azs.join(", ")
-                    };
-                    Outcome::fail(
-                        resource,
-                        format!(
-                            "Auto Scaling group {} spans {count} availability {zones} ({listed}); at least {min} required",
-                            g.name
-                        ),
-                        vec![Evidence::new(
-                            "AvailabilityZones",
-                            listed,
-                            format!("{count} distinct {zones}, fewer than the required {min}"),
-                        )],
-                    )
-                }
+                judge_spread(
+                    asg_ref(g),
+                    &format!("Auto Scaling group {}", g.name),
+                    &g.availability_zones,
+                    params.min_azs,
+                )
             })
             .collect()
     }

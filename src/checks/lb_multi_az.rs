@@ -1,28 +1,16 @@
 //! `lb-multi-az`: load balancers span at least `min_azs` availability zones
 //! (HA-002, load-balancer part).
 
-use serde::{Deserialize, Serialize};
-
-use super::resource::{distinct, join_and, lb_ref};
+use super::resource::lb_ref;
+use super::zones::{MinAzs, judge_spread};
 use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::findings::Outcome;
 use crate::inventory::{Dataset, Inventory};
 
 pub struct LbMultiAz;
 
-/// Parameters of `lb-multi-az`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// The fewest distinct availability zones a load balancer must span.
-    pub min_azs: u32,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params { min_azs: 2 }
-    }
-}
+/// Parameters: `min_azs` (default 2).
+pub type Params = MinAzs;
 
 impl Check for LbMultiAz {
     type Params = Params;
@@ -41,54 +29,22 @@ In the console: EC2 → Load Balancers → the load balancer → Network mapping
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
 
     fn validate(params: &Params) -> Result<(), String> {
-        if params.min_azs == 0 {
-            return Err("min_azs: must be at least 1".into());
-        }
-        Ok(())
+        params.validate()
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let mut outcomes = Vec::new();
-        for lb in &inventory.load_balancers {
-            let azs = distinct(
-                lb.availability_zones
-                    .iter()
-                    .map(|a| a.trim())
-                    .filter(|a| !a.is_empty()),
-            );
-            let listed = if azs.is_empty() {
-                "none".to_string()
-            } else {
-                azs.join(", ")
-            };
-            let count = azs.len();
-            let zones = if count == 1 { "zone" } else { "zones" };
-            let resource = lb_ref(lb);
-            if count >= params.min_azs as usize {
-                outcomes.push(Outcome::pass(
-                    resource,
-                    format!(
-                        "load balancer {} spans {count} availability {zones} ({})",
-                        lb.name,
-                        join_and(&azs)
-                    ),
-                ));
-            } else {
-                outcomes.push(Outcome::fail(
-                    resource,
-                    format!(
-                        "load balancer {} spans {count} availability {zones} ({listed}); at least {} required",
-                        lb.name, params.min_azs
-                    ),
-                    vec![Evidence::new(
-                        "AvailabilityZones",
-                        listed,
-                        format!("{count} distinct {zones}, fewer than the required {}", params.min_azs),
-                    )],
-                ));
-            }
-        }
-        outcomes
+        inventory
+            .load_balancers
+            .iter()
+            .map(|lb| {
+                judge_spread(
+                    lb_ref(lb),
+                    &format!("load balancer {}", lb.name),
+                    &lb.availability_zones,
+                    params.min_azs,
+                )
+            })
+            .collect()
     }
 }
 

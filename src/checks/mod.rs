@@ -12,6 +12,7 @@
 
 pub mod net;
 pub mod window;
+mod zones;
 
 mod resource;
 #[cfg(test)]

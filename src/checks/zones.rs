@@ -1,0 +1,62 @@
+//! Spread over availability zones, shared by the checks that require a
+//! resource to survive the loss of one zone (HA-002: load balancers and
+//! Auto Scaling groups).
+
+use serde::{Deserialize, Serialize};
+
+use super::resource::{distinct, join_and};
+use crate::findings::{Evidence, Outcome, ResourceRef};
+
+/// Parameters of a zone-spread check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MinAzs {
+    /// The fewest distinct availability zones the resource must span.
+    pub min_azs: u32,
+}
+
+impl Default for MinAzs {
+    fn default() -> Self {
+        MinAzs { min_azs: 2 }
+    }
+}
+
+impl MinAzs {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.min_azs == 0 {
+            return Err("min_azs: must be at least 1".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// Judges `resource` (called `label`, e.g. "load balancer web") by the
+/// distinct zones in `zones` (blank and repeated entries ignored).
+pub fn judge_spread(resource: ResourceRef, label: &str, zones: &[String], min: u32) -> Outcome {
+    let azs = distinct(zones.iter().map(|a| a.trim()).filter(|a| !a.is_empty()));
+    let count = azs.len();
+    let noun = if count == 1 { "zone" } else { "zones" };
+    if count >= min as usize {
+        return Outcome::pass(
+            resource,
+            format!(
+                "{label} spans {count} availability {noun} ({})",
+                join_and(&azs)
+            ),
+        );
+    }
+    let listed = if azs.is_empty() {
+        "none".to_string()
+    } else {
+        azs.join(", ")
+    };
+    Outcome::fail(
+        resource,
+        format!("{label} spans {count} availability {noun} ({listed}); at least {min} required"),
+        vec![Evidence::new(
+            "AvailabilityZones",
+            listed,
+            format!("{count} distinct {noun}, fewer than the required {min}"),
+        )],
+    )
+}
