@@ -33,7 +33,10 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan AWS (or a saved inventory) and report broken promises.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
+    /// Merge the JSON reports of disjoint shards (`scan --shard K/N
+    /// --format json`) into one report, in any format.
+    Merge(MergeArgs),
     /// List the rules of the pack, with their promises and checks.
     Rules(RulesArgs),
     /// Explain a rule (by id) or a check (by name): what it checks, why it
@@ -102,6 +105,53 @@ pub struct ScanArgs {
         conflicts_with = "inventory"
     )]
     pub regions: Vec<String>,
+
+    /// Region not to scan, taken out of `--region` (also of `all`); repeat
+    /// or separate with commas.
+    #[arg(
+        long = "exclude-region",
+        value_name = "REGION",
+        value_delimiter = ',',
+        conflicts_with = "inventory"
+    )]
+    pub exclude_regions: Vec<String>,
+
+    /// Scan these accounts (12-digit ids, comma-separated or repeated),
+    /// each through the role of --role-name; the caller's own account, if
+    /// listed, with the caller's credentials.
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        conflicts_with = "inventory"
+    )]
+    pub accounts: Vec<String>,
+
+    /// Scan every ACTIVE account of the caller's AWS Organization
+    /// (Organizations ListAccounts: run from the management account or a
+    /// delegated administrator), each through the role of --role-name.
+    #[arg(long, conflicts_with = "inventory")]
+    pub org: bool,
+
+    /// The role to assume in each account of --accounts/--org:
+    /// arn:PARTITION:iam::ID:role/NAME (session name `conform-scan`).
+    #[arg(long, value_name = "NAME", conflicts_with = "inventory")]
+    pub role_name: Option<String>,
+
+    /// The external id the roles' trust policies require.
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "role_name",
+        conflicts_with = "inventory"
+    )]
+    pub external_id: Option<String>,
+
+    /// Scan only shard K of N of the accounts of --accounts/--org: those at
+    /// positions ≡ K-1 (mod N) of the sorted list of ids. Merge the shards'
+    /// JSON reports with `conform merge`.
+    #[arg(long, value_name = "K/N", conflicts_with = "inventory")]
+    pub shard: Option<collect::Shard>,
 
     /// Evaluate a saved inventory instead of calling AWS (no AWS call is
     /// made).
@@ -196,6 +246,33 @@ fn parse_output_spec(text: &str) -> Result<OutputSpec, String> {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports to merge (`conform scan --format json`), of disjoint
+    /// sets of accounts made with the same rules.
+    #[arg(value_name = "REPORT.json", required = true)]
+    pub reports: Vec<PathBuf>,
+
+    /// Rules file the scans used (for the rules' documentation in SARIF),
+    /// instead of the built-in Kliv pack. Rules are matched by id.
+    #[arg(long, value_name = "PATH", env = "CONFORM_RULES")]
+    pub rules: Option<PathBuf>,
+
+    /// Report format: text, json, sarif or markdown; FORMAT=FILE writes
+    /// that report to FILE. Repeatable. Default: text.
+    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output_spec)]
+    pub formats: Vec<OutputSpec>,
+
+    /// Write the report whose format names no file here instead of to
+    /// standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a promise of this severity or higher is broken.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     #[command(flatten)]
     pub pack: PackArgs,
@@ -215,7 +292,8 @@ pub struct ExplainArgs {
 /// Runs a command; returns the exit code.
 pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => scan(*args),
+        Command::Merge(args) => merge(args),
         Command::Rules(args) => list_rules(args),
         Command::Explain(args) => explain(args),
     }
@@ -233,7 +311,7 @@ fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
 }
 
 fn scan(args: ScanArgs) -> Result<i32, Error> {
-    let outputs = output_plan(&args)?;
+    let outputs = output_plan(&args.formats, args.output.as_ref())?;
     let pack = load_pack(&args.pack)?;
     let inventory = match &args.inventory {
         Some(path) => Inventory::load(path)?,
@@ -248,9 +326,37 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     let evaluation = evaluate::evaluate(&pack, &inventory, args.now);
     let mut input = ReportInput::new(&evaluation, &pack, &inventory);
     input.show_passing = args.show_passing;
-    for spec in &outputs {
-        let rendered = report::render(spec.format, &input);
-        match spec.path.as_ref().or(args.output.as_ref()) {
+    write_reports(&outputs, args.output.as_ref(), &input)?;
+    Ok(exit_code(&evaluation, args.fail_on))
+}
+
+/// `conform merge`: the same reports and exit codes as a scan of all the
+/// shards' accounts at once.
+fn merge(args: MergeArgs) -> Result<i32, Error> {
+    let outputs = output_plan(&args.formats, args.output.as_ref())?;
+    let pack = load_pack(&PackArgs {
+        rules: args.rules.clone(),
+        policy_file: None,
+    })?;
+    let mut reports = Vec::with_capacity(args.reports.len());
+    for path in &args.reports {
+        reports.push((path.clone(), conform::merge::JsonReport::load(path)?));
+    }
+    let merged = conform::merge::merge(reports, &pack)?;
+    write_reports(&outputs, args.output.as_ref(), &merged.input())?;
+    Ok(exit_code(&merged.evaluation, args.fail_on))
+}
+
+/// Renders every report of `outputs`: to its file, else to `output`, else
+/// to standard output.
+fn write_reports(
+    outputs: &[OutputSpec],
+    output: Option<&PathBuf>,
+    input: &ReportInput<'_>,
+) -> Result<(), Error> {
+    for spec in outputs {
+        let rendered = report::render(spec.format, input);
+        match spec.path.as_ref().or(output) {
             Some(path) => {
                 let plain = anstream::adapter::strip_str(&rendered).to_string();
                 write_atomically(path, plain.as_bytes())?;
@@ -264,13 +370,13 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
             }
         }
     }
-    Ok(exit_code(&evaluation, args.fail_on))
+    Ok(())
 }
 
 /// The reports to write: checked before any work, so that a conflicting
 /// request fails fast.
-fn output_plan(args: &ScanArgs) -> Result<Vec<OutputSpec>, Error> {
-    let mut outputs = args.formats.clone();
+fn output_plan(formats: &[OutputSpec], output: Option<&PathBuf>) -> Result<Vec<OutputSpec>, Error> {
+    let mut outputs = formats.to_vec();
     if outputs.is_empty() {
         outputs.push(OutputSpec {
             format: Format::Text,
@@ -285,7 +391,7 @@ fn output_plan(args: &ScanArgs) -> Result<Vec<OutputSpec>, Error> {
     }
     let mut paths: Vec<&PathBuf> = outputs.iter().filter_map(|o| o.path.as_ref()).collect();
     if unnamed == 1 {
-        paths.extend(args.output.as_ref());
+        paths.extend(output);
     }
     paths.sort();
     if paths.windows(2).any(|w| w[0] == w[1]) {
@@ -321,6 +427,14 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         list.dedup();
         RegionSelection::List(list)
     };
+    let mut exclude_regions: Vec<String> = args
+        .exclude_regions
+        .iter()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .collect();
+    exclude_regions.sort();
+    exclude_regions.dedup();
     let stats = CallStats::new();
     let mut datasets: BTreeSet<Dataset> = BTreeSet::new();
     for rule in &pack.rules {
@@ -338,6 +452,8 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         stats: stats.clone(),
         max_attempts: args.max_attempts,
         attempt_timeout: std::time::Duration::from_secs(args.attempt_timeout),
+        exclude_regions,
+        accounts: account_options(args)?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -364,6 +480,53 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
             std::process::exit(exit::INTERRUPTED);
         }
     }
+}
+
+/// `--accounts`, `--org`, `--role-name`, `--external-id` and `--shard`,
+/// checked: account ids are 12 digits, and the role and shard flags need
+/// accounts to apply to.
+fn account_options(args: &ScanArgs) -> Result<Option<collect::AccountOptions>, Error> {
+    let ids: Vec<String> = args
+        .accounts
+        .iter()
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty())
+        .collect();
+    if let Some(bad) = ids
+        .iter()
+        .find(|id| id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(Error::Usage(format!(
+            "--accounts: {bad:?} is not an AWS account id (12 digits)"
+        )));
+    }
+    if ids.is_empty() && !args.org {
+        for (flag, given) in [
+            ("--role-name", args.role_name.is_some()),
+            ("--shard", args.shard.is_some()),
+        ] {
+            if given {
+                return Err(Error::Usage(format!(
+                    "{flag} applies to the accounts of --accounts or --org; give one of them"
+                )));
+            }
+        }
+        return Ok(None);
+    }
+    if let Some(name) = &args.role_name
+        && (name.is_empty() || name.contains(':'))
+    {
+        return Err(Error::Usage(format!(
+            "--role-name {name:?}: give the role's name (or path/name), not its ARN"
+        )));
+    }
+    Ok(Some(collect::AccountOptions {
+        ids,
+        organization: args.org,
+        role_name: args.role_name.clone(),
+        external_id: args.external_id.clone(),
+        shard: args.shard,
+    }))
 }
 
 /// `--stats` and `--stats-file`.

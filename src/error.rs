@@ -69,6 +69,17 @@ pub enum CollectError {
     Regions(String),
     #[error("the scan did not finish within {0} s (--timeout); nothing was evaluated or written")]
     Timeout(u64),
+    /// `--org`: the organization's accounts could not be listed.
+    #[error("cannot list the organization's accounts (--org): {0}")]
+    Organization(String),
+    /// Accounts other than the caller's were asked for without a role to
+    /// assume in them.
+    #[error("--role-name is required to scan accounts other than the caller's ({0})")]
+    RoleNameRequired(String),
+    /// Accounts were asked for and none of them could be scanned; the
+    /// message lists each account's error.
+    #[error("no account could be scanned: {0}")]
+    NoAccount(String),
 }
 
 /// An output that could not be written.

@@ -30,7 +30,7 @@ pub struct Evaluation {
 }
 
 /// Counts over the findings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub rules: usize,
     /// Distinct resources judged by at least one rule.
@@ -43,7 +43,9 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn of(rules: usize, findings: &[Finding]) -> Summary {
+    /// The counts over `findings`, judged by `rules` rules (also used to
+    /// recompute the summary of merged reports).
+    pub fn of(rules: usize, findings: &[Finding]) -> Summary {
         let mut summary = Summary {
             rules,
             ..Default::default()
@@ -245,6 +247,7 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
             account: "111122223333".into(),
             partition: "aws".into(),
             regions: vec!["eu-north-1".into(), "us-east-1".into()],
+            error: None,
         });
         inv.coverage.push(Coverage {
             account: "111122223333".into(),

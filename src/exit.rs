@@ -23,7 +23,11 @@ pub const INTERRUPTED: i32 = 130;
 pub fn for_error(error: &Error) -> i32 {
     match error {
         Error::Rules(_) | Error::Inventory(_) | Error::Usage(_) => USAGE,
-        Error::Collect(CollectError::UnknownRegion { .. } | CollectError::NoRegion) => USAGE,
+        Error::Collect(
+            CollectError::UnknownRegion { .. }
+            | CollectError::NoRegion
+            | CollectError::RoleNameRequired(_),
+        ) => USAGE,
         Error::Collect(_) | Error::Output(_) => SCAN_ERROR,
     }
 }

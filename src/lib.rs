@@ -28,5 +28,6 @@ pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod inventory;
+pub mod merge;
 pub mod report;
 pub mod rules;

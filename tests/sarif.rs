@@ -63,8 +63,14 @@ pub fn assert_valid_sarif(log: &Value) {
     );
 }
 
-fn results(log: &Value) -> &Vec<Value> {
-    log["runs"][0]["results"].as_array().expect("results")
+/// The results of every run (one run per account).
+fn results(log: &Value) -> Vec<&Value> {
+    log["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .flat_map(|run| run["results"].as_array().expect("results"))
+        .collect()
 }
 
 #[test]
@@ -72,7 +78,12 @@ fn example_estate_sarif_validates_against_the_schema() {
     let log = sarif_of(&estate());
     assert_valid_sarif(&log);
     assert_eq!(log["version"], "2.1.0");
-    assert_eq!(log["runs"].as_array().unwrap().len(), 1, "one run per scan");
+    // The example estate has two accounts: a run (and a category) each.
+    assert_eq!(
+        log["runs"].as_array().unwrap().len(),
+        2,
+        "one run per account"
+    );
 }
 
 #[test]
@@ -215,9 +226,15 @@ fn unreadable_data_is_a_notification_not_a_result_and_not_silent() {
             "an unknown verdict became a result"
         );
     }
+    // One category per account, with that account's regions.
     let automation = log["runs"][0]["automationDetails"]["id"].as_str().unwrap();
     assert!(
-        automation.starts_with("conform/111122223333+444455556666/eu-north-1+us-east-1/"),
+        automation.starts_with("conform/111122223333/eu-north-1+us-east-1/"),
+        "{automation}"
+    );
+    let automation = log["runs"][1]["automationDetails"]["id"].as_str().unwrap();
+    assert!(
+        automation.starts_with("conform/444455556666/eu-north-1/"),
         "{automation}"
     );
 }

@@ -66,6 +66,7 @@ mod tests {
             account: "444455556666".into(),
             partition: "aws-cn".into(),
             regions: vec!["cn-north-1".into()],
+            error: None,
         });
         inv.ebs_encryption_by_default = vec![
             EbsEncryptionByDefault {

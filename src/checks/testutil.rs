@@ -32,6 +32,7 @@ pub fn inventory() -> Inventory {
         account: ACCOUNT.into(),
         partition: "aws".into(),
         regions: vec![REGION.into()],
+        error: None,
     });
     for &dataset in Dataset::ALL {
         inv.coverage.push(Coverage {

@@ -10,8 +10,9 @@
 
 use super::RegionSelection;
 use super::client::ScanConfig;
-use super::error::aws_error;
+use super::error::{aws_error, internal_error};
 use crate::error::CollectError;
+use crate::inventory::AwsError;
 
 /// The region used for account-wide calls (STS, `DescribeRegions`) when the
 /// profile and environment name none.
@@ -27,17 +28,29 @@ pub(crate) struct Identity {
 
 /// Calls STS `GetCallerIdentity` once (in `config`'s region).
 pub(crate) async fn identity(config: &ScanConfig) -> Result<Identity, CollectError> {
+    identity_of(config)
+        .await
+        .map_err(|e| CollectError::Identity(e.to_string()))
+}
+
+/// [`identity`], failing with the [`AwsError`] kept as evidence for an
+/// account that could not be scanned.
+pub(crate) async fn identity_of(config: &ScanConfig) -> Result<Identity, AwsError> {
     let sts = config.sts();
     let out = sts
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| CollectError::Identity(aws_error("GetCallerIdentity", &e).to_string()))?;
+        .map_err(|e| aws_error("GetCallerIdentity", &e))?;
     let account = out
         .account()
         .filter(|a| !a.is_empty())
         .ok_or_else(|| {
-            CollectError::Identity("GetCallerIdentity returned no account id".to_string())
+            internal_error(
+                "GetCallerIdentity",
+                "MissingAccountId",
+                "GetCallerIdentity returned no account id",
+            )
         })?
         .to_string();
     let partition = out
@@ -46,6 +59,81 @@ pub(crate) async fn identity(config: &ScanConfig) -> Result<Identity, CollectErr
         .unwrap_or("aws")
         .to_string();
     Ok(Identity { account, partition })
+}
+
+/// One shard of the accounts: `--shard K/N` scans the accounts whose
+/// position in the sorted, de-duplicated list of accounts is K-1 modulo N.
+///
+/// The split depends only on the list of accounts, so N jobs given the same
+/// list (the same `--accounts`, or the same organization) scan disjoint
+/// sets that together cover every account, and each account stays in the
+/// same shard from one run to the next while the list does not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// K: which shard, from 1.
+    pub index: usize,
+    /// N: how many shards.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Whether the account at `position` (from 0) of the sorted list is in
+    /// this shard.
+    pub fn selects(&self, position: usize) -> bool {
+        position % self.count == self.index - 1
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    /// Parses `K/N` with 1 ≤ K ≤ N.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("invalid shard {text:?}: expected K/N with 1 ≤ K ≤ N (e.g. 2/4)");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: usize = k.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// The ACTIVE accounts of the caller's organization (Organizations
+/// `ListAccounts`, every page). The caller must be the management account
+/// or a delegated administrator; anything else is a [`CollectError`], since
+/// scanning a partial list of an organization would look complete.
+pub(crate) async fn organization_accounts(
+    config: &ScanConfig,
+) -> Result<Vec<String>, CollectError> {
+    use aws_sdk_organizations::types::{AccountState, AccountStatus};
+    let client = config.organizations();
+    let mut pages = client.list_accounts().into_paginator().send();
+    let mut ids = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page
+            .map_err(|e| CollectError::Organization(aws_error("ListAccounts", &e).to_string()))?;
+        for account in page.accounts() {
+            // `State` replaces `Status` (retired in 2026); older answers
+            // (and emulators) carry only `Status`.
+            let active = match (account.state(), account.status()) {
+                (Some(state), _) => *state == AccountState::Active,
+                (None, Some(status)) => *status == AccountStatus::Active,
+                (None, None) => false,
+            };
+            if let (true, Some(id)) = (active, account.id()) {
+                ids.push(id.to_string());
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// The partition field of an ARN (`arn:aws-cn:sts::...` → `aws-cn`).
@@ -130,7 +218,26 @@ async fn describe_regions(config: &ScanConfig, all: bool) -> Result<Vec<String>,
 
 #[cfg(test)]
 mod tests {
-    use super::partition_of;
+    use super::{Shard, partition_of};
+
+    #[test]
+    fn shards_parse_and_split_by_position() {
+        let s: Shard = "2/3".parse().unwrap();
+        assert_eq!(s, Shard { index: 2, count: 3 });
+        assert_eq!(s.to_string(), "2/3");
+        let picked: Vec<usize> = (0..7).filter(|&p| s.selects(p)).collect();
+        assert_eq!(picked, vec![1, 4]);
+        for bad in ["0/2", "3/2", "1/0", "1", "a/b", "1/2/3", "-1/2", "", "/"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        // Every position is in exactly one shard.
+        for p in 0..20 {
+            let n = (1..=4)
+                .filter(|&k| Shard { index: k, count: 4 }.selects(p))
+                .count();
+            assert_eq!(n, 1);
+        }
+    }
 
     #[test]
     fn partition_comes_from_the_arn() {

@@ -21,17 +21,27 @@
 
 use std::time::Duration;
 
+use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
 use super::CollectOptions;
+use super::error::{aws_error, chain, internal_error};
 use super::stats::CallStats;
+use crate::inventory::AwsError;
 
 /// Attempts per request, including the first (AWS's standard is 3; a scan
 /// of a busy account meets throttling, and adaptive mode slows down).
 pub const MAX_ATTEMPTS: u32 = 5;
+/// The session name of the roles conform assumes (`--role-name`): it shows
+/// in the target accounts' CloudTrail as the `roleSessionName`.
+pub const SESSION_NAME: &str = "conform-scan";
 /// Time to establish a TCP+TLS connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Time for one attempt of a request.
@@ -111,8 +121,66 @@ impl ScanConfig {
         }
     }
 
+    /// The configuration of another account: the same settings and call
+    /// counter, with credentials from assuming `role_arn` (session name
+    /// [`SESSION_NAME`]) with this configuration's credentials.
+    ///
+    /// aws-config's [`AssumeRoleProvider`] makes the `AssumeRole` calls
+    /// (its STS client is its own, so those calls are not counted by
+    /// `--stats`); the configuration's identity cache, which every client
+    /// built from it shares, keeps the temporary credentials and refreshes
+    /// them before they expire, so a scan longer than the session still
+    /// goes on. Building the configuration makes no call: the role is
+    /// first assumed by the first request (or [`ScanConfig::credentials`]).
+    pub async fn assuming(&self, role_arn: &str, external_id: Option<&str>) -> ScanConfig {
+        let mut builder = AssumeRoleProvider::builder(role_arn)
+            .session_name(SESSION_NAME)
+            .configure(&self.sdk);
+        if let Some(id) = external_id {
+            builder = builder.external_id(id);
+        }
+        // STS is regional; without a region, the role is assumed through
+        // the account-wide fallback region.
+        if self.sdk.region().is_none() {
+            builder = builder.region(Region::new(super::account::FALLBACK_REGION));
+        }
+        let provider = builder.build().await;
+        ScanConfig {
+            sdk: self
+                .sdk
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build(),
+            stats: self.stats.clone(),
+        }
+    }
+
+    /// Asks the credentials provider for credentials once, so that a role
+    /// that cannot be assumed fails with AWS's own `AssumeRole` error rather
+    /// than as the transport failure of whichever call came first.
+    ///
+    /// The error keeps STS's code (`AccessDenied`, ...) when STS answered.
+    pub async fn credentials(&self) -> Result<(), AwsError> {
+        let Some(provider) = self.sdk.credentials_provider() else {
+            return Err(internal_error(
+                "AssumeRole",
+                "CredentialsNotLoaded",
+                "no credentials provider is configured",
+            ));
+        };
+        provider
+            .provide_credentials()
+            .await
+            .map(|_| ())
+            .map_err(|e| assume_role_error(&e))
+    }
+
     pub fn sts(&self) -> aws_sdk_sts::Client {
         client!(aws_sdk_sts, self)
+    }
+
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        client!(aws_sdk_organizations, self)
     }
 
     pub fn ec2(&self) -> aws_sdk_ec2::Client {
@@ -169,4 +237,18 @@ impl RegionClients {
             autoscaling: client!(aws_sdk_autoscaling, config),
         }
     }
+}
+
+/// The [`AwsError`] of a credentials provider that could not assume its
+/// role: STS's own error (code and message) when it is in the chain of
+/// causes, else `CredentialsError` and the chain's text.
+fn assume_role_error(err: &(dyn std::error::Error + 'static)) -> AwsError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if let Some(sts) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            return aws_error("AssumeRole", sts);
+        }
+        cause = e.source();
+    }
+    internal_error("AssumeRole", "CredentialsError", chain(err))
 }

@@ -63,7 +63,8 @@ use tokio::sync::Semaphore;
 use tokio::task::{Id, JoinSet};
 
 use crate::error::CollectError;
-use crate::inventory::{Coverage, Dataset, GLOBAL, Inventory, ScannedAccount};
+use crate::inventory::{AwsError, Coverage, Dataset, GLOBAL, Inventory, ScannedAccount};
+pub use account::Shard;
 use context::{Ctx, Partial};
 
 /// Which regions to scan.
@@ -98,40 +99,305 @@ pub struct CollectOptions {
     /// Time allowed for one attempt of one request. Default
     /// [`client::ATTEMPT_TIMEOUT`].
     pub attempt_timeout: std::time::Duration,
+    /// Regions not to scan (`--exclude-region`), taken out of
+    /// [`CollectOptions::regions`] after it is resolved.
+    pub exclude_regions: Vec<String>,
+    /// Other accounts to scan; `None` scans the caller's account.
+    pub accounts: Option<AccountOptions>,
+}
+
+/// Which accounts to scan besides (or instead of) the caller's.
+#[derive(Debug, Clone, Default)]
+pub struct AccountOptions {
+    /// Account ids (`--accounts`), 12 digits each.
+    pub ids: Vec<String>,
+    /// Add the ACTIVE accounts of the caller's organization (`--org`).
+    pub organization: bool,
+    /// The role to assume in each account that is not the caller's
+    /// (`--role-name`): `arn:{partition}:iam::{id}:role/{name}`.
+    pub role_name: Option<String>,
+    /// The external id the roles' trust policies require (`--external-id`).
+    pub external_id: Option<String>,
+    /// Scan only this shard of the accounts (`--shard K/N`).
+    pub shard: Option<Shard>,
 }
 
 /// Reads everything `options` asks for from AWS.
 ///
+/// Without [`CollectOptions::accounts`], the caller's account is scanned.
+/// With it, every account asked for (in this shard) is scanned at once,
+/// all sharing the one request limit: the caller's own account with the
+/// caller's credentials, every other one through its role. An account that
+/// cannot be scanned (the role cannot be assumed, or its credentials speak
+/// for another account) does not stop the others: it is recorded in the
+/// inventory's scope with its error, and every dataset asked for has a
+/// coverage record with that error there, so its verdicts are unknown.
+///
 /// Fails only when the scan cannot start: no credentials or identity
 /// ([`CollectError::Identity`]), no region ([`CollectError::NoRegion`]), a
-/// region that does not exist ([`CollectError::UnknownRegion`]) or no way
-/// to list the regions ([`CollectError::Regions`]). Everything else is
-/// recorded in the inventory's coverage.
+/// region that does not exist ([`CollectError::UnknownRegion`]), no way
+/// to list the regions ([`CollectError::Regions`]) or the organization's
+/// accounts ([`CollectError::Organization`]), accounts without a role to
+/// assume ([`CollectError::RoleNameRequired`]), or accounts asked for of
+/// which none could be scanned ([`CollectError::NoAccount`]). Everything
+/// else is recorded in the inventory's coverage.
 pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError> {
     let started = jiff::Timestamp::now();
     let config = client::load_config(options, &options.stats).await;
     if options.regions == RegionSelection::Default && config.region().is_none() {
         return Err(CollectError::NoRegion);
     }
-    // Account-wide calls go to the configured region, else us-east-1.
-    let account_config = match config.region() {
-        Some(_) => config.clone(),
-        None => config.in_region(account::FALLBACK_REGION),
-    };
-    let identity = account::identity(&account_config).await?;
-    let regions = account::regions(&config, &options.regions).await?;
-
+    let identity = account::identity(&home(&config)).await?;
+    let regions = without(
+        account::regions(&config, &options.regions).await?,
+        &options.exclude_regions,
+    )?;
     let wanted = needed(&options.datasets);
     let limit = Arc::new(Semaphore::new(
         options.concurrency.clamp(1, Semaphore::MAX_PERMITS),
     ));
-    let base = Ctx::new(&identity.account, &identity.partition, GLOBAL, limit);
+    let mut inventory = Inventory::new(started);
+
+    let Some(accounts) = &options.accounts else {
+        let part = collect_account(&config, &identity, &regions, &wanted, options, &limit).await;
+        inventory.absorb(part);
+        inventory.sort();
+        return Ok(inventory);
+    };
+
+    let targets = targets(&config, &identity, accounts).await?;
+    let scans = targets.iter().map(|id| {
+        let plan = Plan {
+            base: &config,
+            caller: &identity,
+            regions: &regions,
+            wanted: &wanted,
+            options,
+            accounts,
+            limit: &limit,
+        };
+        async move { plan.scan(id).await }
+    });
+    let parts = futures::future::join_all(scans).await;
+    assemble(inventory, parts)
+}
+
+/// The inventory of a multi-account scan from each account's part: an
+/// error when accounts were asked for and not one could be scanned (an
+/// empty shard is not an error: it has nothing to scan).
+fn assemble(mut inventory: Inventory, parts: Vec<Inventory>) -> Result<Inventory, CollectError> {
+    let failures: Vec<String> = parts
+        .iter()
+        .flat_map(|p| &p.scope)
+        .filter_map(|s| s.error.as_ref().map(|e| format!("{}: {e}", s.account)))
+        .collect();
+    if !parts.is_empty() && failures.len() == parts.len() {
+        return Err(CollectError::NoAccount(failures.join("; ")));
+    }
+    for part in parts {
+        inventory.absorb(part);
+    }
+    inventory.sort();
+    Ok(inventory)
+}
+
+/// The configuration for account-wide calls (STS, Organizations,
+/// `DescribeRegions`): the configured region, else [`account::FALLBACK_REGION`].
+fn home(config: &client::ScanConfig) -> client::ScanConfig {
+    match config.region() {
+        Some(_) => config.clone(),
+        None => config.in_region(account::FALLBACK_REGION),
+    }
+}
+
+/// `regions` without those of `--exclude-region`; none left is
+/// [`CollectError::NoRegion`].
+fn without(regions: Vec<String>, excluded: &[String]) -> Result<Vec<String>, CollectError> {
+    let left: Vec<String> = regions
+        .into_iter()
+        .filter(|r| !excluded.contains(r))
+        .collect();
+    if left.is_empty() {
+        return Err(CollectError::NoRegion);
+    }
+    Ok(left)
+}
+
+/// The accounts to scan: `--accounts` and the organization's, sorted and
+/// de-duplicated, then cut to the shard. Every one that is not the
+/// caller's needs `--role-name`.
+async fn targets(
+    config: &client::ScanConfig,
+    caller: &account::Identity,
+    accounts: &AccountOptions,
+) -> Result<Vec<String>, CollectError> {
+    let mut ids = accounts.ids.clone();
+    if accounts.organization {
+        ids.extend(account::organization_accounts(&home(config)).await?);
+    }
+    ids.sort();
+    ids.dedup();
+    if let Some(shard) = accounts.shard {
+        ids = ids
+            .into_iter()
+            .enumerate()
+            .filter(|(position, _)| shard.selects(*position))
+            .map(|(_, id)| id)
+            .collect();
+    }
+    if accounts.role_name.is_none() {
+        let others: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| *id != caller.account)
+            .collect();
+        if !others.is_empty() {
+            return Err(CollectError::RoleNameRequired(others.join(", ")));
+        }
+    }
+    Ok(ids)
+}
+
+/// What every account of a multi-account scan shares.
+#[derive(Clone, Copy)]
+struct Plan<'a> {
+    /// The caller's configuration.
+    base: &'a client::ScanConfig,
+    caller: &'a account::Identity,
+    /// The caller's regions (after `--exclude-region`).
+    regions: &'a [String],
+    wanted: &'a BTreeSet<Dataset>,
+    options: &'a CollectOptions,
+    accounts: &'a AccountOptions,
+    limit: &'a Arc<Semaphore>,
+}
+
+impl Plan<'_> {
+    /// Scans one account; a failure to start is recorded, not returned.
+    async fn scan(&self, id: &str) -> Inventory {
+        match self.open(id).await {
+            Ok((config, identity, regions)) => {
+                collect_account(
+                    &config,
+                    &identity,
+                    &regions,
+                    self.wanted,
+                    self.options,
+                    self.limit,
+                )
+                .await
+            }
+            Err(error) => {
+                failed_account(id, &self.caller.partition, self.regions, self.wanted, error)
+            }
+        }
+    }
+
+    /// The configuration, proven identity and regions of account `id`.
+    async fn open(
+        &self,
+        id: &str,
+    ) -> Result<(client::ScanConfig, account::Identity, Vec<String>), AwsError> {
+        // The set-up calls count against the request limit like any other.
+        let _permit = self.limit.acquire().await.ok();
+        let config = if id == self.caller.account {
+            self.base.clone()
+        } else {
+            let role = format!(
+                "arn:{}:iam::{id}:role/{}",
+                self.caller.partition,
+                self.accounts.role_name.as_deref().unwrap_or_default()
+            );
+            let config = self
+                .base
+                .assuming(&role, self.accounts.external_id.as_deref())
+                .await;
+            config.credentials().await?;
+            config
+        };
+        let identity = account::identity_of(&home(&config)).await?;
+        if identity.account != id {
+            return Err(error::internal_error(
+                "GetCallerIdentity",
+                "AccountMismatch",
+                format!(
+                    "the credentials for account {id} belong to account {}",
+                    identity.account
+                ),
+            ));
+        }
+        // Enabled regions differ between accounts (opt-in regions); an
+        // explicit list, or the default region, is the same for all.
+        let regions = match self.options.regions {
+            RegionSelection::All => account::regions(&config, &RegionSelection::All)
+                .await
+                .and_then(|r| without(r, &self.options.exclude_regions))
+                .map_err(|e| {
+                    error::internal_error("DescribeRegions", "RegionsUnavailable", e.to_string())
+                })?,
+            _ => self.regions.to_vec(),
+        };
+        Ok((config, identity, regions))
+    }
+}
+
+/// The inventory of an account that could not be scanned: its scope entry
+/// with the error, and that error as the coverage of every dataset asked
+/// for, in every region (once, in [`GLOBAL`], for global datasets).
+fn failed_account(
+    id: &str,
+    partition: &str,
+    regions: &[String],
+    wanted: &BTreeSet<Dataset>,
+    error: AwsError,
+) -> Inventory {
+    let mut inventory = Inventory::default();
+    for &dataset in wanted {
+        let places: Vec<&str> = if dataset.is_global() {
+            vec![GLOBAL]
+        } else {
+            regions.iter().map(String::as_str).collect()
+        };
+        for region in places {
+            inventory.coverage.push(Coverage {
+                account: id.to_string(),
+                region: region.to_string(),
+                dataset,
+                error: Some(error.clone()),
+            });
+        }
+    }
+    inventory.scope.push(ScannedAccount {
+        account: id.to_string(),
+        partition: partition.to_string(),
+        regions: regions.to_vec(),
+        error: Some(error),
+    });
+    inventory
+}
+
+/// Reads one account: every (region × dataset group) a task, plus the
+/// global datasets, all under the scan-wide request `limit`.
+async fn collect_account(
+    config: &client::ScanConfig,
+    identity: &account::Identity,
+    regions: &[String],
+    wanted: &BTreeSet<Dataset>,
+    options: &CollectOptions,
+    limit: &Arc<Semaphore>,
+) -> Inventory {
+    let base = Ctx::new(
+        &identity.account,
+        &identity.partition,
+        GLOBAL,
+        limit.clone(),
+    );
     let mut tasks = Tasks::default();
 
-    for region in &regions {
+    for region in regions {
         let ctx = base.in_region(region);
-        let clients = client::RegionClients::new(&config, region);
-        spawn_region(&mut tasks, &ctx, &clients, &wanted);
+        let clients = client::RegionClients::new(config, region);
+        spawn_region(&mut tasks, &ctx, &clients, wanted);
     }
     // The first region scanned (known to exist and be enabled).
     let first_region = regions
@@ -185,15 +451,15 @@ pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError
         });
     }
 
-    let mut inventory = Inventory::new(started);
+    let mut inventory = Inventory::default();
     inventory.scope.push(ScannedAccount {
         account: identity.account.clone(),
         partition: identity.partition.clone(),
-        regions: regions.clone(),
+        regions: regions.to_vec(),
+        error: None,
     });
     tasks.join_into(&mut inventory, &identity.account).await;
-    inventory.sort();
-    Ok(inventory)
+    inventory
 }
 
 /// The datasets to read for `asked`: those asked for plus what they need.
@@ -427,6 +693,119 @@ mod tests {
 
     fn set(ds: &[Dataset]) -> BTreeSet<Dataset> {
         ds.iter().copied().collect()
+    }
+
+    fn denied(account: &str) -> AwsError {
+        AwsError {
+            operation: "AssumeRole".into(),
+            code: "AccessDenied".into(),
+            message: format!("not authorized to perform sts:AssumeRole on {account}"),
+        }
+    }
+
+    #[test]
+    fn an_account_that_cannot_be_scanned_is_unknown_everywhere_with_its_error() {
+        let wanted = set(&[Dataset::LogGroups, Dataset::Buckets]);
+        let regions = vec!["eu-north-1".to_string(), "us-east-1".to_string()];
+        let failed = failed_account("222233334444", "aws", &regions, &wanted, denied("2222"));
+        assert_eq!(failed.scope.len(), 1);
+        assert_eq!(failed.scope[0].error, Some(denied("2222")));
+        // One record per regional dataset and region, one for the global.
+        let places: Vec<(&str, Dataset)> = failed
+            .coverage
+            .iter()
+            .map(|c| (c.region.as_str(), c.dataset))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                ("global", Dataset::Buckets),
+                ("eu-north-1", Dataset::LogGroups),
+                ("us-east-1", Dataset::LogGroups)
+            ]
+        );
+        assert!(
+            failed
+                .coverage
+                .iter()
+                .all(|c| c.error == Some(denied("2222")))
+        );
+
+        // Next to an account that was scanned, the scan goes on, and the
+        // evaluator makes the failed account's verdicts unknown with the
+        // AssumeRole error as evidence.
+        let mut scanned = Inventory::default();
+        scanned.scope.push(ScannedAccount {
+            account: "111122223333".into(),
+            partition: "aws".into(),
+            regions: vec!["eu-north-1".into()],
+            error: None,
+        });
+        for dataset in [Dataset::LogGroups, Dataset::Buckets] {
+            scanned.coverage.push(Coverage {
+                account: "111122223333".into(),
+                region: if dataset.is_global() {
+                    GLOBAL
+                } else {
+                    "eu-north-1"
+                }
+                .into(),
+                dataset,
+                error: None,
+            });
+        }
+        let inventory = assemble(
+            Inventory::new(jiff::Timestamp::UNIX_EPOCH),
+            vec![failed.clone(), scanned],
+        )
+        .unwrap();
+        assert_eq!(inventory.scope.len(), 2);
+        let pack = crate::rules::load_builtin().unwrap();
+        let evaluation = crate::evaluate::evaluate(&pack, &inventory, None);
+        let of_failed: Vec<_> = evaluation
+            .findings
+            .iter()
+            .filter(|f| f.resource.account == "222233334444" && f.rule_id == "LOG-001")
+            .collect();
+        // Log retention (LOG-001) is judged on log groups, in both regions.
+        assert_eq!(of_failed.len(), 2, "{of_failed:#?}");
+        for f in &of_failed {
+            assert_eq!(f.status, crate::findings::Status::Unknown, "{f:?}");
+            assert!(
+                f.evidence
+                    .iter()
+                    .any(|e| e.value == "AccessDenied" && e.note.contains("AssumeRole")),
+                "{f:?}"
+            );
+        }
+
+        // Not one account scanned: the scan fails, naming each error.
+        let other = failed_account("333344445555", "aws", &regions, &wanted, denied("3333"));
+        match assemble(Inventory::default(), vec![failed, other]) {
+            Err(CollectError::NoAccount(message)) => {
+                assert!(
+                    message.contains("222233334444: AssumeRole failed with AccessDenied"),
+                    "{message}"
+                );
+                assert!(message.contains("333344445555"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // An empty shard is not a failure.
+        assert!(assemble(Inventory::default(), vec![]).is_ok());
+    }
+
+    #[test]
+    fn excluded_regions_are_taken_out_and_none_left_is_an_error() {
+        let regions = vec!["eu-north-1".to_string(), "us-east-1".to_string()];
+        assert_eq!(
+            without(regions.clone(), &["us-east-1".to_string()]).unwrap(),
+            vec!["eu-north-1".to_string()]
+        );
+        assert!(matches!(
+            without(regions.clone(), &regions),
+            Err(CollectError::NoRegion)
+        ));
     }
 
     #[test]

@@ -127,6 +127,13 @@ pub struct ScannedAccount {
     #[serde(default = "default_partition")]
     pub partition: String,
     pub regions: Vec<String>,
+    /// Why the account could not be scanned at all (its role could not be
+    /// assumed, or its credentials spoke for another account). Such an
+    /// account has no resources; every dataset asked for has a coverage
+    /// record with this error in each region of `regions`, so every verdict
+    /// there is unknown, with this error as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<AwsError>,
 }
 
 fn default_partition() -> String {

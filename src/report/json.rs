@@ -4,6 +4,13 @@
 //! The report holds no time of its own besides the inventory's collection
 //! time, so a live scan and a re-evaluation of its saved inventory give the
 //! same bytes.
+//!
+//! It carries everything `conform merge` needs to combine the reports of
+//! several shards and re-emit any format: the scope (with the error of any
+//! account that could not be scanned), the collection times, the rules
+//! (matched by id with the rule pack for their documentation), the coverage
+//! errors and every finding. Fields added since version 1 (`completed_at`,
+//! `scope[].error`) are optional, so version 1 readers still read it.
 
 use serde::Serialize;
 
@@ -23,6 +30,11 @@ struct JsonReport<'a> {
     tool: Tool,
     rules_source: &'a str,
     collected_at: String,
+    /// When collection finished (absent for inventories that do not say).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completed_at: Option<String>,
+    /// Every account asked for, with its regions; an account that could not
+    /// be scanned at all carries its `error`.
     scope: &'a [ScannedAccount],
     summary: &'a Summary,
     rules: &'a [RuleInfo],
@@ -47,6 +59,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         },
         rules_source: &input.rules_origin,
         collected_at: input.collected_at.to_string(),
+        completed_at: input.completed_at.map(|t| t.to_string()),
         scope: input.scope,
         summary: &input.evaluation.summary,
         rules: &input.rules,

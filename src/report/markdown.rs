@@ -49,6 +49,28 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         scope.join("; "),
         input.collected_at
     );
+    if input.scope.len() > 1 {
+        let _ = writeln!(out, "| Account | Regions | Failed | Unknown | Passed |");
+        let _ = writeln!(out, "|---|---|---:|---:|---:|");
+        for (scanned, tally) in input.by_account() {
+            let mark = match &scanned.error {
+                Some(_) => "⚠️",
+                None if tally.failed > 0 => "❌",
+                None if tally.unknown > 0 => "⚠️",
+                None => "✅",
+            };
+            let regions = match &scanned.error {
+                Some(e) => format!("not scanned: {}", cell(&e.to_string())),
+                None => scanned.regions.join(", "),
+            };
+            let _ = writeln!(
+                out,
+                "| {mark} `{}` | {regions} | {} | {} | {} |",
+                scanned.account, tally.failed, tally.unknown, tally.passed
+            );
+        }
+        out.push('\n');
+    }
     let _ = writeln!(
         out,
         "| Rule | Severity | Promise | Failed | Unknown | Passed |"

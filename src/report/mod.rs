@@ -12,7 +12,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Evaluation;
 use crate::inventory::{Coverage, Inventory, ScannedAccount};
@@ -55,8 +55,10 @@ impl fmt::Display for Format {
     }
 }
 
-/// What a rule was, for reports.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What a rule was, for reports. The JSON report carries it without the
+/// documentation (`description`, `help_markdown`), which `conform merge`
+/// takes from the rule pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleInfo {
     pub id: String,
     pub title: String,
@@ -127,6 +129,40 @@ impl<'a> ReportInput<'a> {
                 .collect(),
             show_passing: false,
         }
+    }
+}
+
+/// Failed, unknown and passed verdicts of one account.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountTally {
+    pub failed: usize,
+    pub unknown: usize,
+    pub passed: usize,
+}
+
+impl ReportInput<'_> {
+    /// Every account of the scope, in order, with its tally of verdicts
+    /// (the text and Markdown reports show it when there are several).
+    pub fn by_account(&self) -> Vec<(&ScannedAccount, AccountTally)> {
+        self.scope
+            .iter()
+            .map(|scanned| {
+                let mut tally = AccountTally::default();
+                for f in self
+                    .evaluation
+                    .findings
+                    .iter()
+                    .filter(|f| f.resource.account == scanned.account)
+                {
+                    match f.status {
+                        crate::findings::Status::Fail => tally.failed += 1,
+                        crate::findings::Status::Unknown => tally.unknown += 1,
+                        crate::findings::Status::Pass => tally.passed += 1,
+                    }
+                }
+                (scanned, tally)
+            })
+            .collect()
     }
 }
 

@@ -10,9 +10,14 @@
 //!   is a hash of rule id, account, region and ARN — never of names or tags,
 //!   which change — so a scheduled scan re-finds the same alert, and a
 //!   fixed resource closes it.
-//! - **Separate categories per scope**: `automationDetails.id` starts with
-//!   the scanned accounts and regions, so uploads for different accounts do
-//!   not replace each other's alerts.
+//! - **Separate categories per account**: each account is a run of its own
+//!   whose `automationDetails.id` starts with the account and its regions
+//!   (`conform/111122223333/eu-north-1/<time>`), holding only that
+//!   account's results and notifications, so that uploads for different
+//!   accounts (or shards) never replace each other's alerts. GitHub takes
+//!   at most [`MAX_RUNS`] runs per upload: beyond that many accounts, one
+//!   run covers them all, its category naming their count and a hash of
+//!   their ids, and a notification says so.
 //! - **Nothing silent**: data that could not be read, and verdicts that are
 //!   unknown, are `toolExecutionNotifications` of the invocation (they are
 //!   not failures, so they are not results).
@@ -38,6 +43,9 @@ pub const SCHEMA_URI: &str =
 pub const INFORMATION_URI: &str = "https://github.com/kliv/conform";
 /// GitHub code scanning's limit on results per run.
 pub const MAX_RESULTS: usize = 25_000;
+/// GitHub code scanning's limit on runs per upload: up to this many
+/// accounts get a run (and a category) each.
+pub const MAX_RUNS: usize = 20;
 /// GitHub code scanning's limit on the gzipped size of an upload.
 pub const MAX_GZIPPED_BYTES: usize = 10 * 1024 * 1024;
 /// The `uriBaseId` policy locations are relative to: the root of the
@@ -77,12 +85,16 @@ pub fn fingerprint(rule_id: &str, account: &str, region: &str, arn: &str) -> Str
     format!("{hex}:1")
 }
 
-/// The automation id: a category from the scanned scope (GitHub keeps one
-/// set of alerts per category), then the run's own id.
+/// The automation id of a run for the whole report: a category from the
+/// scanned scope (GitHub keeps one set of alerts per category), then the
+/// run's own id (the collection time).
+///
+/// The category names the accounts (`111122223333+444455556666`), or
+/// beyond [`MAX_RUNS`] accounts, their count and a short hash of their
+/// sorted ids (`25-accounts-1a2b3c4d`), which stays the same while the set
+/// of accounts does; then the regions.
 pub fn automation_id(input: &ReportInput<'_>) -> String {
-    let mut accounts: Vec<&str> = input.scope.iter().map(|s| s.account.as_str()).collect();
-    accounts.sort();
-    accounts.dedup();
+    let accounts = accounts(input);
     let mut regions: Vec<&str> = input
         .scope
         .iter()
@@ -92,6 +104,19 @@ pub fn automation_id(input: &ReportInput<'_>) -> String {
     regions.dedup();
     let accounts = if accounts.is_empty() {
         "none".to_string()
+    } else if accounts.len() > MAX_RUNS {
+        let mut hash = Sha256::new();
+        for account in &accounts {
+            hash.update(account.as_bytes());
+            hash.update([0u8]);
+        }
+        let short: String = hash
+            .finalize()
+            .iter()
+            .take(4)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{}-accounts-{short}", accounts.len())
     } else {
         accounts.join("+")
     };
@@ -272,18 +297,40 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     render_with_limits(input, MAX_RESULTS, MAX_GZIPPED_BYTES)
 }
 
-pub(super) fn render_with_limits(
-    input: &ReportInput<'_>,
-    max_results: usize,
-    max_gzipped: usize,
-) -> String {
-    let rule_index: BTreeMap<&str, usize> = input
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+/// One run of the log before rendering: its category, its failures (most
+/// severe first) and its notifications.
+struct RunPlan<'a> {
+    automation_id: String,
+    failures: Vec<&'a Finding>,
+    notifications: Vec<sarif::Notification>,
+}
 
+/// The accounts of a report: those scanned, and any a finding names.
+fn accounts<'a>(input: &'a ReportInput<'_>) -> Vec<&'a str> {
+    let mut accounts: Vec<&str> = input
+        .scope
+        .iter()
+        .map(|s| s.account.as_str())
+        .chain(
+            input
+                .evaluation
+                .findings
+                .iter()
+                .map(|f| f.resource.account.as_str()),
+        )
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    accounts
+}
+
+/// The runs of the log: one per account for up to [`MAX_RUNS`] accounts
+/// (each with only its account's results and notifications, and a
+/// category of its own, so that GitHub keeps each account's alerts apart
+/// however the accounts are split between uploads); one run for everything
+/// beyond that ([`automation_id`] with the accounts folded into a count and
+/// a hash, and a notification saying so).
+fn plan<'a>(input: &'a ReportInput<'_>) -> Vec<RunPlan<'a>> {
     // Failures, most severe first (the order GitHub's limits cut in).
     let mut failures: Vec<&Finding> = input
         .evaluation
@@ -296,8 +343,49 @@ pub(super) fn render_with_limits(
             .cmp(&a.severity)
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
-    let total = failures.len();
+    let notifications = notifications(input);
+    let accounts = accounts(input);
+    if accounts.len() <= 1 || accounts.len() > MAX_RUNS {
+        let mut notes: Vec<sarif::Notification> =
+            notifications.into_iter().map(|(_, n)| n).collect();
+        if accounts.len() > MAX_RUNS {
+            notes.push(notification(
+                "note",
+                "accounts",
+                format!(
+                    "{} accounts are reported in one run: GitHub code scanning accepts at most                      {MAX_RUNS} runs per upload, so the accounts do not have a category each.                      Upload shards of at most {MAX_RUNS} accounts (conform merge) for one category per account.",
+                    accounts.len()
+                ),
+                BTreeMap::new(),
+            ));
+        }
+        return vec![RunPlan {
+            automation_id: automation_id(input),
+            failures,
+            notifications: notes,
+        }];
+    }
+    accounts
+        .iter()
+        .map(|account| RunPlan {
+            automation_id: account_automation_id(input, account),
+            failures: failures
+                .iter()
+                .filter(|f| f.resource.account == *account)
+                .copied()
+                .collect(),
+            notifications: notifications
+                .iter()
+                .filter(|(a, _)| a == account)
+                .map(|(_, n)| n.clone())
+                .collect(),
+        })
+        .collect()
+}
 
+/// The notifications of the report, each with its account: data that
+/// could not be read, and unknown verdicts not already explained by it.
+fn notifications(input: &ReportInput<'_>) -> Vec<(String, sarif::Notification)> {
     let mut notifications = Vec::new();
     for c in &input.coverage_errors {
         if let Some(e) = &c.error {
@@ -306,14 +394,17 @@ pub(super) fn render_with_limits(
             props.insert("region".into(), json!(c.region));
             props.insert("dataset".into(), json!(c.dataset.name()));
             props.insert("errorCode".into(), json!(e.code));
-            notifications.push(notification(
-                "error",
-                "coverage",
-                format!(
-                    "Could not read {} in account {} ({}): {e}. Rules that need it were not fully evaluated.",
-                    c.dataset, c.account, c.region
+            notifications.push((
+                c.account.clone(),
+                notification(
+                    "error",
+                    "coverage",
+                    format!(
+                        "Could not read {} in account {} ({}): {e}. Rules that need it were not fully evaluated.",
+                        c.dataset, c.account, c.region
+                    ),
+                    props,
                 ),
-                props,
             ));
         }
     }
@@ -332,54 +423,109 @@ pub(super) fn render_with_limits(
         props.insert("arn".into(), json!(f.resource.arn));
         props.insert("account".into(), json!(f.resource.account));
         props.insert("region".into(), json!(f.resource.region));
-        notifications.push(notification(
-            "warning",
-            "unknown",
-            format!(
-                "{}: could not evaluate {} ({}): {}",
-                f.rule_id, f.resource.name, f.resource.arn, f.message
+        notifications.push((
+            f.resource.account.clone(),
+            notification(
+                "warning",
+                "unknown",
+                format!(
+                    "{}: could not evaluate {} ({}): {}",
+                    f.rule_id, f.resource.name, f.resource.arn, f.message
+                ),
+                props,
             ),
-            props,
         ));
     }
+    notifications
+}
 
-    let mut keep = total.min(max_results);
+pub(super) fn render_with_limits(
+    input: &ReportInput<'_>,
+    max_results: usize,
+    max_gzipped: usize,
+) -> String {
+    let rule_index: BTreeMap<&str, usize> = input
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let plans = plan(input);
+    // Results kept per run: at most GitHub's limit per run, then cut in
+    // proportion (most severe kept) until the whole upload fits.
+    let mut keep: Vec<usize> = plans
+        .iter()
+        .map(|p| p.failures.len().min(max_results))
+        .collect();
     loop {
-        let results: Vec<sarif::Result> = failures[..keep]
+        let runs: Vec<sarif::Run> = plans
             .iter()
-            .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied()))
+            .zip(&keep)
+            .map(|(plan, &keep)| {
+                let total = plan.failures.len();
+                let results: Vec<sarif::Result> = plan.failures[..keep]
+                    .iter()
+                    .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied()))
+                    .collect();
+                let mut notes = plan.notifications.clone();
+                if keep < total {
+                    notes.push(notification(
+                        "error",
+                        "truncated",
+                        format!(
+                            "{} of {total} failing results were left out to stay within GitHub code scanning's limits \
+                             ({max_results} results, {} MB gzipped); the most severe were kept. \
+                             Use --format json for the complete list.",
+                            total - keep,
+                            max_gzipped / (1024 * 1024)
+                        ),
+                        BTreeMap::new(),
+                    ));
+                }
+                run(input, &plan.automation_id, results, notes)
+            })
             .collect();
-        let mut notes = notifications.clone();
-        if keep < total {
-            notes.push(notification(
-                "error",
-                "truncated",
-                format!(
-                    "{} of {total} failing results were left out to stay within GitHub code scanning's limits \
-                     ({max_results} results, {} MB gzipped); the most severe were kept. \
-                     Use --format json for the complete list.",
-                    total - keep,
-                    max_gzipped / (1024 * 1024)
-                ),
-                BTreeMap::new(),
-            ));
-        }
-        let text = log(input, results, notes);
+        let text = log(runs);
         let size = gzipped_len(text.as_bytes());
-        if size <= max_gzipped || keep == 0 {
+        if size <= max_gzipped || keep.iter().all(|&k| k == 0) {
             return text;
         }
-        // Shrink in proportion to the excess, and by at least one result.
+        // Shrink in proportion to the excess, and by at least one result
+        // in every run that still has some.
         let ratio = max_gzipped as f64 / size as f64;
-        keep = ((keep as f64 * ratio * 0.95) as usize).min(keep - 1);
+        for k in &mut keep {
+            if *k > 0 {
+                *k = ((*k as f64 * ratio * 0.95) as usize).min(*k - 1);
+            }
+        }
     }
 }
 
-fn log(
+/// The automation id of one account's run: `conform/<account>/<its
+/// regions>/<collected_at>`.
+fn account_automation_id(input: &ReportInput<'_>, account: &str) -> String {
+    let mut regions: Vec<&str> = input
+        .scope
+        .iter()
+        .filter(|s| s.account == account)
+        .flat_map(|s| s.regions.iter().map(String::as_str))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    let regions = if regions.is_empty() {
+        "none".to_string()
+    } else {
+        regions.join("+")
+    };
+    format!("conform/{account}/{regions}/{}", input.collected_at)
+}
+
+fn run(
     input: &ReportInput<'_>,
+    automation_id: &str,
     results: Vec<sarif::Result>,
     notifications: Vec<sarif::Notification>,
-) -> String {
+) -> sarif::Run {
     let mut invocation = sarif::Invocation::builder()
         .execution_successful(true)
         .start_time_utc(input.collected_at.to_string())
@@ -395,20 +541,23 @@ fn log(
         .information_uri(INFORMATION_URI)
         .rules(input.rules.iter().map(rule_descriptor).collect::<Vec<_>>())
         .build();
-    let run = sarif::Run::builder()
+    sarif::Run::builder()
         .tool(sarif::Tool::builder().driver(driver).build())
         .automation_details(sarif::RunAutomationDetails {
-            id: Some(automation_id(input)),
+            id: Some(automation_id.to_string()),
             ..Default::default()
         })
         .invocations(vec![invocation])
         .results(results)
         .column_kind(json!("unicodeCodePoints"))
-        .build();
+        .build()
+}
+
+fn log(runs: Vec<sarif::Run>) -> String {
     let log = sarif::Sarif::builder()
         .schema(SCHEMA_URI)
         .version(json!("2.1.0"))
-        .runs(vec![run])
+        .runs(runs)
         .build();
     let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
     out.push('\n');
@@ -589,6 +738,94 @@ mod tests {
         let kept = log["runs"][0]["results"].as_array().unwrap().len();
         assert!(kept > 0 && kept < 400, "{kept}");
         assert!(log["runs"][0]["results"][0]["ruleId"] == "R-critical");
+    }
+
+    /// `synthetic(n)` with the findings spread over `accounts` accounts,
+    /// and a scope naming them.
+    fn spread(
+        n: usize,
+        accounts: usize,
+    ) -> (
+        crate::evaluate::Evaluation,
+        Vec<RuleInfo>,
+        Vec<crate::inventory::ScannedAccount>,
+    ) {
+        let (mut evaluation, rules) = synthetic(n);
+        let ids: Vec<String> = (0..accounts)
+            .map(|i| format!("{:012}", 100_000_000_000u64 + i as u64))
+            .collect();
+        for (i, f) in evaluation.findings.iter_mut().enumerate() {
+            f.resource.account = ids[i % accounts].clone();
+            f.resource.arn = f.resource.arn.replace("111122223333", &ids[i % accounts]);
+        }
+        let scope = ids
+            .iter()
+            .map(|id| crate::inventory::ScannedAccount {
+                account: id.clone(),
+                partition: "aws".into(),
+                regions: vec!["eu-north-1".into()],
+                error: None,
+            })
+            .collect();
+        (evaluation, rules, scope)
+    }
+
+    #[test]
+    fn one_run_per_account_up_to_the_limit() {
+        let (evaluation, rules, scope) = spread(60, MAX_RUNS);
+        let mut input = input(&evaluation, rules);
+        input.scope = &scope;
+        let log = parse(&render(&input));
+        let runs = log["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), MAX_RUNS);
+        let mut total = 0;
+        for (run, account) in runs.iter().zip(&scope) {
+            assert_eq!(
+                run["automationDetails"]["id"],
+                format!(
+                    "conform/{}/eu-north-1/2026-01-01T00:00:00Z",
+                    account.account
+                )
+            );
+            let results = run["results"].as_array().unwrap();
+            assert!(
+                results
+                    .iter()
+                    .all(|r| r["properties"]["account"] == account.account.as_str())
+            );
+            total += results.len();
+        }
+        assert_eq!(total, 60);
+    }
+
+    #[test]
+    fn beyond_the_run_limit_one_run_with_a_stable_category() {
+        let (evaluation, rules, scope) = spread(60, MAX_RUNS + 1);
+        let mut input = input(&evaluation, rules);
+        input.scope = &scope;
+        let log = parse(&render(&input));
+        let runs = log["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0]["results"].as_array().unwrap().len(), 60);
+        let id = runs[0]["automationDetails"]["id"].as_str().unwrap();
+        let category = id.rsplit_once('/').unwrap().0;
+        assert!(category.starts_with("conform/21-accounts-"), "{id}");
+        assert!(category.ends_with("/eu-north-1"), "{id}");
+        // Only the set of accounts decides the hash.
+        let mut reversed = scope.clone();
+        reversed.reverse();
+        input.scope = &reversed;
+        assert_eq!(automation_id(&input), id);
+        let notes = runs[0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert!(notes.iter().any(|n| {
+            n["descriptor"]["id"] == "accounts"
+                && n["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("21 accounts")
+        }));
     }
 
     #[test]

@@ -174,6 +174,18 @@ fn render_summary(out: &mut String, input: &ReportInput<'_>) {
             )
         )
     );
+    if input.scope.len() > 1 {
+        for (scanned, tally) in input.by_account() {
+            let line = match &scanned.error {
+                Some(e) => paint(YELLOW, &format!("not scanned: {e}")),
+                None => format!(
+                    "{} failed · {} unknown · {} passed",
+                    tally.failed, tally.unknown, tally.passed
+                ),
+            };
+            let _ = writeln!(out, "  {} {line}", paint(BOLD, &scanned.account));
+        }
+    }
     if !input.coverage_errors.is_empty() {
         let _ = writeln!(
             out,

@@ -1,0 +1,223 @@
+//! `conform merge`: one report from the JSON reports of disjoint shards.
+//!
+//! A large estate is scanned in shards (`conform scan --shard K/N`), each
+//! writing a JSON report (`--format json`). Merging them gives what one scan
+//! of every account would have reported: the findings of all shards in a
+//! single scan's order, the summary recomputed from them, the union of the
+//! scopes and coverage errors, collected from the earliest shard's start to
+//! the latest shard's end. Any format can then be rendered from the merged
+//! report ([`Merged::input`]), SARIF with one run per account.
+//!
+//! Merging refuses, as a usage error naming the files:
+//! - a file that is not a conform JSON report of a version this conform
+//!   reads;
+//! - reports made with different rules (same ids, titles, severities,
+//!   promises and checks are required): their verdicts do not add up;
+//! - two reports that cover the same account: the shards overlap, and the
+//!   account's findings would be counted twice.
+//!
+//! The JSON report does not carry the rules' documentation (descriptions,
+//! help), which SARIF needs: it comes from the rule pack, matched by rule
+//! id, and a rule the pack does not have is an error.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::evaluate::{Evaluation, Summary};
+use crate::findings::Finding;
+use crate::inventory::{Coverage, ScannedAccount};
+use crate::report::{JSON_SCHEMA_VERSION, ReportInput, RuleInfo};
+use crate::rules::RulePack;
+
+/// The schema name of the JSON report.
+const SCHEMA: &str = "conform-report";
+
+/// A JSON report as `conform merge` reads it (fields it does not need,
+/// such as the summary, which it recomputes, are ignored).
+#[derive(Debug, Clone, Deserialize)]
+pub struct JsonReport {
+    pub schema: String,
+    pub schema_version: u32,
+    pub rules_source: String,
+    pub collected_at: Timestamp,
+    #[serde(default)]
+    pub completed_at: Option<Timestamp>,
+    pub scope: Vec<ScannedAccount>,
+    pub rules: Vec<RuleInfo>,
+    #[serde(default)]
+    pub coverage_errors: Vec<Coverage>,
+    pub findings: Vec<Finding>,
+}
+
+impl JsonReport {
+    /// Reads a report written by `conform scan --format json` (or by
+    /// `conform merge`).
+    pub fn load(path: &Path) -> Result<JsonReport, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Usage(format!("{}: cannot read the report: {e}", path.display()))
+        })?;
+        Self::from_json(path, &text)
+    }
+
+    /// Parses a report; `path` names it in error messages.
+    pub fn from_json(path: &Path, text: &str) -> Result<JsonReport, Error> {
+        // The header first, so that another kind of file gets a message
+        // about that rather than about a missing field.
+        #[derive(Deserialize)]
+        struct Header {
+            schema: Option<String>,
+            schema_version: Option<u32>,
+        }
+        let invalid = |e: serde_json::Error| {
+            Error::Usage(format!(
+                "{}:{}:{}: not a valid conform JSON report: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        };
+        let header: Header = serde_json::from_str(text).map_err(invalid)?;
+        if header.schema.as_deref() != Some(SCHEMA) {
+            return Err(Error::Usage(format!(
+                "{}: not a conform JSON report (expected \"schema\": \"{SCHEMA}\"; write one with --format json)",
+                path.display()
+            )));
+        }
+        if header.schema_version != Some(JSON_SCHEMA_VERSION) {
+            return Err(Error::Usage(format!(
+                "{}: JSON report version {} is not supported (this conform reads version {JSON_SCHEMA_VERSION})",
+                path.display(),
+                header
+                    .schema_version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "(missing)".into())
+            )));
+        }
+        serde_json::from_str(text).map_err(invalid)
+    }
+}
+
+/// The merged report: what [`ReportInput`] borrows from.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub evaluation: Evaluation,
+    pub rules: Vec<RuleInfo>,
+    pub rules_origin: String,
+    pub collected_at: Timestamp,
+    pub completed_at: Option<Timestamp>,
+    pub scope: Vec<ScannedAccount>,
+    pub coverage_errors: Vec<Coverage>,
+}
+
+impl Merged {
+    /// The input of any reporter.
+    pub fn input(&self) -> ReportInput<'_> {
+        ReportInput {
+            evaluation: &self.evaluation,
+            rules: self.rules.clone(),
+            rules_origin: self.rules_origin.clone(),
+            collected_at: self.collected_at,
+            completed_at: self.completed_at,
+            scope: &self.scope,
+            coverage_errors: self.coverage_errors.iter().collect(),
+            show_passing: false,
+        }
+    }
+}
+
+/// Merges `reports` (each with the file it came from), taking the rules'
+/// documentation from `pack`.
+pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Merged, Error> {
+    let Some((first_path, first)) = reports.first() else {
+        return Err(Error::Usage(
+            "conform merge needs at least one report".into(),
+        ));
+    };
+    for (path, report) in &reports[1..] {
+        if report.rules != first.rules {
+            return Err(Error::Usage(format!(
+                "{} and {} were made with different rules ({} and {}): merge only reports of one rule pack",
+                first_path.display(),
+                path.display(),
+                describe(&first.rules),
+                describe(&report.rules),
+            )));
+        }
+    }
+    let mut owner: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (path, report) in &reports {
+        for scanned in &report.scope {
+            if let Some(other) = owner.insert(&scanned.account, path) {
+                return Err(Error::Usage(format!(
+                    "{} and {} both cover account {}: merge only reports of disjoint shards",
+                    other.display(),
+                    path.display(),
+                    scanned.account
+                )));
+            }
+        }
+    }
+
+    let documented = RuleInfo::all(pack);
+    let mut rules = first.rules.clone();
+    for rule in &mut rules {
+        let Some(doc) = documented.iter().find(|d| d.id == rule.id) else {
+            return Err(Error::Usage(format!(
+                "rule {} of {} is not in the rule pack ({}): pass the pack the scans used with --rules",
+                rule.id,
+                first_path.display(),
+                pack.origin
+            )));
+        };
+        rule.description = doc.description.clone();
+        rule.help_markdown = doc.help_markdown.clone();
+    }
+
+    let rules_origin = first.rules_source.clone();
+    let collected_at = reports
+        .iter()
+        .map(|(_, r)| r.collected_at)
+        .min()
+        .unwrap_or(first.collected_at);
+    // The merged scan finished when its last shard did; unknown if any
+    // shard does not say.
+    let completed_at = reports
+        .iter()
+        .map(|(_, r)| r.completed_at)
+        .collect::<Option<Vec<_>>>()
+        .and_then(|times| times.into_iter().max());
+
+    let mut scope = Vec::new();
+    let mut coverage_errors = Vec::new();
+    let mut findings = Vec::new();
+    for (_, report) in reports {
+        scope.extend(report.scope);
+        coverage_errors.extend(report.coverage_errors);
+        findings.extend(report.findings);
+    }
+    scope.sort_by(|a, b| a.account.cmp(&b.account));
+    coverage_errors.sort_by(|a, b| {
+        (&a.account, &a.region, a.dataset).cmp(&(&b.account, &b.region, b.dataset))
+    });
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let summary = Summary::of(rules.len(), &findings);
+    Ok(Merged {
+        evaluation: Evaluation { findings, summary },
+        rules,
+        rules_origin,
+        collected_at,
+        completed_at,
+        scope,
+        coverage_errors,
+    })
+}
+
+/// "12 rules: NET-001, ..." for messages.
+fn describe(rules: &[RuleInfo]) -> String {
+    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    format!("{} rules: {}", ids.len(), ids.join(", "))
+}
