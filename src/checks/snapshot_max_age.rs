@@ -87,6 +87,14 @@ fn judge_age(
         );
     };
     let age = now.as_second() - created.as_second();
+    if age < 0 {
+        // Taken after the instant ages are measured against (during the
+        // scan, or an earlier --now): it is new, not negatively old.
+        return Outcome::pass(
+            resource,
+            format!("{what} was created {created}, after the reference time {now}: not yet aged"),
+        );
+    }
     let limit = i64::from(max_days) * 86_400;
     let age_text = age_text(age);
     let max_text = count(i64::from(max_days), "day", "days");
@@ -204,6 +212,29 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
             }
         }
         outcomes
+    }
+}
+
+#[cfg(test)]
+mod future_tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::findings::Status;
+
+    #[test]
+    fn a_snapshot_newer_than_the_reference_time_is_not_negatively_old() {
+        let now: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let later: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+        let r = db_instance("x");
+        let resource = crate::checks::resource::db_instance_ref(&r);
+        let out = judge_age(resource, "snapshot s", "StartTime", Some(later), now, 90);
+        assert_eq!(out.status, Status::Pass);
+        assert!(
+            out.message.contains("after the reference time"),
+            "{}",
+            out.message
+        );
+        assert!(!out.message.contains(" -"), "{}", out.message);
     }
 }
 

@@ -458,7 +458,9 @@ fn owned_here(ctx: &Ctx, owner: Option<&str>) -> bool {
 fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
     let id = s.snapshot_id()?.to_string();
     Some(Snapshot {
-        arn: ctx.arn("ec2", &format!("snapshot/{id}")),
+        // EBS snapshot ARNs carry no account (IAM's resource type is
+        // `arn:${Partition}:ec2:${Region}::snapshot/${SnapshotId}`).
+        arn: format!("arn:{}:ec2:{}::snapshot/{id}", ctx.partition, ctx.region),
         place: ctx.place(),
         volume_id: owned(s.volume_id()),
         // As for volumes: silence reads as "not encrypted".
@@ -505,10 +507,7 @@ mod tests {
             .tags(ec2::Tag::builder().key("k").value("v").build())
             .build();
         let got = snapshot(&ctx(), &s).expect("a snapshot");
-        assert_eq!(
-            got.arn,
-            "arn:aws:ec2:eu-north-1:111122223333:snapshot/snap-1"
-        );
+        assert_eq!(got.arn, "arn:aws:ec2:eu-north-1::snapshot/snap-1");
         assert!(got.encrypted);
         assert_eq!(got.state.as_deref(), Some("completed"));
         assert_eq!(got.start_time.map(|t| t.as_second()), Some(1_700_000_000));

@@ -36,7 +36,8 @@ pub struct OperationStats {
     /// Attempts AWS answered with throttling (HTTP 429, or a throttling
     /// error code).
     pub throttled: u64,
-    /// Calls that ended in an error after any retries.
+    /// Calls that ended in an error after any retries (answers that state
+    /// an absence, such as S3's `NoSuchTagSet`, are facts, not errors).
     pub errors: u64,
     /// Time from first attempt to final answer, summed over calls.
     pub millis: u64,
@@ -118,6 +119,25 @@ const THROTTLING_CODES: &[&str] = &[
     "PriorRequestNotComplete",
 ];
 
+/// Error codes that answer a question rather than fail it: "this bucket
+/// has no tags / lifecycle / encryption configuration". Collectors record
+/// them as facts, so they are not counted as errors.
+const ABSENCE_CODES: &[&str] = &[
+    "NoSuchTagSet",
+    "NoSuchLifecycleConfiguration",
+    "ServerSideEncryptionConfigurationNotFoundError",
+];
+
+/// Whether an error body names one of [`ABSENCE_CODES`].
+fn is_absence(body: Option<&[u8]>) -> bool {
+    body.is_some_and(|b| {
+        let text = String::from_utf8_lossy(b);
+        ABSENCE_CODES
+            .iter()
+            .any(|code| text.contains(&format!("<Code>{code}</Code>")))
+    })
+}
+
 /// Whether an HTTP answer is a throttling one: status 429, or an error
 /// body or `x-amzn-ErrorType` header naming a throttling code.
 fn is_throttling(status: u16, error_type: Option<&str>, body: Option<&[u8]>) -> bool {
@@ -191,7 +211,8 @@ impl Intercept for StatsInterceptor {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let failed = matches!(context.output_or_error(), Some(Err(_)));
+        let failed = matches!(context.output_or_error(), Some(Err(_)))
+            && !is_absence(context.response().and_then(|r| r.body().bytes()));
         let millis = cfg
             .load::<Started>()
             .map(|s| u64::try_from(s.0.elapsed().as_millis()).unwrap_or(u64::MAX))
@@ -208,6 +229,20 @@ impl Intercept for StatsInterceptor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absence_answers_are_not_errors() {
+        assert!(is_absence(Some(
+            b"<Error><Code>NoSuchTagSet</Code><Message>x</Message></Error>"
+        )));
+        assert!(is_absence(Some(
+            b"<Error><Code>ServerSideEncryptionConfigurationNotFoundError</Code></Error>"
+        )));
+        assert!(!is_absence(Some(
+            b"<Error><Code>AccessDenied</Code></Error>"
+        )));
+        assert!(!is_absence(None));
+    }
 
     #[test]
     fn throttling_is_recognised_by_status_header_or_code() {
