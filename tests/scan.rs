@@ -13,28 +13,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use aws_sdk_ec2::types as ec2t;
-use aws_sdk_elasticloadbalancing::types as elbt;
 use aws_sdk_elasticloadbalancingv2::types as elbv2t;
 use aws_sdk_s3::types as s3t;
 use serde_json::Value;
 
+use common::estate::*;
 use common::*;
-
-/// An AMI moto knows.
-const AMI: &str = "ami-12c6146b";
-/// A certificate for HTTPS/TLS listeners. moto checks ACM certificate ARNs
-/// against its ACM (which the crate has no SDK for) but accepts IAM server
-/// certificate ARNs as they are.
-fn certificate(account: &TestAccount) -> String {
-    format!(
-        "arn:aws:iam::{}:server-certificate/conform-test",
-        account.id
-    )
-}
-/// A policy that allows only TLS 1.2 and AES-GCM suites (TLS-002 passes).
-const STRONG_TLS: &str = "ELBSecurityPolicy-FS-1-2-Res-2020-10";
-/// A policy that allows TLS 1.0 and 1.1 (TLS-002 fails).
-const WEAK_TLS: &str = "ELBSecurityPolicy-2016-08";
 
 /// Everything the estate test created, by role, as the ARNs AWS gives them.
 #[derive(Debug, Default)]
@@ -81,6 +65,13 @@ struct Estate {
     bucket_aes: String,
     bucket_kms: String,
     bucket_none: String,
+    bucket_backup_30: String,
+    bucket_backup_365: String,
+    bucket_backup_kept: String,
+    bucket_trail: String,
+    // the multi-region trail, and the account's trails pseudo-resource
+    trail: String,
+    trails: String,
     // log groups
     logs_7: String,
     logs_30: String,
@@ -89,486 +80,30 @@ struct Estate {
     db_public: String,
     db_single_az: String,
     db_good: String,
+    db_plain: String,
+    db_replica: String,
     aurora_ha: String,
     aurora_ha_members: Vec<String>,
+    aurora_ha_replica: String,
     aurora_solo: String,
     aurora_solo_member: String,
-}
-
-fn cidr(block: &str) -> ec2t::IpRange {
-    ec2t::IpRange::builder().cidr_ip(block).build()
-}
-
-fn tcp(from: i32, to: i32) -> ec2t::builders::IpPermissionBuilder {
-    ec2t::IpPermission::builder()
-        .ip_protocol("tcp")
-        .from_port(from)
-        .to_port(to)
-}
-
-/// Creates a security group in `vpc` with `ingress`; returns its id.
-async fn security_group(
-    ec2: &aws_sdk_ec2::Client,
-    vpc: &str,
-    name: &str,
-    ingress: Vec<ec2t::IpPermission>,
-) -> String {
-    let id = ec2
-        .create_security_group()
-        .group_name(name)
-        .description(format!("conform test: {name}"))
-        .vpc_id(vpc)
-        .send()
-        .await
-        .expect("CreateSecurityGroup")
-        .group_id()
-        .expect("group id")
-        .to_string();
-    if !ingress.is_empty() {
-        ec2.authorize_security_group_ingress()
-            .group_id(&id)
-            .set_ip_permissions(Some(ingress))
-            .send()
-            .await
-            .expect("AuthorizeSecurityGroupIngress");
-    }
-    id
-}
-
-async fn prefix_list(ec2: &aws_sdk_ec2::Client, name: &str, entries: &[&str]) -> String {
-    let mut request = ec2
-        .create_managed_prefix_list()
-        .prefix_list_name(name)
-        .address_family("IPv4")
-        .max_entries(10);
-    for e in entries {
-        request = request.entries(ec2t::AddPrefixListEntry::builder().cidr(*e).build());
-    }
-    request
-        .send()
-        .await
-        .expect("CreateManagedPrefixList")
-        .prefix_list()
-        .and_then(|p| p.prefix_list_id())
-        .expect("prefix list id")
-        .to_string()
-}
-
-/// One inbound NACL entry for IPv4: (rule number, protocol, allow?, cidr,
-/// ports).
-type Entry = (i32, &'static str, bool, &'static str, Option<(i32, i32)>);
-
-/// Creates a subnet and a network ACL with `entries` (inbound) and an
-/// allow-all outbound entry, and associates the ACL with the subnet.
-/// Returns (ACL id, subnet id).
-async fn network_acl(
-    ec2: &aws_sdk_ec2::Client,
-    vpc: &str,
-    subnet_cidr: &str,
-    entries: &[Entry],
-) -> (String, String) {
-    let subnet = ec2
-        .create_subnet()
-        .vpc_id(vpc)
-        .cidr_block(subnet_cidr)
-        .availability_zone(format!("{REGION}a"))
-        .send()
-        .await
-        .expect("CreateSubnet")
-        .subnet()
-        .and_then(|s| s.subnet_id())
-        .expect("subnet id")
-        .to_string();
-    let acl = ec2
-        .create_network_acl()
-        .vpc_id(vpc)
-        .send()
-        .await
-        .expect("CreateNetworkAcl")
-        .network_acl()
-        .and_then(|a| a.network_acl_id())
-        .expect("acl id")
-        .to_string();
-    // AWS gives every new ACL a `*` (32767) deny-all entry each way; moto
-    // gives it none. 32766 deny-all stands in for it, so that the ACL
-    // means here what it would mean in AWS.
-    let mut all: Vec<Entry> = entries.to_vec();
-    all.push((32766, "-1", false, "0.0.0.0/0", None));
-    for (number, protocol, allow, block, ports) in all {
-        let mut request = ec2
-            .create_network_acl_entry()
-            .network_acl_id(&acl)
-            .rule_number(number)
-            .protocol(protocol)
-            .rule_action(if allow {
-                ec2t::RuleAction::Allow
-            } else {
-                ec2t::RuleAction::Deny
-            })
-            .egress(false)
-            .cidr_block(block);
-        if let Some((from, to)) = ports {
-            request = request.port_range(ec2t::PortRange::builder().from(from).to(to).build());
-        }
-        request.send().await.expect("CreateNetworkAclEntry");
-    }
-    ec2.create_network_acl_entry()
-        .network_acl_id(&acl)
-        .rule_number(100)
-        .protocol("-1")
-        .rule_action(ec2t::RuleAction::Allow)
-        .egress(true)
-        .cidr_block("0.0.0.0/0")
-        .send()
-        .await
-        .expect("CreateNetworkAclEntry (egress)");
-    let association = ec2
-        .describe_network_acls()
-        .filters(
-            ec2t::Filter::builder()
-                .name("association.subnet-id")
-                .values(&subnet)
-                .build(),
-        )
-        .send()
-        .await
-        .expect("DescribeNetworkAcls")
-        .network_acls()
-        .iter()
-        .flat_map(|a| a.associations())
-        .find(|a| a.subnet_id() == Some(subnet.as_str()))
-        .and_then(|a| a.network_acl_association_id())
-        .expect("the new subnet's ACL association")
-        .to_string();
-    ec2.replace_network_acl_association()
-        .association_id(association)
-        .network_acl_id(&acl)
-        .send()
-        .await
-        .expect("ReplaceNetworkAclAssociation");
-    (acl, subnet)
-}
-
-/// Launches one instance; returns its id.
-async fn instance(ec2: &aws_sdk_ec2::Client, subnet: &str, groups: &[&str]) -> String {
-    let mut request = ec2
-        .run_instances()
-        .image_id(AMI)
-        .instance_type(ec2t::InstanceType::T3Micro)
-        .min_count(1)
-        .max_count(1)
-        .subnet_id(subnet)
-        // An encrypted root volume, so that ENC-001 judges only the
-        // volumes created for it.
-        .block_device_mappings(
-            ec2t::BlockDeviceMapping::builder()
-                .device_name("/dev/sda1")
-                .ebs(
-                    ec2t::EbsBlockDevice::builder()
-                        .volume_size(8)
-                        .encrypted(true)
-                        .build(),
-                )
-                .build(),
-        );
-    for g in groups {
-        request = request.security_group_ids(*g);
-    }
-    request
-        .send()
-        .await
-        .expect("RunInstances")
-        .instances()
-        .first()
-        .and_then(|i| i.instance_id())
-        .expect("instance id")
-        .to_string()
-}
-
-async fn volume(ec2: &aws_sdk_ec2::Client, encrypted: bool) -> String {
-    ec2.create_volume()
-        .availability_zone(format!("{REGION}a"))
-        .size(1)
-        .encrypted(encrypted)
-        .send()
-        .await
-        .expect("CreateVolume")
-        .volume_id()
-        .expect("volume id")
-        .to_string()
-}
-
-fn fixed_response() -> elbv2t::Action {
-    elbv2t::Action::builder()
-        .r#type(elbv2t::ActionTypeEnum::FixedResponse)
-        .fixed_response_config(
-            elbv2t::FixedResponseActionConfig::builder()
-                .status_code("200")
-                .content_type("text/plain")
-                .message_body("ok")
-                .build(),
-        )
-        .build()
-}
-
-fn redirect_to_https() -> elbv2t::Action {
-    elbv2t::Action::builder()
-        .r#type(elbv2t::ActionTypeEnum::Redirect)
-        .redirect_config(
-            elbv2t::RedirectActionConfig::builder()
-                .protocol("HTTPS")
-                .port("443")
-                .status_code(elbv2t::RedirectActionStatusCodeEnum::Http301)
-                .build(),
-        )
-        .build()
-}
-
-fn forward(target_group: &str) -> elbv2t::Action {
-    elbv2t::Action::builder()
-        .r#type(elbv2t::ActionTypeEnum::Forward)
-        .target_group_arn(target_group)
-        .build()
-}
-
-/// A listener to create: protocol, port, TLS policy, default action.
-struct ListenerSpec {
-    protocol: elbv2t::ProtocolEnum,
-    port: i32,
-    policy: Option<&'static str>,
-    action: elbv2t::Action,
-}
-
-fn listener(
-    protocol: elbv2t::ProtocolEnum,
-    port: i32,
-    policy: Option<&'static str>,
-    action: elbv2t::Action,
-) -> ListenerSpec {
-    ListenerSpec {
-        protocol,
-        port,
-        policy,
-        action,
-    }
-}
-
-/// Creates an ELBv2 load balancer with listeners; returns its ARN.
-async fn load_balancer(
-    elbv2: &aws_sdk_elasticloadbalancingv2::Client,
-    account: &TestAccount,
-    name: &str,
-    (kind, scheme): (elbv2t::LoadBalancerTypeEnum, elbv2t::LoadBalancerSchemeEnum),
-    subnets: &[String],
-    groups: &[&str],
-    listeners: Vec<ListenerSpec>,
-) -> String {
-    let mut request = elbv2
-        .create_load_balancer()
-        .name(name)
-        .r#type(kind)
-        .scheme(scheme)
-        .set_subnets(Some(subnets.to_vec()));
-    for g in groups {
-        request = request.security_groups(*g);
-    }
-    let arn = request
-        .send()
-        .await
-        .expect("CreateLoadBalancer")
-        .load_balancers()
-        .first()
-        .and_then(|lb| lb.load_balancer_arn())
-        .expect("load balancer ARN")
-        .to_string();
-    for l in listeners {
-        let tls = matches!(
-            l.protocol,
-            elbv2t::ProtocolEnum::Https | elbv2t::ProtocolEnum::Tls
-        );
-        let mut request = elbv2
-            .create_listener()
-            .load_balancer_arn(&arn)
-            .protocol(l.protocol)
-            .port(l.port)
-            .default_actions(l.action)
-            .set_ssl_policy(l.policy.map(str::to_string));
-        if tls {
-            request = request.certificates(
-                elbv2t::Certificate::builder()
-                    .certificate_arn(certificate(account))
-                    .build(),
-            );
-        }
-        request.send().await.expect("CreateListener");
-    }
-    arn
-}
-
-async fn bucket(
-    s3: &aws_sdk_s3::Client,
-    name: &str,
-    algorithm: Option<s3t::ServerSideEncryption>,
-) -> String {
-    s3.create_bucket()
-        .bucket(name)
-        .create_bucket_configuration(
-            s3t::CreateBucketConfiguration::builder()
-                .location_constraint(s3t::BucketLocationConstraint::from(REGION))
-                .build(),
-        )
-        .send()
-        .await
-        .expect("CreateBucket");
-    if let Some(algorithm) = algorithm {
-        let kms = algorithm == s3t::ServerSideEncryption::AwsKms;
-        let mut default = s3t::ServerSideEncryptionByDefault::builder().sse_algorithm(algorithm);
-        if kms {
-            default = default.kms_master_key_id(format!(
-                "arn:aws:kms:{REGION}:000000000000:key/0f1e2d3c-0000-4000-8000-000000000001"
-            ));
-        }
-        s3.put_bucket_encryption()
-            .bucket(name)
-            .server_side_encryption_configuration(
-                s3t::ServerSideEncryptionConfiguration::builder()
-                    .rules(
-                        s3t::ServerSideEncryptionRule::builder()
-                            .apply_server_side_encryption_by_default(
-                                default.build().expect("encryption default"),
-                            )
-                            .bucket_key_enabled(kms)
-                            .build(),
-                    )
-                    .build()
-                    .expect("encryption configuration"),
-            )
-            .send()
-            .await
-            .expect("PutBucketEncryption");
-    }
-    format!("arn:aws:s3:::{name}")
-}
-
-async fn log_group(
-    logs: &aws_sdk_cloudwatchlogs::Client,
-    account: &TestAccount,
-    name: &str,
-    days: Option<i32>,
-) -> String {
-    logs.create_log_group()
-        .log_group_name(name)
-        .send()
-        .await
-        .expect("CreateLogGroup");
-    if let Some(days) = days {
-        logs.put_retention_policy()
-            .log_group_name(name)
-            .retention_in_days(days)
-            .send()
-            .await
-            .expect("PutRetentionPolicy");
-    }
-    account.arn("logs", &format!("log-group:{name}"))
-}
-
-async fn db_instance(
-    rds: &aws_sdk_rds::Client,
-    account: &TestAccount,
-    id: &str,
-    public: bool,
-    multi_az: bool,
-) -> String {
-    rds.create_db_instance()
-        .db_instance_identifier(id)
-        .db_instance_class("db.t3.micro")
-        .engine("postgres")
-        .allocated_storage(20)
-        .master_username("conform")
-        .master_user_password("conform-test-password")
-        .publicly_accessible(public)
-        .multi_az(multi_az)
-        .storage_encrypted(true)
-        .send()
-        .await
-        .expect("CreateDBInstance");
-    account.arn("rds", &format!("db:{id}"))
-}
-
-/// An Aurora cluster with one member per AZ given; returns the cluster's
-/// ARN and its members'.
-async fn aurora(
-    rds: &aws_sdk_rds::Client,
-    account: &TestAccount,
-    id: &str,
-    member_azs: &[&str],
-) -> (String, Vec<String>) {
-    rds.create_db_cluster()
-        .db_cluster_identifier(id)
-        .engine("aurora-postgresql")
-        .master_username("conform")
-        .master_user_password("conform-test-password")
-        .storage_encrypted(true)
-        .send()
-        .await
-        .expect("CreateDBCluster");
-    let mut members = Vec::new();
-    for (i, az) in member_azs.iter().enumerate() {
-        let member = format!("{id}-{}", i + 1);
-        rds.create_db_instance()
-            .db_instance_identifier(&member)
-            .db_cluster_identifier(id)
-            .db_instance_class("db.r5.large")
-            .engine("aurora-postgresql")
-            .availability_zone(*az)
-            .send()
-            .await
-            .expect("CreateDBInstance (cluster member)");
-        members.push(account.arn("rds", &format!("db:{member}")));
-    }
-    (account.arn("rds", &format!("cluster:{id}")), members)
-}
-
-/// The default VPC and its default subnets (one per AZ, AZ order).
-async fn default_vpc(ec2: &aws_sdk_ec2::Client) -> (String, Vec<String>) {
-    let vpc = ec2
-        .describe_vpcs()
-        .filters(
-            ec2t::Filter::builder()
-                .name("is-default")
-                .values("true")
-                .build(),
-        )
-        .send()
-        .await
-        .expect("DescribeVpcs")
-        .vpcs()
-        .first()
-        .and_then(|v| v.vpc_id())
-        .expect("every new account has a default VPC")
-        .to_string();
-    let mut subnets: Vec<(String, String)> = ec2
-        .describe_subnets()
-        .filters(ec2t::Filter::builder().name("vpc-id").values(&vpc).build())
-        .send()
-        .await
-        .expect("DescribeSubnets")
-        .subnets()
-        .iter()
-        .filter(|s| s.default_for_az() == Some(true))
-        .map(|s| {
-            (
-                s.availability_zone().unwrap_or_default().to_string(),
-                s.subnet_id().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
-    subnets.sort();
-    assert!(
-        subnets.len() >= 2,
-        "the default VPC has a subnet per AZ: {subnets:?}"
-    );
-    (vpc, subnets.into_iter().map(|(_, id)| id).collect())
+    // snapshots
+    snapshot_encrypted: String,
+    snapshot_plain: String,
+    db_snapshot_encrypted: String,
+    db_snapshot_plain: String,
+    cluster_snapshot: String,
+    automated_encrypted: Vec<String>,
+    automated_plain: String,
+    // caches
+    cache_multi_az: String,
+    cache_one_zone: String,
+    cache_no_failover: String,
+    memcached_good: String,
+    memcached_bad: String,
+    // Auto Scaling groups
+    asg_two_azs: String,
+    asg_one_az: String,
 }
 
 /// Builds the estate: compliant and non-compliant resources for every rule.
@@ -577,13 +112,12 @@ async fn build_estate(account: &TestAccount) -> Estate {
     let ec2 = aws_sdk_ec2::Client::new(&config);
     let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&config);
     let elb = aws_sdk_elasticloadbalancing::Client::new(&config);
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = s3_client(account).await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
     let rds = aws_sdk_rds::Client::new(&config);
+    let elasticache = aws_sdk_elasticache::Client::new(&config);
+    let autoscaling = aws_sdk_autoscaling::Client::new(&config);
+    let cloudtrail = aws_sdk_cloudtrail::Client::new(&config);
     let sg_arn = |id: &str| account.arn("ec2", &format!("security-group/{id}"));
     let mut e = Estate::default();
 
@@ -999,31 +533,20 @@ async fn build_estate(account: &TestAccount) -> Estate {
     )
     .await;
     // A classic load balancer in one AZ with plain HTTP.
-    elb.create_load_balancer()
-        .load_balancer_name("classic-web")
-        .listeners(
-            elbt::Listener::builder()
-                .protocol("HTTP")
-                .load_balancer_port(80)
-                .instance_protocol("HTTP")
-                .instance_port(80)
-                .build()
-                .expect("classic listener"),
-        )
-        .availability_zones(format!("{REGION}a"))
-        .send()
-        .await
-        .expect("CreateLoadBalancer (classic)");
-    e.classic = account.arn("elasticloadbalancing", "loadbalancer/classic-web");
-
-    // ---- buckets (ENC-002); bucket names are global, so they carry the
-    // account id.
-    e.bucket_aes = bucket(
-        &s3,
-        &format!("aes256-{}", account.id),
-        Some(s3t::ServerSideEncryption::Aes256),
+    e.classic = classic_load_balancer(
+        &elb,
+        account,
+        "classic-web",
+        "HTTP",
+        80,
+        &[&format!("{REGION}a")],
     )
     .await;
+
+    // ---- buckets (ENC-002, BAK-002); bucket names are global, so they
+    // carry the account id.
+    let aes = Some(s3t::ServerSideEncryption::Aes256);
+    e.bucket_aes = bucket(&s3, &format!("aes256-{}", account.id), aes.clone()).await;
     e.bucket_kms = bucket(
         &s3,
         &format!("kms-{}", account.id),
@@ -1034,20 +557,138 @@ async fn build_estate(account: &TestAccount) -> Estate {
     // answers GetBucketEncryption with that; moto answers "no
     // configuration", which is what conform must fail.
     e.bucket_none = bucket(&s3, &format!("unencrypted-{}", account.id), None).await;
+    // Backup stores (BAK-002 judges buckets named *backup* only): one
+    // expires its objects after 30 days, one after a year, one never.
+    let expiring = format!("db-backups-{}", account.id);
+    e.bucket_backup_30 = bucket(&s3, &expiring, aes.clone()).await;
+    expire_objects(&s3, &expiring, 30).await;
+    let yearly = format!("yearly-backups-{}", account.id);
+    e.bucket_backup_365 = bucket(&s3, &yearly, aes.clone()).await;
+    expire_objects(&s3, &yearly, 365).await;
+    e.bucket_backup_kept =
+        bucket(&s3, &format!("backup-archive-{}", account.id), aes.clone()).await;
+
+    // ---- a multi-region trail, logging (LOG-002); moto needs its bucket
+    let trail_bucket = format!("cloudtrail-{}", account.id);
+    e.bucket_trail = bucket(&s3, &trail_bucket, aes.clone()).await;
+    e.trail = trail(&cloudtrail, "kliv-all-regions", &trail_bucket, true, true).await;
+    e.trails = trails_arn(account);
 
     // ---- log groups (LOG-001)
     e.logs_7 = log_group(&logs, account, "/kliv/debug", Some(7)).await;
     e.logs_30 = log_group(&logs, account, "/kliv/api", Some(30)).await;
     e.logs_forever = log_group(&logs, account, "/kliv/audit", None).await;
 
-    // ---- databases (NET-005, HA-001)
-    e.db_public = db_instance(&rds, account, "reports", true, true).await;
-    e.db_single_az = db_instance(&rds, account, "orders", false, false).await;
-    e.db_good = db_instance(&rds, account, "ledger", false, true).await;
-    (e.aurora_ha, e.aurora_ha_members) =
-        aurora(&rds, account, "aurora-ha", &["eu-north-1a", "eu-north-1b"]).await;
-    let (solo, mut solo_members) = aurora(&rds, account, "aurora-solo", &["eu-north-1a"]).await;
+    // ---- databases (NET-005, HA-001, ENC-003, BAK-001, BAK-003, MNT-001)
+    e.db_public = db_instance(
+        &rds,
+        account,
+        &DbSpec {
+            public: true,
+            ..DbSpec::new("reports")
+        },
+    )
+    .await;
+    // Single-AZ, automated backups off, maintained on Wednesdays.
+    e.db_single_az = db_instance(
+        &rds,
+        account,
+        &DbSpec {
+            multi_az: false,
+            backup_days: 0,
+            window: BAD_WINDOW,
+            ..DbSpec::new("orders")
+        },
+    )
+    .await;
+    // Compliant with everything, a read replica in another region
+    // included.
+    e.db_good = db_instance(&rds, account, &DbSpec::new("ledger")).await;
+    e.db_replica = cross_region_replica(account, "eu-west-1", "ledger-dr", &e.db_good).await;
+    // Unencrypted: so are its snapshots.
+    e.db_plain = db_instance(
+        &rds,
+        account,
+        &DbSpec {
+            encrypted: false,
+            ..DbSpec::new("scratch")
+        },
+    )
+    .await;
+    (e.aurora_ha, e.aurora_ha_members) = aurora(
+        &rds,
+        account,
+        "aurora-ha",
+        &["eu-north-1a", "eu-north-1b"],
+        GOOD_WINDOW,
+    )
+    .await;
+    e.aurora_ha_replica =
+        cross_region_replica_cluster(account, "eu-west-1", "aurora-ha-dr", &e.aurora_ha).await;
+    // Its members have allowed windows; the cluster's own is not.
+    let (solo, mut solo_members) =
+        aurora(&rds, account, "aurora-solo", &["eu-north-1a"], BAD_WINDOW).await;
     (e.aurora_solo, e.aurora_solo_member) = (solo, solo_members.remove(0));
+
+    // ---- snapshots (ENC-003, BAK-002)
+    e.snapshot_encrypted = ebs_snapshot(&ec2, id_of(&e.volume_encrypted)).await;
+    e.snapshot_plain = ebs_snapshot(&ec2, id_of(&e.volume_plain)).await;
+    e.db_snapshot_encrypted = db_snapshot(&rds, "ledger", "ledger-before-migration").await;
+    e.db_snapshot_plain = db_snapshot(&rds, "scratch", "scratch-before-migration").await;
+    e.cluster_snapshot = db_cluster_snapshot(&rds, "aurora-ha", "aurora-ha-before-upgrade").await;
+    // moto takes an automated snapshot of every new DB instance, Aurora
+    // members included (AWS: only of instances with automated backups on,
+    // so not of "orders" nor of the members).
+    for db in [
+        "reports",
+        "orders",
+        "ledger",
+        "aurora-ha-1",
+        "aurora-ha-2",
+        "aurora-solo-1",
+    ] {
+        e.automated_encrypted
+            .extend(automated_db_snapshots(&rds, db).await);
+    }
+    for cluster in ["aurora-ha", "aurora-solo"] {
+        e.automated_encrypted
+            .extend(automated_db_cluster_snapshots(&rds, cluster).await);
+    }
+    let mut plain = automated_db_snapshots(&rds, "scratch").await;
+    assert_eq!(
+        plain.len(),
+        1,
+        "moto's automated snapshot of scratch: {plain:?}"
+    );
+    e.automated_plain = plain.remove(0);
+
+    // ---- caches (HA-001, MNT-001)
+    // Multi-AZ with failover, in two zones (moto: us-east-1a and b).
+    e.cache_multi_az =
+        replication_group(&elasticache, "sessions", true, CachePlacement::Shards(2)).await;
+    // Multi-AZ with failover on, but every node in one zone.
+    e.cache_one_zone = replication_group(
+        &elasticache,
+        "carts",
+        true,
+        CachePlacement::Zones(&["eu-north-1a", "eu-north-1a"]),
+    )
+    .await;
+    // No failover.
+    e.cache_no_failover = replication_group(
+        &elasticache,
+        "rates",
+        false,
+        CachePlacement::Zones(&["eu-north-1a", "eu-north-1b"]),
+    )
+    .await;
+    e.memcached_good = cache_cluster(&elasticache, "pages", GOOD_WINDOW).await;
+    e.memcached_bad = cache_cluster(&elasticache, "fragments", BAD_WINDOW).await;
+
+    // ---- Auto Scaling groups (HA-002)
+    let template = launch_template(&ec2, "web").await;
+    e.asg_two_azs = auto_scaling_group(&autoscaling, "web-2az", &template, two_azs).await;
+    e.asg_one_az = auto_scaling_group(&autoscaling, "web-1az", &template, one_az).await;
     e
 }
 
@@ -1060,9 +701,15 @@ fn promise_line(rule: &str) -> u64 {
         "TLS-002" => 71,
         "ENC-001" => 77,
         "ENC-002" => 79,
+        "ENC-003" => 81,
         "LOG-001" => 117,
+        "LOG-002" => 115,
+        "BAK-001" => 139,
+        "BAK-002" => 147,
+        "BAK-003" => 167,
         "HA-001" => 159,
         "HA-002" => 161,
+        "MNT-001" => 211,
         other => panic!("no promise line known for {other}"),
     }
 }
@@ -1098,7 +745,8 @@ fn ebs_default_finding<'a>(report: &'a Value, account: &TestAccount) -> &'a Valu
 #[tokio::test(flavor = "multi_thread")]
 async fn scan_finds_every_broken_promise_and_only_those() {
     let account = account().await;
-    let e = build_estate(&account).await;
+    // Boxed: the builder's future is too large for a test thread's stack.
+    let e = Box::pin(build_estate(&account)).await;
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("inventory.json");
     let live = conform(
@@ -1153,13 +801,38 @@ async fn scan_finds_every_broken_promise_and_only_those() {
         ("ENC-001", &ebs_default_arn),
         ("ENC-002", &e.bucket_kms),
         ("ENC-002", &e.bucket_none),
+        // an unencrypted database, its manual snapshot and the automated
+        // one moto took; a snapshot of an unencrypted volume
+        ("ENC-003", &e.db_plain),
+        ("ENC-003", &e.db_snapshot_plain),
+        ("ENC-003", &e.automated_plain),
+        ("ENC-003", &e.snapshot_plain),
         ("LOG-001", &e.logs_7),
+        // automated backups off
+        ("BAK-001", &e.db_single_az),
+        // backup buckets that keep objects a year, or for ever
+        ("BAK-002", &e.bucket_backup_365),
+        ("BAK-002", &e.bucket_backup_kept),
+        // primary databases without a copy in another region
+        ("BAK-003", &e.db_public),
+        ("BAK-003", &e.db_single_az),
+        ("BAK-003", &e.db_plain),
+        ("BAK-003", &e.aurora_solo),
         ("HA-001", &e.db_single_az),
         // an Aurora cluster whose only member is in one AZ (AWS lists
         // three AZs for its storage whatever the members)
         ("HA-001", &e.aurora_solo),
+        // replication groups: failover on but one zone; failover off
+        ("HA-001", &e.cache_one_zone),
+        ("HA-001", &e.cache_no_failover),
         ("HA-002", &e.alb_one_az),
         ("HA-002", &e.classic),
+        ("HA-002", &e.asg_one_az),
+        // maintained on Wednesdays: a DB instance, a DB cluster (whose
+        // member is maintained in time) and a cache cluster
+        ("MNT-001", &e.db_single_az),
+        ("MNT-001", &e.aurora_solo),
+        ("MNT-001", &e.memcached_bad),
     ]);
     let failed = with_status(&report, "fail");
     assert_same_pairs("failing (rule, resource) pairs", &failed, &expected);
@@ -1197,9 +870,48 @@ async fn scan_finds_every_broken_promise_and_only_those() {
         ("ENC-002", &e.bucket_aes),
         ("LOG-001", &e.logs_30),
         ("LOG-001", &e.logs_forever),
+        ("ENC-003", &e.db_public),
+        ("ENC-003", &e.db_single_az),
+        ("ENC-003", &e.db_good),
+        ("ENC-003", &e.aurora_ha),
+        ("ENC-003", &e.aurora_solo),
+        ("ENC-003", &e.snapshot_encrypted),
+        ("ENC-003", &e.db_snapshot_encrypted),
+        ("ENC-003", &e.cluster_snapshot),
+        ("ENC-002", &e.bucket_backup_30),
+        ("ENC-002", &e.bucket_backup_365),
+        ("ENC-002", &e.bucket_backup_kept),
+        ("ENC-002", &e.bucket_trail),
+        ("LOG-002", &e.trails),
+        ("BAK-001", &e.db_public),
+        ("BAK-001", &e.db_good),
+        ("BAK-001", &e.db_plain),
+        ("BAK-001", &e.aurora_ha),
+        ("BAK-001", &e.aurora_solo),
+        // manual snapshots taken just now
+        ("BAK-002", &e.snapshot_encrypted),
+        ("BAK-002", &e.snapshot_plain),
+        ("BAK-002", &e.db_snapshot_encrypted),
+        ("BAK-002", &e.db_snapshot_plain),
+        ("BAK-002", &e.cluster_snapshot),
+        ("BAK-002", &e.bucket_backup_30),
+        // cross-region read replicas
+        ("BAK-003", &e.db_good),
+        ("BAK-003", &e.aurora_ha),
         ("HA-001", &e.db_public),
         ("HA-001", &e.db_good),
+        ("HA-001", &e.db_plain),
         ("HA-001", &e.aurora_ha),
+        ("HA-001", &e.cache_multi_az),
+        ("HA-002", &e.asg_two_azs),
+        ("MNT-001", &e.db_public),
+        ("MNT-001", &e.db_good),
+        ("MNT-001", &e.db_plain),
+        ("MNT-001", &e.aurora_ha),
+        ("MNT-001", &e.aurora_ha_members[0]),
+        ("MNT-001", &e.aurora_ha_members[1]),
+        ("MNT-001", &e.aurora_solo_member),
+        ("MNT-001", &e.memcached_good),
         ("HA-002", &e.alb_web),
         ("HA-002", &e.nlb_tcp),
         ("HA-002", &e.alb_internal),
@@ -1230,6 +942,41 @@ async fn scan_finds_every_broken_promise_and_only_those() {
             matches!(status.as_deref(), None | Some("pass")),
             "HA-001 {arn}: {status:?}"
         );
+        // The cluster owns their storage and backups.
+        for rule in ["ENC-003", "BAK-001", "BAK-003"] {
+            assert_eq!(status_of(&report, rule, arn), None, "{rule} {arn}");
+        }
+    }
+    // Automated snapshots are encrypted like their databases, and are
+    // deleted by RDS, so their age is not judged.
+    assert!(!e.automated_encrypted.is_empty());
+    for arn in e.automated_encrypted.iter().chain([&e.automated_plain]) {
+        assert_eq!(status_of(&report, "BAK-002", arn), None, "BAK-002 {arn}");
+    }
+    for arn in &e.automated_encrypted {
+        assert_eq!(
+            status_of(&report, "ENC-003", arn).as_deref(),
+            Some("pass"),
+            "ENC-003 {arn}"
+        );
+    }
+    // BAK-002 judges only buckets named *backup*.
+    for arn in [
+        &e.bucket_aes,
+        &e.bucket_kms,
+        &e.bucket_none,
+        &e.bucket_trail,
+    ] {
+        assert_eq!(status_of(&report, "BAK-002", arn), None, "BAK-002 {arn}");
+    }
+    // The replicas in eu-west-1 are outside the scan; the trail is judged
+    // as the account's trails.
+    for arn in [&e.db_replica, &e.aurora_ha_replica, &e.trail] {
+        let about: Vec<&Value> = findings(&report)
+            .iter()
+            .filter(|f| f["resource"]["arn"] == arn.as_str())
+            .collect();
+        assert!(about.is_empty(), "{arn}: {about:#?}");
     }
     // Internal load balancers are not judged by the internet-facing rules
     // (or pass them).
@@ -1256,7 +1003,13 @@ async fn scan_finds_every_broken_promise_and_only_those() {
     assert_eq!(report["coverage_errors"], serde_json::json!([]));
     for f in findings(&report) {
         assert_eq!(f["resource"]["account"], account.id.as_str(), "{f:#}");
-        assert_eq!(f["resource"]["region"], REGION, "{f:#}");
+        // The account's trails are judged once per account, not region.
+        let region = if f["resource"]["arn"] == e.trails.as_str() {
+            "global"
+        } else {
+            REGION
+        };
+        assert_eq!(f["resource"]["region"], region, "{f:#}");
         assert!(
             ["fail", "pass"].contains(&f["status"].as_str().unwrap()),
             "{f:#}"
@@ -1307,6 +1060,16 @@ async fn scan_finds_every_broken_promise_and_only_those() {
     has_value("NET-001", &e.sg_prefix_list_public, "198.51.100.0/24");
     has_value("NET-004", &e.alb_8080, "8080");
     has_value("LOG-001", &e.logs_7, "7");
+    has_value("ENC-003", &e.snapshot_plain, "false");
+    has_value("BAK-001", &e.db_single_az, "0");
+    has_value("BAK-002", &e.bucket_backup_365, "365");
+    has_value("BAK-002", &e.bucket_backup_kept, "none");
+    has_value("BAK-003", &e.db_plain, "none");
+    has_value("HA-001", &e.cache_one_zone, "eu-north-1a");
+    has_value("HA-001", &e.cache_no_failover, "disabled");
+    has_value("HA-002", &e.asg_one_az, "eu-north-1a");
+    has_value("MNT-001", &e.db_single_az, BAD_WINDOW);
+    has_value("MNT-001", &e.memcached_bad, BAD_WINDOW);
 
     // ---- the summary counts the findings
     let summary = &report["summary"];
@@ -1320,7 +1083,7 @@ async fn scan_finds_every_broken_promise_and_only_those() {
     assert_eq!(summary["passed"].as_u64(), Some(count("pass")));
     assert_eq!(summary["unknown"].as_u64(), Some(0));
     assert_eq!(summary["failed"].as_u64(), Some(expected.len() as u64));
-    assert_eq!(summary["rules"].as_u64(), Some(12));
+    assert_eq!(summary["rules"].as_u64(), Some(18));
 
     // ---- offline re-evaluation of the saved inventory: same report,
     // without AWS (no credentials, and AWS at a closed port)
@@ -1650,8 +1413,14 @@ async fn text_report_names_rules_policy_lines_and_summary() {
         !text.contains('\u{1b}'),
         "ANSI escapes in the file:\n{text}"
     );
-    // Failing rules of a new account with one short-lived log group.
-    for (rule, line) in [("NET-003", 21), ("ENC-001", 77), ("LOG-001", 117)] {
+    // Failing rules of a new account with one short-lived log group: the
+    // default ACL, EBS encryption by default, the log group, and no trail.
+    for (rule, line) in [
+        ("NET-003", 21),
+        ("ENC-001", 77),
+        ("LOG-001", 117),
+        ("LOG-002", 115),
+    ] {
         assert!(
             text.contains(&format!("{rule} FAIL")),
             "{rule} is not reported failing:\n{text}"
@@ -1669,9 +1438,10 @@ async fn text_report_names_rules_policy_lines_and_summary() {
         .find(|l| l.starts_with("Summary:"))
         .unwrap_or_else(|| panic!("no summary line:\n{text}"));
     assert!(summary.contains("18 rules"), "{summary}");
-    assert!(summary.contains("3 failed"), "{summary}");
+    assert!(summary.contains("4 failed"), "{summary}");
     assert!(summary.contains("0 unknown"), "{summary}");
     assert!(text.contains(&account.id), "{text}");
+    assert!(text.contains(&trails_arn(&account)), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1685,4 +1455,232 @@ async fn unknown_region_is_a_usage_error() {
     assert!(run.stderr.contains("eu-nowhere-9"), "{}", run.stderr);
     assert!(run.stderr.contains("unknown region"), "{}", run.stderr);
     assert_eq!(run.stdout, "");
+}
+
+/// Scans `account` with the rules `ids` of the built-in pack and more
+/// arguments; returns the run.
+fn scan_with_rules(account: &TestAccount, dir: &Path, ids: &[&str], more: &[&str]) -> Run {
+    let rules = dir.join(format!("{}.toml", ids.join("-")));
+    std::fs::write(&rules, pack_of(ids)).unwrap();
+    let mut args = vec![
+        "scan",
+        "--rules",
+        arg(&rules),
+        "--region",
+        REGION,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(more);
+    conform(&args, account)
+}
+
+/// The one LOG-002 finding of a report (on the account's trails).
+fn trails_finding<'a>(report: &'a Value, account: &TestAccount) -> &'a Value {
+    let all: Vec<&Value> = findings(report)
+        .iter()
+        .filter(|f| f["rule_id"] == "LOG-002")
+        .collect();
+    assert_eq!(all.len(), 1, "one LOG-002 verdict per account: {all:#?}");
+    assert_eq!(all[0]["resource"]["arn"], trails_arn(account).as_str());
+    assert_eq!(all[0]["resource"]["region"], "global");
+    all[0]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn log_002_needs_a_multi_region_trail_that_is_logging() {
+    let account = account().await;
+    let config = account.config(REGION).await;
+    let s3 = s3_client(&account).await;
+    let cloudtrail = aws_sdk_cloudtrail::Client::new(&config);
+    let dir = tempfile::tempdir().unwrap();
+    let scan = |expected: i32| {
+        let run = scan_with_rules(&account, dir.path(), &["LOG-002"], &[]);
+        run.expect_code(expected);
+        run.json()
+    };
+
+    // No trail at all.
+    let report = scan(conform::exit::BROKEN);
+    let f = trails_finding(&report, &account);
+    assert_eq!(f["status"], "fail", "{f:#}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no CloudTrail trail"),
+        "{f:#}"
+    );
+
+    // Two single-region trails, both logging, do not make one
+    // multi-region trail.
+    let logs_bucket = format!("trails-{}", account.id);
+    bucket(&s3, &logs_bucket, Some(s3t::ServerSideEncryption::Aes256)).await;
+    let app = trail(&cloudtrail, "app-events", &logs_bucket, false, true).await;
+    let audit = trail(&cloudtrail, "audit-events", &logs_bucket, false, true).await;
+    let report = scan(conform::exit::BROKEN);
+    let f = trails_finding(&report, &account);
+    assert_eq!(f["status"], "fail", "{f:#}");
+    assert_eq!(
+        f["message"],
+        format!(
+            "account {} has no multi-region trail: its 2 trails are all single-region, which do not add up to one",
+            account.id
+        ),
+        "{f:#}"
+    );
+    let evidence = f["evidence"].to_string();
+    for arn in [&app, &audit] {
+        assert!(evidence.contains(arn.as_str()), "{arn} not in {f:#}");
+    }
+    assert!(evidence.contains("IsLogging=true"), "{f:#}");
+
+    // A multi-region trail that was never started.
+    let all = trail(&cloudtrail, "all-regions", &logs_bucket, true, false).await;
+    let report = scan(conform::exit::BROKEN);
+    let f = trails_finding(&report, &account);
+    assert_eq!(f["status"], "fail", "{f:#}");
+    assert_eq!(
+        f["message"],
+        format!(
+            "account {} has no multi-region trail that is logging",
+            account.id
+        ),
+        "{f:#}"
+    );
+    assert!(
+        f["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["value"] == "IsLogging=false" && e.to_string().contains(&all)),
+        "{f:#}"
+    );
+
+    // Started: the promise is kept.
+    cloudtrail
+        .start_logging()
+        .name("all-regions")
+        .send()
+        .await
+        .expect("StartLogging");
+    let report = scan(conform::exit::OK);
+    let f = trails_finding(&report, &account);
+    assert_eq!(f["status"], "pass", "{f:#}");
+    assert!(
+        f["message"].as_str().unwrap().contains("all-regions"),
+        "{f:#}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bak_002_judges_manual_snapshot_ages_against_collection_time_or_now() {
+    let account = account().await;
+    let config = account.config(REGION).await;
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let rds = aws_sdk_rds::Client::new(&config);
+    let s3 = s3_client(&account).await;
+
+    // Manual snapshots of each kind, taken now, and a backup bucket that
+    // expires objects after 30 days.
+    let volume = volume(&ec2, true).await;
+    let ebs = ebs_snapshot(&ec2, &volume).await;
+    db_instance(&rds, &account, &DbSpec::new("ledger")).await;
+    let db = db_snapshot(&rds, "ledger", "ledger-manual").await;
+    aurora(&rds, &account, "accounts", &[], GOOD_WINDOW).await;
+    let cluster = db_cluster_snapshot(&rds, "accounts", "accounts-manual").await;
+    let automated: Vec<String> = automated_db_snapshots(&rds, "ledger")
+        .await
+        .into_iter()
+        .chain(automated_db_cluster_snapshots(&rds, "accounts").await)
+        .collect();
+    let backups = format!("nightly-backups-{}", account.id);
+    let backup_bucket = bucket(&s3, &backups, Some(s3t::ServerSideEncryption::Aes256)).await;
+    expire_objects(&s3, &backups, 30).await;
+    let manual = [ebs.as_str(), db.as_str(), cluster.as_str()];
+
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("inventory.json");
+    let check = |report: &Value, snapshots: &str| {
+        for arn in manual {
+            assert_eq!(
+                status_of(report, "BAK-002", arn).as_deref(),
+                Some(snapshots),
+                "BAK-002 {arn}"
+            );
+        }
+        // Automated snapshots are RDS's to delete; bucket expiry does not
+        // age.
+        for arn in &automated {
+            assert_eq!(status_of(report, "BAK-002", arn), None, "BAK-002 {arn}");
+        }
+        assert_eq!(
+            status_of(report, "BAK-002", &backup_bucket).as_deref(),
+            Some("pass")
+        );
+    };
+
+    // Measured against the collection time: taken just now, they pass.
+    let run = scan_with_rules(
+        &account,
+        dir.path(),
+        &["BAK-002"],
+        &["--save-inventory", arg(&saved)],
+    );
+    run.expect_code(conform::exit::OK);
+    check(&run.json(), "pass");
+
+    // Measured against 2030: every manual snapshot is years old.
+    const LATER: &str = "2030-01-01T00:00:00Z";
+    let run = scan_with_rules(&account, dir.path(), &["BAK-002"], &["--now", LATER]);
+    run.expect_code(conform::exit::BROKEN);
+    let report = run.json();
+    check(&report, "fail");
+    let expected: BTreeSet<(String, String)> = manual
+        .iter()
+        .map(|arn| ("BAK-002".to_string(), arn.to_string()))
+        .collect();
+    assert_same_pairs(
+        "failing (rule, resource) pairs",
+        &with_status(&report, "fail"),
+        &expected,
+    );
+    for arn in manual {
+        let f = finding(&report, "BAK-002", arn);
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("older than 90 days"),
+            "{f:#}"
+        );
+        assert!(f["evidence"].to_string().contains(LATER), "{f:#}");
+    }
+
+    // The saved inventory gives the same verdicts offline: its own
+    // collection time by default, or --now.
+    let offline = conform_offline(&[
+        "scan",
+        "--rules",
+        arg(&dir.path().join("BAK-002.toml")),
+        "--inventory",
+        arg(&saved),
+        "--format",
+        "json",
+    ]);
+    offline.expect_code(conform::exit::OK);
+    check(&offline.json(), "pass");
+    let offline = conform_offline(&[
+        "scan",
+        "--rules",
+        arg(&dir.path().join("BAK-002.toml")),
+        "--inventory",
+        arg(&saved),
+        "--format",
+        "json",
+        "--now",
+        LATER,
+    ]);
+    offline.expect_code(conform::exit::BROKEN);
+    assert_eq!(offline.json()["findings"], report["findings"]);
 }

@@ -98,6 +98,8 @@ macro_rules! client {
         $krate::Client::from_conf(
             $krate::config::Builder::from(&$config.sdk)
                 .interceptor($config.stats.interceptor())
+                .interceptor(super::guard::EmptyAnswerGuard)
+                .retry_classifier(super::guard::GarbledAnswerIsTransient)
                 .build(),
         )
     };
@@ -196,6 +198,8 @@ impl ScanConfig {
         aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&self.sdk)
                 .interceptor(self.stats.interceptor())
+                .interceptor(super::guard::EmptyAnswerGuard)
+                .retry_classifier(super::guard::GarbledAnswerIsTransient)
                 .force_path_style(force_path_style)
                 .build(),
         )

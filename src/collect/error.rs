@@ -28,10 +28,15 @@ where
     E: ProvideErrorMetadata + StdError + 'static,
 {
     let (code, message) = match err {
+        _ if caused_by_empty_answer(err) => ("EmptyResponse".to_string(), chain(err)),
         SdkError::ServiceError(service) => {
             let e = service.err();
+            let status = service.raw().status();
             let code = match e.code() {
                 Some(code) => code.to_string(),
+                // A success status whose body could not be read: the
+                // answer was garbled on the way.
+                None if status.is_success() => "MalformedResponse".to_string(),
                 // Some answers carry no code (an S3 HEAD, a proxy's HTML
                 // page): the HTTP status is the best evidence left.
                 None => format!("HTTP{}", service.raw().status().as_u16()),
@@ -54,6 +59,19 @@ where
         code,
         message,
     }
+}
+
+/// Whether the failure is [`super::guard::EmptyAnswer`]: an empty 2xx
+/// answer refused by the guard.
+fn caused_by_empty_answer(err: &(dyn StdError + 'static)) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = source {
+        if e.is::<super::guard::EmptyAnswer>() {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// An error's message followed by its causes: `a: b: c`.

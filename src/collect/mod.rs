@@ -50,6 +50,7 @@ mod ec2;
 mod elasticache;
 mod elb;
 mod error;
+mod guard;
 mod logs;
 mod rds;
 mod s3;

@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod estate;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -434,3 +436,30 @@ pub fn sarif_fingerprints(log: &Value) -> std::collections::BTreeMap<String, Str
         })
         .collect()
 }
+
+/// A rules file of the built-in pack (rules/kliv.toml) cut down to the
+/// rules `ids`, as they are shipped: a scan with it reads only what those
+/// rules need.
+pub fn pack_of(ids: &[&str]) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/kliv.toml");
+    let mut pack: toml::Table = toml::from_str(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let rules = pack
+        .get_mut("rule")
+        .and_then(|r| r.as_array_mut())
+        .expect("[[rule]]s");
+    rules.retain(|r| {
+        ids.iter()
+            .any(|id| r.get("id").and_then(|v| v.as_str()) == Some(*id))
+    });
+    assert_eq!(
+        rules.len(),
+        ids.len(),
+        "rules {ids:?} in {}",
+        path.display()
+    );
+    toml::to_string(&pack).expect("serialize the pack")
+}
+
+/// The fault-injecting proxy and interruptible runs (tests/faults.rs).
+pub mod faults;
