@@ -162,21 +162,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
     pub save_inventory: Option<PathBuf>,
 
-    /// Report format: text, json, sarif or markdown. Repeat to write
-    /// several reports from one scan; FORMAT=FILE writes that report to
-    /// FILE (e.g. `--format sarif=conform.sarif --format markdown=summary.md`).
-    /// Default: text.
-    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output_spec)]
-    pub formats: Vec<OutputSpec>,
-
-    /// Write the report whose format names no file here instead of to
-    /// standard output. Every file is written atomically.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit 1 when a promise of this severity or higher is broken.
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Text format: list passing resources too.
     #[arg(long)]
@@ -245,6 +232,26 @@ fn parse_output_spec(text: &str) -> Result<OutputSpec, String> {
     })
 }
 
+/// Which reports to write, where, and when to exit 1 (scan and merge).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format: text, json, sarif or markdown. Repeat to write
+    /// several reports from one scan; FORMAT=FILE writes that report to
+    /// FILE (e.g. `--format sarif=conform.sarif --format markdown=summary.md`).
+    /// Default: text.
+    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output_spec)]
+    pub formats: Vec<OutputSpec>,
+
+    /// Write the report whose format names no file here instead of to
+    /// standard output. Every file is written atomically.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when a promise of this severity or higher is broken.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+}
+
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// JSON reports to merge (`conform scan --format json`), of disjoint
@@ -257,19 +264,8 @@ pub struct MergeArgs {
     #[arg(long, value_name = "PATH", env = "CONFORM_RULES")]
     pub rules: Option<PathBuf>,
 
-    /// Report format: text, json, sarif or markdown; FORMAT=FILE writes
-    /// that report to FILE. Repeatable. Default: text.
-    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output_spec)]
-    pub formats: Vec<OutputSpec>,
-
-    /// Write the report whose format names no file here instead of to
-    /// standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Exit 1 when a promise of this severity or higher is broken.
-    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -311,7 +307,7 @@ fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
 }
 
 fn scan(args: ScanArgs) -> Result<i32, Error> {
-    let outputs = output_plan(&args.formats, args.output.as_ref())?;
+    let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
     let pack = load_pack(&args.pack)?;
     let inventory = match &args.inventory {
         Some(path) => Inventory::load(path)?,
@@ -326,14 +322,14 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     let evaluation = evaluate::evaluate(&pack, &inventory, args.now);
     let mut input = ReportInput::new(&evaluation, &pack, &inventory);
     input.show_passing = args.show_passing;
-    write_reports(&outputs, args.output.as_ref(), &input)?;
-    Ok(exit_code(&evaluation, args.fail_on))
+    write_reports(&outputs, args.report.output.as_ref(), &input)?;
+    Ok(exit_code(&evaluation, args.report.fail_on))
 }
 
 /// `conform merge`: the same reports and exit codes as a scan of all the
 /// shards' accounts at once.
 fn merge(args: MergeArgs) -> Result<i32, Error> {
-    let outputs = output_plan(&args.formats, args.output.as_ref())?;
+    let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
     let pack = load_pack(&PackArgs {
         rules: args.rules.clone(),
         policy_file: None,
@@ -343,8 +339,8 @@ fn merge(args: MergeArgs) -> Result<i32, Error> {
         reports.push((path.clone(), conform::merge::JsonReport::load(path)?));
     }
     let merged = conform::merge::merge(reports, &pack)?;
-    write_reports(&outputs, args.output.as_ref(), &merged.input())?;
-    Ok(exit_code(&merged.evaluation, args.fail_on))
+    write_reports(&outputs, args.report.output.as_ref(), &merged.input())?;
+    Ok(exit_code(&merged.evaluation, args.report.fail_on))
 }
 
 /// Renders every report of `outputs`: to its file, else to `output`, else
