@@ -232,17 +232,41 @@ fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdic
         .collect();
     let mut bad_ciphers: Vec<String> = Vec::new();
     let mut families: Vec<String> = Vec::new();
+    let mut unrecognised: Vec<&str> = Vec::new();
     for c in &ciphers {
         let why = match bulk_cipher(c) {
             Bulk::Family(f) if allowed_c.iter().any(|a| a == f) => continue,
             Bulk::Family(f) => f.to_string(),
             Bulk::Anonymous => "anonymous key exchange".to_string(),
-            Bulk::Unknown => "unrecognised cipher, treated as not allowed".to_string(),
+            Bulk::Unknown => {
+                unrecognised.push(c.trim());
+                continue;
+            }
         };
         if !families.contains(&why) {
             families.push(why.clone());
         }
         bad_ciphers.push(format!("{} ({why})", c.trim()));
+    }
+    // A cipher name conform does not recognise (a suite newer than conform)
+    // cannot be judged: unknown, unless something else already fails.
+    if bad_protocols.is_empty() && bad_ciphers.is_empty() && !unrecognised.is_empty() {
+        return PolicyVerdict::Unknown {
+            summary: format!(
+                "policy {name} allows cipher(s) conform cannot judge: {}",
+                unrecognised.join(", ")
+            ),
+            evidence: Evidence::new(
+                format!("SslPolicies[{name}].Ciphers"),
+                unrecognised.join(", "),
+                "unrecognised cipher suite names: their bulk cipher (AES or not) cannot be told",
+            ),
+        };
+    }
+    for c in &unrecognised {
+        bad_ciphers.push(format!(
+            "{c} (unrecognised cipher, cannot be shown to be allowed)"
+        ));
     }
     if bad_protocols.is_empty() && bad_ciphers.is_empty() {
         return PolicyVerdict::Ok(format!(
@@ -300,7 +324,8 @@ balancers, from the load balancer's own policy, stored as `<load balancer>/<poli
 - Cipher suites are classified by bulk cipher from OpenSSL names (`ECDHE-RSA-AES128-GCM-SHA256`, `AES256-SHA`, \
 `DES-CBC3-SHA`) and IANA names (`TLS_AES_128_GCM_SHA256`, `TLS_CHACHA20_POLY1305_SHA256`): families are \
 AES128, AES256, CHACHA20, 3DES, DES, RC4, RC2, CAMELLIA128/256, ARIA128/256, SEED, IDEA, SM4 and NULL. \
-Anonymous suites (`ADH-*`, `AECDH-*`, `*_anon_*`) and unrecognised names are never allowed.\n\
+Anonymous suites (`ADH-*`, `AECDH-*`, `*_anon_*`) are never allowed; a cipher name conform does not recognise (a \
+suite newer than conform) makes the verdict unknown, unless the policy already fails on something else.\n\
 - **Unknown**: a policy whose definition was not collected, a definition that lists no protocols or ciphers, a \
 TLS listener with no policy recorded, or listeners that could not be read.\n\
 - Load balancers without TLS listeners are not judged.",
@@ -610,8 +635,21 @@ mod tests {
         assert!(
             o.evidence[1]
                 .value
-                .contains("WEIRD-CIPHER (unrecognised cipher, treated as not allowed)")
+                .contains("WEIRD-CIPHER (unrecognised cipher, cannot be shown to be allowed)")
         );
+
+        // A policy whose only doubt is a cipher conform does not know (a
+        // suite newer than conform) cannot be judged: unknown, not fail.
+        let o = judge_with(
+            vec![ssl_policy(
+                "future",
+                &["TLSv1.3"],
+                &["TLS_AES_128_GCM_SHA256", "TLS_SHINY_NEW_SUITE"],
+            )],
+            vec![tls_listener("HTTPS", 443, "future")],
+        );
+        assert_eq!(o.status, Status::Unknown, "{}", o.message);
+        assert!(o.message.contains("TLS_SHINY_NEW_SUITE"), "{}", o.message);
     }
 
     #[test]
