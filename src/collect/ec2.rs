@@ -7,7 +7,8 @@
 //! | dataset                     | calls                                                   |
 //! |-----------------------------|---------------------------------------------------------|
 //! | security groups             | `DescribeSecurityGroups` pages of 1000                  |
-//! | prefix lists                | `DescribeManagedPrefixLists` pages of 100, then          |
+//! | prefix lists                | only if a collected security group references one:      |
+//! |                             | `DescribeManagedPrefixLists` pages of 100, then          |
 //! |                             | `GetManagedPrefixListEntries` (pages of 100) per list    |
 //! |                             | *referenced by a collected security group* only          |
 //! | network ACLs                | `DescribeNetworkAcls` pages of 1000                     |
@@ -126,7 +127,8 @@ pub(crate) fn referenced_prefix_lists(groups: &[SecurityGroup]) -> BTreeSet<Stri
 /// Reads every managed prefix list of the region, and the entries of those
 /// in `referenced` (the others keep `entries: None` without an error: they
 /// were not needed). A failure to read one list's entries is recorded on
-/// that list; the dataset's error is the listing's.
+/// that list; the dataset's error is the listing's. When no security group
+/// references a prefix list, nothing is needed and no call is made.
 pub(crate) async fn prefix_lists(
     ctx: &Ctx,
     client: &Client,
@@ -134,6 +136,9 @@ pub(crate) async fn prefix_lists(
 ) -> Partial<PrefixList> {
     const OP: &str = "DescribeManagedPrefixLists";
     let mut out = Partial::default();
+    if referenced.is_empty() {
+        return out;
+    }
     let mut pages = client
         .describe_managed_prefix_lists()
         .max_results(100)
