@@ -45,53 +45,6 @@ struct Estate {
     https_group_arn: String,
 }
 
-async fn bucket(s3: &aws_sdk_s3::Client, name: &str) {
-    s3.create_bucket()
-        .bucket(name)
-        .create_bucket_configuration(
-            s3t::CreateBucketConfiguration::builder()
-                .location_constraint(s3t::BucketLocationConstraint::from(REGION))
-                .build(),
-        )
-        .send()
-        .await
-        .expect("CreateBucket");
-    let default = s3t::ServerSideEncryptionByDefault::builder()
-        .sse_algorithm(s3t::ServerSideEncryption::Aes256)
-        .build()
-        .expect("encryption default");
-    s3.put_bucket_encryption()
-        .bucket(name)
-        .server_side_encryption_configuration(
-            s3t::ServerSideEncryptionConfiguration::builder()
-                .rules(
-                    s3t::ServerSideEncryptionRule::builder()
-                        .apply_server_side_encryption_by_default(default)
-                        .build(),
-                )
-                .build()
-                .expect("encryption configuration"),
-        )
-        .send()
-        .await
-        .expect("PutBucketEncryption");
-}
-
-async fn log_group(config: &aws_config::SdkConfig, name: &str, days: i32) {
-    let logs = aws_sdk_cloudwatchlogs::Client::new(config);
-    logs.create_log_group()
-        .log_group_name(name)
-        .send()
-        .await
-        .expect("CreateLogGroup");
-    logs.put_retention_policy()
-        .log_group_name(name)
-        .retention_in_days(days)
-        .send()
-        .await
-        .expect("PutRetentionPolicy");
-}
-
 async fn estate() -> Estate {
     let account = account().await;
     let config = account.config(REGION).await;
@@ -102,9 +55,10 @@ async fn estate() -> Estate {
     );
     let bucket_a = format!("conform-faults-a-{}", account.id);
     let bucket_b = format!("conform-faults-b-{}", account.id);
-    bucket(&s3, &bucket_a).await;
-    bucket(&s3, &bucket_b).await;
-    log_group(&config, "/kliv/app", 90).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    estate::bucket(&s3, &bucket_a, Some(s3t::ServerSideEncryption::Aes256)).await;
+    estate::bucket(&s3, &bucket_b, Some(s3t::ServerSideEncryption::Aes256)).await;
+    estate::log_group(&logs, &account, "/kliv/app", Some(90)).await;
 
     let ec2 = aws_sdk_ec2::Client::new(&config);
     let vpcs = ec2
@@ -957,7 +911,8 @@ async fn a_malformed_answer_once_is_retried() {
 async fn an_empty_answer_is_not_an_empty_list() {
     let estate = estate().await;
     let config = estate.account.config(REGION).await;
-    log_group(&config, "/kliv/short", 7).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    estate::log_group(&logs, &estate.account, "/kliv/short", Some(7)).await;
     let short = estate.account.arn("logs", "log-group:/kliv/short");
     let proxy = FaultProxy::start(&estate.account.emulator);
 
