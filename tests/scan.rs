@@ -763,6 +763,9 @@ async fn scan_finds_every_broken_promise_and_only_those() {
     );
     live.expect_code(conform::exit::BROKEN);
     assert_eq!(conform::exit::BROKEN, 1);
+    // Standard error is not a terminal here (as in CI): no progress display,
+    // nothing at all on a scan without errors.
+    assert_eq!(live.stderr, "", "unexpected output on standard error");
     let report = live.json();
 
     // ---- the exact set of broken promises

@@ -79,6 +79,16 @@ pub enum RegionSelection {
     List(Vec<String>),
 }
 
+/// What collection reports as it goes, for a progress display. Called from
+/// the collectors' tasks: implementations must be cheap and thread-safe.
+pub trait Progress: Send + Sync + std::fmt::Debug {
+    /// `tasks` more units of work (a dataset group in a region) are planned.
+    fn planned(&self, tasks: usize);
+    /// One unit finished: what it read, where, and how many of its datasets
+    /// could not be read.
+    fn finished(&self, account: &str, region: &str, datasets: &[Dataset], failed: usize);
+}
+
 /// How to collect.
 #[derive(Debug, Clone)]
 pub struct CollectOptions {
@@ -94,6 +104,8 @@ pub struct CollectOptions {
     pub concurrency: usize,
     /// Counts every AWS call the scan makes (shared; read it afterwards).
     pub stats: stats::CallStats,
+    /// Told as collection goes (for a progress display); `None` for none.
+    pub progress: Option<Arc<dyn Progress>>,
     /// Attempts per AWS request, the first included (retries use adaptive
     /// back-off). Default [`client::MAX_ATTEMPTS`].
     pub max_attempts: u32,
@@ -459,7 +471,13 @@ async fn collect_account(
         regions: regions.to_vec(),
         error: None,
     });
-    tasks.join_into(&mut inventory, &identity.account).await;
+    tasks
+        .join_into(
+            &mut inventory,
+            &identity.account,
+            options.progress.as_deref(),
+        )
+        .await;
     inventory
 }
 
@@ -660,8 +678,22 @@ impl Tasks {
     }
 
     /// Waits for every task and merges what each read into `inventory`.
-    async fn join_into(mut self, inventory: &mut Inventory, account: &str) {
+    async fn join_into(
+        mut self,
+        inventory: &mut Inventory,
+        account: &str,
+        progress: Option<&dyn Progress>,
+    ) {
+        if let Some(p) = progress {
+            p.planned(self.set.len());
+        }
         while let Some(done) = self.set.join_next_with_id().await {
+            if let (Some(p), Ok((id, part))) = (progress, &done)
+                && let Some((region, datasets)) = self.owners.get(id)
+            {
+                let failed = part.coverage.iter().filter(|c| c.error.is_some()).count();
+                p.finished(account, region, datasets, failed);
+            }
             match done {
                 Ok((_, part)) => inventory.absorb(part),
                 Err(failure) => {
