@@ -12,24 +12,19 @@ use crate::inventory::AutoScalingGroup;
 /// Reads every Auto Scaling group of the region.
 pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<AutoScalingGroup> {
     const OP: &str = "DescribeAutoScalingGroups";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_auto_scaling_groups()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.auto_scaling_groups()
-                    .iter()
-                    .filter_map(|g| auto_scaling_group(ctx, g)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_auto_scaling_groups()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .auto_scaling_groups()
+            .iter()
+            .filter_map(|g| auto_scaling_group(ctx, g)),
+    )
 }
 
 fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalingGroup> {

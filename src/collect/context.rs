@@ -7,19 +7,14 @@
 //! `--concurrency` bounds the requests in flight across every region and
 //! service, and both turn a failure into an [`AwsError`].
 //!
-//! A collector typically reads a dataset like this, keeping what it read
-//! before a later page failed:
+//! A collector reads a paginated dataset with the `read_pages!` macro
+//! (defined in `collect/mod.rs`), which keeps what was read before a later
+//! page failed:
 //!
 //! ```ignore
-//! let mut out = Partial::default();
-//! let mut pages = client.describe_things().max_results(1000).into_paginator().send();
-//! loop {
-//!     match ctx.page("DescribeThings", pages.next()).await {
-//!         Ok(Some(page)) => out.items.extend(page.things().iter().filter_map(convert)),
-//!         Ok(None) => break,
-//!         Err(e) => break out.error = Some(e),
-//!     }
-//! }
+//! read_pages!(ctx, "DescribeThings",
+//!     client.describe_things().max_results(1000).into_paginator().send(),
+//!     |page| page.things().iter().filter_map(convert))
 //! ```
 
 use std::error::Error as StdError;

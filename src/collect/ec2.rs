@@ -39,24 +39,19 @@ use crate::inventory::{
 /// Reads every security group of the region with its inbound rules.
 pub(crate) async fn security_groups(ctx: &Ctx, client: &Client) -> Partial<SecurityGroup> {
     const OP: &str = "DescribeSecurityGroups";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_security_groups()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.security_groups()
-                    .iter()
-                    .filter_map(|g| security_group(ctx, g)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_security_groups()
+            .max_results(1000)
+            .into_paginator()
+            .send(),
+        |page| page
+            .security_groups()
+            .iter()
+            .filter_map(|g| security_group(ctx, g)),
+    )
 }
 
 fn security_group(ctx: &Ctx, g: &ec2::SecurityGroup) -> Option<SecurityGroup> {
@@ -135,26 +130,22 @@ pub(crate) async fn prefix_lists(
     referenced: &BTreeSet<String>,
 ) -> Partial<PrefixList> {
     const OP: &str = "DescribeManagedPrefixLists";
-    let mut out = Partial::default();
     if referenced.is_empty() {
-        return out;
+        return Partial::default();
     }
-    let mut pages = client
-        .describe_managed_prefix_lists()
-        .max_results(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.prefix_lists()
-                    .iter()
-                    .filter_map(|l| prefix_list(ctx, l)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
+    let mut out = read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_managed_prefix_lists()
+            .max_results(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .prefix_lists()
+            .iter()
+            .filter_map(|l| prefix_list(ctx, l)),
+    );
     let reads = out
         .items
         .iter_mut()
@@ -208,24 +199,19 @@ async fn prefix_list_entries(
 /// Reads every network ACL of the region with its entries and subnets.
 pub(crate) async fn network_acls(ctx: &Ctx, client: &Client) -> Partial<NetworkAcl> {
     const OP: &str = "DescribeNetworkAcls";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_network_acls()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.network_acls()
-                    .iter()
-                    .filter_map(|a| network_acl(ctx, a)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_network_acls()
+            .max_results(1000)
+            .into_paginator()
+            .send(),
+        |page| page
+            .network_acls()
+            .iter()
+            .filter_map(|a| network_acl(ctx, a)),
+    )
 }
 
 fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
@@ -270,24 +256,19 @@ fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
 /// Reads every network interface of the region.
 pub(crate) async fn network_interfaces(ctx: &Ctx, client: &Client) -> Partial<NetworkInterface> {
     const OP: &str = "DescribeNetworkInterfaces";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_network_interfaces()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.network_interfaces()
-                    .iter()
-                    .filter_map(|n| network_interface(ctx, n)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_network_interfaces()
+            .max_results(1000)
+            .into_paginator()
+            .send(),
+        |page| page
+            .network_interfaces()
+            .iter()
+            .filter_map(|n| network_interface(ctx, n)),
+    )
 }
 
 fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInterface> {
@@ -315,25 +296,20 @@ fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInte
 /// still lists them; their state says so).
 pub(crate) async fn instances(ctx: &Ctx, client: &Client) -> Partial<Instance> {
     const OP: &str = "DescribeInstances";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_instances()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.reservations()
-                    .iter()
-                    .flat_map(|r| r.instances())
-                    .filter_map(|i| instance(ctx, i)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_instances()
+            .max_results(1000)
+            .into_paginator()
+            .send(),
+        |page| page
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter_map(|i| instance(ctx, i)),
+    )
 }
 
 fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
@@ -367,22 +343,16 @@ fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
 /// Reads every EBS volume of the region.
 pub(crate) async fn volumes(ctx: &Ctx, client: &Client) -> Partial<Volume> {
     const OP: &str = "DescribeVolumes";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_volumes()
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out
-                .items
-                .extend(page.volumes().iter().filter_map(|v| volume(ctx, v))),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_volumes()
+            .max_results(1000)
+            .into_paginator()
+            .send(),
+        |page| page.volumes().iter().filter_map(|v| volume(ctx, v))
+    )
 }
 
 fn volume(ctx: &Ctx, v: &ec2::Volume) -> Option<Volume> {
@@ -429,26 +399,21 @@ pub(crate) async fn ebs_encryption_by_default(
 /// shared with it, nor public ones).
 pub(crate) async fn snapshots(ctx: &Ctx, client: &Client) -> Partial<Snapshot> {
     const OP: &str = "DescribeSnapshots";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_snapshots()
-        .owner_ids("self")
-        .max_results(1000)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.snapshots()
-                    .iter()
-                    .filter(|s| owned_here(ctx, s.owner_id()))
-                    .filter_map(|s| snapshot(ctx, s)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_snapshots()
+            .owner_ids("self")
+            .max_results(1000)
+            .into_paginator()
+            .send(),
+        |page| page
+            .snapshots()
+            .iter()
+            .filter(|s| owned_here(ctx, s.owner_id()))
+            .filter_map(|s| snapshot(ctx, s)),
+    )
 }
 
 /// Whether a snapshot listed with `OwnerIds=self` is the account's. AWS

@@ -31,24 +31,19 @@ pub(crate) async fn replication_groups(
     client: &Client,
 ) -> Partial<CacheReplicationGroup> {
     const OP: &str = "DescribeReplicationGroups";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_replication_groups()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.replication_groups()
-                    .iter()
-                    .filter_map(|g| replication_group(ctx, g)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_replication_groups()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .replication_groups()
+            .iter()
+            .filter_map(|g| replication_group(ctx, g)),
+    )
 }
 
 fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplicationGroup> {
@@ -78,24 +73,19 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
 /// members of replication groups).
 pub(crate) async fn cache_clusters(ctx: &Ctx, client: &Client) -> Partial<CacheCluster> {
     const OP: &str = "DescribeCacheClusters";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_cache_clusters()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.cache_clusters()
-                    .iter()
-                    .filter_map(|c| cache_cluster(ctx, c)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_cache_clusters()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .cache_clusters()
+            .iter()
+            .filter_map(|c| cache_cluster(ctx, c)),
+    )
 }
 
 fn cache_cluster(ctx: &Ctx, c: &ec::CacheCluster) -> Option<CacheCluster> {

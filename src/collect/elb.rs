@@ -141,23 +141,19 @@ pub(crate) async fn collect(
 /// Reads the ELBv2 load balancers with their listeners and tags.
 async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBalancer> {
     const OP: &str = "DescribeLoadBalancers";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_load_balancers()
-        .page_size(PAGE_SIZE)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.load_balancers()
-                    .iter()
-                    .filter_map(|lb| v2_load_balancer(ctx, lb)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
+    let mut out = read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_load_balancers()
+            .page_size(PAGE_SIZE)
+            .into_paginator()
+            .send(),
+        |page| page
+            .load_balancers()
+            .iter()
+            .filter_map(|lb| v2_load_balancer(ctx, lb)),
+    );
 
     let arns: Vec<String> = out.items.iter().map(|lb| lb.arn.clone()).collect();
     let listeners = futures::future::join_all(out.items.iter_mut().map(|lb| async move {

@@ -41,6 +41,26 @@
 //! empty values and elements without an identifier are skipped, never a
 //! panic.
 
+/// Reads every page of a paginator into a [`context::Partial`]:
+/// `read_pages!(ctx, "DescribeThings", client.describe_things()...send(), |page| items)`
+/// fetches each page through [`context::Ctx::page`] (holding a request
+/// permit), extends the items with the expression, and keeps what was read
+/// before a page failed, with that failure as the dataset's error.
+macro_rules! read_pages {
+    ($ctx:expr, $op:expr, $pages:expr, |$page:ident| $items:expr $(,)?) => {{
+        let mut out = $crate::collect::context::Partial::default();
+        let mut pages = $pages;
+        loop {
+            match $ctx.page($op, pages.next()).await {
+                Ok(Some($page)) => out.items.extend($items),
+                Ok(None) => break,
+                Err(e) => break out.error = Some(e),
+            }
+        }
+        out
+    }};
+}
+
 mod account;
 mod autoscaling;
 pub mod client;

@@ -27,24 +27,19 @@ use crate::inventory::{DbCluster, DbClusterMember, DbInstance, DbSnapshot};
 /// Reads every DB instance of the region.
 pub(crate) async fn db_instances(ctx: &Ctx, client: &Client) -> Partial<DbInstance> {
     const OP: &str = "DescribeDBInstances";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_db_instances()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.db_instances()
-                    .iter()
-                    .filter_map(|i| db_instance(ctx, i)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_db_instances()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .db_instances()
+            .iter()
+            .filter_map(|i| db_instance(ctx, i)),
+    )
 }
 
 fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
@@ -80,22 +75,16 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
 /// Reads every DB cluster of the region.
 pub(crate) async fn db_clusters(ctx: &Ctx, client: &Client) -> Partial<DbCluster> {
     const OP: &str = "DescribeDBClusters";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_db_clusters()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out
-                .items
-                .extend(page.db_clusters().iter().filter_map(|c| db_cluster(ctx, c))),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_db_clusters()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page.db_clusters().iter().filter_map(|c| db_cluster(ctx, c))
+    )
 }
 
 fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
@@ -131,24 +120,19 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
 /// Reads the account's DB snapshots in the region.
 pub(crate) async fn db_snapshots(ctx: &Ctx, client: &Client) -> Partial<DbSnapshot> {
     const OP: &str = "DescribeDBSnapshots";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_db_snapshots()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.db_snapshots()
-                    .iter()
-                    .filter_map(|s| db_snapshot(ctx, s)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_db_snapshots()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .db_snapshots()
+            .iter()
+            .filter_map(|s| db_snapshot(ctx, s)),
+    )
 }
 
 fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
@@ -174,24 +158,19 @@ fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
 /// Reads the account's DB cluster snapshots in the region.
 pub(crate) async fn db_cluster_snapshots(ctx: &Ctx, client: &Client) -> Partial<DbSnapshot> {
     const OP: &str = "DescribeDBClusterSnapshots";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_db_cluster_snapshots()
-        .max_records(100)
-        .into_paginator()
-        .send();
-    loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => out.items.extend(
-                page.db_cluster_snapshots()
-                    .iter()
-                    .filter_map(|s| db_cluster_snapshot(ctx, s)),
-            ),
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_db_cluster_snapshots()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .db_cluster_snapshots()
+            .iter()
+            .filter_map(|s| db_cluster_snapshot(ctx, s)),
+    )
 }
 
 fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapshot> {
