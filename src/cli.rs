@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 
+use conform::collect::limits::BudgetStats;
 use conform::collect::stats::{CallStats, OperationStats};
 use conform::collect::{self, CollectOptions, RegionSelection};
 use conform::error::{CollectError, Error, OutputError};
@@ -211,6 +212,13 @@ pub struct ScanArgs {
     /// Most AWS requests in flight at once.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+
+    /// At most N requests per second to any one API budget (EC2's
+    /// DescribeInstances, RDS, ...) of any one account and region. Without
+    /// it, conform uses half of each budget AWS publishes; this can only
+    /// lower that. Fractions are allowed (0.5 is one request every 2 s).
+    #[arg(long, value_name = "N", value_parser = parse_max_rps, conflicts_with = "inventory")]
+    pub max_rps: Option<f64>,
 }
 
 /// One requested report: a format, and where to write it.
@@ -218,6 +226,14 @@ pub struct ScanArgs {
 pub struct OutputSpec {
     pub format: Format,
     pub path: Option<PathBuf>,
+}
+
+fn parse_max_rps(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n >= 0.01 => Ok(n),
+        Ok(_) => Err("must be a number of requests per second, at least 0.01".to_string()),
+        Err(_) => Err(format!("'{text}' is not a number of requests per second")),
+    }
 }
 
 fn parse_output_spec(text: &str) -> Result<OutputSpec, String> {
@@ -432,6 +448,10 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
     exclude_regions.sort();
     exclude_regions.dedup();
     let stats = CallStats::new();
+    let limits = std::sync::Arc::new(collect::limits::Limits::new(
+        usize::from(args.concurrency),
+        args.max_rps,
+    ));
     let mut datasets: BTreeSet<Dataset> = BTreeSet::new();
     for rule in &pack.rules {
         for check in &rule.checks {
@@ -445,7 +465,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         regions,
         datasets,
         s3_force_path_style: args.s3_force_path_style,
-        concurrency: usize::from(args.concurrency),
+        limits: limits.clone(),
         stats: stats.clone(),
         max_attempts: args.max_attempts,
         attempt_timeout: std::time::Duration::from_secs(args.attempt_timeout),
@@ -475,7 +495,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         Some(result) => {
             let mut inventory = result?;
             inventory.completed_at.get_or_insert_with(Timestamp::now);
-            report_stats(args, &stats.snapshot(), &inventory)?;
+            report_stats(args, &stats.snapshot(), &limits.snapshot(), &inventory)?;
             Ok(inventory)
         }
         None => {
@@ -600,16 +620,19 @@ impl collect::Progress for TerminalProgress {
 fn report_stats(
     args: &ScanArgs,
     ops: &[OperationStats],
+    budgets: &[BudgetStats],
     inventory: &Inventory,
 ) -> Result<(), Error> {
     if let Some(path) = &args.stats_file {
         #[derive(serde::Serialize)]
         struct StatsFile<'a> {
             operations: &'a [OperationStats],
+            budgets: &'a [BudgetStats],
             resources: usize,
         }
         let json = serde_json::to_string_pretty(&StatsFile {
             operations: ops,
+            budgets,
             resources: inventory.resource_count(),
         })
         .unwrap_or_default();
@@ -650,6 +673,32 @@ fn report_stats(
             total.errors,
             inventory.resource_count()
         );
+        if !budgets.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{:<44} {:>10} {:>6} {:>9} {:>10}",
+                "rate budget (per account and region)",
+                "limit (/s)",
+                "burst",
+                "requests",
+                "waited (s)"
+            );
+            for b in budgets {
+                let _ = writeln!(
+                    out,
+                    "{:<44} {:>10} {:>6} {:>9} {:>10.2}",
+                    if b.published {
+                        b.bucket.clone()
+                    } else {
+                        format!("{} (assumed)", b.bucket)
+                    },
+                    format!("{:.2}", b.rate),
+                    b.burst,
+                    b.requests,
+                    b.waited_millis as f64 / 1000.0
+                );
+            }
+        }
         eprint!("{out}");
     }
     Ok(())

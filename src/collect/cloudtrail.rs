@@ -151,14 +151,13 @@ fn name_of(arn: &str) -> &str {
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use tokio::sync::Semaphore;
 
     fn ctx() -> Ctx {
         Ctx::new(
             "111122223333",
             "aws",
             crate::inventory::GLOBAL,
-            Arc::new(Semaphore::new(1)),
+            Arc::new(crate::collect::limits::Limits::new(1, None)),
         )
     }
 

@@ -1,11 +1,13 @@
 //! What every collector needs besides its client: where it is (account,
-//! partition, region) and the shared limit on requests in flight.
+//! partition, region) and the scan's shared request limits.
 //!
 //! All AWS requests go through [`Ctx::call`] (one request) or [`Ctx::page`]
-//! (one page of a paginator). Both hold a permit of the scan-wide
-//! semaphore while the request (with its retries) runs, so that
-//! `--concurrency` bounds the requests in flight across every region and
-//! service, and both turn a failure into an [`AwsError`].
+//! (one page of a paginator). Both first wait for a token of the request's
+//! budget in this account and region, then hold one of the scan's request
+//! slots while the request (with its retries) runs (see [`Limits`]): so
+//! `--max-rps` and AWS's published rates bound the requests per second
+//! and `--concurrency` the requests in flight. Both turn a failure into an
+//! [`AwsError`].
 //!
 //! A collector reads a paginated dataset with the `read_pages!` macro
 //! (defined in `collect/mod.rs`), which keeps what was read before a later
@@ -24,12 +26,12 @@ use std::sync::Arc;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use tokio::sync::Semaphore;
 
 use super::error::aws_error;
+use super::limits::Limits;
 use crate::inventory::{AwsError, Coverage, Dataset, Place, Tags};
 
-/// Where a collector reads, and the scan's request limit.
+/// Where a collector reads, and the scan's request limits.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
     pub account: String,
@@ -37,20 +39,20 @@ pub(crate) struct Ctx {
     pub partition: String,
     /// The region read, or [`crate::inventory::GLOBAL`] for global datasets.
     pub region: String,
-    limit: Arc<Semaphore>,
+    limits: Arc<Limits>,
 }
 
 impl Ctx {
-    pub fn new(account: &str, partition: &str, region: &str, limit: Arc<Semaphore>) -> Self {
+    pub fn new(account: &str, partition: &str, region: &str, limits: Arc<Limits>) -> Self {
         Ctx {
             account: account.to_string(),
             partition: partition.to_string(),
             region: region.to_string(),
-            limit,
+            limits,
         }
     }
 
-    /// This context for another region (same account and limit).
+    /// This context for another region (same account and limits).
     pub fn in_region(&self, region: &str) -> Self {
         Ctx {
             region: region.to_string(),
@@ -84,7 +86,8 @@ impl Ctx {
         }
     }
 
-    /// Runs one request of `operation` while holding a permit.
+    /// Runs one request of `operation` once its budget and the request
+    /// slots allow.
     pub async fn call<T, E>(
         &self,
         operation: &str,
@@ -93,14 +96,14 @@ impl Ctx {
     where
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        // The semaphore is never closed; were it, run unlimited rather
-        // than fail.
-        let _permit = self.limit.acquire().await.ok();
+        let _slot = self.admit(operation).await;
         request.await.map_err(|e| aws_error(operation, &e))
     }
 
-    /// Fetches the next page of a paginator (`pages.next()`) while holding
-    /// a permit: `Ok(None)` once every page was read.
+    /// Fetches the next page of a paginator (`pages.next()`) once its
+    /// budget and the request slots allow: `Ok(None)` once every page was
+    /// read. (Asking a paginator past its last page sends nothing but still
+    /// takes a token: one token too many per dataset, never one too few.)
     pub async fn page<T, E>(
         &self,
         operation: &str,
@@ -109,8 +112,16 @@ impl Ctx {
     where
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        let _permit = self.limit.acquire().await.ok();
+        let _slot = self.admit(operation).await;
         next.await.transpose().map_err(|e| aws_error(operation, &e))
+    }
+}
+
+impl Ctx {
+    async fn admit(&self, operation: &str) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        self.limits
+            .admit(&self.account, &self.region, operation)
+            .await
     }
 }
 

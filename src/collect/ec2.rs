@@ -447,14 +447,13 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
 mod tests {
     use super::*;
     use std::sync::Arc;
-    use tokio::sync::Semaphore;
 
     fn ctx() -> Ctx {
         Ctx::new(
             "111122223333",
             "aws",
             "eu-north-1",
-            Arc::new(Semaphore::new(1)),
+            Arc::new(crate::collect::limits::Limits::new(1, None)),
         )
     }
 

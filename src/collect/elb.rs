@@ -644,7 +644,6 @@ mod tests {
     use std::sync::Arc;
 
     use aws_sdk_elasticloadbalancing::types::{PolicyAttributeDescription, PolicyDescription};
-    use tokio::sync::Semaphore;
 
     use super::*;
 
@@ -653,7 +652,7 @@ mod tests {
             "123456789012",
             "aws",
             "eu-north-1",
-            Arc::new(Semaphore::new(1)),
+            Arc::new(crate::collect::limits::Limits::new(1, None)),
         )
     }
 

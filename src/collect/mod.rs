@@ -12,9 +12,11 @@
 //!    them; TLS policies need the listeners that use them; bucket details
 //!    need the buckets). Every (region × dataset group) is a tokio task,
 //!    all regions at once, plus one task per global dataset group (S3
-//!    buckets and their details; CloudTrail trails); a scan-wide semaphore
-//!    of [`CollectOptions::concurrency`] permits bounds the AWS requests in
-//!    flight. Each module's documentation lists the calls it makes:
+//!    buckets and their details; CloudTrail trails). [`limits`] paces
+//!    them: a token bucket per (account, region, API budget) at half of
+//!    AWS's published rate (or [`CollectOptions::max_rps`]), and
+//!    [`CollectOptions::concurrency`] requests in flight across the scan.
+//!    Each module's documentation lists the calls it makes:
 //!
 //!    | module          | datasets                                               | scope   |
 //!    |-----------------|--------------------------------------------------------|---------|
@@ -71,6 +73,7 @@ mod elasticache;
 mod elb;
 mod error;
 mod guard;
+pub mod limits;
 mod logs;
 mod rds;
 mod s3;
@@ -80,7 +83,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
 use tokio::task::{Id, JoinSet};
 
 use crate::error::CollectError;
@@ -120,8 +122,11 @@ pub struct CollectOptions {
     /// Address S3 with path-style URLs (for S3-compatible endpoints named
     /// by host name; IP-literal endpoints get path style anyway).
     pub s3_force_path_style: bool,
-    /// The most AWS requests in flight at once.
-    pub concurrency: usize,
+    /// The pace of the scan's requests: requests in flight
+    /// (`--concurrency`) and per second (`--max-rps`, AWS's budgets).
+    /// Shared: read what it waited afterwards with
+    /// [`limits::Limits::snapshot`].
+    pub limits: Arc<limits::Limits>,
     /// Counts every AWS call the scan makes (shared; read it afterwards).
     pub stats: stats::CallStats,
     /// Told as collection goes (for a progress display); `None` for none.
@@ -186,9 +191,7 @@ pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError
         &options.exclude_regions,
     )?;
     let wanted = needed(&options.datasets);
-    let limit = Arc::new(Semaphore::new(
-        options.concurrency.clamp(1, Semaphore::MAX_PERMITS),
-    ));
+    let limit = options.limits.clone();
     let mut inventory = Inventory::new(started);
 
     let Some(accounts) = &options.accounts else {
@@ -302,7 +305,7 @@ struct Plan<'a> {
     wanted: &'a BTreeSet<Dataset>,
     options: &'a CollectOptions,
     accounts: &'a AccountOptions,
-    limit: &'a Arc<Semaphore>,
+    limit: &'a Arc<limits::Limits>,
 }
 
 impl Plan<'_> {
@@ -332,7 +335,7 @@ impl Plan<'_> {
         id: &str,
     ) -> Result<(client::ScanConfig, account::Identity, Vec<String>), AwsError> {
         // The set-up calls count against the request limit like any other.
-        let _permit = self.limit.acquire().await.ok();
+        let _slot = self.limit.slot().await;
         let config = if id == self.caller.account {
             self.base.clone()
         } else {
@@ -417,7 +420,7 @@ async fn collect_account(
     regions: &[String],
     wanted: &BTreeSet<Dataset>,
     options: &CollectOptions,
-    limit: &Arc<Semaphore>,
+    limit: &Arc<limits::Limits>,
 ) -> Inventory {
     let base = Ctx::new(
         &identity.account,
