@@ -706,20 +706,56 @@ fn report_stats(
 
 /// Writes a file through a temporary file in the same directory and a
 /// rename, so that readers never see half a file.
+///
+/// What is already at `path` is respected: a symbolic link stays a link
+/// (the file it names is replaced), a file keeps its permissions (a new
+/// one gets 0644), and anything that is not a regular file (`/dev/null`,
+/// `/dev/stdout`, a named pipe) is written into, never replaced.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let fail = |source: std::io::Error| OutputError {
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let existing = std::fs::metadata(&target).ok();
+    if let Some(meta) = &existing
+        && !meta.is_file()
+    {
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .map_err(fail)?;
+        out.write_all(bytes).map_err(fail)?;
+        return Ok(());
+    }
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
+    let permissions = match existing {
+        Some(meta) => meta.permissions(),
+        None => new_file_permissions(tmp.as_file()).map_err(fail)?,
+    };
+    std::fs::set_permissions(tmp.path(), permissions).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// The permissions of a report file conform creates: readable by all,
+/// like any file a shell redirection would create (the temporary file
+/// starts private).
+fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    #[allow(unused_mut)]
+    let mut permissions = file.metadata()?.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        permissions.set_mode(0o644);
+    }
+    Ok(permissions)
 }
 
 fn list_rules(args: RulesArgs) -> Result<i32, Error> {

@@ -312,6 +312,55 @@ fn unwritable_output_is_a_scan_error() {
     assert!(run.stderr.contains(arg(&out)), "{}", run.stderr);
 }
 
+/// A report file replaces a file atomically but never replaces what is
+/// not a file: a device is written into (not turned into a file), a
+/// symbolic link stays a link, and a file keeps its permissions.
+#[cfg(unix)]
+#[test]
+fn report_files_respect_devices_links_and_permissions() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("report.json");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("latest.json");
+    symlink(&target, &link).unwrap();
+    let run = conform_offline(&[
+        "scan",
+        "--inventory",
+        &example_estate(),
+        "--format",
+        &format!("json={}", arg(&link)),
+        "--format",
+        "sarif=/dev/stdout",
+    ]);
+    run.expect_code(exit::BROKEN);
+    // /dev/stdout (a pipe here) was written into.
+    assert!(run.stdout.contains("\"$schema\""), "{}", run.stdout);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("\"findings\""), "{written}");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // A new file is readable by all, as a shell redirection would make it.
+    let fresh = dir.path().join("fresh.json");
+    conform_offline(&[
+        "scan",
+        "--inventory",
+        &example_estate(),
+        "--format",
+        &format!("json={}", arg(&fresh)),
+    ])
+    .expect_code(exit::BROKEN);
+    let mode = std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+}
+
 #[test]
 fn unreachable_aws_is_a_scan_error_within_bounded_time() {
     // Credentials, but AWS at a closed port: conform must give up with a
