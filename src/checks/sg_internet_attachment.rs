@@ -1,6 +1,8 @@
 //! `sg-internet-attachment`: security groups that admit internet traffic
 //! are attached only to load balancers (NET-002).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::net::ports::aws_traffic_text;
@@ -8,7 +10,7 @@ use super::net::sources::{IngressSource, SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
-use crate::inventory::{Dataset, Inventory, NetworkInterface};
+use crate::inventory::{Dataset, Instance, Inventory, NetworkInterface, Place};
 
 pub struct SgInternetAttachment;
 
@@ -46,6 +48,13 @@ impl Params {
         matches(&eni.interface_type, &self.load_balancer_interface_types)
             || matches(&eni.requester_id, &self.load_balancer_requesters)
     }
+}
+
+/// A security group as carried by resources: (account, region, group id).
+type Carrier<'a> = (&'a str, &'a str, &'a str);
+
+fn carrier<'a>(place: &'a Place, group_id: &'a str) -> Carrier<'a> {
+    (&place.account, &place.region, group_id)
 }
 
 /// Most attachments listed for one group.
@@ -125,6 +134,27 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
 
     fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
+        // Who carries which group, indexed once: looking through every
+        // interface and instance for each group would make the check
+        // quadratic in the size of the estate.
+        let mut eni_index: HashMap<Carrier<'_>, Vec<&NetworkInterface>> = HashMap::new();
+        for eni in &inventory.network_interfaces {
+            for group_id in &eni.security_group_ids {
+                eni_index
+                    .entry(carrier(&eni.place, group_id))
+                    .or_default()
+                    .push(eni);
+            }
+        }
+        let mut instance_index: HashMap<Carrier<'_>, Vec<&Instance>> = HashMap::new();
+        for instance in &inventory.instances {
+            for group_id in &instance.security_group_ids {
+                instance_index
+                    .entry(carrier(&instance.place, group_id))
+                    .or_default()
+                    .push(instance);
+            }
+        }
         for group in &inventory.security_groups {
             let sources = ingress_sources(group, inventory, &ctx.addresses);
             let internet: Vec<_> = sources
@@ -145,12 +175,8 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
             }
 
             // What carries the group, other than load balancers.
-            let carries = |ids: &[String]| ids.contains(&group.id);
-            let enis: Vec<&NetworkInterface> = inventory
-                .network_interfaces
-                .iter()
-                .filter(|e| e.place == group.place && carries(&e.security_group_ids))
-                .collect();
+            let key = carrier(&group.place, &group.id);
+            let enis: &[&NetworkInterface] = eni_index.get(&key).map_or(&[], Vec::as_slice);
             let lb_enis = enis.iter().filter(|e| params.is_load_balancer(e)).count();
             let mut offenders: Vec<Evidence> = Vec::new();
             // Short names of the attachments, for the message.
@@ -170,10 +196,9 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
                     note,
                 ));
             }
-            for instance in inventory.instances.iter().filter(|i| {
-                i.place == group.place
-                    && carries(&i.security_group_ids)
-                    && !matches!(i.state.as_deref(), Some("terminated" | "shutting-down"))
+            let carriers: &[&Instance] = instance_index.get(&key).map_or(&[], Vec::as_slice);
+            for instance in carriers.iter().filter(|i| {
+                !matches!(i.state.as_deref(), Some("terminated" | "shutting-down"))
                     && !enis.iter().any(|e| e.instance_id.as_deref() == Some(&i.id))
             }) {
                 labels.push(format!("instance {}", instance.id));
