@@ -1687,3 +1687,65 @@ async fn bak_002_judges_manual_snapshot_ages_against_collection_time_or_now() {
     offline.expect_code(conform::exit::BROKEN);
     assert_eq!(offline.json()["findings"], report["findings"]);
 }
+
+/// `--max-rps` paces the requests of one budget: three GetBucketEncryption
+/// calls in one account and region at one per second take at least two
+/// seconds of waiting, and the verdicts are those of an unpaced scan.
+/// (Only lower bounds on time: a slow machine cannot make this pass
+/// wrongly, only a limiter that lets requests through too early fails it.)
+#[tokio::test(flavor = "multi_thread")]
+async fn max_rps_paces_each_budget_and_changes_no_verdict() {
+    let account = account().await;
+    let s3 = s3_client(&account).await;
+    for n in 0..3 {
+        bucket(&s3, &format!("paced-{n}-{}", account.id), None).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let stats = dir.path().join("stats.json");
+    let started = std::time::Instant::now();
+    let paced = scan_with_rules(
+        &account,
+        dir.path(),
+        &["ENC-002"],
+        &["--max-rps", "1", "--stats-file", arg(&stats)],
+    );
+    let elapsed = started.elapsed();
+    paced.expect_code(conform::exit::BROKEN);
+    let stats: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    let budgets = stats["budgets"].as_array().expect("budgets[]");
+    let encryption = budgets
+        .iter()
+        .find(|b| b["bucket"] == "s3:GetBucketEncryption")
+        .unwrap_or_else(|| panic!("no GetBucketEncryption budget: {stats:#}"));
+    assert_eq!(encryption["requests"], 3, "{stats:#}");
+    assert_eq!(encryption["rate"], 1.0, "{stats:#}");
+    assert_eq!(encryption["burst"], 1, "{stats:#}");
+    assert_eq!(encryption["published"], false, "{stats:#}");
+    assert!(
+        encryption["waited_millis"].as_u64().unwrap() >= 1800,
+        "{stats:#}"
+    );
+    assert!(
+        elapsed >= std::time::Duration::from_millis(1800),
+        "{elapsed:?}"
+    );
+    for budget in budgets {
+        assert!(budget["rate"].as_f64().unwrap() <= 1.0, "{budget}");
+    }
+
+    let unpaced = scan_with_rules(&account, dir.path(), &["ENC-002"], &[]);
+    let verdicts = |run: &Run| -> Vec<(String, String)> {
+        findings(&run.json())
+            .iter()
+            .map(|f| (f["resource"]["arn"].to_string(), f["status"].to_string()))
+            .collect()
+    };
+    assert_eq!(verdicts(&paced), verdicts(&unpaced));
+    assert_eq!(
+        verdicts(&paced)
+            .iter()
+            .filter(|(_, s)| s == "\"fail\"")
+            .count(),
+        3
+    );
+}
