@@ -370,8 +370,14 @@ fn write_reports(
         let rendered = report::render(spec.format, input);
         match spec.path.as_ref().or(output) {
             Some(path) => {
-                let plain = anstream::adapter::strip_str(&rendered).to_string();
-                write_atomically(path, plain.as_bytes())?;
+                // Only the text report carries colours; the others are
+                // written as they are (no second copy of a large report).
+                if spec.format == Format::Text {
+                    let plain = anstream::adapter::strip_str(&rendered).to_string();
+                    write_atomically(path, plain.as_bytes())?;
+                } else {
+                    write_atomically(path, rendered.as_bytes())?;
+                }
             }
             None => {
                 let mut stdout = anstream::stdout().lock();
