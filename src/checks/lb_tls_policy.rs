@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resource::{coverage_note, is_classic, lb_ref};
+use super::resource::{by_place_and_name, coverage_note, is_classic, lb_ref};
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory, LoadBalancer, SslPolicy};
@@ -372,6 +372,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
+        let policies = by_place_and_name(&inventory.ssl_policies, |p| (&p.place, &p.name));
         for lb in &inventory.load_balancers {
             let resource = lb_ref(lb);
             if let Some(err) = &lb.listeners_error {
@@ -420,10 +421,13 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                     continue;
                 };
                 let key = definition_key(lb, policy_name);
-                let definition = inventory
-                    .ssl_policies
-                    .iter()
-                    .find(|p| p.name == key && p.place == lb.place);
+                let definition = policies
+                    .get(&(
+                        lb.place.account.as_str(),
+                        lb.place.region.as_str(),
+                        key.as_str(),
+                    ))
+                    .copied();
                 let Some(definition) = definition else {
                     unknown.push(Evidence::new(
                         field,

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{
-    db_cluster_ref, db_instance_ref, distinct, is_standalone_primary, join_and, set,
+    by_place_and_name, db_cluster_ref, db_instance_ref, distinct, is_standalone_primary, join_and,
+    set,
 };
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
@@ -94,7 +95,10 @@ fn judge_instance(db: &DbInstance, min: usize) -> Outcome {
     )
 }
 
-fn judge_cluster(cluster: &DbCluster, inventory: &Inventory, min: usize) -> Outcome {
+/// DB instances by (account, region, id).
+type Instances<'a> = std::collections::HashMap<(&'a str, &'a str, &'a str), &'a DbInstance>;
+
+fn judge_cluster(cluster: &DbCluster, instances: &Instances<'_>, min: usize) -> Outcome {
     let resource = db_cluster_ref(cluster);
     if cluster.multi_az && min <= 2 {
         return Outcome::pass(resource, format!("DB cluster {} is Multi-AZ", cluster.id));
@@ -104,10 +108,11 @@ fn judge_cluster(cluster: &DbCluster, inventory: &Inventory, min: usize) -> Outc
     let mut missing = Vec::new();
     for m in &cluster.members {
         let role = if m.is_writer { "writer" } else { "reader" };
-        let member = inventory
-            .db_instances
-            .iter()
-            .find(|d| d.id == m.instance_id && d.place == cluster.place);
+        let member = instances.get(&(
+            cluster.place.account.as_str(),
+            cluster.place.region.as_str(),
+            m.instance_id.as_str(),
+        ));
         match member.and_then(|d| set(&d.availability_zone)) {
             Some(az) => {
                 described.push(format!("{} ({role}, {az})", m.instance_id));
@@ -234,8 +239,9 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
             }
             outcomes.push(judge_instance(db, min));
         }
+        let instances = by_place_and_name(&inventory.db_instances, |d| (&d.place, &d.id));
         for cluster in &inventory.db_clusters {
-            outcomes.push(judge_cluster(cluster, inventory, min));
+            outcomes.push(judge_cluster(cluster, &instances, min));
         }
         outcomes
     }

@@ -271,6 +271,24 @@ pub fn age_text(seconds: i64) -> String {
     }
 }
 
+/// Resources by (account, region, name): a lookup table built once, so
+/// that a check joining two kinds of resource stays linear in the estate.
+/// The first of several with the same key is kept (as `Iterator::find`
+/// would find it).
+pub(crate) fn by_place_and_name<'a, T>(
+    items: &'a [T],
+    key: impl Fn(&'a T) -> (&'a Place, &'a str),
+) -> std::collections::HashMap<(&'a str, &'a str, &'a str), &'a T> {
+    let mut index = std::collections::HashMap::with_capacity(items.len());
+    for item in items {
+        let (place, name) = key(item);
+        index
+            .entry((place.account.as_str(), place.region.as_str(), name))
+            .or_insert(item);
+    }
+    index
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
