@@ -1749,3 +1749,49 @@ async fn max_rps_paces_each_budget_and_changes_no_verdict() {
         3
     );
 }
+
+/// Paginated reads read every page and spend one token per request sent:
+/// 120 log groups are three pages of DescribeLogGroups (50 per page), and
+/// the budget counts exactly those three requests (asking the paginator
+/// past its last page sends nothing and takes no token).
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_is_read_and_only_requests_sent_take_tokens() {
+    let account = account().await;
+    let config = account.config(REGION).await;
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
+    for n in 0..120 {
+        let days = if n % 2 == 0 { Some(7) } else { None };
+        log_group(&logs, &account, &format!("/paged/{n:03}"), days).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let stats = dir.path().join("stats.json");
+    let run = scan_with_rules(
+        &account,
+        dir.path(),
+        &["LOG-001"],
+        &["--stats-file", arg(&stats)],
+    );
+    run.expect_code(conform::exit::BROKEN);
+    let report = run.json();
+    let judged: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["rule_id"] == "LOG-001")
+        .collect();
+    assert_eq!(judged.len(), 120);
+    assert_eq!(judged.iter().filter(|f| f["status"] == "fail").count(), 60);
+    let stats: Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    let calls = stats["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["operation"] == "DescribeLogGroups")
+        .unwrap_or_else(|| panic!("{stats:#}"));
+    assert_eq!(calls["calls"], 3, "{stats:#}");
+    let budget = stats["budgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucket"] == "logs:DescribeLogGroups")
+        .unwrap_or_else(|| panic!("{stats:#}"));
+    assert_eq!(budget["requests"], 3, "{stats:#}");
+}

@@ -24,6 +24,7 @@ pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<A
             .auto_scaling_groups()
             .iter()
             .filter_map(|g| auto_scaling_group(ctx, g)),
+        more: |last| last.next_token(),
     )
 }
 

@@ -16,7 +16,8 @@
 //! ```ignore
 //! read_pages!(ctx, "DescribeThings",
 //!     client.describe_things().max_results(1000).into_paginator().send(),
-//!     |page| page.things().iter().filter_map(convert))
+//!     |page| page.things().iter().filter_map(convert),
+//!     more: |page| page.next_token())
 //! ```
 
 use std::error::Error as StdError;
@@ -100,19 +101,26 @@ impl Ctx {
         request.await.map_err(|e| aws_error(operation, &e))
     }
 
-    /// Fetches the next page of a paginator (`pages.next()`) once its
-    /// budget and the request slots allow: `Ok(None)` once every page was
-    /// read. (Asking a paginator past its last page sends nothing but still
-    /// takes a token: one token too many per dataset, never one too few.)
+    /// Fetches the next page of a paginator (`pages.next()`): `Ok(None)`
+    /// once every page was read. `sends` says whether a request will go
+    /// out: true for the first page and after a page that carries a
+    /// pagination token ([`more_pages`]); then the call waits for its
+    /// budget and a request slot. Asking past the last page sends nothing,
+    /// so it takes no token: a token per dataset would otherwise be spent
+    /// on nothing (per load balancer, for listeners).
     pub async fn page<T, E>(
         &self,
         operation: &str,
+        sends: bool,
         next: impl Future<Output = Option<Result<T, SdkError<E, HttpResponse>>>>,
     ) -> Result<Option<T>, AwsError>
     where
         E: ProvideErrorMetadata + StdError + 'static,
     {
-        let _slot = self.admit(operation).await;
+        let _slot = match sends {
+            true => self.admit(operation).await,
+            false => None,
+        };
         next.await.transpose().map_err(|e| aws_error(operation, &e))
     }
 }
@@ -123,6 +131,12 @@ impl Ctx {
             .admit(&self.account, &self.region, operation)
             .await
     }
+}
+
+/// Whether a page's pagination token asks for another page (the SDK's
+/// paginators stop at a missing or empty token too).
+pub(crate) fn more_pages(token: Option<&str>) -> bool {
+    token.is_some_and(|t| !t.is_empty())
 }
 
 /// What a collector read of one dataset: the resources, and why it stopped
@@ -182,6 +196,13 @@ mod tests {
             before_epoch.map(|t| t.to_string()).as_deref(),
             Some("1969-12-31T23:59:59.5Z")
         );
+    }
+
+    #[test]
+    fn only_a_non_empty_token_asks_for_another_page() {
+        assert!(more_pages(Some("eyJuZXh0IjoyfQ==")));
+        assert!(!more_pages(Some("")));
+        assert!(!more_pages(None));
     }
 
     #[test]

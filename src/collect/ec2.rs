@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as ec2;
 
-use super::context::{Ctx, Partial, owned, tags, timestamp};
+use super::context::{Ctx, Partial, more_pages, owned, tags, timestamp};
 use crate::inventory::{
     EbsEncryptionByDefault, Instance, IpPermission, NaclEntry, NetworkAcl, NetworkInterface,
     PrefixList, SecurityGroup, Snapshot, Volume,
@@ -51,6 +51,7 @@ pub(crate) async fn security_groups(ctx: &Ctx, client: &Client) -> Partial<Secur
             .security_groups()
             .iter()
             .filter_map(|g| security_group(ctx, g)),
+        more: |last| last.next_token(),
     )
 }
 
@@ -145,6 +146,7 @@ pub(crate) async fn prefix_lists(
             .prefix_lists()
             .iter()
             .filter_map(|l| prefix_list(ctx, l)),
+        more: |last| last.next_token(),
     );
     let reads = out
         .items
@@ -190,7 +192,9 @@ async fn prefix_list_entries(
         .max_results(100)
         .into_paginator()
         .send();
-    while let Some(page) = ctx.page(OP, pages.next()).await? {
+    let mut sends = true;
+    while let Some(page) = ctx.page(OP, sends, pages.next()).await? {
+        sends = more_pages(page.next_token());
         entries.extend(page.entries().iter().filter_map(|e| owned(e.cidr())));
     }
     Ok(entries)
@@ -211,6 +215,7 @@ pub(crate) async fn network_acls(ctx: &Ctx, client: &Client) -> Partial<NetworkA
             .network_acls()
             .iter()
             .filter_map(|a| network_acl(ctx, a)),
+        more: |last| last.next_token(),
     )
 }
 
@@ -268,6 +273,7 @@ pub(crate) async fn network_interfaces(ctx: &Ctx, client: &Client) -> Partial<Ne
             .network_interfaces()
             .iter()
             .filter_map(|n| network_interface(ctx, n)),
+        more: |last| last.next_token(),
     )
 }
 
@@ -309,6 +315,7 @@ pub(crate) async fn instances(ctx: &Ctx, client: &Client) -> Partial<Instance> {
             .iter()
             .flat_map(|r| r.instances())
             .filter_map(|i| instance(ctx, i)),
+        more: |last| last.next_token(),
     )
 }
 
@@ -351,7 +358,8 @@ pub(crate) async fn volumes(ctx: &Ctx, client: &Client) -> Partial<Volume> {
             .max_results(1000)
             .into_paginator()
             .send(),
-        |page| page.volumes().iter().filter_map(|v| volume(ctx, v))
+        |page| page.volumes().iter().filter_map(|v| volume(ctx, v)),
+        more: |last| last.next_token(),
     )
 }
 
@@ -413,6 +421,7 @@ pub(crate) async fn snapshots(ctx: &Ctx, client: &Client) -> Partial<Snapshot> {
             .iter()
             .filter(|s| owned_here(ctx, s.owner_id()))
             .filter_map(|s| snapshot(ctx, s)),
+        more: |last| last.next_token(),
     )
 }
 

@@ -43,6 +43,7 @@ pub(crate) async fn replication_groups(
             .replication_groups()
             .iter()
             .filter_map(|g| replication_group(ctx, g)),
+        more: |last| last.marker(),
     )
 }
 
@@ -85,6 +86,7 @@ pub(crate) async fn cache_clusters(ctx: &Ctx, client: &Client) -> Partial<CacheC
             .cache_clusters()
             .iter()
             .filter_map(|c| cache_cluster(ctx, c)),
+        more: |last| last.marker(),
     )
 }
 

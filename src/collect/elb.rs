@@ -42,7 +42,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
-use super::context::{Ctx, Partial, owned, tags};
+use super::context::{Ctx, Partial, more_pages, owned, tags};
 use crate::inventory::{
     AwsError, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy, Tags,
 };
@@ -153,6 +153,7 @@ async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBal
             .load_balancers()
             .iter()
             .filter_map(|lb| v2_load_balancer(ctx, lb)),
+        more: |last| last.next_marker(),
     );
 
     let arns: Vec<String> = out.items.iter().map(|lb| lb.arn.clone()).collect();
@@ -233,7 +234,9 @@ async fn v2_listeners(
         .page_size(PAGE_SIZE)
         .into_paginator()
         .send();
-    while let Some(page) = ctx.page(OP, pages.next()).await? {
+    let mut sends = true;
+    while let Some(page) = ctx.page(OP, sends, pages.next()).await? {
+        sends = more_pages(page.next_marker());
         listeners.extend(page.listeners().iter().map(v2_listener));
     }
     Ok(listeners)
@@ -415,13 +418,17 @@ async fn classic_load_balancers(
         .page_size(PAGE_SIZE)
         .into_paginator()
         .send();
+    let mut sends = true;
     loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => found.extend(
-                page.load_balancer_descriptions()
-                    .iter()
-                    .filter_map(|d| classic_load_balancer(ctx, d)),
-            ),
+        match ctx.page(OP, sends, pages.next()).await {
+            Ok(Some(page)) => {
+                sends = more_pages(page.next_marker());
+                found.extend(
+                    page.load_balancer_descriptions()
+                        .iter()
+                        .filter_map(|d| classic_load_balancer(ctx, d)),
+                );
+            }
             Ok(None) => break,
             Err(e) => break error = Some(e),
         }

@@ -44,17 +44,28 @@
 //! panic.
 
 /// Reads every page of a paginator into a [`context::Partial`]:
-/// `read_pages!(ctx, "DescribeThings", client.describe_things()...send(), |page| items)`
-/// fetches each page through [`context::Ctx::page`] (holding a request
-/// permit), extends the items with the expression, and keeps what was read
-/// before a page failed, with that failure as the dataset's error.
+/// `read_pages!(ctx, "DescribeThings", client.describe_things()...send(),
+/// |page| items, more: |page| page.next_token())` fetches each page through
+/// [`context::Ctx::page`] (paced by the operation's budget), extends the
+/// items with the expression, and keeps what was read before a page
+/// failed, with that failure as the dataset's error. `more` names the
+/// page's pagination token, so that asking past the last page (which
+/// sends nothing) takes no token of the budget.
 macro_rules! read_pages {
-    ($ctx:expr, $op:expr, $pages:expr, |$page:ident| $items:expr $(,)?) => {{
+    ($ctx:expr, $op:expr, $pages:expr, |$page:ident| $items:expr,
+     more: |$last:ident| $token:expr $(,)?) => {{
         let mut out = $crate::collect::context::Partial::default();
         let mut pages = $pages;
+        let mut sends = true;
         loop {
-            match $ctx.page($op, pages.next()).await {
-                Ok(Some($page)) => out.items.extend($items),
+            match $ctx.page($op, sends, pages.next()).await {
+                Ok(Some($page)) => {
+                    sends = {
+                        let $last = &$page;
+                        $crate::collect::context::more_pages($token)
+                    };
+                    out.items.extend($items)
+                }
                 Ok(None) => break,
                 Err(e) => break out.error = Some(e),
             }

@@ -39,6 +39,7 @@ pub(crate) async fn db_instances(ctx: &Ctx, client: &Client) -> Partial<DbInstan
             .db_instances()
             .iter()
             .filter_map(|i| db_instance(ctx, i)),
+        more: |last| last.marker(),
     )
 }
 
@@ -83,7 +84,8 @@ pub(crate) async fn db_clusters(ctx: &Ctx, client: &Client) -> Partial<DbCluster
             .max_records(100)
             .into_paginator()
             .send(),
-        |page| page.db_clusters().iter().filter_map(|c| db_cluster(ctx, c))
+        |page| page.db_clusters().iter().filter_map(|c| db_cluster(ctx, c)),
+        more: |last| last.marker(),
     )
 }
 
@@ -132,6 +134,7 @@ pub(crate) async fn db_snapshots(ctx: &Ctx, client: &Client) -> Partial<DbSnapsh
             .db_snapshots()
             .iter()
             .filter_map(|s| db_snapshot(ctx, s)),
+        more: |last| last.marker(),
     )
 }
 
@@ -170,6 +173,7 @@ pub(crate) async fn db_cluster_snapshots(ctx: &Ctx, client: &Client) -> Partial<
             .db_cluster_snapshots()
             .iter()
             .filter_map(|s| db_cluster_snapshot(ctx, s)),
+        more: |last| last.marker(),
     )
 }
 

@@ -43,7 +43,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::types as s3;
 
 use super::client::{ScanConfig, s3_client};
-use super::context::{Ctx, Partial, tags};
+use super::context::{Ctx, Partial, more_pages, tags};
 #[cfg(doc)]
 use crate::inventory::Dataset;
 use crate::inventory::{
@@ -108,16 +108,20 @@ pub(crate) async fn buckets(
         .max_buckets(10_000)
         .into_paginator()
         .send();
+    let mut sends = true;
     loop {
-        match ctx.page(OP, pages.next()).await {
-            Ok(Some(page)) => listed.extend(page.buckets().iter().filter_map(|b| {
-                let name = b.name().filter(|n| !n.is_empty())?.to_string();
-                let region = b
-                    .bucket_region()
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_string);
-                Some((name, region))
-            })),
+        match ctx.page(OP, sends, pages.next()).await {
+            Ok(Some(page)) => {
+                sends = more_pages(page.continuation_token());
+                listed.extend(page.buckets().iter().filter_map(|b| {
+                    let name = b.name().filter(|n| !n.is_empty())?.to_string();
+                    let region = b
+                        .bucket_region()
+                        .filter(|r| !r.is_empty())
+                        .map(str::to_string);
+                    Some((name, region))
+                }));
+            }
             Ok(None) => break,
             Err(e) => break error = Some(e),
         }
