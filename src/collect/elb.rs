@@ -411,28 +411,23 @@ async fn classic_load_balancers(
     policies: bool,
 ) -> (Partial<LoadBalancer>, Option<Partial<SslPolicy>>) {
     const OP: &str = "DescribeLoadBalancers";
-    let mut error = None;
-    let mut found: Vec<Classic> = Vec::new();
-    let mut pages = client
-        .describe_load_balancers()
-        .page_size(PAGE_SIZE)
-        .into_paginator()
-        .send();
-    let mut sends = true;
-    loop {
-        match ctx.page(OP, sends, pages.next()).await {
-            Ok(Some(page)) => {
-                sends = more_pages(page.next_marker());
-                found.extend(
-                    page.load_balancer_descriptions()
-                        .iter()
-                        .filter_map(|d| classic_load_balancer(ctx, d)),
-                );
-            }
-            Ok(None) => break,
-            Err(e) => break error = Some(e),
-        }
-    }
+    let Partial {
+        items: mut found,
+        mut error,
+    } = read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_load_balancers()
+            .page_size(PAGE_SIZE)
+            .into_paginator()
+            .send(),
+        |page| page
+            .load_balancer_descriptions()
+            .iter()
+            .filter_map(|d| classic_load_balancer(ctx, d)),
+        more: |last| last.next_marker(),
+    );
 
     // Name every TLS listener's policy without the policy types first;
     // `classic_policies` corrects the names from the types if it can.

@@ -4,43 +4,36 @@
 
 use aws_sdk_cloudwatchlogs::Client;
 
-use super::context::{Ctx, Partial, more_pages};
+use super::context::{Ctx, Partial};
 use crate::inventory::LogGroup;
 
 /// Reads every log group of the region.
 pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> {
     const OP: &str = "DescribeLogGroups";
-    let mut out = Partial::default();
-    let mut pages = client
-        .describe_log_groups()
-        .limit(50)
-        .into_paginator()
-        .send();
-    let mut sends = true;
-    loop {
-        match ctx.page(OP, sends, pages.next()).await {
-            Ok(Some(page)) => {
-                sends = more_pages(page.next_token());
-                out.items.extend(page.log_groups().iter().filter_map(|g| {
-                    let name = g.log_group_name()?.to_string();
-                    // `arn` ends in ":*" (it names the group's streams);
-                    // `logGroupArn` is the group's own ARN.
-                    let arn = match (g.log_group_arn(), g.arn()) {
-                        (Some(arn), _) => arn.to_string(),
-                        (None, Some(arn)) => arn.strip_suffix(":*").unwrap_or(arn).to_string(),
-                        (None, None) => ctx.arn("logs", &format!("log-group:{name}")),
-                    };
-                    Some(LogGroup {
-                        arn,
-                        place: ctx.place(),
-                        name,
-                        retention_days: g.retention_in_days(),
-                    })
-                }));
-            }
-            Ok(None) => break,
-            Err(e) => break out.error = Some(e),
-        }
-    }
-    out
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_log_groups()
+            .limit(50)
+            .into_paginator()
+            .send(),
+        |page| page.log_groups().iter().filter_map(|g| {
+            let name = g.log_group_name()?.to_string();
+            // `arn` ends in ":*" (it names the group's streams);
+            // `logGroupArn` is the group's own ARN.
+            let arn = match (g.log_group_arn(), g.arn()) {
+                (Some(arn), _) => arn.to_string(),
+                (None, Some(arn)) => arn.strip_suffix(":*").unwrap_or(arn).to_string(),
+                (None, None) => ctx.arn("logs", &format!("log-group:{name}")),
+            };
+            Some(LogGroup {
+                arn,
+                place: ctx.place(),
+                name,
+                retention_days: g.retention_in_days(),
+            })
+        }),
+        more: |last| last.next_token(),
+    )
 }

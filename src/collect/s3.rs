@@ -43,7 +43,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::types as s3;
 
 use super::client::{ScanConfig, s3_client};
-use super::context::{Ctx, Partial, more_pages, tags};
+use super::context::{Ctx, Partial, tags};
 #[cfg(doc)]
 use crate::inventory::Dataset;
 use crate::inventory::{
@@ -101,31 +101,27 @@ pub(crate) async fn buckets(
 ) -> Partial<Bucket> {
     const OP: &str = "ListBuckets";
     let home_client = s3_client(config, home, force_path_style);
-    let mut error = None;
-    let mut listed: Vec<(String, Option<String>)> = Vec::new();
-    let mut pages = home_client
-        .list_buckets()
-        .max_buckets(10_000)
-        .into_paginator()
-        .send();
-    let mut sends = true;
-    loop {
-        match ctx.page(OP, sends, pages.next()).await {
-            Ok(Some(page)) => {
-                sends = more_pages(page.continuation_token());
-                listed.extend(page.buckets().iter().filter_map(|b| {
-                    let name = b.name().filter(|n| !n.is_empty())?.to_string();
-                    let region = b
-                        .bucket_region()
-                        .filter(|r| !r.is_empty())
-                        .map(str::to_string);
-                    Some((name, region))
-                }));
-            }
-            Ok(None) => break,
-            Err(e) => break error = Some(e),
-        }
-    }
+    let Partial {
+        items: listed,
+        error,
+    } = read_pages!(
+        ctx,
+        OP,
+        home_client
+            .list_buckets()
+            .max_buckets(10_000)
+            .into_paginator()
+            .send(),
+        |page| page.buckets().iter().filter_map(|b| {
+            let name = b.name().filter(|n| !n.is_empty())?.to_string();
+            let region = b
+                .bucket_region()
+                .filter(|r| !r.is_empty())
+                .map(str::to_string);
+            Some((name, region))
+        }),
+        more: |last| last.continuation_token(),
+    );
 
     // Regions that ListBuckets did not give.
     let located: Vec<(String, Result<String, AwsError>)> =
