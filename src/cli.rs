@@ -219,6 +219,14 @@ pub struct ScanArgs {
     /// lower that. Fractions are allowed (0.5 is one request every 2 s).
     #[arg(long, value_name = "N", value_parser = parse_max_rps, conflicts_with = "inventory")]
     pub max_rps: Option<f64>,
+
+    /// The share of each throttling budget AWS publishes that the scan may
+    /// spend, from above 0 to 1 (default 0.5: half, leaving the rest to the
+    /// account's own software; 1 for a scan in a maintenance window).
+    /// `--max-rps` still caps it.
+    #[arg(long, value_name = "F", default_value_t = collect::limits::DEFAULT_SHARE,
+          value_parser = parse_budget_share, conflicts_with = "inventory")]
+    pub budget_share: f64,
 }
 
 /// One requested report: a format, and where to write it.
@@ -233,6 +241,16 @@ fn parse_max_rps(text: &str) -> Result<f64, String> {
         Ok(n) if n.is_finite() && n >= 0.01 => Ok(n),
         Ok(_) => Err("must be a number of requests per second, at least 0.01".to_string()),
         Err(_) => Err(format!("'{text}' is not a number of requests per second")),
+    }
+}
+
+fn parse_budget_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 && f <= 1.0 => Ok(f),
+        Ok(_) => Err("must be a share of AWS's budget, above 0 and at most 1".to_string()),
+        Err(_) => Err(format!(
+            "'{text}' is not a number (a share from above 0 to 1)"
+        )),
     }
 }
 
@@ -457,6 +475,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
     let limits = std::sync::Arc::new(collect::limits::Limits::new(
         usize::from(args.concurrency),
         args.max_rps,
+        args.budget_share,
     ));
     let mut datasets: BTreeSet<Dataset> = BTreeSet::new();
     for rule in &pack.rules {
@@ -486,6 +505,7 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
     let limit = std::time::Duration::from_secs(args.timeout);
+    let started = std::time::Instant::now();
     let result = runtime.block_on(async {
         tokio::select! {
             result = tokio::time::timeout(limit, collect::collect(&options)) => {
@@ -501,7 +521,14 @@ fn collect_live(args: &ScanArgs, pack: &RulePack) -> Result<Inventory, Error> {
         Some(result) => {
             let mut inventory = result?;
             inventory.completed_at.get_or_insert_with(Timestamp::now);
-            report_stats(args, &stats.snapshot(), &limits.snapshot(), &inventory)?;
+            let wall = started.elapsed();
+            let ops = stats.snapshot();
+            let bound = limits.pacing_bound(mean_round_trip(&ops));
+            let pacing = Pacing {
+                wall_seconds: wall.as_secs_f64(),
+                bound,
+            };
+            report_stats(args, &ops, &limits.snapshot(), &pacing, &inventory)?;
             Ok(inventory)
         }
         None => {
@@ -622,11 +649,28 @@ impl collect::Progress for TerminalProgress {
     }
 }
 
+/// The mean time from a call's first attempt to its answer, over a
+/// scan's calls: the round trip the pacing bound assumes per dependent
+/// step.
+fn mean_round_trip(ops: &[OperationStats]) -> std::time::Duration {
+    let calls: u64 = ops.iter().map(|o| o.calls).sum();
+    let millis: u64 = ops.iter().map(|o| o.millis).sum();
+    std::time::Duration::from_millis(millis.checked_div(calls).unwrap_or(0))
+}
+
+/// How long collection took, and the least the budgets allowed.
+#[derive(Debug, serde::Serialize)]
+struct Pacing {
+    wall_seconds: f64,
+    bound: Option<collect::limits::PacingBound>,
+}
+
 /// `--stats` and `--stats-file`.
 fn report_stats(
     args: &ScanArgs,
     ops: &[OperationStats],
     budgets: &[BudgetStats],
+    pacing: &Pacing,
     inventory: &Inventory,
 ) -> Result<(), Error> {
     if let Some(path) = &args.stats_file {
@@ -634,11 +678,13 @@ fn report_stats(
         struct StatsFile<'a> {
             operations: &'a [OperationStats],
             budgets: &'a [BudgetStats],
+            pacing: &'a Pacing,
             resources: usize,
         }
         let json = serde_json::to_string_pretty(&StatsFile {
             operations: ops,
             budgets,
+            pacing,
             resources: inventory.resource_count(),
         })
         .unwrap_or_default();
@@ -704,6 +750,26 @@ fn report_stats(
                     b.waited_millis as f64 / 1000.0
                 );
             }
+        }
+        if let Some(bound) = &pacing.bound {
+            let _ = writeln!(
+                out,
+                "\ncollecting took {:.2} s; the budgets allow no less than {:.2} s ({:.2}x): \
+                 {} in {} {} carried {} requests at {:.2}/s after a burst of {}, \
+                 plus {} dependent {} of {:.3} s",
+                pacing.wall_seconds,
+                bound.seconds,
+                pacing.wall_seconds / bound.seconds.max(1e-9),
+                bound.bucket,
+                bound.account,
+                bound.region,
+                bound.requests,
+                bound.rate,
+                bound.burst,
+                bound.steps,
+                if bound.steps == 1 { "step" } else { "steps" },
+                bound.round_trip_seconds
+            );
         }
         eprint!("{out}");
     }

@@ -157,7 +157,11 @@ mod tests {
             "111122223333",
             "aws",
             crate::inventory::GLOBAL,
-            Arc::new(crate::collect::limits::Limits::new(1, None)),
+            Arc::new(crate::collect::limits::Limits::new(
+                1,
+                None,
+                crate::collect::limits::DEFAULT_SHARE,
+            )),
         )
     }
 

@@ -29,7 +29,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::aws_error;
-use super::limits::Limits;
+use super::limits::{Api, Limits};
 use crate::inventory::{AwsError, Coverage, Dataset, Place, Tags};
 
 /// Where a collector reads, and the scan's request limits.
@@ -40,6 +40,9 @@ pub(crate) struct Ctx {
     pub partition: String,
     /// The region read, or [`crate::inventory::GLOBAL`] for global datasets.
     pub region: String,
+    /// Which API of the service the requests go to, where that decides
+    /// their budget (ELB's classic API); see [`Ctx::for_api`].
+    api: Api,
     limits: Arc<Limits>,
 }
 
@@ -49,7 +52,18 @@ impl Ctx {
             account: account.to_string(),
             partition: partition.to_string(),
             region: region.to_string(),
+            api: Api::Main,
             limits,
+        }
+    }
+
+    /// This context for requests to `api`, whose operations draw from
+    /// budgets of their own though they share names with another API's
+    /// (`DescribeLoadBalancers` of classic ELB).
+    pub fn for_api(&self, api: Api) -> Self {
+        Ctx {
+            api,
+            ..self.clone()
         }
     }
 
@@ -128,7 +142,7 @@ impl Ctx {
 impl Ctx {
     async fn admit(&self, operation: &str) -> Option<tokio::sync::SemaphorePermit<'_>> {
         self.limits
-            .admit(&self.account, &self.region, operation)
+            .admit(&self.account, &self.region, self.api, operation)
             .await
     }
 }

@@ -462,7 +462,11 @@ mod tests {
             "111122223333",
             "aws",
             "eu-north-1",
-            Arc::new(crate::collect::limits::Limits::new(1, None)),
+            Arc::new(crate::collect::limits::Limits::new(
+                1,
+                None,
+                crate::collect::limits::DEFAULT_SHARE,
+            )),
         )
     }
 

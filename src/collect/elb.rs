@@ -43,6 +43,7 @@ use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
 use super::context::{Ctx, Partial, more_pages, owned, tags};
+use super::limits::Api;
 use crate::inventory::{
     AwsError, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy, Tags,
 };
@@ -102,6 +103,9 @@ pub(crate) async fn collect(
     };
     let classic = async {
         if wants.classic {
+            // Classic load balancers are ELB API version 1, which AWS
+            // throttles with buckets of its own.
+            let ctx = &ctx.for_api(Api::ClassicElb);
             Some(classic_load_balancers(ctx, classic_client, wants.ssl_policies).await)
         } else {
             None
@@ -654,7 +658,11 @@ mod tests {
             "123456789012",
             "aws",
             "eu-north-1",
-            Arc::new(crate::collect::limits::Limits::new(1, None)),
+            Arc::new(crate::collect::limits::Limits::new(
+                1,
+                None,
+                crate::collect::limits::DEFAULT_SHARE,
+            )),
         )
     }
 
