@@ -168,6 +168,32 @@ fn unknown_flag_is_a_usage_error() {
 }
 
 #[test]
+fn budget_share_is_a_share_from_above_zero_to_one() {
+    for bad in ["0", "-0.5", "1.01", "NaN", "half"] {
+        // As `--budget-share=-0.5`, the way a negative value must be given.
+        let flag = format!("--budget-share={bad}");
+        let run = conform_offline(&["scan", &flag, "--region", "eu-north-1"]);
+        run.expect_code(exit::USAGE);
+        assert!(
+            run.stderr.contains("--budget-share"),
+            "{bad}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("above 0"), "{bad}: {}", run.stderr);
+    }
+    // Collection flags make no sense with a saved inventory.
+    let run = conform_offline(&[
+        "scan",
+        "--budget-share",
+        "1",
+        "--inventory",
+        &example_estate(),
+    ]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains("--inventory"), "{}", run.stderr);
+}
+
+#[test]
 fn broken_rules_file_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     // A TOML syntax error on line 3 (an unterminated string).

@@ -1732,6 +1732,19 @@ async fn max_rps_paces_each_budget_and_changes_no_verdict() {
     for budget in budgets {
         assert!(budget["rate"].as_f64().unwrap() <= 1.0, "{budget}");
     }
+    // The pacing bound: at least the 2 s three requests at 1/s after a
+    // burst of 1 need, and collecting took no less than its paced part.
+    let pacing = &stats["pacing"];
+    let bound = &pacing["bound"];
+    let seconds = bound["seconds"].as_f64().expect("pacing.bound.seconds");
+    let steps = bound["steps"].as_f64().expect("steps");
+    let rtt = bound["round_trip_seconds"].as_f64().expect("round trip");
+    assert!(seconds >= 2.0, "{stats:#}");
+    assert!(bound["requests"].as_u64().unwrap() >= 3, "{stats:#}");
+    assert!(
+        pacing["wall_seconds"].as_f64().unwrap() >= seconds - steps * rtt - 0.05,
+        "{stats:#}"
+    );
 
     let unpaced = scan_with_rules(&account, dir.path(), &["ENC-002"], &[]);
     let verdicts = |run: &Run| -> Vec<(String, String)> {
