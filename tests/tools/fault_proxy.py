@@ -224,6 +224,8 @@ class State:
                     "operation": request["operation"],
                     "bucket": request.get("bucket"),
                     "fault": fault["fault"] if fault else None,
+                    "key": request.get("key"),
+                    "t": time.monotonic(),
                 }
             )
             return fault
@@ -254,6 +256,14 @@ def credential_scope(authorization):
             if len(fields) >= 5:
                 return fields[-3], fields[-2]
     return None, None
+
+
+def access_key(authorization):
+    """The access key id of a SigV4 Authorization header, or None."""
+    for part in (authorization or "").replace(",", " ").split():
+        if part.startswith("Credential="):
+            return part[len("Credential=") :].split("/")[0] or None
+    return None
 
 
 def s3_operation(method, path, query):
@@ -293,7 +303,12 @@ def identify(method, target, headers, body):
     service = service or "unknown"
     parsed = urllib.parse.urlsplit(target)
     path, query = parsed.path, parsed.query
-    request = {"service": service, "region": region, "bucket": None}
+    request = {
+        "service": service,
+        "region": region,
+        "bucket": None,
+        "key": access_key(headers.get("Authorization")),
+    }
     amz_target = headers.get("X-Amz-Target")
     if amz_target:
         request["operation"] = amz_target.rsplit(".", 1)[-1]
