@@ -320,6 +320,7 @@ struct Bucket {
 #[derive(Debug)]
 pub struct Limits {
     in_flight: Semaphore,
+    concurrency: usize,
     max_rps: Option<f64>,
     share: f64,
     buckets: Mutex<HashMap<Key, Arc<Bucket>>>,
@@ -332,8 +333,10 @@ impl Limits {
     /// <= 1; anything else means [`DEFAULT_SHARE`]) and at most `max_rps`
     /// per second.
     pub fn new(concurrency: usize, max_rps: Option<f64>, share: f64) -> Self {
+        let concurrency = concurrency.clamp(1, Semaphore::MAX_PERMITS);
         Limits {
-            in_flight: Semaphore::new(concurrency.clamp(1, Semaphore::MAX_PERMITS)),
+            in_flight: Semaphore::new(concurrency),
+            concurrency,
             max_rps,
             share,
             buckets: Mutex::default(),
@@ -397,6 +400,11 @@ impl Limits {
         // The semaphore is never closed; were it, run unlimited rather
         // than fail.
         self.in_flight.acquire().await.ok()
+    }
+
+    /// The most requests in flight at once (`--concurrency`).
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 
     /// A request slot without a token (for calls outside any budget's

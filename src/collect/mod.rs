@@ -225,7 +225,16 @@ pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError
         };
         async move { plan.scan(id).await }
     });
-    let parts = futures::future::join_all(scans).await;
+    // A few accounts at a time, not all at once: every account in flight
+    // holds its pending requests (large futures) and credentials, so an
+    // organization of hundreds of accounts scanned all at once needs memory
+    // for all of them. As many accounts as requests may be in flight keep
+    // the request slots busy; their order is kept.
+    use futures::StreamExt as _;
+    let parts: Vec<Inventory> = futures::stream::iter(scans)
+        .buffered(limit.concurrency())
+        .collect()
+        .await;
     assemble(inventory, parts)
 }
 
