@@ -162,17 +162,19 @@ pub fn budget(operation: &str) -> Budget {
         | "DescribeLoadBalancerPolicies" => ELB,
         "DescribeDBInstances"
         | "DescribeDBClusters"
+        | "DescribeGlobalClusters"
         | "DescribeDBSnapshots"
         | "DescribeDBClusterSnapshots" => RDS,
         "DescribeLogGroups" => LOGS,
-        "DescribeTrails" | "GetTrailStatus" => CLOUDTRAIL,
+        "DescribeTrails" | "GetTrailStatus" | "GetEventSelectors" => CLOUDTRAIL,
         "DescribeCacheClusters" | "DescribeReplicationGroups" => ELASTICACHE,
         "DescribeAutoScalingGroups" => AUTOSCALING,
         "ListBuckets"
         | "GetBucketLocation"
         | "GetBucketEncryption"
         | "GetBucketTagging"
-        | "GetBucketLifecycleConfiguration" => S3,
+        | "GetBucketLifecycleConfiguration"
+        | "GetBucketVersioning" => S3,
         _ => OTHER,
     }
 }
