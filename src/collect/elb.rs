@@ -794,6 +794,41 @@ mod tests {
     }
 
     #[test]
+    fn a_predefined_policy_is_stored_under_its_own_name() {
+        // AWS's answer to DescribeLoadBalancerPolicies for a sample policy
+        // (attribute names and values as AWS lists them; abridged).
+        let p = policy(
+            "ELBSecurityPolicy-TLS-1-2-2017-01",
+            SSL_NEGOTIATION,
+            &[
+                ("Protocol-TLSv1", "false"),
+                ("Protocol-SSLv3", "false"),
+                ("Protocol-TLSv1.1", "false"),
+                ("Protocol-TLSv1.2", "true"),
+                ("Server-Defined-Cipher-Order", "true"),
+                ("ECDHE-ECDSA-AES128-GCM-SHA256", "true"),
+                ("ECDHE-RSA-AES128-GCM-SHA256", "true"),
+                ("ECDHE-RSA-AES128-SHA", "false"),
+                ("AES256-SHA256", "true"),
+                ("DES-CBC3-SHA", "false"),
+            ],
+        );
+        let name = format!("{CLASSIC_PREDEFINED}ELBSecurityPolicy-TLS-1-2-2017-01");
+        let got = negotiation_policy(&ctx(), name.clone(), &p).expect("a negotiation policy");
+        assert_eq!(got.name, name);
+        assert_eq!(got.protocols, ["TLSv1.2"]);
+        assert_eq!(
+            got.ciphers,
+            [
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                "AES256-SHA256"
+            ]
+        );
+        assert_eq!(got.reference, None);
+    }
+
+    #[test]
     fn other_classic_policies_are_not_tls_policies() {
         let p = policy(
             "sticky",
