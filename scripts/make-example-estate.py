@@ -37,11 +37,13 @@ def perm(protocol, frm=None, to=None, v4=(), v6=(), pl=(), groups=()):
             "ipv6_ranges": list(v6), "prefix_list_ids": list(pl), "group_ids": list(groups)}
 
 
-def nacl_entry(n, protocol, action, cidr="0.0.0.0/0", ports=None, egress=False, v6=None):
+def nacl_entry(n, protocol, action, cidr="0.0.0.0/0", ports=None, egress=False, v6=None, icmp=None):
     e = {"rule_number": n, "protocol": protocol, "action": action, "egress": egress,
          "cidr_block": None if v6 else cidr, "ipv6_cidr_block": v6}
     if ports:
         e["port_from"], e["port_to"] = ports
+    if icmp:
+        e["icmp_type"], e["icmp_code"] = icmp
     return e
 
 
@@ -57,10 +59,15 @@ def eni(id, sgs, instance=None, requester=None, itype="interface", description=N
             "public_ip": public_ip, "tags": {}}
 
 
-def instance(id, name, sgs, public_ip=None, az="eu-north-1a"):
+def instance(id, name, sgs, public_ip=None, az="eu-north-1a", interfaces=None):
+    # Each interface: (eni id, device index, [(public ip, private ip, owner)], [ipv6]).
+    nics = interfaces or [(f"eni-{id[2:]}", 0, [(public_ip, "10.0.1.10", "amazon")] if public_ip else [], [])]
     return {"arn": arn("ec2", EU, f"instance/{id}"), "place": place(), "id": id, "state": "running",
             "availability_zone": az, "public_ip": public_ip, "ipv6_addresses": [], "subnet_id": "subnet-0a01",
-            "security_group_ids": sgs, "tags": {"Name": name}}
+            "security_group_ids": sgs, "tags": {"Name": name},
+            "interfaces": [{"id": n, "device_index": i,
+                            "public_ips": [{"public_ip": p, "private_ip": q, "ip_owner_id": o} for p, q, o in ips],
+                            "ipv6_addresses": v6} for n, i, ips, v6 in nics]}
 
 
 def volume(id, encrypted, instance):
@@ -93,11 +100,15 @@ REDIRECT = [{"kind": "redirect", "redirect_protocol": "HTTPS", "redirect_port": 
 AES256 = {"value": [{"algorithm": "AES256", "kms_key_id": None, "bucket_key_enabled": False}]}
 
 
-def bucket(name, encryption, lifecycle=None, tags=None):
+def bucket(name, encryption, lifecycle=None, tags=None, versioning=None):
     # Bucket details (tags, lifecycle) are read for every bucket; a bucket
-    # without a lifecycle configuration has {"value": None}.
-    return {"arn": f"arn:aws:s3:::{name}", "place": place(), "name": name, "default_encryption": encryption,
-            "tags": tags or {}, "lifecycle": lifecycle or {"value": None}}
+    # without a lifecycle configuration has {"value": None}. Versioning is
+    # read where the lifecycle has rules ({"value": None}: never versioned).
+    out = {"arn": f"arn:aws:s3:::{name}", "place": place(), "name": name, "default_encryption": encryption,
+           "tags": tags or {}, "lifecycle": lifecycle or {"value": None}}
+    if lifecycle and lifecycle.get("value"):
+        out["versioning"] = {"value": versioning}
+    return out
 
 
 def lifecycle_rule(id, days=None, noncurrent=None, enabled=True, filter=None):
@@ -168,14 +179,23 @@ def asg(name, azs):
             "desired_capacity": 2, "tags": {}}
 
 
-def trail(name, home, multi_region, logging=True, account=A):
-    return {"arn": arn("cloudtrail", home, f"trail/{name}", account), "place": place(home, account),
-            "name": name, "multi_region": multi_region, "organization": False, "is_logging": logging}
+# AWS's default event selector: every management event, read and write.
+ALL_MANAGEMENT_EVENTS = {"basic": [{"read_write_type": "All", "include_management_events": True,
+                                    "exclude_management_event_sources": []}]}
+
+
+def trail(name, home, multi_region, logging=True, account=A, selectors=None):
+    out = {"arn": arn("cloudtrail", home, f"trail/{name}", account), "place": place(home, account),
+           "name": name, "multi_region": multi_region, "organization": False, "is_logging": logging}
+    if multi_region:
+        # conform reads the event selectors of multi-region trails.
+        out["selectors"] = selectors or ALL_MANAGEMENT_EVENTS
+    return out
 
 
 DATASETS = ["security-groups", "prefix-lists", "network-acls", "network-interfaces", "instances", "volumes",
             "ebs-encryption-by-default", "load-balancers", "classic-load-balancers", "ssl-policies", "log-groups",
-            "db-instances", "db-clusters", "snapshots", "db-snapshots", "db-cluster-snapshots",
+            "db-instances", "db-clusters", "db-global-clusters", "snapshots", "db-snapshots", "db-cluster-snapshots",
             "cache-replication-groups", "cache-clusters", "auto-scaling-groups"]
 GLOBAL_DATASETS = ["buckets", "bucket-details", "trails"]
 
@@ -228,6 +248,12 @@ estate = {
             nacl_entry(90, "6", "deny", ports=(22, 22)), nacl_entry(100, "-1", "allow"),
             nacl_entry(32767, "-1", "deny"), nacl_entry(100, "-1", "allow", egress=True)],
             ["subnet-0a04"]),
+        # Denies ping (ICMP type 8), then allows all ICMP: every other type is open.
+        nacl("acl-0a1b2c3d4e5f60004", "no-ping", [
+            nacl_entry(80, "1", "deny", icmp=(8, -1)), nacl_entry(90, "1", "allow", icmp=(-1, -1)),
+            nacl_entry(100, "6", "allow", ports=(443, 443)), nacl_entry(32767, "-1", "deny"),
+            nacl_entry(100, "-1", "allow", egress=True)],
+            ["subnet-0a05"]),
     ],
     "network_interfaces": [
         eni("eni-0a1b2c3d4e5f60001", ["sg-0a1b2c3d4e5f60001"], requester="amazon-elb",
@@ -239,6 +265,10 @@ estate = {
     "instances": [
         instance("i-0a1b2c3d4e5f60001", "app-1", ["sg-0a1b2c3d4e5f60002"]),
         instance("i-0a1b2c3d4e5f60002", "legacy-admin", ["sg-0a1b2c3d4e5f60003"], public_ip="203.0.113.10"),
+        # No public IP on its primary interface, but an Elastic IP on its second.
+        instance("i-0a1b2c3d4e5f60003", "vpn-gateway", ["sg-0a1b2c3d4e5f60002"], interfaces=[
+            ("eni-0a1b2c3d4e5f60004", 0, [], []),
+            ("eni-0a1b2c3d4e5f60005", 1, [("198.51.100.20", "10.0.2.15", A)], [])]),
     ],
     "volumes": [
         volume("vol-0a1b2c3d4e5f60001", True, "i-0a1b2c3d4e5f60001"),
@@ -287,7 +317,11 @@ estate = {
         # expire after 60 days and their old versions 30 days later; the
         # archive keeps them a year.
         bucket("kliv-db-backups", AES256, {"value": [lifecycle_rule("expire-dumps", 60, 30)]},
-               tags={"kliv:data-class": "backup"}),
+               tags={"kliv:data-class": "backup"}, versioning="Enabled"),
+        # Versioned: current dumps expire after 30 days, but their old
+        # versions are never deleted.
+        bucket("kliv-backup-versions", AES256, {"value": [lifecycle_rule("expire", 30)]},
+               tags={"kliv:data-class": "backup"}, versioning="Enabled"),
         bucket("kliv-backup-archive", AES256, {"value": [lifecycle_rule("archive", 365),
                                                          lifecycle_rule("tmp", 7, filter="prefix=tmp/")]},
                tags={"kliv:data-class": "backup"}),
@@ -324,6 +358,9 @@ estate = {
         ebs_snapshot("snap-0a1b2c3d4e5f60003", "vol-0a1b2c3d4e5f60001", "2026-01-10T03:00:00Z",
                      description="This snapshot is created by the AWS Backup service.",
                      tags={"aws:backup:source-resource": arn("ec2", EU, "volume/vol-0a1b2c3d4e5f60001")}),
+        # A manual snapshot described like AWS Backup's, without its tag: judged.
+        ebs_snapshot("snap-0a1b2c3d4e5f60004", "vol-0a1b2c3d4e5f60001", "2026-03-01T03:00:00Z",
+                     description="This snapshot is created by the AWS Backup service."),
     ],
     "db_snapshots": [
         db_snapshot("rds:orders-2026-11-19-03-10", "orders", "automated", "2026-11-19T03:10:00Z"),

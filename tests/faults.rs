@@ -754,6 +754,66 @@ async fn failing_ec2_operations_are_unknown_and_nothing_else_changes() {
     );
 }
 
+/// NET-002 must not fail open (issue 10): a group whose only
+/// internet-looking source is a customer prefix list whose entries are
+/// denied may admit the internet. With its network interfaces read it is
+/// attached to nothing and passes (NET-001 is unknown); with them denied
+/// too, "attached to nothing" cannot be concluded and NET-002 is unknown.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_that_may_be_open_is_unknown_when_its_attachments_are_unread() {
+    let estate = estate().await;
+    let ec2 = aws_sdk_ec2::Client::new(&estate.account.config(REGION).await);
+    let (vpc, _) = estate::default_vpc(&ec2).await;
+    let partners = estate::prefix_list(&ec2, "partners", &["198.51.100.0/24"]).await;
+    let group = estate::security_group(
+        &ec2,
+        &vpc,
+        "from-partners",
+        vec![
+            estate::tcp(22, 22)
+                .prefix_list_ids(
+                    ec2t::PrefixListId::builder()
+                        .prefix_list_id(partners)
+                        .build(),
+                )
+                .build(),
+        ],
+    )
+    .await;
+    let group = estate
+        .account
+        .arn("ec2", &format!("security-group/{group}"));
+    let proxy = FaultProxy::start(&estate.account.emulator);
+
+    proxy.set_rules(json!([
+        {"service": "ec2", "operation": "GetManagedPrefixListEntries", "fault": "deny"}
+    ]));
+    let entries_denied = scan(&proxy, &estate, &[]);
+    assert_eq!(
+        status_of(&entries_denied.report, "NET-001", &group).as_deref(),
+        Some("unknown")
+    );
+    assert_eq!(
+        status_of(&entries_denied.report, "NET-002", &group).as_deref(),
+        Some("pass"),
+        "its interfaces were read: it is attached to nothing"
+    );
+
+    proxy.set_rules(json!([
+        {"service": "ec2", "operation": "GetManagedPrefixListEntries", "fault": "deny"},
+        {"service": "ec2", "operation": "DescribeNetworkInterfaces", "fault": "deny"}
+    ]));
+    let both_denied = scan(&proxy, &estate, &[]);
+    let finding = findings(&both_denied.report)
+        .iter()
+        .find(|f| f["rule_id"] == "NET-002" && f["resource"]["arn"] == group.as_str())
+        .expect("a NET-002 verdict on the group");
+    assert_eq!(finding["status"], "unknown", "{finding:#}");
+    let message = finding["message"].as_str().unwrap();
+    assert!(message.contains("may admit internet traffic"), "{message}");
+    assert!(message.contains("UnauthorizedOperation"), "{message}");
+}
+
 /// AccessDenied on GetBucketEncryption of one bucket only: that bucket's
 /// ENC-002 is unknown (not pass, and not "no configuration", which would
 /// be a failure); the other bucket passes; the bucket list itself was

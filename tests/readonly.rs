@@ -54,6 +54,7 @@ const S3_ACTIONS: &[(&str, &str)] = &[
     ),
     ("GetBucketTagging", "s3:GetBucketTagging"),
     ("GetBucketLocation", "s3:GetBucketLocation"),
+    ("GetBucketVersioning", "s3:GetBucketVersioning"),
 ];
 
 /// The IAM action an operation needs; `None` when the mapping does not
@@ -129,9 +130,11 @@ fn allowed_actions() -> BTreeSet<String> {
 /// (DescribeSSLPolicies) and an HTTP listener redirecting to HTTPS
 /// (DescribeRules), a classic load balancer with an HTTPS listener
 /// (DescribeLoadBalancerPolicies; load balancers of both generations for
-/// DescribeTags), a trail (GetTrailStatus) and buckets (GetBucketEncryption,
-/// GetBucketTagging, GetBucketLifecycleConfiguration and, since moto never
-/// gives ListBuckets' BucketRegion, GetBucketLocation). The other
+/// DescribeTags), a multi-region trail (GetTrailStatus, GetEventSelectors)
+/// and buckets (GetBucketEncryption, GetBucketTagging,
+/// GetBucketLifecycleConfiguration, GetBucketVersioning for the one with
+/// lifecycle rules and, since moto never gives ListBuckets' BucketRegion,
+/// GetBucketLocation). The other
 /// operations are made whatever the estate holds.
 async fn build_estate(account: &TestAccount) {
     let config = account.config(REGION).await;

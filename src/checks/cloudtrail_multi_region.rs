@@ -4,7 +4,7 @@
 use super::resource::{cap_evidence, distinct, join_and, read_completely, trails_ref};
 use super::{Check, CheckDoc, Context, NoParams};
 use crate::findings::{Evidence, Outcome};
-use crate::inventory::{Dataset, GLOBAL, Inventory, Trail};
+use crate::inventory::{AdvancedFieldSelector, Dataset, EventSelectors, GLOBAL, Inventory, Trail};
 
 pub struct CloudtrailMultiRegion;
 
@@ -47,6 +47,153 @@ fn trail_evidence(t: &Trail) -> Evidence {
     )
 }
 
+/// Whether a trail's selectors record every management event.
+#[derive(Debug, PartialEq, Eq)]
+enum Records {
+    /// Every management event, read and write, from every source.
+    All,
+    /// Less: what is missing.
+    Partial(String),
+    /// Cannot tell: why.
+    Unknown(String),
+}
+
+/// What management events the selectors record. Selectors add up: an event
+/// is recorded if any selector matches it.
+fn management_events(s: &EventSelectors) -> Records {
+    let (mut read, mut write) = (false, false);
+    let mut excluded: Vec<String> = Vec::new();
+    let mut unjudgeable: Vec<String> = Vec::new();
+    let mut only_sources: Vec<String> = Vec::new();
+    for b in &s.basic {
+        if b.include_management_events == Some(false) {
+            continue;
+        }
+        let rw = b.read_write_type.as_deref().unwrap_or("All").trim();
+        let (r, w) = match rw.to_ascii_lowercase().as_str() {
+            "all" => (true, true),
+            "readonly" => (true, false),
+            "writeonly" => (false, true),
+            _ => {
+                unjudgeable.push(format!("ReadWriteType {rw}"));
+                continue;
+            }
+        };
+        if b.exclude_management_event_sources.is_empty() {
+            read |= r;
+            write |= w;
+        } else {
+            excluded.extend(b.exclude_management_event_sources.iter().cloned());
+        }
+    }
+    for (i, a) in s.advanced.iter().enumerate() {
+        let name = a
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("selector {}", i + 1));
+        let is =
+            |f: &AdvancedFieldSelector, field: &str| f.field.trim().eq_ignore_ascii_case(field);
+        let only_equals = |f: &AdvancedFieldSelector| {
+            f.not_equals.is_empty()
+                && f.starts_with.is_empty()
+                && f.not_starts_with.is_empty()
+                && f.ends_with.is_empty()
+                && f.not_ends_with.is_empty()
+        };
+        let management = a.field_selectors.iter().any(|f| {
+            is(f, "eventCategory")
+                && f.equals
+                    .iter()
+                    .any(|v| v.eq_ignore_ascii_case("Management"))
+        });
+        if !management {
+            continue;
+        }
+        let (mut r, mut w) = (true, true);
+        let mut partial_excluded: Vec<String> = Vec::new();
+        let mut judgeable = true;
+        for f in &a.field_selectors {
+            if is(f, "eventCategory") {
+                continue;
+            } else if is(f, "readOnly") && only_equals(f) {
+                let t = f.equals.iter().any(|v| v.eq_ignore_ascii_case("true"));
+                let fl = f.equals.iter().any(|v| v.eq_ignore_ascii_case("false"));
+                r &= t;
+                w &= fl;
+            } else if is(f, "eventSource")
+                && f.equals.is_empty()
+                && f.starts_with.is_empty()
+                && f.ends_with.is_empty()
+                && f.not_starts_with.is_empty()
+                && f.not_ends_with.is_empty()
+            {
+                partial_excluded.extend(f.not_equals.iter().cloned());
+            } else if is(f, "eventSource") && only_equals(f) {
+                only_sources.extend(f.equals.iter().cloned());
+                r = false;
+                w = false;
+            } else {
+                judgeable = false;
+                unjudgeable.push(format!("{name}: field {}", f.field));
+            }
+        }
+        if !judgeable {
+            continue;
+        }
+        if partial_excluded.is_empty() {
+            read |= r;
+            write |= w;
+        } else {
+            excluded.extend(partial_excluded);
+        }
+    }
+    if read && write {
+        return Records::All;
+    }
+    if !unjudgeable.is_empty() {
+        return Records::Unknown(format!(
+            "its selectors use conditions conform cannot judge ({})",
+            unjudgeable.join(", ")
+        ));
+    }
+    let mut missing = Vec::new();
+    match (read, write) {
+        (true, false) => missing.push("records read-only management events only".to_string()),
+        (false, true) => missing.push("records write management events only".to_string()),
+        _ => {}
+    }
+    if !excluded.is_empty() {
+        let excluded = distinct(excluded.iter().map(String::as_str));
+        missing.push(format!(
+            "excludes management events from {}",
+            join_and(&excluded)
+        ));
+    }
+    if !only_sources.is_empty() {
+        let only = distinct(only_sources.iter().map(String::as_str));
+        missing.push(format!(
+            "records management events only from {}",
+            join_and(&only)
+        ));
+    }
+    if missing.is_empty() {
+        missing.push("records no management events".to_string());
+    }
+    Records::Partial(missing.join("; "))
+}
+
+/// What one trail records, from its selectors as read.
+fn records(t: &Trail) -> Records {
+    match (&t.selectors, &t.selectors_error) {
+        (Some(s), _) if s.basic.is_empty() && s.advanced.is_empty() => Records::Unknown(
+            "GetEventSelectors returned no selectors (AWS always returns at least one)".into(),
+        ),
+        (Some(s), _) => management_events(s),
+        (None, Some(e)) => Records::Unknown(format!("its event selectors could not be read: {e}")),
+        (None, None) => Records::Unknown("its event selectors were not collected".into()),
+    }
+}
+
 fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
     let resource = trails_ref(inventory, account);
     // One entry per trail, even if a collector listed a multi-region trail
@@ -61,10 +208,17 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
             trails.push(t);
         }
     }
-    let logging: Vec<&Trail> = trails
+    let running: Vec<&Trail> = trails
         .iter()
         .copied()
         .filter(|t| t.multi_region && t.is_logging == Some(true))
+        .collect();
+    // A running multi-region trail logs "all API calls" only if its
+    // selectors record every management event.
+    let logging: Vec<&Trail> = running
+        .iter()
+        .copied()
+        .filter(|t| records(t) == Records::All)
         .collect();
     if !logging.is_empty() {
         let names: Vec<String> = logging
@@ -91,7 +245,40 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
             ),
         );
     }
-    let evidence: Vec<Evidence> = trails.iter().map(|t| trail_evidence(t)).collect();
+    let mut evidence: Vec<Evidence> = trails.iter().map(|t| trail_evidence(t)).collect();
+    let mut partial: Vec<String> = Vec::new();
+    let mut selectors_unknown: Vec<String> = Vec::new();
+    for t in &running {
+        match records(t) {
+            Records::All => {}
+            Records::Partial(what) => {
+                partial.push(format!("{} {what}", t.name));
+                evidence.push(Evidence::new(
+                    format!("Trail {}.EventSelectors", t.name),
+                    what.clone(),
+                    "the trail is logging, but does not record every management (API) event",
+                ));
+            }
+            Records::Unknown(why) => {
+                selectors_unknown.push(format!("{} ({why})", t.name));
+                evidence.push(Evidence::new(
+                    format!("Trail {}.EventSelectors", t.name),
+                    "unknown",
+                    why,
+                ));
+            }
+        }
+    }
+    if !selectors_unknown.is_empty() {
+        return Outcome::unknown(
+            resource,
+            format!(
+                "cannot tell whether account {account} logs all API calls: what multi-region trail {} records is unknown",
+                join_and(&selectors_unknown)
+            ),
+            cap_evidence(evidence, MAX_TRAILS, "Trails", "trails"),
+        );
+    }
     let unreadable: Vec<String> = trails
         .iter()
         .filter(|t| t.multi_region && t.is_logging.is_none())
@@ -119,7 +306,12 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
         );
     }
     let multi = trails.iter().filter(|t| t.multi_region).count();
-    let message = if multi == 0 && trails.len() == 1 {
+    let message = if !partial.is_empty() {
+        format!(
+            "account {account} does not log all API calls: multi-region trail {}",
+            join_and(&partial)
+        )
+    } else if multi == 0 && trails.len() == 1 {
         format!(
             "account {account} has no multi-region trail: its only trail, {}, covers one region",
             trails[0].name
@@ -146,15 +338,21 @@ impl Check for CloudtrailMultiRegion {
         summary: "Every scanned account has a multi-region CloudTrail trail that is logging",
         what: "Gives one verdict per scanned account, reported as \
 `arn:{partition}:cloudtrail::{account}:trails` (type `AWS::CloudTrail::Trail`, region `global`):\n\n\
-- **pass** when at least one trail visible to the account is **multi-region** and **logging** \
-(`GetTrailStatus` `IsLogging`). An organization trail of the management account counts for every member \
-account;\n\
-- **fail** when there is no trail, when every trail is single-region, or when the multi-region trails are not \
-logging. Several single-region trails do not add up to one multi-region trail: a region added later, or one \
+- **pass** when at least one trail visible to the account is **multi-region**, **logging** \
+(`GetTrailStatus` `IsLogging`) and records **every management event**, read and write, from every source \
+(`GetEventSelectors`, read in the trail's home region). Basic selectors add up (a `ReadOnly` and a `WriteOnly` \
+selector together record all); a selector that excludes event sources (`kms.amazonaws.com`, \
+`rdsdata.amazonaws.com`) or advanced selectors that exclude some (`eventSource` `NotEquals`) or keep only \
+read-only or write events do not log \"all API calls\". An organization trail of the management account counts \
+for every member account;\n\
+- **fail** when there is no trail, when every trail is single-region, when the multi-region trails are not \
+logging, or when the ones logging leave management events out (the evidence says which). Several single-region trails do not add up to one multi-region trail: a region added later, or one \
 nobody thought of, is not covered. The evidence lists every trail found, whether it is multi-region, and its \
 logging status;\n\
-- **unknown** when no multi-region trail is known to be logging and the status of at least one multi-region \
-trail could not be read. The evidence gives the error.\n\n\
+- **unknown** when no multi-region trail is known to be logging everything and the status or the event \
+selectors of a multi-region trail could not be read (or, in an inventory saved before conform read selectors, \
+were not collected), or its advanced selectors use conditions conform cannot judge. The evidence gives the \
+error.\n\n\
 If the trail list itself could not be read in an account, the evaluator reports the account unknown.",
         why: "The policy promises that all API calls are logged. Only a trail that covers every region records \
 calls in regions nobody watches, and those are where an intruder's resources tend to appear. A trail that \
@@ -185,6 +383,7 @@ mod tests {
     use super::*;
     use crate::checks::testutil::*;
     use crate::findings::Status;
+    use crate::inventory::{AdvancedEventSelector, BasicEventSelector};
 
     fn judge(trails: Vec<Trail>) -> Outcome {
         let mut inv = inventory();
@@ -267,6 +466,145 @@ mod tests {
         let mut inv = inventory();
         inv.coverage.retain(|c| c.dataset != Dataset::Trails);
         assert!(run::<CloudtrailMultiRegion>(&inv).is_empty());
+    }
+
+    fn with(selectors: EventSelectors) -> Trail {
+        Trail {
+            selectors: Some(selectors),
+            ..trail("all", true, Some(true))
+        }
+    }
+
+    fn basic(rw: &str, mgmt: bool, excluded: &[&str]) -> BasicEventSelector {
+        BasicEventSelector {
+            read_write_type: Some(rw.into()),
+            include_management_events: Some(mgmt),
+            exclude_management_event_sources: excluded.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn field(name: &str, equals: &[&str], not_equals: &[&str]) -> AdvancedFieldSelector {
+        AdvancedFieldSelector {
+            field: name.into(),
+            equals: equals.iter().map(|s| s.to_string()).collect(),
+            not_equals: not_equals.iter().map(|s| s.to_string()).collect(),
+            starts_with: vec![],
+            not_starts_with: vec![],
+            ends_with: vec![],
+            not_ends_with: vec![],
+        }
+    }
+
+    fn advanced(fields: Vec<AdvancedFieldSelector>) -> AdvancedEventSelector {
+        AdvancedEventSelector {
+            name: Some("mgmt".into()),
+            field_selectors: fields,
+        }
+    }
+
+    #[test]
+    fn a_logging_trail_without_management_events_fails() {
+        let none = EventSelectors {
+            basic: vec![basic("All", false, &[])],
+            advanced: vec![],
+        };
+        let o = judge(vec![with(none)]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert!(
+            o.message.contains("records no management events"),
+            "{}",
+            o.message
+        );
+        assert!(mentions(&o, "Trail all.EventSelectors"));
+        let write_only = EventSelectors {
+            basic: vec![basic("WriteOnly", true, &[])],
+            advanced: vec![],
+        };
+        let o = judge(vec![with(write_only)]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert!(o.message.contains("write management events only"));
+        let excluding = EventSelectors {
+            basic: vec![basic("All", true, &["kms.amazonaws.com"])],
+            advanced: vec![],
+        };
+        let o = judge(vec![with(excluding)]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert!(
+            o.message
+                .contains("excludes management events from kms.amazonaws.com")
+        );
+        // Read-only and write-only selectors together record everything.
+        let both = EventSelectors {
+            basic: vec![basic("ReadOnly", true, &[]), basic("WriteOnly", true, &[])],
+            advanced: vec![],
+        };
+        assert_eq!(judge(vec![with(both)]).status, Status::Pass);
+    }
+
+    #[test]
+    fn advanced_selectors_are_judged() {
+        let all = EventSelectors {
+            basic: vec![],
+            advanced: vec![advanced(vec![field("eventCategory", &["Management"], &[])])],
+        };
+        assert_eq!(judge(vec![with(all)]).status, Status::Pass);
+        let data_only = EventSelectors {
+            basic: vec![],
+            advanced: vec![advanced(vec![
+                field("eventCategory", &["Data"], &[]),
+                field("resources.type", &["AWS::S3::Object"], &[]),
+            ])],
+        };
+        let o = judge(vec![with(data_only)]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        let read_only = EventSelectors {
+            basic: vec![],
+            advanced: vec![advanced(vec![
+                field("eventCategory", &["Management"], &[]),
+                field("readOnly", &["true"], &[]),
+            ])],
+        };
+        let o = judge(vec![with(read_only)]);
+        assert!(
+            o.message.contains("read-only management events only"),
+            "{}",
+            o.message
+        );
+        let no_kms = EventSelectors {
+            basic: vec![],
+            advanced: vec![advanced(vec![
+                field("eventCategory", &["Management"], &[]),
+                field("eventSource", &[], &["kms.amazonaws.com"]),
+            ])],
+        };
+        let o = judge(vec![with(no_kms)]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert!(o.message.contains("kms.amazonaws.com"));
+        let odd = EventSelectors {
+            basic: vec![],
+            advanced: vec![advanced(vec![
+                field("eventCategory", &["Management"], &[]),
+                field("userIdentity.arn", &["x"], &[]),
+            ])],
+        };
+        assert_eq!(judge(vec![with(odd)]).status, Status::Unknown);
+    }
+
+    #[test]
+    fn unread_selectors_are_unknown() {
+        let mut t = trail("all", true, Some(true));
+        t.selectors = None;
+        t.selectors_error = Some(aws_error("AccessDeniedException"));
+        let o = judge(vec![t.clone()]);
+        assert_eq!(o.status, Status::Unknown, "{o:#?}");
+        assert!(o.message.contains("AccessDeniedException"), "{}", o.message);
+        t.selectors_error = None;
+        let o = judge(vec![t.clone()]);
+        assert!(o.message.contains("not collected"), "{}", o.message);
+        t.selectors = Some(EventSelectors::default());
+        let o = judge(vec![t]);
+        assert_eq!(o.status, Status::Unknown);
+        assert!(o.message.contains("no selectors"), "{}", o.message);
     }
 
     #[test]

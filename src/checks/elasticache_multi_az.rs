@@ -2,10 +2,10 @@
 //! automatic failover, and their nodes really span zones (HA-001,
 //! ElastiCache part).
 
-use super::resource::{cache_replication_group_ref, distinct, join_and};
+use super::resource::{cache_cluster_ref, cache_replication_group_ref, distinct, join_and, set};
 use super::{Check, CheckDoc, Context, NoParams};
 use crate::findings::{Evidence, Outcome};
-use crate::inventory::{CacheReplicationGroup, Dataset, Inventory};
+use crate::inventory::{CacheCluster, CacheReplicationGroup, Dataset, Inventory};
 
 pub struct ElasticacheMultiAz;
 
@@ -109,6 +109,12 @@ fn judge(g: &CacheReplicationGroup) -> Outcome {
             evidence,
         );
     }
+    // Judged per shard: a cluster-mode group with one shard entirely in
+    // one zone loses that shard's keys with the zone, whatever the other
+    // shards' zones.
+    if g.node_groups.len() > 1 {
+        return judge_shards(g, &members);
+    }
     match azs.len() {
         0 => Outcome::unknown(
             resource,
@@ -144,6 +150,139 @@ fn judge(g: &CacheReplicationGroup) -> Outcome {
     }
 }
 
+/// The zone verdict of a group with several node groups (cluster mode):
+/// every shard must have nodes in two zones.
+fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
+    let resource = cache_replication_group_ref(g);
+    let mut one_zone = Vec::new();
+    let mut unknown = Vec::new();
+    let mut evidence = Vec::new();
+    let mut smallest = usize::MAX;
+    for shard in &g.node_groups {
+        let azs = distinct(
+            shard
+                .member_availability_zones
+                .iter()
+                .map(|a| a.trim())
+                .filter(|a| !a.is_empty()),
+        );
+        smallest = smallest.min(azs.len());
+        let field = format!("NodeGroups[{}].NodeGroupMembers", shard.id);
+        match azs.len() {
+            0 => {
+                unknown.push(format!("shard {}", shard.id));
+                evidence.push(Evidence::new(
+                    field,
+                    "no zones reported",
+                    "the zones of this shard's nodes are not known",
+                ));
+            }
+            1 => {
+                one_zone.push(format!("shard {} ({})", shard.id, azs[0]));
+                evidence.push(Evidence::new(
+                    field,
+                    format!(
+                        "{} {} in {}",
+                        shard.member_availability_zones.len(),
+                        if shard.member_availability_zones.len() == 1 {
+                            "node"
+                        } else {
+                            "nodes"
+                        },
+                        azs[0]
+                    ),
+                    format!(
+                        "every node of this shard is in {}; losing that zone loses the shard's keys",
+                        azs[0]
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let shards = g.node_groups.len();
+    if !one_zone.is_empty() {
+        evidence.push(Evidence::new(
+            "MemberClusters",
+            members.to_string(),
+            format!("{shards} shards"),
+        ));
+        return Outcome::fail(
+            resource,
+            format!(
+                "replication group {} is Multi-AZ with automatic failover, but {} {} all its nodes in one zone: {}",
+                g.id,
+                count(one_zone.len(), "shard", "shards"),
+                if one_zone.len() == 1 { "has" } else { "have" },
+                one_zone.join(", ")
+            ),
+            evidence,
+        );
+    }
+    if !unknown.is_empty() {
+        return Outcome::unknown(
+            resource,
+            format!(
+                "replication group {} reports Multi-AZ with automatic failover, but the zones of {} are not known",
+                g.id,
+                join_and(&unknown)
+            ),
+            evidence,
+        );
+    }
+    Outcome::pass(
+        resource,
+        format!(
+            "replication group {} is Multi-AZ with automatic failover, each of its {shards} shards with nodes in at least {smallest} availability zones",
+            g.id
+        ),
+    )
+}
+
+/// A cache cluster outside any replication group.
+fn judge_standalone(c: &CacheCluster) -> Option<Outcome> {
+    let resource = cache_cluster_ref(c);
+    let engine = set(&c.engine).map(str::to_ascii_lowercase);
+    match engine.as_deref() {
+        Some("memcached") => None,
+        Some(e @ ("redis" | "valkey")) => Some(Outcome::fail(
+            resource,
+            format!(
+                "cache cluster {} ({e}) is a single node outside any replication group: it has no replica in another zone",
+                c.id
+            ),
+            vec![Evidence::new(
+                "ReplicationGroupId",
+                "none",
+                format!(
+                    "a standalone {e} cluster{} has no replica to fail over to",
+                    c.availability_zone
+                        .as_deref()
+                        .map(|z| format!(" in {z}"))
+                        .unwrap_or_default()
+                ),
+            )],
+        )),
+        other => Some(Outcome::unknown(
+            resource,
+            format!(
+                "cannot tell whether cache cluster {} needs a replica: its engine is {}",
+                c.id,
+                other.map_or("not reported".to_string(), |e| format!("{e:?}"))
+            ),
+            vec![Evidence::new(
+                "Engine",
+                other.unwrap_or("none"),
+                "conform knows redis, valkey and memcached",
+            )],
+        )),
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn count_zones(n: usize) -> String {
     if n == 1 {
         "1 availability zone".into()
@@ -163,9 +302,16 @@ flags alone are not enough: a group can report Multi-AZ while every replica was 
 The evidence lists the member clusters and the zones of their nodes.\n\n\
 - Either flag `disabled`, `disabling` or `enabling` (not yet in effect): **fail**;\n\
 - both enabled but every node in one zone: **fail**;\n\
+- a cluster-mode group (several node groups, or shards) is judged **per shard**: every shard must have nodes in \
+two zones, since a shard whose primary and replicas share one zone loses its slice of the keys with that zone \
+even when the group as a whole spans several zones. A shard entirely in one zone fails, naming it;\n\
 - a flag missing or with a value conform does not know, or node zones not reported: **unknown**.\n\n\
-Standalone cache clusters (Memcached, or Redis OSS without a replication group) have no replica to fail over \
-to and are not judged by this check.",
+**Standalone cache clusters** (not in a replication group):\n\
+- Redis OSS or Valkey: **fail**. A standalone cluster is a single node with no replica anywhere, so it cannot \
+survive the loss of its zone; a replication group with a replica in another zone is what keeps the promise.\n\
+- Memcached: **not judged**. Memcached has no replication at all (each node holds its own keys, and the data \
+is a rebuildable cache by design), so there is no replica to place in another zone.\n\
+- An engine that is not reported or not known: **unknown**.",
         why: "The policy promises that every critical service has a replica running in another availability zone. \
 Without Multi-AZ and automatic failover, a zone outage takes the primary node down and the cache stays \
 read-only or unavailable until someone acts.",
@@ -176,14 +322,22 @@ aws elasticache modify-replication-group --replication-group-id my-cache \\\n  \
 In the console: ElastiCache → the cache → Modify → Multi-AZ and Auto-failover. Place replicas with \
 `--preferred-availability-zones` (or `--node-group-configuration`) when creating.",
     };
-    const SUBJECTS: &'static [Dataset] = &[Dataset::CacheReplicationGroups];
+    const SUBJECTS: &'static [Dataset] = &[Dataset::CacheReplicationGroups, Dataset::CacheClusters];
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
-        inventory
+        let mut outcomes: Vec<Outcome> = inventory
             .cache_replication_groups
             .iter()
             .map(judge)
-            .collect()
+            .collect();
+        outcomes.extend(
+            inventory
+                .cache_clusters
+                .iter()
+                .filter(|c| set(&c.replication_group_id).is_none())
+                .filter_map(judge_standalone),
+        );
+        outcomes
     }
 }
 
@@ -192,6 +346,74 @@ mod tests {
     use super::*;
     use crate::checks::testutil::*;
     use crate::findings::Status;
+    use crate::inventory::CacheNodeGroup;
+
+    fn sharded(id: &str, shards: &[&[&str]]) -> CacheReplicationGroup {
+        let flat: Vec<&str> = shards.iter().flat_map(|s| s.iter().copied()).collect();
+        CacheReplicationGroup {
+            node_groups: shards
+                .iter()
+                .enumerate()
+                .map(|(i, zones)| CacheNodeGroup {
+                    id: format!("{:04}", i + 1),
+                    member_availability_zones: zones.iter().map(|z| z.to_string()).collect(),
+                })
+                .collect(),
+            ..cache_replication_group(id, &flat)
+        }
+    }
+
+    #[test]
+    fn standalone_clusters_by_engine() {
+        let mut inv = inventory();
+        let with = |id: &str, engine: Option<&str>, group: Option<&str>| CacheCluster {
+            engine: engine.map(str::to_string),
+            replication_group_id: group.map(str::to_string),
+            ..cache_cluster(id, None)
+        };
+        inv.cache_clusters = vec![
+            with("redis-alone", Some("redis"), None),
+            with("valkey-alone", Some("valkey"), None),
+            with("memcached", Some("memcached"), None),
+            with("member", Some("redis"), Some("rg")),
+            with("mystery", None, None),
+        ];
+        let out = run::<ElasticacheMultiAz>(&inv);
+        assert_eq!(out.len(), 3, "{out:#?}");
+        let o = expect(&out, "redis-alone", Status::Fail);
+        assert!(o.message.contains("single node"), "{}", o.message);
+        assert_eq!(o.resource.resource_type, "AWS::ElastiCache::CacheCluster");
+        expect(&out, "valkey-alone", Status::Fail);
+        expect(&out, "mystery", Status::Unknown);
+    }
+
+    #[test]
+    fn each_shard_must_span_two_zones() {
+        let (a, b) = ("eu-north-1a", "eu-north-1b");
+        let mut inv = inventory();
+        inv.cache_replication_groups = vec![
+            // The group spans two zones, but shard 0002 lives in one.
+            sharded("rg-lopsided", &[&[a, b], &[a, a]]),
+            sharded("rg-balanced", &[&[a, b], &[b, a]]),
+            sharded("rg-blind", &[&[a, b], &[]]),
+            // One node group: the flat list decides, as before.
+            sharded("rg-one-shard", &[&[a, b]]),
+        ];
+        let out = run::<ElasticacheMultiAz>(&inv);
+        let o = expect(&out, "rg-lopsided", Status::Fail);
+        assert!(
+            o.message
+                .contains("1 shard has all its nodes in one zone: shard 0002 (eu-north-1a)"),
+            "{}",
+            o.message
+        );
+        assert_eq!(o.evidence[0].field, "NodeGroups[0002].NodeGroupMembers");
+        assert_eq!(o.evidence[0].value, "2 nodes in eu-north-1a");
+        let o = expect(&out, "rg-balanced", Status::Pass);
+        assert!(o.message.contains("each of its 2 shards"), "{}", o.message);
+        expect(&out, "rg-blind", Status::Unknown);
+        expect(&out, "rg-one-shard", Status::Pass);
+    }
 
     #[test]
     fn flags_and_zones() {
@@ -251,6 +473,8 @@ mod tests {
         let o = expect(&out, "rg-unsaid", Status::Unknown);
         assert!(o.message.contains("not reported"), "{}", o.message);
         expect(&out, "rg-enabling", Status::Fail);
+        // Flat list only (older inventories): judged as before.
+        assert!(out.iter().all(|o| !o.message.contains("shard")));
         assert_eq!(
             out[0].resource.resource_type,
             "AWS::ElastiCache::ReplicationGroup"

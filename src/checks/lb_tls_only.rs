@@ -125,7 +125,10 @@ keeps the request's protocol, i.e. HTTP), and a classic load balancer's HTTP lis
 - `TCP` fails even on port 443: the load balancer passes the bytes through and cannot guarantee they are TLS. \
 `UDP` and `TCP_UDP` fail.\n\
 - A protocol conform does not know (a newer AWS protocol) is **unknown** (\"cannot judge protocol X\").\n\
-- Listener rules other than the default action are not in the inventory and are not judged.\n\
+- An HTTP listener that redirects to HTTPS by default is judged with its **other rules** too (read with \
+`DescribeRules`): a rule that forwards, answers with a fixed response or redirects anywhere but HTTPS still \
+serves plain HTTP, and fails the load balancer, naming the rule's priority. Rules that could not be read, or \
+were not collected, make the verdict **unknown**.\n\
 - If the listeners could not be read, the verdict is **unknown**. Internal load balancers are not judged.",
         why: "The policy promises there is no non-TLS way to connect. A plain HTTP or TCP listener lets credentials, \
 session cookies and customer data cross the internet unencrypted, and lets an attacker on the path downgrade or \
@@ -231,6 +234,9 @@ mod tests {
 
     #[test]
     fn rules_that_serve_plain_http_break_a_redirecting_listener() {
+        // What `conform explain` says matches what is judged.
+        assert!(!LbTlsOnly::DOC.what.contains("not in the inventory"));
+        assert!(LbTlsOnly::DOC.what.contains("**other rules**"));
         use crate::inventory::{AwsError, ListenerRule};
         let rule = |priority: &str, action: crate::inventory::ListenerAction| ListenerRule {
             arn: None,

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::resource::{by_place_and_name, coverage_note, is_classic, lb_ref};
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
-use crate::inventory::{Dataset, Inventory, LoadBalancer, SslPolicy};
+use crate::inventory::{CLASSIC_PREDEFINED, Dataset, Inventory, LoadBalancer, SslPolicy};
 
 pub struct LbTlsPolicy;
 
@@ -191,7 +191,9 @@ enum PolicyVerdict {
     },
 }
 
-fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdict {
+/// Judges `policy`'s definition; `name` is how messages call it, `field`
+/// the inventory key its evidence points at.
+fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdict {
     let allowed_p: Vec<String> = params
         .allowed_protocols
         .iter()
@@ -212,7 +214,7 @@ fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdic
         return PolicyVerdict::Unknown {
             summary: format!("policy {name} lists no {missing}"),
             evidence: Evidence::new(
-                format!("SslPolicies[{name}]"),
+                format!("SslPolicies[{field}]"),
                 format!(
                     "{} protocols, {} ciphers",
                     policy.protocols.len(),
@@ -257,7 +259,7 @@ fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdic
                 unrecognised.join(", ")
             ),
             evidence: Evidence::new(
-                format!("SslPolicies[{name}].Ciphers"),
+                format!("SslPolicies[{field}].Ciphers"),
                 unrecognised.join(", "),
                 "unrecognised cipher suite names: their bulk cipher (AES or not) cannot be told",
             ),
@@ -284,7 +286,7 @@ fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdic
     let mut summary = Vec::new();
     if !bad_protocols.is_empty() {
         evidence.push(Evidence::new(
-            format!("SslPolicies[{name}].SslProtocols"),
+            format!("SslPolicies[{field}].SslProtocols"),
             bad_protocols.join(", "),
             format!(
                 "not among the allowed protocols {}",
@@ -295,7 +297,7 @@ fn judge_policy(name: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdic
     }
     if !bad_ciphers.is_empty() {
         evidence.push(Evidence::new(
-            format!("SslPolicies[{name}].Ciphers"),
+            format!("SslPolicies[{field}].Ciphers"),
             bad_ciphers.join(", "),
             format!(
                 "bulk ciphers not among the allowed {}",
@@ -320,7 +322,10 @@ listener's security policy must allow only protocol versions in `allowed_protoco
 `TLSv1.3`) and only cipher suites whose bulk cipher is in `allowed_ciphers` (default `AES128`, `AES256`).\n\n\
 - The policy is judged from its **definition** (its protocols and cipher suites), never from its name, so new \
 AWS policies need no update. Definitions come from `DescribeSSLPolicies` (ELBv2) or, for classic load \
-balancers, from the load balancer's own policy, stored as `<load balancer>/<policy>`.\n\
+balancers, from the load balancer's own policy, stored as `<load balancer>/<policy>`. A classic policy that \
+lists no protocols or ciphers of its own but names a `Reference-Security-Policy` is judged by the referenced \
+predefined policy's definition (read once per region), and the verdict says so; it is unknown only when \
+neither definition could be read.\n\
 - Cipher suites are classified by bulk cipher from OpenSSL names (`ECDHE-RSA-AES128-GCM-SHA256`, `AES256-SHA`, \
 `DES-CBC3-SHA`) and IANA names (`TLS_AES_128_GCM_SHA256`, `TLS_CHACHA20_POLY1305_SHA256`): families are \
 AES128, AES256, CHACHA20, 3DES, DES, RC4, RC2, CAMELLIA128/256, ARIA128/256, SEED, IDEA, SM4 and NULL. \
@@ -446,7 +451,50 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                 if first {
                     judged.push(key.clone());
                 }
-                match judge_policy(policy_name, definition, params) {
+                // A classic policy created from a predefined one, whose own
+                // attributes list nothing, is judged by the predefined
+                // policy's definition.
+                let mut shown = policy_name.to_string();
+                let mut field_name = policy_name.to_string();
+                let mut definition = definition;
+                if let Some(reference) = definition.reference.as_deref().filter(|_| {
+                    definition.protocols.is_empty()
+                        && definition.ciphers.iter().all(|c| is_option(c))
+                }) {
+                    let predefined = format!("{CLASSIC_PREDEFINED}{reference}");
+                    match policies.get(&(
+                        lb.place.account.as_str(),
+                        lb.place.region.as_str(),
+                        predefined.as_str(),
+                    )) {
+                        Some(p) => {
+                            shown = format!(
+                                "{policy_name} (judged by its Reference-Security-Policy {reference})"
+                            );
+                            field_name = p.name.clone();
+                            definition = p;
+                        }
+                        None => {
+                            let why = match &definition.reference_error {
+                                Some(e) => format!("could not be read: {e}"),
+                                None => "was not collected".to_string(),
+                            };
+                            unknown.push(Evidence::new(
+                                format!("SslPolicies[{key}].Reference-Security-Policy"),
+                                reference.to_string(),
+                                format!(
+                                    "the policy lists no protocols or ciphers of its own, and the definition of \
+the predefined policy it references {why}"
+                                ),
+                            ));
+                            unknown_summary.push(format!(
+                                "policy {policy_name} lists no protocols and its reference {reference} {why}"
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                match judge_policy(&shown, &field_name, definition, params) {
                     PolicyVerdict::Ok(text) => ok.push(format!("{at} uses {text}")),
                     PolicyVerdict::Bad { summary, evidence } => {
                         bad.push(Evidence::new(
@@ -562,6 +610,111 @@ mod tests {
         let out = run::<LbTlsPolicy>(&inv);
         assert_eq!(out.len(), 1, "{out:#?}");
         out.into_iter().next().unwrap()
+    }
+
+    fn classic_with(policies: Vec<SslPolicy>) -> Outcome {
+        let mut inv = inventory();
+        inv.ssl_policies = policies;
+        inv.load_balancers = vec![lb(
+            "web",
+            "classic",
+            "internet-facing",
+            vec![tls_listener("HTTPS", 443, "web/ref")],
+        )];
+        let out = run::<LbTlsPolicy>(&inv);
+        assert_eq!(out.len(), 1, "{out:#?}");
+        out.into_iter().next().unwrap()
+    }
+
+    fn by_reference(reference: &str) -> SslPolicy {
+        SslPolicy {
+            reference: Some(reference.into()),
+            ..ssl_policy("web/ref", &[], &[])
+        }
+    }
+
+    /// `ELBSecurityPolicy-2016-08` as AWS documents it for classic load
+    /// balancers (Predefined SSL security policies for Classic Load
+    /// Balancers): TLS 1.0-1.2 with AES and 3DES-free suites.
+    fn elb_2016_08() -> SslPolicy {
+        ssl_policy(
+            "elb-classic:ELBSecurityPolicy-2016-08",
+            &["TLSv1", "TLSv1.1", "TLSv1.2"],
+            &[
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES128-SHA",
+                "AES128-GCM-SHA256",
+                "AES256-SHA",
+            ],
+        )
+    }
+
+    /// `ELBSecurityPolicy-TLS-1-2-2017-01`: TLS 1.2 only, AES suites.
+    fn elb_tls12() -> SslPolicy {
+        ssl_policy(
+            "elb-classic:ELBSecurityPolicy-TLS-1-2-2017-01",
+            &["TLSv1.2"],
+            &[
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES256-GCM-SHA384",
+                "AES128-GCM-SHA256",
+                "AES256-SHA256",
+            ],
+        )
+    }
+
+    #[test]
+    fn a_classic_reference_policy_is_judged_by_its_reference() {
+        let o = classic_with(vec![
+            by_reference("ELBSecurityPolicy-TLS-1-2-2017-01"),
+            elb_tls12(),
+            elb_2016_08(),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+        assert!(
+            o.message.contains(
+                "judged by its Reference-Security-Policy ELBSecurityPolicy-TLS-1-2-2017-01"
+            ),
+            "{}",
+            o.message
+        );
+        let o = classic_with(vec![
+            by_reference("ELBSecurityPolicy-2016-08"),
+            elb_tls12(),
+            elb_2016_08(),
+        ]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert!(
+            o.message.contains("ELBSecurityPolicy-2016-08"),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.evidence.iter().any(|e| e.field
+                == "SslPolicies[elb-classic:ELBSecurityPolicy-2016-08].SslProtocols"
+                && e.value == "TLSv1, TLSv1.1"),
+            "{o:#?}"
+        );
+    }
+
+    #[test]
+    fn a_classic_reference_policy_is_unknown_only_when_neither_can_be_read() {
+        let o = classic_with(vec![by_reference("ELBSecurityPolicy-2016-08")]);
+        assert_eq!(o.status, Status::Unknown, "{o:#?}");
+        assert!(o.message.contains("was not collected"), "{}", o.message);
+        let mut unread = by_reference("ELBSecurityPolicy-2016-08");
+        unread.reference_error = Some(aws_error("LoadBalancerNotFound"));
+        let o = classic_with(vec![unread]);
+        assert_eq!(o.status, Status::Unknown, "{o:#?}");
+        assert!(o.message.contains("LoadBalancerNotFound"), "{}", o.message);
+        // Its own attributes win when it lists them (what AWS returns).
+        let own = SslPolicy {
+            reference: Some("ELBSecurityPolicy-2016-08".into()),
+            ..ssl_policy("web/ref", &["TLSv1.2"], &["ECDHE-RSA-AES128-GCM-SHA256"])
+        };
+        let o = classic_with(vec![own, elb_2016_08()]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
     }
 
     #[test]

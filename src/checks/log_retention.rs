@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resource::log_group_ref;
+use super::resource::{count, log_group_ref};
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
@@ -50,17 +50,32 @@ not reset.",
             .map(|g| {
                 let resource = log_group_ref(g);
                 match g.retention_days {
-                    None => Outcome::pass(resource, format!("log group {} never expires its events", g.name)),
-                    Some(days) if i64::from(days) >= min => {
-                        Outcome::pass(resource, format!("log group {} keeps events {days} days", g.name))
-                    }
+                    None => Outcome::pass(
+                        resource,
+                        format!("log group {} never expires its events", g.name),
+                    ),
+                    Some(days) if i64::from(days) >= min => Outcome::pass(
+                        resource,
+                        format!(
+                            "log group {} keeps events {}",
+                            g.name,
+                            count(i64::from(days), "day", "days")
+                        ),
+                    ),
                     Some(days) => Outcome::fail(
                         resource,
-                        format!("log group {} keeps events only {days} days (at least {min} required)", g.name),
+                        format!(
+                            "log group {} keeps events only {} (at least {min} required)",
+                            g.name,
+                            count(i64::from(days), "day", "days")
+                        ),
                         vec![Evidence::new(
                             "retentionInDays",
                             days.to_string(),
-                            format!("events are deleted after {days} days, fewer than the required {min}"),
+                            format!(
+                                "events are deleted after {}, fewer than the required {min}",
+                                count(i64::from(days), "day", "days")
+                            ),
                         )],
                     ),
                 }
@@ -102,5 +117,23 @@ mod tests {
         let out = LogRetention::evaluate(&ctx(), &inv, &p);
         expect(&out, "month", Status::Fail);
         expect(&out, "forever", Status::Pass);
+    }
+
+    #[test]
+    fn one_day_is_singular() {
+        let mut inv = inventory();
+        inv.log_groups = vec![group("day", Some(1))];
+        let out = run::<LogRetention>(&inv);
+        let o = expect(&out, "day", Status::Fail);
+        assert!(
+            o.message.contains("only 1 day (at least 30"),
+            "{}",
+            o.message
+        );
+        assert!(
+            o.evidence[0].note.contains("after 1 day,"),
+            "{}",
+            o.evidence[0].note
+        );
     }
 }

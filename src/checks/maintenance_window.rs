@@ -86,11 +86,14 @@ fn judge(policy: &Policy, resource: ResourceRef, what: &str, window: &Option<Str
     let utc = match Window::parse_aws(text) {
         Ok(w) => w,
         Err(e) => {
+            let why = if e.starts_with("malformed") {
+                "it is malformed"
+            } else {
+                "it is not a window conform can read"
+            };
             return Outcome::unknown(
                 resource,
-                format!(
-                    "cannot judge {what}'s maintenance window {text:?}: it is not a window conform can read"
-                ),
+                format!("cannot judge the maintenance window {text:?} of {what}: {why}"),
                 vec![Evidence::new("PreferredMaintenanceWindow", text, e)],
             );
         }
@@ -160,7 +163,8 @@ conform, not a fixed table. Windows that cross midnight or the end of the week (
 `sun:23:30-mon:00:30`) are handled.\n\n\
 A failure names each offset under which the window falls outside (EST, EDT) and shows the window in local \
 time. A database or cache without a window is **unknown**, and so is one whose window cannot be parsed (the \
-text is given).",
+text is given). A **malformed** window, one of zero length (`tue:03:00-tue:03:00`) or ending before it starts \
+on the same day (`tue:06:00-tue:03:00`), is unknown with its value: it is not read as a window a week long.",
         why: "The policy promises that planned maintenance happens only Tuesday 03:00-06:00 and Saturday \
 03:00-Sunday 06:00 US Eastern. AWS applies pending patches and upgrades in each resource's maintenance \
 window, which can restart or fail over the database or cache. A window outside the promised hours puts that \
@@ -234,7 +238,7 @@ aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-mai
                 .map(|(resource, what, _)| {
                     Outcome::unknown(
                         resource,
-                        format!("cannot judge {what}'s maintenance window: {e}"),
+                        format!("cannot judge the maintenance window of {what}: {e}"),
                         vec![Evidence::new("params", params.time_zone.clone(), e.clone())],
                     )
                 })
@@ -362,6 +366,24 @@ mod tests {
         expect(&out, "c", Status::Fail);
         let o = expect(&out, "cache-bad", Status::Unknown);
         assert_eq!(o.evidence[0].value, "Sunday 5am");
+    }
+
+    #[test]
+    fn malformed_windows_are_unknown_not_a_week_long() {
+        let mut inv = inventory();
+        inv.cache_clusters = vec![
+            cache_cluster("cache-reversed", Some("tue:06:00-tue:03:00")),
+            cache_cluster("cache-empty", Some("tue:08:00-tue:08:00")),
+            // Inside the allowed window under EST and EDT.
+            cache_cluster("cache-good", Some("tue:08:00-tue:10:00")),
+        ];
+        let out = run::<MaintenanceWindow>(&inv);
+        for name in ["cache-reversed", "cache-empty"] {
+            let o = expect(&out, name, Status::Unknown);
+            assert!(o.message.contains("it is malformed"), "{}", o.message);
+            assert!(o.evidence[0].note.starts_with("malformed window"));
+        }
+        expect(&out, "cache-good", Status::Pass);
     }
 
     #[test]

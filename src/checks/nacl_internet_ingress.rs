@@ -105,6 +105,9 @@ everything else); an allow before a deny wins.\n\
 other half of the internet.\n\
 - Protocol numbers: `-1` all, `6` tcp, `17` udp, `1` icmp, `58` icmpv6, any other number is that whole IP \
 protocol.\n\
+- ICMP and ICMPv6 entries are judged by their type and code (`IcmpTypeCode`): a deny of ICMP type 8 closes only \
+echo requests, so an allow of all ICMP after it still admits every other type; an allow of one type opens only \
+that type.\n\
 - The default ephemeral range includes ports such as 3306, 3389 and 8080: an ACL cannot close them without \
 breaking return traffic, so security groups (NET-001) are what keep them closed.\n\
 - Only ACLs associated with at least one subnet are judged; an unassociated ACL filters nothing and passes with \
@@ -268,8 +271,8 @@ fn parse_entry(index: usize, entry: &NaclEntry) -> Result<Parsed<'_>, String> {
         .or(entry.ipv6_cidr_block.as_deref())
         .ok_or_else(|| "no CIDR block".to_string())?;
     let net = parse_cidr(cidr).ok_or_else(|| format!("an unparsable CIDR block {cidr:?}"))?;
-    let traffic = aws_traffic(&entry.protocol, entry.port_from, entry.port_to)
-        .map_err(|e| format!("an {e}"))?;
+    let (from, to) = entry_bounds(entry);
+    let traffic = aws_traffic(&entry.protocol, from, to).map_err(|e| format!("an {e}"))?;
     Ok(Parsed {
         index,
         entry,
@@ -277,6 +280,14 @@ fn parse_entry(index: usize, entry: &NaclEntry) -> Result<Parsed<'_>, String> {
         span: span(&net),
         traffic,
     })
+}
+
+/// The bounds [`aws_traffic`] reads: ports, or for ICMP the type and code.
+fn entry_bounds(entry: &NaclEntry) -> (Option<i32>, Option<i32>) {
+    match parse_protocol(&entry.protocol) {
+        Some(Protocol::Number(1 | 58)) => (entry.icmp_type, entry.icmp_code),
+        _ => (entry.port_from, entry.port_to),
+    }
 }
 
 fn entry_text(entry: &NaclEntry) -> String {
@@ -289,7 +300,10 @@ fn entry_text(entry: &NaclEntry) -> String {
         "rule {} {} {} from {cidr}",
         entry.rule_number,
         entry.action,
-        aws_traffic_text(&entry.protocol, entry.port_from, entry.port_to)
+        {
+            let (from, to) = entry_bounds(entry);
+            aws_traffic_text(&entry.protocol, from, to)
+        }
     )
 }
 
@@ -372,6 +386,70 @@ mod tests {
         let out = run::<NaclInternetIngress>(&inv);
         assert_eq!(out.len(), 1);
         out.into_iter().next().unwrap()
+    }
+
+    fn icmp(rule: i32, action: &str, protocol: &str, t: i32, c: i32) -> NaclEntry {
+        NaclEntry {
+            icmp_type: Some(t),
+            icmp_code: Some(c),
+            ..entry(rule, action, protocol, "0.0.0.0/0", None)
+        }
+    }
+
+    #[test]
+    fn a_deny_of_one_icmp_type_closes_only_that_type() {
+        let o = judge(vec![
+            icmp(90, "deny", "1", 8, -1),
+            icmp(100, "allow", "1", -1, -1),
+        ]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert_eq!(o.evidence.len(), 1);
+        assert_eq!(o.evidence[0].field, "Entries[1]");
+        assert_eq!(o.evidence[0].value, "rule 100 allow icmp from 0.0.0.0/0");
+        assert!(
+            o.evidence[0]
+                .note
+                .starts_with("admits icmp types 0-7, 9-255 from the internet"),
+            "{}",
+            o.evidence[0].note
+        );
+        // Denying every type first closes all of it.
+        let o = judge(vec![
+            icmp(90, "deny", "1", -1, -1),
+            icmp(100, "allow", "1", -1, -1),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+        // ICMPv6 is not ICMP: a deny of all ICMP leaves ICMPv6 open.
+        let mut v6 = icmp(100, "allow", "58", 128, -1);
+        v6.cidr_block = None;
+        v6.ipv6_cidr_block = Some("::/0".into());
+        let o = judge(vec![icmp(90, "deny", "1", -1, -1), v6]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert!(o.message.contains("icmpv6 type 128"), "{}", o.message);
+    }
+
+    #[test]
+    fn an_allow_of_one_icmp_type_opens_that_type() {
+        let o = judge(vec![icmp(100, "allow", "1", 3, 4)]);
+        assert_eq!(o.status, Status::Fail, "{o:#?}");
+        assert_eq!(
+            o.evidence[0].value,
+            "rule 100 allow icmp type 3 code 4 from 0.0.0.0/0"
+        );
+        assert!(
+            o.message.contains("admits icmp type 3 code 4 from"),
+            "{}",
+            o.message
+        );
+        // An entry saved without IcmpTypeCode covers every type.
+        let o = judge(vec![
+            entry(90, "deny", "1", "0.0.0.0/0", None),
+            icmp(100, "allow", "1", 0, -1),
+        ]);
+        assert_eq!(o.status, Status::Pass, "{o:#?}");
+        // A type outside 0-255 cannot be judged.
+        let o = judge(vec![icmp(100, "allow", "1", 300, -1)]);
+        assert_eq!(o.status, Status::Unknown, "{o:#?}");
     }
 
     #[test]

@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resource::{count, db_cluster_ref, db_instance_ref, is_standalone_primary};
+use super::resource::{
+    clusterless_member_outcome, clusterless_members, count, db_cluster_ref, db_instance_ref,
+    is_standalone_primary,
+};
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, Inventory};
@@ -85,8 +88,10 @@ impl Check for RdsAutomatedBackups {
 so a database with them on has a full backup at least every 24 hours.\n\n\
 - **DB clusters** (Aurora and Multi-AZ DB clusters) are judged on the cluster's retention. Their **member \
 instances are not judged**, because the cluster owns the backups.\n\
-- **DB instances** that are neither cluster members nor **read replicas** are judged. A read replica is a copy \
-of a primary that has its own backups.\n\n\
+- **DB instances** that are neither cluster members nor **read replicas** are judged. A read replica is not \
+judged: it is a copy of a primary whose own backups (judged here) hold the same data.\n\
+- A **member whose cluster is not in the inventory** (the cluster could not be read, or vanished during the \
+scan) is **unknown**, naming the cluster: it is never silently judged by nobody.\n\n\
 A retention of 0 means automated backups are off, which **fails**. A retention below the minimum **fails**. A \
 database whose retention AWS did not report is **unknown**.",
         why: "The policy promises a full backup of the primary database every 24 hours. RDS takes that daily \
@@ -134,6 +139,9 @@ In the console: RDS → Databases → the database → Modify → Backup → Bac
                 min,
             ));
         }
+        for (db, cluster) in clusterless_members(inventory) {
+            outcomes.push(clusterless_member_outcome(inventory, db, cluster));
+        }
         outcomes
     }
 }
@@ -176,11 +184,21 @@ mod tests {
                 ..db_cluster("c-off", &["c-off-1"])
             },
         ];
+        inv.db_instances.push(DbInstance {
+            cluster_id: Some("c-gone".into()),
+            ..with("c-gone-1", Some(7))
+        });
         let out = run::<RdsAutomatedBackups>(&inv);
         assert_eq!(
             out.len(),
-            6,
+            7,
             "replicas and members are not judged: {out:#?}"
+        );
+        let o = expect(&out, "c-gone-1", Status::Unknown);
+        assert!(
+            o.message.contains("member of DB cluster c-gone"),
+            "{}",
+            o.message
         );
         expect(&out, "db-7", Status::Pass);
         let o = expect(&out, "db-1", Status::Pass);

@@ -2,11 +2,13 @@
 //! region (BAK-003).
 
 use super::resource::{
-    arn_region, db_cluster_ref, db_instance_ref, distinct, is_standalone_primary, join_and,
+    arn_region, coverage_note, db_cluster_ref, db_instance_ref, distinct, is_standalone_primary,
+    join_and, read_completely,
 };
 use super::{Check, CheckDoc, Context, NoParams};
+use crate::findings::Status;
 use crate::findings::{Evidence, Outcome, ResourceRef};
-use crate::inventory::{Dataset, Inventory};
+use crate::inventory::{Dataset, DbCluster, Inventory};
 
 pub struct RdsCrossRegionCopy;
 
@@ -84,6 +86,42 @@ fn survey(home: &str, lists: &[Copies]) -> Found {
     found
 }
 
+/// The other clusters of the Aurora global databases `c` belongs to (its
+/// secondaries if it is the primary, else the primary and the other
+/// secondaries), with the field they come from. Global databases are
+/// listed once per region read; each is counted once.
+fn global_copies(inventory: &Inventory, c: &DbCluster) -> (&'static str, Vec<String>) {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut copies: Vec<String> = Vec::new();
+    let mut writer = false;
+    for g in inventory
+        .db_global_clusters
+        .iter()
+        .filter(|g| g.place.account == c.place.account)
+    {
+        if seen.contains(&g.arn.as_str()) || !g.members.iter().any(|m| m.cluster_arn == c.arn) {
+            continue;
+        }
+        seen.push(&g.arn);
+        for m in &g.members {
+            if m.cluster_arn == c.arn {
+                writer |= m.is_writer;
+                copies.extend(m.readers.iter().filter(|r| **r != c.arn).cloned());
+            } else {
+                copies.push(m.cluster_arn.clone());
+            }
+        }
+    }
+    copies.sort();
+    copies.dedup();
+    let field = if writer {
+        "GlobalClusterMembers.Readers"
+    } else {
+        "GlobalClusterMembers"
+    };
+    (field, copies)
+}
+
 fn judge(resource: ResourceRef, what: &str, id: &str, home: &str, lists: &[Copies]) -> Outcome {
     let found = survey(home, lists);
     if !found.remote.is_empty() {
@@ -126,15 +164,17 @@ impl Check for RdsCrossRegionCopy {
 - **DB instances** that are neither cluster members nor read replicas comply with **cross-region automated \
 backup replication** (`DBInstanceAutomatedBackupsReplications`) or a **cross-region read replica** \
 (`ReadReplicaDBInstanceIdentifiers`);\n\
-- **DB clusters** comply with a **cross-region read replica cluster** (`ReadReplicaIdentifiers`). Their member \
-instances are not judged.\n\n\
+- **DB clusters** comply with a **cross-region read replica cluster** (`ReadReplicaIdentifiers`) or, for \
+**Aurora global databases** (`DescribeGlobalClusters`), a cluster of the same global database in another \
+region: the primary's secondaries are its copies, and a secondary's copy is its primary. Their member \
+instances are not judged. A cluster without a copy whose region's global databases could not be read is \
+**unknown**, not failed.\n\n\
 The region is read from each ARN (`arn:aws:rds:REGION:...`). AWS lists same-region read replicas by bare \
 identifier, and those count as the database's own region. A replica in the same region is lost with the \
 region, so it **does not count**. The evidence lists every copy found, with its region. An entry whose region \
 cannot be told makes the verdict **unknown** when nothing else settles it.\n\n\
-Not seen by this check: secondary clusters of an **Aurora global database**, which `DescribeDBClusters` does \
-not list as read replicas, and snapshot copies made by AWS Backup copy jobs or scripts. A database protected \
-only that way fails here. Exclude it in the rule with a reason.",
+Not seen by this check: snapshot copies made by AWS Backup copy jobs or scripts. A database protected only \
+that way fails here. Exclude it in the rule with a reason.",
         why: "The policy's disaster-recovery target is at most 24 hours of data lost if the whole region is lost. \
 Backups and replicas kept in the same region go with it. Only a copy in another region can be restored.",
         fix: "Replicate automated backups to another region (RDS instances), or create a cross-region replica:\n\n\
@@ -146,6 +186,7 @@ For Aurora, add a secondary region to a global database (`aws rds create-global-
 `create-db-cluster --global-cluster-identifier` in the other region).",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
+    const USES: &'static [Dataset] = &[Dataset::DbGlobalClusters];
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
@@ -176,18 +217,45 @@ For Aurora, add a secondary region to a global database (`aws rds create-global-
             ));
         }
         for c in &inventory.db_clusters {
-            outcomes.push(judge(
+            let (global_field, global) = global_copies(inventory, c);
+            let mut outcome = judge(
                 db_cluster_ref(c),
                 "DB cluster",
                 &c.id,
                 &c.place.region,
-                &[Copies {
-                    field: "ReadReplicaIdentifiers",
-                    what: "read replica cluster",
-                    entries: &c.read_replica_ids,
-                    plain_is_local: true,
-                }],
-            ));
+                &[
+                    Copies {
+                        field: "ReadReplicaIdentifiers",
+                        what: "read replica cluster",
+                        entries: &c.read_replica_ids,
+                        plain_is_local: true,
+                    },
+                    Copies {
+                        field: global_field,
+                        what: "global database cluster",
+                        entries: &global,
+                        plain_is_local: false,
+                    },
+                ],
+            );
+            // "No copy" is not concluded from global databases not read.
+            let dataset = Dataset::DbGlobalClusters;
+            if outcome.status == Status::Fail
+                && !read_completely(inventory, &c.place.account, &c.place.region, dataset)
+            {
+                let note = coverage_note(inventory, &c.place, dataset);
+                outcome.status = Status::Unknown;
+                outcome.message = format!(
+                    "cannot tell whether DB cluster {} has a copy outside {}: it has no read replica cluster there, and its Aurora global databases are unknown{note}",
+                    c.id, c.place.region
+                );
+                outcome.evidence.push(Evidence::new(
+                    "GlobalClusters",
+                    "unknown",
+                    format!("a global database's secondary cluster would be a copy in another region{note}"),
+                ));
+            }
+            outcomes.push(outcome);
         }
         outcomes
     }
@@ -289,5 +357,75 @@ mod tests {
         expect(&out, "c-near", Status::Fail);
         let o = expect(&out, "db-odd", Status::Unknown);
         assert!(o.message.contains("arn:aws:rds"), "{}", o.message);
+    }
+
+    #[test]
+    fn aurora_global_databases_are_copies() {
+        use crate::inventory::{DbGlobalCluster, DbGlobalClusterMember};
+        let mut inv = inventory();
+        inv.db_clusters = vec![
+            db_cluster("c-primary", &[]),
+            db_cluster("c-alone", &[]),
+            db_cluster("c-global-here", &[]),
+        ];
+        let arn = |region: &str, id: &str| format!("arn:aws:rds:{region}:{ACCOUNT}:cluster:{id}");
+        let member = |cluster: String, writer: bool, readers: Vec<String>| DbGlobalClusterMember {
+            cluster_arn: cluster,
+            is_writer: writer,
+            readers,
+        };
+        let global = |id: &str, members: Vec<DbGlobalClusterMember>| DbGlobalCluster {
+            arn: format!("arn:aws:rds::{ACCOUNT}:global-cluster:{id}"),
+            place: place(),
+            id: id.into(),
+            members,
+        };
+        inv.db_global_clusters = vec![
+            // A primary here with a secondary in us-east-1.
+            global(
+                "orders-global",
+                vec![
+                    member(
+                        arn(REGION, "c-primary"),
+                        true,
+                        vec![arn("us-east-1", "c-secondary")],
+                    ),
+                    member(arn("us-east-1", "c-secondary"), false, vec![]),
+                ],
+            ),
+            // A global database whose only other cluster is in this region.
+            global(
+                "local-global",
+                vec![
+                    member(
+                        arn(REGION, "c-global-here"),
+                        true,
+                        vec![arn(REGION, "c-global-here-2")],
+                    ),
+                    member(arn(REGION, "c-global-here-2"), false, vec![]),
+                ],
+            ),
+        ];
+        let out = run::<RdsCrossRegionCopy>(&inv);
+        let o = expect(&out, "c-primary", Status::Pass);
+        assert!(
+            o.message.contains("global database cluster: us-east-1"),
+            "{}",
+            o.message
+        );
+        assert!(mentions(o, "GlobalClusterMembers.Readers"));
+        expect(&out, "c-alone", Status::Fail);
+        expect(&out, "c-global-here", Status::Fail);
+        // Global databases unread: no copy is unknown, a copy still passes.
+        for c in &mut inv.coverage {
+            if c.dataset == Dataset::DbGlobalClusters {
+                c.error = Some(aws_error("AccessDenied"));
+            }
+        }
+        inv.db_global_clusters.truncate(1);
+        let out = run::<RdsCrossRegionCopy>(&inv);
+        expect(&out, "c-primary", Status::Pass);
+        let o = expect(&out, "c-alone", Status::Unknown);
+        assert!(o.message.contains("AccessDenied"), "{}", o.message);
     }
 }

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{
-    by_place_and_name, db_cluster_ref, db_instance_ref, distinct, is_standalone_primary, join_and,
-    set,
+    by_place_and_name, clusterless_member_outcome, clusterless_members, db_cluster_ref,
+    db_instance_ref, distinct, is_standalone_primary, join_and, set,
 };
 use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
@@ -209,7 +209,10 @@ clusters): a cluster that reports `MultiAZ` passes; otherwise the distinct avail
 instances (looked up by id in the same account and region) are counted, and at least `min_azs` (default 2) are \
 required. A cluster with all members in one zone, or without members, fails, listing the zones found. A member \
 missing from the inventory makes the verdict **unknown**, unless the members found already span enough zones.\n\
-- Cluster members are judged through their cluster, never as standalone instances.\n\n\
+- Cluster members are judged through their cluster, never as standalone instances. A member whose cluster is \
+not in the inventory (not read, or gone during the scan) is **unknown**, naming the cluster, rather than judged \
+by nobody.\n\
+- **Read replicas** are not judged: a replica is the copy, not the primary; its primary is judged.\n\n\
 With `min_azs` above 2, a Multi-AZ instance (two zones) fails and clusters are always judged by their members.",
         why: "The policy promises a replica of every critical service running in another availability zone. A \
 single-AZ database, or an Aurora cluster whose writer and readers all sit in one zone, goes down with that \
@@ -242,6 +245,9 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
         let instances = by_place_and_name(&inventory.db_instances, |d| (&d.place, &d.id));
         for cluster in &inventory.db_clusters {
             outcomes.push(judge_cluster(cluster, &instances, min));
+        }
+        for (db, cluster) in clusterless_members(inventory) {
+            outcomes.push(clusterless_member_outcome(inventory, db, cluster));
         }
         outcomes
     }
@@ -288,6 +294,7 @@ mod tests {
     fn aurora_members_are_counted() {
         let mut inv = inventory();
         inv.db_instances = vec![
+            member("orphan-a", "c-not-read", "eu-north-1a"),
             member("one-a", "c-one-az", "eu-north-1a"),
             member("one-b", "c-one-az", "eu-north-1a"),
             member("two-a", "c-two-az", "eu-north-1a"),
@@ -306,9 +313,11 @@ mod tests {
         let out = run::<RdsMultiAz>(&inv);
         assert_eq!(
             out.len(),
-            5,
+            6,
             "members are judged only through their cluster: {out:#?}"
         );
+        let o = expect(&out, "orphan-a", Status::Unknown);
+        assert!(o.message.contains("c-not-read"), "{}", o.message);
         let o = expect(&out, "c-one-az", Status::Fail);
         assert!(
             o.message.contains("only 1 availability zone (eu-north-1a)"),

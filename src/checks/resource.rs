@@ -1,10 +1,10 @@
 //! Building [`ResourceRef`]s and evidence lists, shared by the checks.
 
-use crate::findings::{Evidence, ResourceRef};
+use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{
     AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster, DbInstance,
-    DbSnapshot, EbsEncryptionByDefault, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup,
-    NetworkAcl, Place, SecurityGroup, Snapshot, Tags, Volume,
+    DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
+    SecurityGroup, Snapshot, Tags, Volume,
 };
 
 fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
@@ -133,17 +133,17 @@ pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
 
 /// The region's EBS encryption-by-default setting, which has no ARN of its
 /// own: `arn:{partition}:ec2:{region}:{account}:ebs-encryption-by-default`.
-pub fn ebs_default_ref(inventory: &Inventory, e: &EbsEncryptionByDefault) -> ResourceRef {
+pub fn ebs_default_ref(inventory: &Inventory, place: &Place) -> ResourceRef {
     let arn = format!(
         "arn:{}:ec2:{}:{}:ebs-encryption-by-default",
-        inventory.partition(&e.place.account),
-        e.place.region,
-        e.place.account
+        inventory.partition(&place.account),
+        place.region,
+        place.account
     );
     make(
         &arn,
         Dataset::EbsEncryptionByDefault,
-        &e.place,
+        place,
         "ebs-encryption-by-default",
         &Tags::new(),
     )
@@ -275,6 +275,44 @@ pub fn age_text(seconds: i64) -> String {
 /// that a check joining two kinds of resource stays linear in the estate.
 /// The first of several with the same key is kept (as `Iterator::find`
 /// would find it).
+/// DB instances that are members of a DB cluster the inventory does not
+/// hold (same account and region), with that cluster's id. Checks that
+/// judge members through their cluster report these as unknown, so that a
+/// member is never silently judged by nobody.
+pub fn clusterless_members(inventory: &Inventory) -> Vec<(&DbInstance, &str)> {
+    let clusters = by_place_and_name(&inventory.db_clusters, |c| (&c.place, &c.id));
+    inventory
+        .db_instances
+        .iter()
+        .filter_map(|d| {
+            let cluster = set(&d.cluster_id)?;
+            let key = (d.place.account.as_str(), d.place.region.as_str(), cluster);
+            (!clusters.contains_key(&key)).then_some((d, cluster))
+        })
+        .collect()
+}
+
+/// The unknown outcome of a [`clusterless_members`] member.
+pub fn clusterless_member_outcome(
+    inventory: &Inventory,
+    db: &DbInstance,
+    cluster: &str,
+) -> Outcome {
+    Outcome::unknown(
+        db_instance_ref(db),
+        format!(
+            "DB instance {} is a member of DB cluster {cluster}, which is not in the inventory{}; the cluster is what is judged",
+            db.id,
+            coverage_note(inventory, &db.place, Dataset::DbClusters)
+        ),
+        vec![Evidence::new(
+            "DBClusterIdentifier",
+            cluster,
+            "the member's cluster was not read, so neither can be judged",
+        )],
+    )
+}
+
 pub(crate) fn by_place_and_name<'a, T>(
     items: &'a [T],
     key: impl Fn(&'a T) -> (&'a Place, &'a str),

@@ -128,6 +128,52 @@ fn judge_rules(b: &Bucket, rules: &[LifecycleRule], max: i64) -> Outcome {
             evidence(),
         );
     }
+    // Whether the bucket keeps noncurrent versions: versioning enabled, or
+    // suspended (the versions made while it was enabled stay).
+    let versioned: Result<Option<bool>, String> = match &b.versioning {
+        None => Ok(None),
+        Some(Read::Value(None)) => Ok(Some(false)),
+        Some(Read::Value(Some(status))) => match status.trim().to_ascii_lowercase().as_str() {
+            "enabled" | "suspended" => Ok(Some(true)),
+            _ => Err(format!(
+                "versioning status {status:?} is not one conform knows"
+            )),
+        },
+        Some(Read::Unreadable(e)) => Err(format!("its versioning status could not be read: {e}")),
+    };
+    let versioning_evidence = || match &b.versioning {
+        Some(Read::Value(status)) => Evidence::new(
+            "VersioningConfiguration.Status",
+            status.clone().unwrap_or_else(|| "never enabled".into()),
+            match status {
+                Some(_) => {
+                    "a versioned bucket keeps the noncurrent versions of expired objects until a rule expires them"
+                }
+                None => "the bucket was never versioned: expiring an object deletes it",
+            },
+        ),
+        Some(Read::Unreadable(e)) => Evidence::new(
+            "VersioningConfiguration.Status",
+            e.code.clone(),
+            e.to_string(),
+        ),
+        None => Evidence::new(
+            "VersioningConfiguration.Status",
+            "not collected",
+            "the scan did not read this bucket's versioning status",
+        ),
+    };
+    if versioned == Ok(Some(false)) {
+        return Outcome::pass(
+            resource,
+            format!(
+                "bucket {} expires objects after {}, and it is not versioned",
+                b.name,
+                count(current, "day", "days")
+            ),
+        )
+        .with(versioning_evidence());
+    }
     match noncurrent {
         Some(n) => {
             let n = i64::from(n);
@@ -156,19 +202,36 @@ fn judge_rules(b: &Bucket, rules: &[LifecycleRule], max: i64) -> Outcome {
                 ),
             )
         }
-        None => Outcome::pass(
-            resource,
-            format!(
-                "bucket {} expires objects after {}",
-                b.name,
-                count(current, "day", "days")
-            ),
-        )
-        .with(Evidence::new(
-            "NoncurrentVersionExpiration",
-            "unset",
-            "assumed unversioned: conform does not read versioning status, and a versioned bucket would keep the noncurrent versions of expired objects until deleted",
-        )),
+        None => match versioned {
+            Ok(Some(_)) => {
+                let mut evidence = evidence();
+                evidence.push(versioning_evidence());
+                Outcome::fail(
+                    resource,
+                    format!(
+                        "bucket {} is versioned and expires objects after {}, but no rule expires noncurrent versions: every backup's old version is kept forever",
+                        b.name,
+                        count(current, "day", "days")
+                    ),
+                    evidence,
+                )
+            }
+            Ok(None) | Err(_) => {
+                let why = match versioned {
+                    Err(e) => e,
+                    _ => "its versioning status was not collected".to_string(),
+                };
+                Outcome::unknown(
+                    resource,
+                    format!(
+                        "bucket {} expires objects after {}, but no rule expires noncurrent versions and {why}",
+                        b.name,
+                        count(current, "day", "days")
+                    ),
+                    vec![versioning_evidence()],
+                )
+            }
+        },
     }
 }
 
@@ -250,11 +313,15 @@ count, the earliest expiration of each kind applies, as in S3;\n\
 rules, or a date instead of days), or more days than allowed;\n\
 - **unknown**: the lifecycle configuration could not be read (the AWS error code is given), or was not \
 collected.\n\n\
-**Assumption:** conform does not read the bucket's versioning status. When no counted rule sets \
-`NoncurrentVersionExpiration`, the bucket is assumed **unversioned** (the pass says so in its evidence). \
-In a versioned bucket, expiring an object only adds a delete marker, and the old version stays until \
-deleted. When a counted rule sets noncurrent expiration, the bucket is taken to be versioned and \
-*e + n* is judged.\n\n\
+**Versioning** is read (`GetBucketVersioning`, for buckets whose lifecycle has rules). In a versioned bucket \
+(versioning `Enabled`, or `Suspended`, which keeps the versions made before), expiring an object only adds a \
+delete marker and the old version stays until a `NoncurrentVersionExpiration` removes it:\n\
+- a **versioned** bucket whose counted rules never expire noncurrent versions **fails**: it keeps every backup \
+forever;\n\
+- a bucket that was **never versioned** is judged on `Expiration.Days` alone;\n\
+- when the versioning status could not be read (or was not collected, in an older inventory), *e + n* is \
+judged if a counted rule sets noncurrent expiration (true either way), and the verdict is otherwise \
+**unknown**.\n\n\
 S3 counts days from an object's creation, rounded up to the next midnight UTC, and removes expired objects in \
 the background. The configured days are what is judged. A bucket whose tags could not be read says so in \
 its evidence, since a tag-based scope cannot have selected it by tag.",
@@ -344,7 +411,8 @@ mod tests {
         ];
         let out = run::<S3BackupExpiry>(&inv);
         let o = expect(&out, "b-30", Status::Pass);
-        assert!(mentions(o, "assumed unversioned"), "{o:#?}");
+        assert!(o.message.contains("not versioned"), "{o:#?}");
+        assert!(mentions(o, "never enabled"), "{o:#?}");
         expect(&out, "b-90", Status::Pass);
         let o = expect(&out, "b-91", Status::Fail);
         assert!(
@@ -366,6 +434,51 @@ mod tests {
     }
 
     #[test]
+    fn versioned_buckets_must_expire_noncurrent_versions() {
+        let mut inv = inventory();
+        let versioned =
+            |name: &str, status: Option<Read<Option<String>>>, rule: LifecycleRule| Bucket {
+                versioning: status,
+                ..bucket(name, rules(vec![rule]))
+            };
+        let enabled = || Some(Read::Value(Some("Enabled".to_string())));
+        inv.buckets = vec![
+            // Versioned, current objects expire, old versions never do.
+            versioned("b-forever", enabled(), expiry_rule("all", Some(30))),
+            versioned(
+                "b-suspended",
+                Some(Read::Value(Some("Suspended".into()))),
+                expiry_rule("all", Some(30)),
+            ),
+            versioned("b-both", enabled(), with_noncurrent(30, 30)),
+            versioned(
+                "b-unread",
+                Some(Read::Unreadable(aws_error("AccessDenied"))),
+                expiry_rule("all", Some(30)),
+            ),
+            // Noncurrent expiry set: e + n holds whatever the status.
+            versioned(
+                "b-unread-both",
+                Some(Read::Unreadable(aws_error("AccessDenied"))),
+                with_noncurrent(30, 30),
+            ),
+            // An inventory saved before versioning was read.
+            versioned("b-old", None, expiry_rule("all", Some(30))),
+        ];
+        let out = run::<S3BackupExpiry>(&inv);
+        let o = expect(&out, "b-forever", Status::Fail);
+        assert!(o.message.contains("kept forever"), "{}", o.message);
+        assert!(mentions(o, "VersioningConfiguration.Status"));
+        expect(&out, "b-suspended", Status::Fail);
+        expect(&out, "b-both", Status::Pass);
+        let o = expect(&out, "b-unread", Status::Unknown);
+        assert!(o.message.contains("AccessDenied"), "{}", o.message);
+        expect(&out, "b-unread-both", Status::Pass);
+        let o = expect(&out, "b-old", Status::Unknown);
+        assert!(o.message.contains("not collected"), "{}", o.message);
+    }
+
+    #[test]
     fn noncurrent_versions_count_from_expiry() {
         let mut inv = inventory();
         let split = vec![
@@ -381,6 +494,9 @@ mod tests {
             bucket("b-30-365", rules(vec![with_noncurrent(30, 365)])),
             bucket("b-split", rules(split)),
         ];
+        for b in &mut inv.buckets {
+            b.versioning = Some(Read::Value(Some("Enabled".into())));
+        }
         let out = run::<S3BackupExpiry>(&inv);
         let o = expect(&out, "b-60-30", Status::Pass);
         assert!(

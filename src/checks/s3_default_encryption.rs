@@ -22,7 +22,7 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            allowed_algorithms: vec!["AES256".into()],
+            allowed_algorithms: vec!["AES256".into(), "aws:kms".into(), "aws:kms:dsse".into()],
         }
     }
 }
@@ -31,10 +31,11 @@ impl Check for S3DefaultEncryption {
     type Params = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "s3-default-encryption",
-        summary: "S3 buckets have default server-side encryption with an allowed algorithm (default AES256)",
+        summary: "S3 buckets have default server-side encryption with an allowed algorithm (default: any AES-256 one)",
         what: "Every S3 bucket must have a default encryption configuration, and every rule in it must use an \
-algorithm in `allowed_algorithms` (default `AES256`, i.e. SSE-S3; add `aws:kms` and `aws:kms:dsse` to accept \
-SSE-KMS, which also encrypts with AES-256).\n\n\
+algorithm in `allowed_algorithms`. The default accepts `AES256` (SSE-S3), `aws:kms` (SSE-KMS) and \
+`aws:kms:dsse` (DSSE-KMS): all three encrypt objects server-side with 256-bit AES, the KMS ones with a key \
+the account controls. A stricter rule can require one algorithm (`allowed_algorithms = [\"aws:kms\"]`).\n\n\
 - No configuration at all: **fail**.\n\
 - A rule with another algorithm: **fail**, naming it.\n\
 - The configuration could not be read (access denied, for example): **unknown**, with AWS's error code and \
@@ -169,6 +170,7 @@ mod tests {
             tags: Default::default(),
             tags_error: None,
             lifecycle: None,
+            versioning: None,
         }
     }
 
@@ -192,8 +194,28 @@ mod tests {
     }
 
     #[test]
+    fn every_aes256_algorithm_passes_by_default() {
+        let mut inv = buckets();
+        inv.buckets.push(bucket(
+            "b-dsse",
+            Read::Value(Some(vec![rule("aws:kms:dsse")])),
+        ));
+        inv.buckets.push(bucket(
+            "b-other",
+            Read::Value(Some(vec![rule("SSE-FUTURE")])),
+        ));
+        let out = run::<S3DefaultEncryption>(&inv);
+        expect(&out, "b-aes", Status::Pass);
+        expect(&out, "b-kms", Status::Pass);
+        expect(&out, "b-dsse", Status::Pass);
+        let o = expect(&out, "b-other", Status::Fail);
+        assert_eq!(o.evidence[0].value, "SSE-FUTURE");
+    }
+
+    #[test]
     fn none_aes_kms_and_unreadable_differ() {
-        let out = run::<S3DefaultEncryption>(&buckets());
+        let p: Params = params(r#"allowed_algorithms = ["AES256"]"#);
+        let out = S3DefaultEncryption::evaluate(&ctx(), &buckets(), &p);
         let o = expect(&out, "b-none", Status::Fail);
         assert!(o.message.contains("no default encryption configuration"));
         expect(&out, "b-aes", Status::Pass);

@@ -110,8 +110,9 @@ balancer if its interface type is one of `load_balancer_interface_types` (defaul
 marks ALB and classic ELB interfaces). Any other ENI (an instance's, a Lambda function's, a VPC endpoint's, \
 ...) fails the group.\n\
 - Instances whose own list of security groups holds the group also fail it, in case their ENIs are missing.\n\
-- A group that admits no internet traffic passes. A group that admits internet traffic but whose region's \
-network interfaces could not be read is **unknown**, as is a group that may admit internet traffic (a prefix \
+- A group that admits no internet traffic passes. A group that admits (or may admit) internet traffic but \
+whose region's network interfaces could not be read or were not collected is **unknown**: \"attached to nothing\" \
+is never concluded from interfaces that were not fully read. So is a group that may admit internet traffic (a prefix \
 list that could not be judged) and is attached to something other than a load balancer.\n\n\
 Evidence lists the internet sources and up to 10 offending attachments.",
         why: "The policy allows public access only on the load balancers. A group open to the internet that is also \
@@ -248,8 +249,9 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
                     outcomes.push(Outcome::unknown(
                         resource,
                         format!(
-                            "cannot tell whether security group {} admits internet traffic ({why}); it is attached to {count} non-load-balancer interfaces",
-                            group.id
+                            "cannot tell whether security group {} admits internet traffic ({why}); it is attached to {count} non-load-balancer {}",
+                            group.id,
+                            if count == 1 { "interface" } else { "interfaces" }
                         ),
                         evidence,
                     ));
@@ -269,21 +271,40 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
                     .as_ref()
                     .map(|e| format!("network interfaces could not be read: {e}")),
             };
-            if let Some(why) = unreadable.filter(|_| !internet.is_empty()) {
-                let mut evidence: Vec<Evidence> = internet
-                    .iter()
-                    .map(|s| source_evidence(s, "admits internet traffic"))
-                    .collect();
+            // Neither "attached to nothing" nor "only to load balancers"
+            // can be concluded from interfaces that were not fully read,
+            // whether the group surely or only possibly admits the internet.
+            if let Some(why) = unreadable {
+                let mut evidence: Vec<Evidence> = if internet.is_empty() {
+                    let source_why = match &maybe[0].source.kind {
+                        SourceKind::Unknown(why) => why.clone(),
+                        _ => String::new(),
+                    };
+                    maybe
+                        .iter()
+                        .map(|s| source_evidence(s, &source_why))
+                        .collect()
+                } else {
+                    internet
+                        .iter()
+                        .map(|s| source_evidence(s, "admits internet traffic"))
+                        .collect()
+                };
                 evidence = cap_evidence(evidence, MAX_SOURCES, "IpPermissions", "internet sources");
                 evidence.push(Evidence::new(
                     "NetworkInterfaces",
                     format!("{} {}", group.place.account, group.place.region),
                     format!("{why}; cannot tell what the group is attached to"),
                 ));
+                let exposure = if internet.is_empty() {
+                    "may admit internet traffic"
+                } else {
+                    "admits internet traffic"
+                };
                 outcomes.push(Outcome::unknown(
                     resource,
                     format!(
-                        "security group {} admits internet traffic, but what it is attached to is unknown: {why}",
+                        "security group {} {exposure}, but what it is attached to is unknown: {why}",
                         group.id
                     ),
                     evidence,
@@ -428,6 +449,46 @@ mod tests {
             .retain(|c| c.dataset != Dataset::NetworkInterfaces);
         let out = run::<SgInternetAttachment>(&inv);
         expect(&out, "sg-public", Status::Unknown);
+    }
+
+    #[test]
+    fn unjudgeable_prefix_list_with_unreadable_interfaces_is_unknown() {
+        let mut inv = base();
+        inv.security_groups.push(sg(
+            "sg-pl",
+            vec![IpPermission {
+                prefix_list_ids: vec!["pl-missing".into()],
+                ..tcp(22, 22, &[])
+            }],
+        ));
+        // Readable interfaces, none carrying the group: passes.
+        let out = run::<SgInternetAttachment>(&inv);
+        let o = expect(&out, "sg-pl", Status::Pass);
+        assert!(
+            o.message.contains("not attached to anything"),
+            "{}",
+            o.message
+        );
+        for c in &mut inv.coverage {
+            if c.dataset == Dataset::NetworkInterfaces {
+                c.error = Some(aws_error("AccessDenied"));
+            }
+        }
+        let out = run::<SgInternetAttachment>(&inv);
+        let o = expect(&out, "sg-pl", Status::Unknown);
+        assert!(
+            o.message.contains("may admit internet traffic"),
+            "{}",
+            o.message
+        );
+        assert!(o.message.contains("AccessDenied"), "{}", o.message);
+        assert!(mentions(o, "pl-missing"));
+        inv.coverage
+            .retain(|c| c.dataset != Dataset::NetworkInterfaces);
+        let out = run::<SgInternetAttachment>(&inv);
+        let o = expect(&out, "sg-pl", Status::Unknown);
+        assert!(o.message.contains("not collected"), "{}", o.message);
+        expect(&out, "sg-private", Status::Pass);
     }
 
     #[test]

@@ -45,8 +45,8 @@ nothing beyond the `allowed` services (default `tcp/80`, `tcp/443`).\n\n\
 by its entries and is internet if any entry is. Referenced security groups are never internet sources.\n\
 - **What a permission opens** is computed exactly: protocol `-1` is all traffic; `tcp 80-443` opens 81-442 \
 too; a missing or `-1` port bound on tcp/udp means every port; protocols given as numbers (`6`, `17`, `1`, `58`) \
-are the same as their names. ICMP is judged as a whole protocol, so any ICMP permission from the internet fails \
-unless `icmp` is allowed.\n\
+are the same as their names. ICMP permissions open the type and code they name (`icmp type 8`); any of them \
+from the internet fails unless `icmp` is allowed.\n\
 - **Unknown**: a prefix list that is missing from the inventory or whose entries could not be read, an \
 unparsable range, or a protocol or port range conform cannot interpret, when it matters (a permission that \
 only opens allowed services is fine whatever its source). A definite violation elsewhere in the group still \

@@ -29,23 +29,17 @@ impl Default for Params {
 /// The tag key prefix AWS Backup puts on the EBS snapshots it creates
 /// (`aws:backup:source-resource`, ...). Users cannot create `aws:` tags.
 pub const AWS_BACKUP_TAG_PREFIX: &str = "aws:backup:";
-/// How AWS Backup describes the EBS snapshots it creates.
-pub const AWS_BACKUP_DESCRIPTION: &str = "This snapshot is created by the AWS Backup service";
-
-/// Why an EBS snapshot is managed by AWS Backup, if it is: the tag or the
-/// description that gives it away.
+/// Why an EBS snapshot is managed by AWS Backup, if it is: the tag that
+/// gives it away. Only facts a user cannot forge count: `aws:` tags are
+/// reserved to AWS, while a description is free text anyone can write.
 pub fn aws_backup_marker(s: &Snapshot) -> Option<String> {
-    if let Some(key) = s.tags.keys().find(|k| {
-        k.get(..AWS_BACKUP_TAG_PREFIX.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(AWS_BACKUP_TAG_PREFIX))
-    }) {
-        return Some(format!("tag {key}"));
-    }
-    s.description
-        .as_deref()
-        .map(str::trim_start)
-        .filter(|d| d.starts_with(AWS_BACKUP_DESCRIPTION))
-        .map(|_| "its description".to_string())
+    s.tags
+        .keys()
+        .find(|k| {
+            k.get(..AWS_BACKUP_TAG_PREFIX.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(AWS_BACKUP_TAG_PREFIX))
+        })
+        .map(|key| format!("tag {key}"))
 }
 
 /// How an RDS snapshot's type bears on its age.
@@ -135,8 +129,9 @@ Not judged (no verdict):\n\
 - RDS snapshots of type `automated`. RDS deletes them when the backup retention period ends (at most 35 days);\n\
 - RDS snapshots of type `awsbackup`, and EBS snapshots made by AWS Backup, which are recognised by a tag key \
 starting with `aws:backup:` (AWS Backup tags its EBS snapshots `aws:backup:source-resource`, and only AWS can \
-create `aws:` tags) or by a description starting with \"This snapshot is created by the AWS Backup service\". \
-The backup plan's lifecycle deletes them, and the plan is where their retention is set;\n\
+create `aws:` tags). The backup plan's lifecycle deletes them, and the plan is where their retention is set. \
+A description is never trusted: anyone can write \"This snapshot is created by the AWS Backup service\" on a \
+manual snapshot, so such a snapshot without the tag is judged;\n\
 - RDS snapshots of type `shared` or `public`, which belong to other accounts.\n\n\
 A snapshot with no creation time, or an RDS snapshot of a type conform does not know, is **unknown**.",
         why: "The policy promises that encrypted backups are destroyed after 90 days. Automated and AWS Backup \
@@ -304,7 +299,11 @@ mod tests {
             .insert("aws:dlm:lifecycle-policy-id".into(), "policy-1".into());
         let mut lookalike = snapshot("snap-lookalike", &old);
         lookalike.tags.insert("backup".into(), "aws".into());
-        inv.snapshots = vec![tagged, described, dlm, lookalike];
+        let mut lower = snapshot("snap-backup-lower", &old);
+        lower
+            .tags
+            .insert("AWS:Backup:source-resource".into(), "x".into());
+        inv.snapshots = vec![tagged, described, dlm, lookalike, lower];
         inv.db_snapshots = vec![
             db_snapshot("rds-auto", "automated", false, &old),
             db_snapshot("rds-backup", "awsbackup", true, &old),
@@ -314,7 +313,12 @@ mod tests {
         ];
         let out = run::<SnapshotMaxAge>(&inv);
         let names: Vec<&str> = out.iter().map(|o| o.resource.name.as_str()).collect();
-        assert_eq!(names, vec!["snap-dlm", "snap-lookalike", "rds-odd"]);
+        assert_eq!(
+            names,
+            vec!["snap-backup-desc", "snap-dlm", "snap-lookalike", "rds-odd"]
+        );
+        // A description is free text: it does not make a snapshot AWS Backup's.
+        expect(&out, "snap-backup-desc", Status::Fail);
         expect(&out, "snap-dlm", Status::Fail);
         let o = expect(&out, "rds-odd", Status::Unknown);
         assert_eq!(o.evidence[0].value, "hourly");

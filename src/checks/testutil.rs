@@ -209,6 +209,7 @@ pub fn instance(id: &str) -> Instance {
         subnet_id: Some("subnet-1".into()),
         security_group_ids: Vec::new(),
         tags: Tags::new(),
+        interfaces: Vec::new(),
     }
 }
 
@@ -243,6 +244,8 @@ pub fn entry(
         ipv6_cidr_block: v6.then(|| cidr.to_string()),
         port_from: ports.map(|p| p.0),
         port_to: ports.map(|p| p.1),
+        icmp_type: None,
+        icmp_code: None,
     }
 }
 
@@ -307,6 +310,8 @@ pub fn ssl_policy(name: &str, protocols: &[&str], ciphers: &[&str]) -> SslPolicy
         name: name.into(),
         protocols: protocols.iter().map(|s| s.to_string()).collect(),
         ciphers: ciphers.iter().map(|s| s.to_string()).collect(),
+        reference: None,
+        reference_error: None,
     }
 }
 
@@ -410,6 +415,7 @@ pub fn cache_replication_group(id: &str, azs: &[&str]) -> CacheReplicationGroup 
         member_clusters: (1..=azs.len()).map(|i| format!("{id}-00{i}")).collect(),
         member_availability_zones: azs.iter().map(|s| s.to_string()).collect(),
         tags: Tags::new(),
+        node_groups: Vec::new(),
     }
 }
 
@@ -452,6 +458,16 @@ pub fn trail(name: &str, multi_region: bool, is_logging: Option<bool>) -> Trail 
         organization: false,
         is_logging,
         status_error: None,
+        // AWS's default: every management event, read and write.
+        selectors: Some(EventSelectors {
+            basic: vec![BasicEventSelector {
+                read_write_type: Some("All".into()),
+                include_management_events: Some(true),
+                exclude_management_event_sources: Vec::new(),
+            }],
+            advanced: Vec::new(),
+        }),
+        selectors_error: None,
     }
 }
 
@@ -469,6 +485,8 @@ pub fn bucket(name: &str, lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>) -
         tags: Tags::new(),
         tags_error: None,
         lifecycle,
+        // Never versioned.
+        versioning: Some(Read::Value(None)),
     }
 }
 

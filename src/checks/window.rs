@@ -74,15 +74,31 @@ pub struct Window {
 }
 
 impl Window {
-    /// Parses AWS's `ddd:hh:mm-ddd:hh:mm`.
+    /// Parses AWS's `ddd:hh:mm-ddd:hh:mm`. A window that ends where it
+    /// starts (zero length), or ends before it starts on the same day
+    /// (`tue:06:00-tue:03:00`), is malformed: read literally it would be a
+    /// whole week, or nearly. A window that crosses the end of the week
+    /// (`sun:23:30-mon:00:30`) ends on an earlier *day* and is fine.
     pub fn parse_aws(text: &str) -> Result<Window, String> {
         let (a, b) = text
             .split_once('-')
             .ok_or_else(|| format!("{text:?} is not a window like \"sun:05:00-sun:06:00\""))?;
-        Ok(Window {
+        let window = Window {
             start: a.parse()?,
             end: b.parse()?,
-        })
+        };
+        if window.start == window.end {
+            return Err(format!(
+                "malformed window {text:?}: it ends when it starts (zero length)"
+            ));
+        }
+        let day = |t: WeekTime| t.0 / (24 * 60);
+        if day(window.start) == day(window.end) && window.end < window.start {
+            return Err(format!(
+                "malformed window {text:?}: it ends before it starts on the same day"
+            ));
+        }
+        Ok(window)
     }
 
     /// Length in minutes (a window from a time to itself is empty).
@@ -228,6 +244,14 @@ mod tests {
         ] {
             assert!(Window::parse_aws(bad).is_err(), "{bad}");
         }
+        // Malformed, not a week long.
+        for bad in ["tue:06:00-tue:03:00", "tue:03:00-tue:03:00"] {
+            let e = Window::parse_aws(bad).unwrap_err();
+            assert!(e.starts_with("malformed window"), "{e}");
+        }
+        // Across the end of the week, or over midnight, is fine.
+        assert_eq!(w("sat:23:00-sun:01:00").minutes(), 120);
+        assert_eq!(w("sun:22:00-mon:02:00").minutes(), 240);
     }
 
     #[test]

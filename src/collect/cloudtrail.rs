@@ -9,6 +9,8 @@
 //! |               | first region scanned                                              |
 //! | their status  | `GetTrailStatus` **per trail** (`Name` = the trail's ARN), sent   |
 //! |               | to the trail's home region (one client per home region)           |
+//! | what they log | `GetEventSelectors` **per multi-region trail**, in its home       |
+//! |               | region (single-region trails cannot keep LOG-002's promise)       |
 //!
 //! With shadow trails included, one region's answer holds the trails of
 //! that region, the multi-region trails of every region (those homed in a
@@ -30,7 +32,9 @@ use aws_sdk_cloudtrail::types as ct;
 use super::client::ScanConfig;
 use super::context::{Ctx, Partial};
 use super::error::internal_error;
-use crate::inventory::{Place, Trail};
+use crate::inventory::{
+    AdvancedEventSelector, AdvancedFieldSelector, BasicEventSelector, EventSelectors, Place, Trail,
+};
 
 /// Reads the trails visible to the account. `ctx` is the account's global
 /// context; `caller` the region `DescribeTrails` is sent to.
@@ -95,10 +99,63 @@ pub(crate) async fn trails(ctx: &Ctx, config: &ScanConfig, caller: &str) -> Part
                 },
                 Err(e) => t.status_error = Some(e),
             }
+            if !t.multi_region {
+                return;
+            }
+            match ctx
+                .call(
+                    "GetEventSelectors",
+                    client.get_event_selectors().trail_name(&t.arn).send(),
+                )
+                .await
+            {
+                Ok(answer) => {
+                    t.selectors = Some(EventSelectors {
+                        basic: answer
+                            .event_selectors()
+                            .iter()
+                            .map(basic_selector)
+                            .collect(),
+                        advanced: answer
+                            .advanced_event_selectors()
+                            .iter()
+                            .map(advanced_selector)
+                            .collect(),
+                    })
+                }
+                Err(e) => t.selectors_error = Some(e),
+            }
         }
     });
     futures::future::join_all(reads).await;
     out
+}
+
+fn basic_selector(s: &ct::EventSelector) -> BasicEventSelector {
+    BasicEventSelector {
+        read_write_type: s.read_write_type().map(|r| r.as_str().to_string()),
+        include_management_events: s.include_management_events(),
+        exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+    }
+}
+
+fn advanced_selector(s: &ct::AdvancedEventSelector) -> AdvancedEventSelector {
+    AdvancedEventSelector {
+        name: s.name().map(str::to_string),
+        field_selectors: s
+            .field_selectors()
+            .iter()
+            .map(|f| AdvancedFieldSelector {
+                field: f.field().to_string(),
+                equals: f.equals().to_vec(),
+                not_equals: f.not_equals().to_vec(),
+                starts_with: f.starts_with().to_vec(),
+                not_starts_with: f.not_starts_with().to_vec(),
+                ends_with: f.ends_with().to_vec(),
+                not_ends_with: f.not_ends_with().to_vec(),
+            })
+            .collect(),
+    }
 }
 
 /// A trail as listed, its status not yet read. Skipped without both a
@@ -129,6 +186,8 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
         organization: t.is_organization_trail().unwrap_or(false),
         is_logging: None,
         status_error: None,
+        selectors: None,
+        selectors_error: None,
     })
 }
 

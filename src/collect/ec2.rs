@@ -32,8 +32,8 @@ use aws_sdk_ec2::types as ec2;
 
 use super::context::{Ctx, Partial, more_pages, owned, tags, timestamp};
 use crate::inventory::{
-    EbsEncryptionByDefault, Instance, IpPermission, NaclEntry, NetworkAcl, NetworkInterface,
-    PrefixList, SecurityGroup, Snapshot, Volume,
+    EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry, NetworkAcl,
+    NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot, Volume,
 };
 
 /// Reads every security group of the region with its inbound rules.
@@ -246,6 +246,8 @@ fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
                     ipv6_cidr_block: owned(e.ipv6_cidr_block()),
                     port_from: e.port_range().and_then(|r| r.from()),
                     port_to: e.port_range().and_then(|r| r.to()),
+                    icmp_type: e.icmp_type_code().and_then(|c| c.r#type()),
+                    icmp_code: e.icmp_type_code().and_then(|c| c.code()),
                 })
             })
             .collect(),
@@ -343,7 +345,54 @@ fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
             .filter_map(|g| owned(g.group_id()))
             .collect(),
         tags: tags(i.tags().iter().map(|t| (t.key(), t.value()))),
+        interfaces: i
+            .network_interfaces()
+            .iter()
+            .filter_map(instance_interface)
+            .collect(),
         id,
+    })
+}
+
+fn instance_interface(n: &ec2::InstanceNetworkInterface) -> Option<InstanceInterface> {
+    let mut public_ips: Vec<PublicAddress> = Vec::new();
+    let mut add = |public: Option<&str>, private: Option<&str>, owner: Option<&str>| {
+        let Some(public) = public.map(str::trim).filter(|p| !p.is_empty()) else {
+            return;
+        };
+        if !public_ips.iter().any(|p| p.public_ip == public) {
+            public_ips.push(PublicAddress {
+                public_ip: public.to_string(),
+                private_ip: owned(private),
+                ip_owner_id: owned(owner),
+            });
+        }
+    };
+    // Every private address (the primary one included) with its
+    // association; the interface's own association repeats the primary's.
+    for a in n.private_ip_addresses() {
+        let assoc = a.association();
+        add(
+            assoc.and_then(|x| x.public_ip()),
+            a.private_ip_address(),
+            assoc.and_then(|x| x.ip_owner_id()),
+        );
+    }
+    let assoc = n.association();
+    add(
+        assoc.and_then(|x| x.public_ip()),
+        n.private_ip_address(),
+        assoc.and_then(|x| x.ip_owner_id()),
+    );
+    Some(InstanceInterface {
+        id: n.network_interface_id()?.to_string(),
+        device_index: n.attachment().and_then(|a| a.device_index()),
+        public_ips,
+        ipv6_addresses: n
+            .ipv6_addresses()
+            .iter()
+            .filter_map(|a| owned(a.ipv6_address()))
+            .collect(),
     })
 }
 

@@ -23,7 +23,7 @@ use aws_sdk_elasticache::Client;
 use aws_sdk_elasticache::types as ec;
 
 use super::context::{Ctx, Partial, owned};
-use crate::inventory::{CacheCluster, CacheReplicationGroup};
+use crate::inventory::{CacheCluster, CacheNodeGroup, CacheReplicationGroup};
 
 /// Reads every replication group of the region.
 pub(crate) async fn replication_groups(
@@ -63,6 +63,21 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
             .iter()
             .flat_map(|n| n.node_group_members())
             .filter_map(|m| owned(m.preferred_availability_zone()))
+            .collect(),
+        node_groups: g
+            .node_groups()
+            .iter()
+            .enumerate()
+            .map(|(i, n)| CacheNodeGroup {
+                id: n
+                    .node_group_id()
+                    .map_or_else(|| format!("#{}", i + 1), str::to_string),
+                member_availability_zones: n
+                    .node_group_members()
+                    .iter()
+                    .filter_map(|m| owned(m.preferred_availability_zone()))
+                    .collect(),
+            })
             .collect(),
         // See the module documentation: tags need ListTagsForResource.
         tags: Default::default(),

@@ -24,7 +24,15 @@
 //! its `Protocol-*` attributes set to `true` (prefix stripped), its ciphers
 //! the other attributes set to `true` except the option
 //! `Server-Defined-Cipher-Order` (and `Reference-Security-Policy`, whose
-//! value is a name).
+//! value is a name, kept as [`SslPolicy::reference`]).
+//!
+//! **Reference policies.** AWS lists every attribute of a policy created
+//! with `Reference-Security-Policy`, but an emulator may list only the
+//! reference. When a classic policy lists no protocols and no ciphers of
+//! its own but names a reference, the referenced predefined policies are
+//! read once per region (`DescribeLoadBalancerPolicies` with their names and
+//! no load balancer) and stored as `{CLASSIC_PREDEFINED}{name}`; a failure
+//! is kept on each referring policy as [`SslPolicy::reference_error`].
 //!
 //! When policies are not collected (or a load balancer's could not be
 //! read), a classic listener's policy is found without their types: the
@@ -45,7 +53,8 @@ use aws_sdk_elasticloadbalancingv2 as elbv2;
 use super::context::{Ctx, Partial, more_pages, owned, tags};
 use super::limits::Api;
 use crate::inventory::{
-    AwsError, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy, Tags,
+    AwsError, CLASSIC_PREDEFINED, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy,
+    Tags,
 };
 
 /// The most resources `DescribeTags` accepts (both generations).
@@ -382,6 +391,8 @@ async fn v2_ssl_policies(
                         name: p.name()?.to_string(),
                         protocols: p.ssl_protocols().to_vec(),
                         ciphers: p.ciphers().iter().filter_map(|c| owned(c.name())).collect(),
+                        reference: None,
+                        reference_error: None,
                     })
                 }));
                 match page.next_marker() {
@@ -458,7 +469,7 @@ async fn classic_load_balancers(
             Err(e) => error = error.or(Some(e)),
         }
     }
-    let policies = policies.then(|| {
+    let policies = if policies {
         let mut out = Partial::default();
         for read in policy_reads {
             match read {
@@ -466,8 +477,11 @@ async fn classic_load_balancers(
                 Err(e) => out.error = out.error.take().or(Some(e)),
             }
         }
-        out
-    });
+        resolve_references(ctx, client, &mut out.items).await;
+        Some(out)
+    } else {
+        None
+    };
 
     let items = found
         .into_iter()
@@ -495,6 +509,53 @@ fn name_policies_without_types(c: &mut Classic) {
     }
 }
 
+/// Whether a classic policy lists nothing of its own but names a
+/// reference, so that it must be judged by the referenced definition.
+fn needs_reference(p: &SslPolicy) -> bool {
+    p.protocols.is_empty() && p.ciphers.is_empty() && p.reference.is_some()
+}
+
+/// Reads the predefined policies that `policies` reference without listing
+/// their own protocols and ciphers, once for the region, and adds their
+/// definitions to `policies`.
+async fn resolve_references(ctx: &Ctx, client: &elb::Client, policies: &mut Vec<SslPolicy>) {
+    let wanted: BTreeSet<String> = policies
+        .iter()
+        .filter(|p| needs_reference(p))
+        .filter_map(|p| p.reference.clone())
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let answer = ctx
+        .call(
+            "DescribeLoadBalancerPolicies",
+            client
+                .describe_load_balancer_policies()
+                .set_policy_names(Some(wanted.iter().cloned().collect()))
+                .send(),
+        )
+        .await;
+    match answer {
+        Ok(answer) => {
+            let found: Vec<SslPolicy> = answer
+                .policy_descriptions()
+                .iter()
+                .filter_map(|p| {
+                    let name = p.policy_name()?;
+                    negotiation_policy(ctx, format!("{CLASSIC_PREDEFINED}{name}"), p)
+                })
+                .collect();
+            policies.extend(found);
+        }
+        Err(e) => {
+            for p in policies.iter_mut().filter(|p| needs_reference(p)) {
+                p.reference_error = Some(e.clone());
+            }
+        }
+    }
+}
+
 /// The [`SslPolicy`] of a classic load balancer's policy, if it is an SSL
 /// negotiation policy.
 fn classic_ssl_policy(
@@ -502,9 +563,26 @@ fn classic_ssl_policy(
     lb_name: &str,
     p: &elb::types::PolicyDescription,
 ) -> Option<SslPolicy> {
-    let (Some(name), Some(SSL_NEGOTIATION)) = (p.policy_name(), p.policy_type_name()) else {
+    let name = p.policy_name()?;
+    negotiation_policy(ctx, format!("{lb_name}/{name}"), p)
+}
+
+/// An SSL negotiation policy's definition under the given name; `None` for
+/// policies of other types.
+fn negotiation_policy(
+    ctx: &Ctx,
+    name: String,
+    p: &elb::types::PolicyDescription,
+) -> Option<SslPolicy> {
+    if p.policy_type_name() != Some(SSL_NEGOTIATION) {
         return None;
-    };
+    }
+    let reference = p
+        .policy_attribute_descriptions()
+        .iter()
+        .find(|a| a.attribute_name() == Some("Reference-Security-Policy"))
+        .and_then(|a| owned(a.attribute_value()))
+        .filter(|v| !v.trim().is_empty());
     let enabled = p
         .policy_attribute_descriptions()
         .iter()
@@ -524,9 +602,11 @@ fn classic_ssl_policy(
     }
     Some(SslPolicy {
         place: ctx.place(),
-        name: format!("{lb_name}/{name}"),
+        name,
         protocols,
         ciphers,
+        reference,
+        reference_error: None,
     })
 }
 
@@ -704,6 +784,56 @@ mod tests {
         assert_eq!(got.protocols, ["TLSv1.2", "SSLv3"]);
         assert_eq!(got.ciphers, ["ECDHE-RSA-AES128-GCM-SHA256"]);
         assert_eq!(got.place.region, "eu-north-1");
+        assert_eq!(
+            got.reference.as_deref(),
+            Some("ELBSecurityPolicy-TLS-1-2-2017-01")
+        );
+        assert!(!needs_reference(&got), "it lists its own protocols");
+        // What an emulator returns for a policy made from a reference: the
+        // reference alone.
+        let bare = policy(
+            "ref",
+            SSL_NEGOTIATION,
+            &[("Reference-Security-Policy", "ELBSecurityPolicy-2016-08")],
+        );
+        let got = classic_ssl_policy(&ctx(), "web", &bare).expect("an SSL negotiation policy");
+        assert!(got.protocols.is_empty() && got.ciphers.is_empty());
+        assert!(needs_reference(&got));
+    }
+
+    #[test]
+    fn a_predefined_policy_is_stored_under_its_own_name() {
+        // AWS's answer to DescribeLoadBalancerPolicies for a sample policy
+        // (attribute names and values as AWS lists them; abridged).
+        let p = policy(
+            "ELBSecurityPolicy-TLS-1-2-2017-01",
+            SSL_NEGOTIATION,
+            &[
+                ("Protocol-TLSv1", "false"),
+                ("Protocol-SSLv3", "false"),
+                ("Protocol-TLSv1.1", "false"),
+                ("Protocol-TLSv1.2", "true"),
+                ("Server-Defined-Cipher-Order", "true"),
+                ("ECDHE-ECDSA-AES128-GCM-SHA256", "true"),
+                ("ECDHE-RSA-AES128-GCM-SHA256", "true"),
+                ("ECDHE-RSA-AES128-SHA", "false"),
+                ("AES256-SHA256", "true"),
+                ("DES-CBC3-SHA", "false"),
+            ],
+        );
+        let name = format!("{CLASSIC_PREDEFINED}ELBSecurityPolicy-TLS-1-2-2017-01");
+        let got = negotiation_policy(&ctx(), name.clone(), &p).expect("a negotiation policy");
+        assert_eq!(got.name, name);
+        assert_eq!(got.protocols, ["TLSv1.2"]);
+        assert_eq!(
+            got.ciphers,
+            [
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                "AES256-SHA256"
+            ]
+        );
+        assert_eq!(got.reference, None);
     }
 
     #[test]

@@ -214,11 +214,12 @@ pub fn budget(api: Api, operation: &str) -> Budget {
             _,
             "DescribeDBInstances"
             | "DescribeDBClusters"
+            | "DescribeGlobalClusters"
             | "DescribeDBSnapshots"
             | "DescribeDBClusterSnapshots",
         ) => RDS,
         (_, "DescribeLogGroups") => LOGS,
-        (_, "DescribeTrails" | "GetTrailStatus") => CLOUDTRAIL,
+        (_, "DescribeTrails" | "GetTrailStatus" | "GetEventSelectors") => CLOUDTRAIL,
         (_, "DescribeCacheClusters" | "DescribeReplicationGroups") => ELASTICACHE,
         (_, "DescribeAutoScalingGroups") => AUTOSCALING,
         (
@@ -227,7 +228,8 @@ pub fn budget(api: Api, operation: &str) -> Budget {
             | "GetBucketLocation"
             | "GetBucketEncryption"
             | "GetBucketTagging"
-            | "GetBucketLifecycleConfiguration",
+            | "GetBucketLifecycleConfiguration"
+            | "GetBucketVersioning",
         ) => S3,
         _ => OTHER,
     }

@@ -659,6 +659,12 @@ fn spawn_region(
     simple!(Dataset::LogGroups, logs, logs::log_groups, log_groups);
     simple!(Dataset::DbInstances, rds, rds::db_instances, db_instances);
     simple!(Dataset::DbClusters, rds, rds::db_clusters, db_clusters);
+    simple!(
+        Dataset::DbGlobalClusters,
+        rds,
+        rds::db_global_clusters,
+        db_global_clusters
+    );
     // Both kinds of RDS snapshot go to the one list, each with its own
     // coverage.
     simple!(Dataset::DbSnapshots, rds, rds::db_snapshots, db_snapshots);

@@ -9,6 +9,11 @@
 //! | DB clusters            | `DescribeDBClusters`          |
 //! | DB snapshots           | `DescribeDBSnapshots`         |
 //! | DB cluster snapshots   | `DescribeDBClusterSnapshots`  |
+//! | Aurora global databases| `DescribeGlobalClusters`      |
+//!
+//! Global databases are read only when a rule judges cross-region copies
+//! (BAK-003): a global database's secondary clusters are its copies in
+//! other regions, and `DescribeDBClusters` does not list them as replicas.
 //!
 //! All four also return Neptune and DocumentDB resources, which are kept
 //! with their engine name. The snapshot calls are made without
@@ -22,7 +27,9 @@ use aws_sdk_rds::Client;
 use aws_sdk_rds::types as rds;
 
 use super::context::{Ctx, Partial, owned, tags, timestamp};
-use crate::inventory::{DbCluster, DbClusterMember, DbInstance, DbSnapshot};
+use crate::inventory::{
+    DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance, DbSnapshot,
+};
 
 /// Reads every DB instance of the region.
 pub(crate) async fn db_instances(ctx: &Ctx, client: &Client) -> Partial<DbInstance> {
@@ -115,6 +122,53 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
         preferred_maintenance_window: owned(c.preferred_maintenance_window()),
         read_replica_ids: c.read_replica_identifiers().to_vec(),
         tags: tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
+        id,
+    })
+}
+
+/// Reads the Aurora global databases listed in the region, with their
+/// member clusters in every region. Read only for rules that judge
+/// cross-region copies.
+pub(crate) async fn db_global_clusters(ctx: &Ctx, client: &Client) -> Partial<DbGlobalCluster> {
+    const OP: &str = "DescribeGlobalClusters";
+    read_pages!(
+        ctx,
+        OP,
+        client
+            .describe_global_clusters()
+            .max_records(100)
+            .into_paginator()
+            .send(),
+        |page| page
+            .global_clusters()
+            .iter()
+            .filter_map(|g| db_global_cluster(ctx, g)),
+        more: |last| last.marker(),
+    )
+}
+
+fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluster> {
+    let id = g.global_cluster_identifier()?.to_string();
+    Some(DbGlobalCluster {
+        arn: match g.global_cluster_arn() {
+            Some(arn) => arn.to_string(),
+            None => format!(
+                "arn:{}:rds::{}:global-cluster:{id}",
+                ctx.partition, ctx.account
+            ),
+        },
+        place: ctx.place(),
+        members: g
+            .global_cluster_members()
+            .iter()
+            .filter_map(|m| {
+                Some(DbGlobalClusterMember {
+                    cluster_arn: m.db_cluster_arn()?.to_string(),
+                    is_writer: m.is_writer().unwrap_or(false),
+                    readers: m.readers().to_vec(),
+                })
+            })
+            .collect(),
         id,
     })
 }

@@ -14,6 +14,8 @@
 //! | tags (details only)  | `GetBucketTagging` **per bucket**, in the bucket's region         |
 //! | lifecycle (details)  | `GetBucketLifecycleConfiguration` **per bucket**, in the bucket's |
 //! |                      | region (IAM action `s3:GetLifecycleConfiguration`)                |
+//! | versioning (details) | `GetBucketVersioning` per bucket **whose lifecycle has rules**    |
+//! |                      | (without rules nothing expires, versioned or not)                 |
 //!
 //! All per-bucket reads share the scan's request limit.
 //!
@@ -64,6 +66,7 @@ struct Details {
     tags: Tags,
     tags_error: Option<AwsError>,
     lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>,
+    versioning: Option<Read<Option<String>>>,
 }
 
 impl Details {
@@ -73,6 +76,7 @@ impl Details {
             tags: Tags::new(),
             tags_error: None,
             lifecycle: None,
+            versioning: None,
         }
     }
 
@@ -85,6 +89,7 @@ impl Details {
             tags: Tags::new(),
             tags_error: Some(e.clone()),
             lifecycle: Some(Read::Unreadable(e.clone())),
+            versioning: None,
         }
     }
 }
@@ -189,6 +194,7 @@ pub(crate) async fn buckets(
                 tags: details.tags,
                 tags_error: details.tags_error,
                 lifecycle: details.lifecycle,
+                versioning: details.versioning,
             }
         }
     }))
@@ -271,14 +277,38 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str) -> Details {
         Err(e) => (Tags::new(), Some(e)),
     };
     let lifecycle = match lifecycle {
-        Ok(answer) => Read::Value(Some(answer.rules().iter().map(lifecycle_rule).collect())),
+        Ok(answer) => Read::Value(Some(
+            answer
+                .rules()
+                .iter()
+                .map(lifecycle_rule)
+                .collect::<Vec<_>>(),
+        )),
         Err(e) if e.code == NO_LIFECYCLE => Read::Value(None),
         Err(e) => Read::Unreadable(e),
+    };
+    // Versioning matters only where some lifecycle rule could expire
+    // objects: read it there alone.
+    let versioning = match &lifecycle {
+        Read::Value(Some(rules)) if !rules.is_empty() => Some(
+            match ctx
+                .call(
+                    "GetBucketVersioning",
+                    client.get_bucket_versioning().bucket(name).send(),
+                )
+                .await
+            {
+                Ok(answer) => Read::Value(answer.status().map(|s| s.as_str().to_string())),
+                Err(e) => Read::Unreadable(e),
+            },
+        ),
+        _ => None,
     };
     Details {
         tags,
         tags_error,
         lifecycle: Some(lifecycle),
+        versioning,
     }
 }
 

@@ -24,6 +24,21 @@ pub struct CacheReplicationGroup {
     pub member_availability_zones: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// The group's node groups (shards), each with its nodes' zones. Empty
+    /// in inventories saved before conform read them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub node_groups: Vec<CacheNodeGroup>,
+}
+
+/// One node group (shard) of a replication group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheNodeGroup {
+    /// `0001`, ...
+    pub id: String,
+    /// The availability zones of the shard's nodes, one entry per node.
+    #[serde(default)]
+    pub member_availability_zones: Vec<String>,
 }
 
 /// An ElastiCache cache cluster (a node group of a replication group, or a

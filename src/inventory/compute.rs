@@ -27,6 +27,42 @@ pub struct Instance {
     pub security_group_ids: Vec<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// The instance's network interfaces as DescribeInstances lists them,
+    /// with every public address they carry. Empty in inventories saved
+    /// before conform read them (then `public_ip` and `ipv6_addresses` are
+    /// all there is).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interfaces: Vec<InstanceInterface>,
+}
+
+/// One network interface of an instance, with its public addresses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceInterface {
+    /// `eni-...`
+    pub id: String,
+    /// 0 for the primary interface.
+    #[serde(default)]
+    pub device_index: Option<i32>,
+    /// Public IPv4 addresses associated with the interface's private
+    /// addresses (primary and secondary): auto-assigned or Elastic IPs.
+    #[serde(default)]
+    pub public_ips: Vec<PublicAddress>,
+    #[serde(default)]
+    pub ipv6_addresses: Vec<String>,
+}
+
+/// A public IPv4 address and the private address it is associated with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicAddress {
+    pub public_ip: String,
+    #[serde(default)]
+    pub private_ip: Option<String>,
+    /// `amazon` for an auto-assigned address, otherwise the account that
+    /// owns the Elastic IP.
+    #[serde(default)]
+    pub ip_owner_id: Option<String>,
 }
 
 /// An EBS volume.

@@ -83,6 +83,33 @@ pub struct DbCluster {
     pub tags: Tags,
 }
 
+/// An Aurora global database (`DescribeGlobalClusters`), as listed in one
+/// region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbGlobalCluster {
+    pub arn: String,
+    /// Where it was listed.
+    pub place: Place,
+    pub id: String,
+    /// Its clusters, in every region.
+    #[serde(default)]
+    pub members: Vec<DbGlobalClusterMember>,
+}
+
+/// A cluster of a global database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbGlobalClusterMember {
+    pub cluster_arn: String,
+    /// The primary (read-write) cluster.
+    #[serde(default)]
+    pub is_writer: bool,
+    /// For the primary: its secondary clusters, by ARN.
+    #[serde(default)]
+    pub readers: Vec<String>,
+}
+
 /// A member of a DB cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -103,6 +103,9 @@ pub struct Inventory {
     pub db_instances: Vec<DbInstance>,
     #[serde(default)]
     pub db_clusters: Vec<DbCluster>,
+    /// Aurora global databases, as listed in each region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub db_global_clusters: Vec<DbGlobalCluster>,
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
     /// RDS DB snapshots and DB cluster snapshots.
@@ -160,6 +163,7 @@ pub enum Dataset {
     LogGroups,
     DbInstances,
     DbClusters,
+    DbGlobalClusters,
     Snapshots,
     DbSnapshots,
     DbClusterSnapshots,
@@ -187,6 +191,7 @@ impl Dataset {
         Dataset::LogGroups,
         Dataset::DbInstances,
         Dataset::DbClusters,
+        Dataset::DbGlobalClusters,
         Dataset::Snapshots,
         Dataset::DbSnapshots,
         Dataset::DbClusterSnapshots,
@@ -214,6 +219,7 @@ impl Dataset {
             Dataset::LogGroups => "log-groups",
             Dataset::DbInstances => "db-instances",
             Dataset::DbClusters => "db-clusters",
+            Dataset::DbGlobalClusters => "db-global-clusters",
             Dataset::Snapshots => "snapshots",
             Dataset::DbSnapshots => "db-snapshots",
             Dataset::DbClusterSnapshots => "db-cluster-snapshots",
@@ -243,6 +249,7 @@ impl Dataset {
             Dataset::LogGroups => "logs",
             Dataset::DbInstances
             | Dataset::DbClusters
+            | Dataset::DbGlobalClusters
             | Dataset::DbSnapshots
             | Dataset::DbClusterSnapshots => "rds",
             Dataset::CacheReplicationGroups | Dataset::CacheClusters => "elasticache",
@@ -268,6 +275,7 @@ impl Dataset {
             Dataset::LogGroups => "AWS::Logs::LogGroup",
             Dataset::DbInstances => "AWS::RDS::DBInstance",
             Dataset::DbClusters => "AWS::RDS::DBCluster",
+            Dataset::DbGlobalClusters => "AWS::RDS::GlobalCluster",
             Dataset::Snapshots => "AWS::EC2::Snapshot",
             Dataset::DbSnapshots => "AWS::RDS::DBSnapshot",
             Dataset::DbClusterSnapshots => "AWS::RDS::DBClusterSnapshot",
@@ -442,6 +450,7 @@ impl Inventory {
             log_groups,
             db_instances,
             db_clusters,
+            db_global_clusters,
             snapshots,
             db_snapshots,
             cache_replication_groups,
@@ -465,6 +474,7 @@ impl Inventory {
         self.log_groups.extend(log_groups);
         self.db_instances.extend(db_instances);
         self.db_clusters.extend(db_clusters);
+        self.db_global_clusters.extend(db_global_clusters);
         self.snapshots.extend(snapshots);
         self.db_snapshots.extend(db_snapshots);
         self.cache_replication_groups
@@ -505,6 +515,8 @@ impl Inventory {
         self.log_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.db_instances.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.db_clusters.sort_by(|a, b| a.arn.cmp(&b.arn));
+        self.db_global_clusters
+            .sort_by(|a, b| (&a.arn, &a.place.region).cmp(&(&b.arn, &b.place.region)));
         self.snapshots.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.db_snapshots.sort_by(|a, b| a.arn.cmp(&b.arn));
         self.cache_replication_groups
@@ -529,6 +541,7 @@ impl Inventory {
             + self.log_groups.len()
             + self.db_instances.len()
             + self.db_clusters.len()
+            + self.db_global_clusters.len()
             + self.snapshots.len()
             + self.db_snapshots.len()
             + self.cache_replication_groups.len()

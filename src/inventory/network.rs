@@ -105,6 +105,14 @@ pub struct NaclEntry {
     pub port_from: Option<i32>,
     #[serde(default)]
     pub port_to: Option<i32>,
+    /// For ICMP (`1`) and ICMPv6 (`58`) entries, the type (`-1` for all).
+    /// Absent in inventories saved before conform read it; then the entry
+    /// is taken to cover every type, as AWS's `-1` does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type: Option<i32>,
+    /// For ICMP entries, the code (`-1` for all codes of the type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_code: Option<i32>,
 }
 
 /// An elastic network interface.
@@ -230,4 +238,20 @@ pub struct SslPolicy {
     /// Cipher suite names in OpenSSL or IANA style.
     #[serde(default)]
     pub ciphers: Vec<String>,
+    /// For a classic load balancer's policy created from a predefined one:
+    /// the `Reference-Security-Policy` it names
+    /// (`ELBSecurityPolicy-TLS-1-2-2017-01`). The predefined policy's
+    /// definition is stored as an [`SslPolicy`] named
+    /// `{CLASSIC_PREDEFINED}{name}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Why the referenced predefined policy's definition could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_error: Option<super::AwsError>,
 }
+
+/// The name prefix of a classic load balancers' predefined policy's
+/// definition in [`Inventory::ssl_policies`](super::Inventory): a colon
+/// cannot occur in a load balancer's name, so these never collide with
+/// `<load balancer>/<policy>` names or ELBv2 policy names.
+pub const CLASSIC_PREDEFINED: &str = "elb-classic:";

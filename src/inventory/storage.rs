@@ -27,6 +27,14 @@ pub struct Bucket {
     /// no lifecycle configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>,
+    /// The versioning status (`GetBucketVersioning`): `Value(Some("Enabled"))`
+    /// or `Value(Some("Suspended"))`, `Value(None)` for a bucket that was
+    /// never versioned. `None` when not read: read with
+    /// [`super::Dataset::BucketDetails`] for buckets whose lifecycle
+    /// configuration has rules (the only ones where it changes a verdict),
+    /// and absent from inventories saved before conform read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versioning: Option<Read<Option<String>>>,
 }
 
 /// One rule of a bucket's lifecycle configuration.

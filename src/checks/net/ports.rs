@@ -3,9 +3,10 @@
 //! `icmp`, `all`) opens, as exact sets that can be added, intersected,
 //! subtracted and written back as readable ranges.
 //!
-//! Traffic is modelled as TCP ports, UDP ports, and whole IP protocols for
-//! everything else (ICMP types are not distinguished: a permission for one
-//! ICMP type opens "icmp").
+//! Traffic is modelled as TCP ports, UDP ports, ICMP and ICMPv6 (type,
+//! code) pairs, and whole IP protocols for everything else. ICMP types are
+//! told apart: a deny of ICMP type 8 closes only echo requests, and an
+//! allow of one type opens only that type.
 
 /// The highest TCP/UDP port.
 pub const MAX_PORT: u32 = 65_535;
@@ -181,20 +182,80 @@ pub fn protocol_name(number: u8) -> String {
     }
 }
 
-/// A set of traffic: TCP ports, UDP ports and whole other IP protocols.
+/// A set of traffic: TCP ports, UDP ports, ICMP and ICMPv6 messages and
+/// whole other IP protocols.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Traffic {
     tcp: RangeSet,
     udp: RangeSet,
-    /// Whole IP protocols other than tcp and udp (never holds 6 or 17).
+    /// ICMP messages as `type * 256 + code`.
+    icmp: RangeSet,
+    /// ICMPv6 messages as `type * 256 + code`.
+    icmpv6: RangeSet,
+    /// Whole IP protocols other than tcp, udp, icmp and icmpv6 (never holds
+    /// 1, 6, 17 or 58).
     protocols: RangeSet,
 }
 
+/// The highest `type * 256 + code` of an ICMP message.
+const MAX_ICMP: u32 = 255 * 256 + 255;
+
 fn other_protocols() -> RangeSet {
-    RangeSet::range(0, MAX_PROTOCOL).subtract(&RangeSet::from_ranges([
-        (u32::from(TCP), u32::from(TCP)),
-        (u32::from(UDP), u32::from(UDP)),
-    ]))
+    RangeSet::range(0, MAX_PROTOCOL).subtract(&RangeSet::from_ranges(
+        [TCP, UDP, ICMP, ICMPV6].map(|p| (u32::from(p), u32::from(p))),
+    ))
+}
+
+/// Writes a set of ICMP messages: `type 8`, `types 0-7, 9-255`,
+/// `type 3 code 4`.
+fn icmp_text(set: &RangeSet) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    // Runs of whole types, then partial types, in type order.
+    let mut run: Option<(u32, u32)> = None;
+    let flush = |run: &mut Option<(u32, u32)>, parts: &mut Vec<String>| {
+        if let Some((a, b)) = run.take() {
+            parts.push(if a == b {
+                format!("{a}")
+            } else {
+                format!("{a}-{b}")
+            });
+        }
+    };
+    let mut whole_types = 0;
+    let mut partial: Vec<String> = Vec::new();
+    for t in 0..=255u32 {
+        let codes = set.intersect(&RangeSet::range(t * 256, t * 256 + 255));
+        if codes.count() == 256 {
+            whole_types += 1;
+            run = match run {
+                Some((a, b)) if b + 1 == t => Some((a, t)),
+                _ => {
+                    flush(&mut run, &mut parts);
+                    Some((t, t))
+                }
+            };
+            continue;
+        }
+        flush(&mut run, &mut parts);
+        if !codes.is_empty() {
+            let codes = RangeSet::from_ranges(
+                codes
+                    .ranges()
+                    .iter()
+                    .map(|&(a, b)| (a - t * 256, b - t * 256)),
+            );
+            let word = if codes.count() == 1 { "code" } else { "codes" };
+            partial.push(format!("type {t} {word} {}", codes.to_text()));
+        }
+    }
+    flush(&mut run, &mut parts);
+    let mut text = Vec::new();
+    if !parts.is_empty() {
+        let word = if whole_types == 1 { "type" } else { "types" };
+        text.push(format!("{word} {}", parts.join(", ")));
+    }
+    text.extend(partial);
+    text.join(", ")
 }
 
 impl Traffic {
@@ -208,6 +269,8 @@ impl Traffic {
         Traffic {
             tcp: RangeSet::all_ports(),
             udp: RangeSet::all_ports(),
+            icmp: RangeSet::range(0, MAX_ICMP),
+            icmpv6: RangeSet::range(0, MAX_ICMP),
             protocols: other_protocols(),
         }
     }
@@ -221,7 +284,7 @@ impl Traffic {
     }
 
     /// Some ports of tcp or udp; for any other protocol the ports are
-    /// ignored and the whole protocol is meant.
+    /// ignored and the whole protocol is meant (every ICMP type, for icmp).
     pub fn ports(protocol: u8, ports: RangeSet) -> Self {
         let ports = ports.intersect(&RangeSet::all_ports());
         match protocol {
@@ -233,6 +296,14 @@ impl Traffic {
                 udp: ports,
                 ..Traffic::none()
             },
+            ICMP => Traffic {
+                icmp: RangeSet::range(0, MAX_ICMP),
+                ..Traffic::none()
+            },
+            ICMPV6 => Traffic {
+                icmpv6: RangeSet::range(0, MAX_ICMP),
+                ..Traffic::none()
+            },
             n => Traffic {
                 protocols: RangeSet::single(u32::from(n)),
                 ..Traffic::none()
@@ -240,14 +311,52 @@ impl Traffic {
         }
     }
 
+    /// ICMP (`1`) or ICMPv6 (`58`) messages of one type and code, as AWS
+    /// gives them: a missing or `-1` type means every type, a missing or
+    /// `-1` code every code of the type. The error names a value outside
+    /// 0-255.
+    pub fn icmp(protocol: u8, icmp_type: Option<i32>, code: Option<i32>) -> Result<Self, String> {
+        let byte = |what: &str, v: i32| -> Result<u32, String> {
+            u8::try_from(v)
+                .map(u32::from)
+                .map_err(|_| format!("invalid ICMP {what} {v}"))
+        };
+        let set = match icmp_type.filter(|&t| t != -1) {
+            None => RangeSet::range(0, MAX_ICMP),
+            Some(t) => {
+                let t = byte("type", t)?;
+                match code.filter(|&c| c != -1) {
+                    None => RangeSet::range(t * 256, t * 256 + 255),
+                    Some(c) => RangeSet::single(t * 256 + byte("code", c)?),
+                }
+            }
+        };
+        Ok(match protocol {
+            ICMPV6 => Traffic {
+                icmpv6: set,
+                ..Traffic::none()
+            },
+            _ => Traffic {
+                icmp: set,
+                ..Traffic::none()
+            },
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.tcp.is_empty() && self.udp.is_empty() && self.protocols.is_empty()
+        self.tcp.is_empty()
+            && self.udp.is_empty()
+            && self.icmp.is_empty()
+            && self.icmpv6.is_empty()
+            && self.protocols.is_empty()
     }
 
     pub fn union(&self, other: &Traffic) -> Traffic {
         Traffic {
             tcp: self.tcp.union(&other.tcp),
             udp: self.udp.union(&other.udp),
+            icmp: self.icmp.union(&other.icmp),
+            icmpv6: self.icmpv6.union(&other.icmpv6),
             protocols: self.protocols.union(&other.protocols),
         }
     }
@@ -256,6 +365,8 @@ impl Traffic {
         Traffic {
             tcp: self.tcp.intersect(&other.tcp),
             udp: self.udp.intersect(&other.udp),
+            icmp: self.icmp.intersect(&other.icmp),
+            icmpv6: self.icmpv6.intersect(&other.icmpv6),
             protocols: self.protocols.intersect(&other.protocols),
         }
     }
@@ -265,6 +376,8 @@ impl Traffic {
         Traffic {
             tcp: self.tcp.subtract(&other.tcp),
             udp: self.udp.subtract(&other.udp),
+            icmp: self.icmp.subtract(&other.icmp),
+            icmpv6: self.icmpv6.subtract(&other.icmpv6),
             protocols: self.protocols.subtract(&other.protocols),
         }
     }
@@ -285,19 +398,16 @@ impl Traffic {
         if !self.udp.is_empty() {
             parts.push(format!("udp {}", self.udp.to_text()));
         }
-        if self.protocols.contains(u32::from(ICMP)) {
-            parts.push("icmp".into());
+        for (name, set) in [("icmp", &self.icmp), ("icmpv6", &self.icmpv6)] {
+            if set.count() == u64::from(MAX_ICMP) + 1 {
+                parts.push(name.into());
+            } else if !set.is_empty() {
+                parts.push(format!("{name} {}", icmp_text(set)));
+            }
         }
-        if self.protocols.contains(u32::from(ICMPV6)) {
-            parts.push("icmpv6".into());
-        }
-        let icmps = RangeSet::from_ranges([
-            (u32::from(ICMP), u32::from(ICMP)),
-            (u32::from(ICMPV6), u32::from(ICMPV6)),
-        ]);
-        let rest = self.protocols.subtract(&icmps);
+        let rest = &self.protocols;
         if !rest.is_empty() {
-            if rest == other_protocols().subtract(&icmps) {
+            if *rest == other_protocols() {
                 parts.push("every other IP protocol".into());
             } else if rest.count() == 1 {
                 parts.push(format!("IP protocol {}", rest.to_text()));
@@ -385,13 +495,16 @@ fn aws_port_range(from: Option<i32>, to: Option<i32>) -> Result<RangeSet, String
 }
 
 /// What a security-group permission or network-ACL entry opens, from its
-/// protocol (name or number) and port bounds. The error says what could not
+/// protocol (name or number) and port bounds (for ICMP: type and code). The error says what could not
 /// be understood (an unknown protocol, an impossible port range).
 pub fn aws_traffic(protocol: &str, from: Option<i32>, to: Option<i32>) -> Result<Traffic, String> {
     match parse_protocol(protocol) {
         None => Err(format!("unrecognised protocol {:?}", protocol)),
         Some(Protocol::All) => Ok(Traffic::all()),
         Some(Protocol::Number(n @ (TCP | UDP))) => Ok(Traffic::ports(n, aws_port_range(from, to)?)),
+        // For ICMP, AWS carries the type in the "from" port and the code in
+        // the "to" port (security groups) or in IcmpTypeCode (network ACLs).
+        Some(Protocol::Number(n @ (ICMP | ICMPV6))) => Traffic::icmp(n, from, to),
         Some(Protocol::Number(n)) => Ok(Traffic::ports(n, RangeSet::new())),
     }
 }
@@ -500,7 +613,11 @@ mod tests {
         assert_eq!(extra("tcp", Some(443), Some(443)), "nothing");
         assert_eq!(extra("udp", Some(443), Some(443)), "udp 443");
         assert_eq!(extra("17", Some(53), Some(53)), "udp 53");
-        assert_eq!(extra("icmp", Some(8), Some(-1)), "icmp");
+        assert_eq!(extra("icmp", Some(8), Some(-1)), "icmp type 8");
+        assert_eq!(extra("icmp", Some(3), Some(4)), "icmp type 3 code 4");
+        assert_eq!(extra("1", None, None), "icmp");
+        assert!(aws_traffic("icmp", Some(300), None).is_err());
+        assert!(aws_traffic("icmp", Some(3), Some(256)).is_err());
         assert_eq!(extra("58", Some(-1), Some(-1)), "icmpv6");
         assert_eq!(
             extra("-1", None, None),
@@ -511,6 +628,38 @@ mod tests {
         assert!(aws_traffic("tcp", Some(90), Some(80)).is_err());
         assert!(aws_traffic("tcp", Some(0), Some(70000)).is_err());
         assert!(aws_traffic("sctp-ish", None, None).is_err());
+    }
+
+    #[test]
+    fn icmp_types_are_told_apart() {
+        let all_icmp = aws_traffic("icmp", Some(-1), Some(-1)).unwrap();
+        let echo = aws_traffic("icmp", Some(8), Some(-1)).unwrap();
+        let rest = all_icmp.subtract(&echo);
+        assert_eq!(rest.describe(), "icmp types 0-7, 9-255");
+        assert!(rest.union(&echo) == all_icmp);
+        let unreachable_4 = aws_traffic("icmp", Some(3), Some(4)).unwrap();
+        assert_eq!(
+            echo.union(&unreachable_4).describe(),
+            "icmp type 8, type 3 code 4"
+        );
+        assert_eq!(
+            aws_traffic("icmp", Some(3), Some(-1))
+                .unwrap()
+                .subtract(&unreachable_4)
+                .describe(),
+            "icmp type 3 codes 0-3, 5-255"
+        );
+        // ICMP and ICMPv6 are different protocols.
+        let v6_echo = aws_traffic("58", Some(128), None).unwrap();
+        assert_eq!(v6_echo.describe(), "icmpv6 type 128");
+        assert!(v6_echo.intersect(&echo).is_empty());
+        assert_eq!(
+            Traffic::all()
+                .subtract(&echo)
+                .subtract(&Traffic::protocol(Protocol::Number(6)))
+                .describe(),
+            "udp 0-65535; icmp types 0-7, 9-255; icmpv6; every other IP protocol"
+        );
     }
 
     #[test]
