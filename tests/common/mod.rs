@@ -10,6 +10,7 @@
 #![allow(dead_code)]
 
 pub mod estate;
+pub mod hostile;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,274 @@
+//! The HTML audit report, opened in a real browser: headless Chromium
+//! (from the distribution's packages; scripts/test installs it) loads the
+//! file with no network, and the test reads the DOM it built: the page's
+//! script ran without an error or a Content-Security-Policy violation, its
+//! counts equal the JSON report's, filtering (by the URL's fragment, which
+//! sets the filter controls) lists exactly the matching verdicts, and
+//! hostile names stay text. A screenshot is saved under the target
+//! directory (target/tmp/conform-report.png) as a test artifact.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The browser scripts/test found or installed; `None` (with a loud
+/// message) when it could not install one.
+fn chromium() -> Option<String> {
+    match std::env::var("CONFORM_CHROMIUM") {
+        Ok(path) if !path.trim().is_empty() => Some(path),
+        _ => {
+            eprintln!(
+                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                 !! SKIPPED: the HTML report was NOT opened in a browser.                 !!\n\
+                 !! CONFORM_CHROMIUM is not set: scripts/test could not install Chromium  !!\n\
+                 !! (apt-get install chromium). Run the tests with scripts/test.          !!\n\
+                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            );
+            None
+        }
+    }
+}
+
+/// Chromium's flags: headless, no sandbox (tests run as root in CI), and
+/// nothing that talks to the network on its own.
+fn browser(chromium: &str, profile: &Path) -> Command {
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--virtual-time-budget=10000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs the browser for at most a minute; returns its standard output.
+fn run(mut cmd: Command) -> String {
+    let mut child = cmd.spawn().expect("start chromium");
+    let pid = child.id();
+    let started = Instant::now();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        let mut stdout = stdout;
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut out);
+        out
+    });
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let out = reader.join().unwrap();
+            assert!(status.success(), "chromium failed: {status}");
+            return out;
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            // Only the browser this test started, by its id.
+            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The DOM of `html` (with `fragment`) once its script ran.
+fn load(chromium: &str, html: &Path, fragment: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = browser(chromium, profile.path());
+    cmd.arg("--dump-dom")
+        .arg(format!("file://{}{fragment}", html.display()));
+    let dom = run(cmd);
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the page's script did not finish:\n{}",
+        &dom[..dom.len().min(3000)]
+    );
+    assert!(
+        !dom.contains("data-error="),
+        "the page's script failed: {}",
+        attr(&dom, "data-error")
+    );
+    assert!(
+        !dom.contains("data-csp-violation="),
+        "the page broke its own Content-Security-Policy: {}",
+        attr(&dom, "data-csp-violation")
+    );
+    dom
+}
+
+fn attr<'a>(dom: &'a str, name: &str) -> &'a str {
+    let Some(at) = dom.find(&format!("{name}=\"")) else {
+        return "";
+    };
+    let rest = &dom[at + name.len() + 2..];
+    &rest[..rest.find('"').unwrap_or(0)]
+}
+
+/// The text of the element with `id`.
+fn text_of<'a>(dom: &'a str, id: &str) -> &'a str {
+    let at = dom
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
+    let rest = &dom[at..];
+    let start = rest.find('>').unwrap() + 1;
+    &rest[start..start + rest[start..].find('<').unwrap()]
+}
+
+fn matching(dom: &str) -> usize {
+    let at = dom.find("id=\"shown-count\"").expect("#shown-count");
+    attr(&dom[at..], "data-matching")
+        .parse()
+        .expect("data-matching")
+}
+
+fn reports(inventory: &Path, dir: &Path) -> (PathBuf, Value) {
+    let html = dir.join("report.html");
+    let json = dir.join("report.json");
+    let run = conform_offline(&[
+        "scan",
+        "--inventory",
+        arg(inventory),
+        "--format",
+        &format!("html={}", html.display()),
+        "--format",
+        &format!("json={}", json.display()),
+    ]);
+    assert!(matches!(run.code, Some(1 | 3)), "{}", run.stderr);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    (html, report)
+}
+
+fn count(report: &Value, pred: impl Fn(&Value) -> bool) -> usize {
+    findings(report).iter().filter(|f| pred(f)).count()
+}
+
+#[test]
+fn the_report_renders_in_chromium_with_the_json_counts_and_filters() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (html, report) = reports(&root().join("examples/estate.json"), dir.path());
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page links out"
+    );
+
+    let dom = load(&chromium, &html, "");
+    let summary = &report["summary"];
+    assert_eq!(text_of(&dom, "count-fail"), summary["failed"].to_string());
+    assert_eq!(
+        text_of(&dom, "count-unknown"),
+        summary["unknown"].to_string()
+    );
+    assert_eq!(text_of(&dom, "count-pass"), summary["passed"].to_string());
+    let listed = count(&report, |f| f["status"] != "pass");
+    assert_eq!(matching(&dom), listed);
+    assert_eq!(
+        dom.matches("<tr class=\"finding\"").count(),
+        listed.min(200)
+    );
+    // The policy line of NET-001 (line 23) is marked broken.
+    assert!(
+        dom.contains("<li class=\"fail\" id=\"doc0-L23\">"),
+        "line 23 not marked"
+    );
+
+    // Filtering: by status and account, by rule, by a search.
+    let account = "111122223333";
+    let dom = load(&chromium, &html, &format!("#status=fail&account={account}"));
+    let expected = count(&report, |f| {
+        f["status"] == "fail" && f["resource"]["account"] == account
+    });
+    assert!(expected > 0);
+    assert_eq!(matching(&dom), expected);
+    assert_eq!(
+        dom.matches("data-status=\"fail\"").count(),
+        expected.min(200)
+    );
+    assert!(!dom.contains("data-status=\"unknown\""));
+    let dom = dom_of_rule(&chromium, &html, "NET-001");
+    assert_eq!(
+        matching(&dom),
+        count(&report, |f| f["rule_id"] == "NET-001"
+            && f["status"] != "pass")
+    );
+    let dom = load(&chromium, &html, "#q=legacy-admin");
+    let expected = count(&report, |f| {
+        f["status"] != "pass" && f.to_string().to_lowercase().contains("legacy-admin")
+    });
+    assert!(expected > 0);
+    assert_eq!(matching(&dom), expected);
+
+    // The screenshot, for people to look at.
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("conform-report.png");
+    let _ = std::fs::remove_file(&shot);
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = browser(&chromium, profile.path());
+    cmd.arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1400,2400")
+        .arg(format!("file://{}", html.display()));
+    run(cmd);
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 10_000,
+        "{} bytes",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}
+
+fn dom_of_rule(chromium: &str, html: &Path, rule: &str) -> String {
+    load(chromium, html, &format!("#rule={rule}"))
+}
+
+#[test]
+fn hostile_names_stay_text_in_the_browser() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let estate = common::hostile::hostile_estate(dir.path());
+    let (html, report) = reports(&estate, dir.path());
+    // (minijinja writes the quotes of the policy as &#x27;, which is the
+    // same attribute value.)
+    let page = std::fs::read_to_string(&html)
+        .unwrap()
+        .replace("&#x27;", "'");
+    // Exactly the page's own two scripts, and a restrictive policy.
+    assert_eq!(page.matches("<script").count(), 2);
+    assert!(page.contains(
+        "http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-"
+    ));
+    assert!(!page.contains("<img"));
+    let dom = load(&chromium, &html, "#q=hyperlink");
+    assert_eq!(
+        dom.matches("<script").count(),
+        2,
+        "a hostile name became a script"
+    );
+    assert!(!dom.contains("<img"), "a hostile tag became an element");
+    assert!(
+        dom.contains("&lt;/script&gt;&lt;script&gt;alert(1)"),
+        "the hostile text is not shown as text"
+    );
+    let expected = count(&report, |f| {
+        f["status"] != "pass" && f.to_string().to_lowercase().contains("hyperlink")
+    });
+    assert!(expected > 0);
+    assert_eq!(matching(&dom), expected);
+}
