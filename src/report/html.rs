@@ -314,7 +314,10 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
 
     let listed: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.status != Status::Pass && input.display.shows(f))
+        .filter(|f| {
+            input.display.shows(f)
+                && (!input.display.statuses.is_empty() || f.status != Status::Pass)
+        })
         .collect();
     let table: Vec<serde_json::Value> = listed
         .iter()

@@ -264,3 +264,30 @@ fn render_summary(out: &mut String, input: &ReportInput<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_the_width_with_a_hanging_indent() {
+        let text = "security group sg-1 (legacy-admin) opens tcp 81-442 to the internet";
+        assert_eq!(wrap(text, 4, 4, None), text);
+        let wrapped = wrap(text, 4, 4, Some(30));
+        for line in wrapped.lines() {
+            assert!(4 + line.trim_start().chars().count() <= 30, "{line:?}");
+        }
+        assert_eq!(
+            wrapped.split_whitespace().collect::<Vec<_>>().join(" "),
+            text
+        );
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")));
+        // A word longer than a line (an ARN) is cut, not overflowing.
+        let arn = "arn:aws:ec2:eu-north-1:111122223333:security-group/sg-0a1b2c3d4e5f60003";
+        assert!(
+            wrap(arn, 4, 4, Some(40))
+                .lines()
+                .all(|l| l.chars().count() <= 40)
+        );
+    }
+}

@@ -19,10 +19,14 @@
   var shown = document.getElementById("shown-count");
   var more = document.getElementById("more");
   var F = data.fields;
-  rows.forEach(function (r) {
-    var ev = r[F.evidence].map(function (e) { return e.join(" "); }).join(" ");
-    r[F.search] = [r[F.name], r[F.arn], r[F.type], r[F.message], r[F.tags], ev].join(" ").toLowerCase();
-  });
+  // The text a search looks in, made on the first search.
+  function searchText(r) {
+    if (r[F.search] === undefined) {
+      var ev = r[F.evidence].map(function (e) { return e.join(" "); }).join(" ");
+      r[F.search] = [r[F.name], r[F.arn], r[F.type], r[F.message], r[F.tags], ev].join(" ").toLowerCase();
+    }
+    return r[F.search];
+  }
 
   function fill(select, values) {
     values.forEach(function (v) {
@@ -61,7 +65,7 @@
       if (v && r[F[keys[i]]] !== v) return false;
     }
     if (!q) return true;
-    return r[F.search].indexOf(q) !== -1;
+    return searchText(r).indexOf(q) !== -1;
   }
   function cell(tr, text, cls) {
     var td = document.createElement("td");
@@ -133,5 +137,6 @@
   window.addEventListener("hashchange", function () { readHash(); limit = PAGE; render(); });
   readHash();
   render();
+  root.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   root.setAttribute("data-ready", "1");
 })();
