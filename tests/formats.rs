@@ -292,17 +292,35 @@ async fn emulator_scan_formats_read_back() {
         "--format".into(),
         format!("json={}", d.join("report.json").display()),
     ];
-    for kind in KINDS.iter().chain(&["html"]) {
+    for kind in KINDS {
         args.push("--format".into());
         args.push(format!("{kind}={}", d.join(kind).display()));
     }
+    // (A browser needs the extension to read it as HTML.)
+    args.push("--format".into());
+    args.push(format!("html={}", d.join("report.html").display()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = conform(&args, &account);
     run.expect_code(conform::exit::BROKEN);
     assert_all_valid(d);
-    let html = std::fs::read_to_string(d.join("html")).unwrap();
+    let html = std::fs::read_to_string(d.join("report.html")).unwrap();
     assert!(
         html.contains("/formats/short"),
         "the HTML report lists the scan's findings"
     );
+    // Opened in the browser, it lists exactly the broken and unknown verdicts.
+    if let Some(chromium) = browser::chromium() {
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
+        let listed = findings(&report)
+            .iter()
+            .filter(|f| f["status"] != "pass")
+            .count();
+        let dom = browser::load(&chromium, &d.join("report.html"), "");
+        assert_eq!(browser::matching(&dom), listed);
+        assert_eq!(
+            browser::text_of(&dom, "count-fail"),
+            report["summary"]["failed"].to_string()
+        );
+    }
 }
