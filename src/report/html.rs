@@ -85,6 +85,8 @@ struct RuleRow<'a> {
     verdict: &'static str,
     verdict_label: &'static str,
     promise_file: &'a str,
+    /// The id of the promise's line in the policy view.
+    promise_anchor: String,
     promise_lines: String,
     promise_text: &'a str,
     controls: &'a [String],
@@ -219,10 +221,17 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
             .add(f.status);
     }
 
+    let mut files: Vec<&str> = Vec::new();
+    for r in &input.rules {
+        if !files.contains(&r.promise.file.as_str()) {
+            files.push(&r.promise.file);
+        }
+    }
     let rules: Vec<RuleRow> = input
         .rules
         .iter()
         .map(|r| {
+            let doc = files.iter().position(|f| *f == r.promise.file).unwrap_or(0);
             let t = by_rule.get(r.id.as_str()).copied().unwrap_or_default();
             let (verdict, verdict_label) = t.look();
             let all = (t.fail + t.unknown + t.pass).max(1) as f64;
@@ -254,6 +263,7 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                 verdict,
                 verdict_label,
                 promise_file: &r.promise.file,
+                promise_anchor: format!("doc{doc}-L{}", r.promise.line),
                 promise_lines: lines,
                 promise_text: &r.promise.text,
                 controls: &r.controls,
