@@ -308,6 +308,23 @@ async fn emulator_scan_formats_read_back() {
         html.contains("/formats/short"),
         "the HTML report lists the scan's findings"
     );
+    // The ASFF lines, sent as they are to the emulator's Security Hub
+    // (the test imports; conform never does), all come back.
+    let out = Command::new(python())
+        .arg(root().join("tests/tools/validate_formats.py"))
+        .arg("asff-import")
+        .arg(d.join("asff"))
+        .arg(d.join("report.json"))
+        .arg(&Emulator::from_env().endpoint)
+        .envs(account.env())
+        .output()
+        .expect("run validate_formats.py");
+    assert!(
+        out.status.success(),
+        "ASFF import into the emulator failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Opened in the browser, it lists exactly the broken and unknown verdicts.
     if let Some(chromium) = browser::chromium() {
         let report: Value =

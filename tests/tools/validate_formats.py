@@ -11,6 +11,10 @@ Usage: validate_formats.py KIND REPORT JSON_REPORT [XSD]
          (offline: no request is made).
   junit  validated against the JUnit XSD (xmlschema); failures and errors
          match the JSON report's fail and unknown verdicts.
+  asff-import  (third argument: the emulator's endpoint) each line is sent,
+         as it is, to BatchImportFindings of the AWS emulator with boto3
+         (credentials from the environment), in the region of its findings,
+         and GetFindings must give back every finding with its status.
 Prints one line per problem and exits 1 if there is any.
 """
 import csv
@@ -165,6 +169,29 @@ def check_asff(path, report, problems):
         problems.append("ASFF verdicts differ from the JSON report's")
 
 
+def import_asff(path, report, endpoint, problems):
+    import boto3
+
+    imported = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            request = json.loads(line)
+            region = request["Findings"][0]["Region"]
+            client = boto3.client("securityhub", region_name=region, endpoint_url=endpoint)
+            answer = client.batch_import_findings(**request)
+            if answer["FailedCount"] or answer["SuccessCount"] != len(request["Findings"]):
+                problems.append(f"line {n}: {answer['FailedCount']} failed: {answer.get('FailedFindings')}")
+            for x in request["Findings"]:
+                imported.setdefault(region, {})[x["Id"]] = x["Compliance"]["Status"]
+    for region, sent in imported.items():
+        client = boto3.client("securityhub", region_name=region, endpoint_url=endpoint)
+        got = {x["Id"]: x["Compliance"]["Status"] for x in client.get_findings()["Findings"]}
+        if got != sent:
+            problems.append(f"{region}: GetFindings gave {len(got)} findings back, {len(sent)} were imported")
+    if sum(len(v) for v in imported.values()) != len(report["findings"]):
+        problems.append("not every finding was imported")
+
+
 def check_junit(path, report, xsd, problems):
     import xml.etree.ElementTree as ET
 
@@ -202,6 +229,8 @@ def main() -> int:
         check_ocsf(path, report, problems)
     elif kind == "asff":
         check_asff(path, report, problems)
+    elif kind == "asff-import":
+        import_asff(path, report, rest[0], problems)
     elif kind == "junit":
         check_junit(path, report, rest[0], problems)
     else:
