@@ -156,30 +156,8 @@ fn the_validators_can_fail() {
 
 #[test]
 fn asff_batches_hold_at_most_100_findings_of_one_region() {
-    // The generated estate of scripts/bench-offline would do too; the
-    // example estate repeated under new ids is enough to pass 100.
     let dir = tempfile::tempdir().unwrap();
-    let mut estate: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("examples/estate.json")).unwrap(),
-    )
-    .unwrap();
-    let volumes = estate["volumes"].as_array().cloned().unwrap_or_default();
-    assert!(!volumes.is_empty(), "the example estate has volumes");
-    let mut many = Vec::new();
-    for i in 0..150 {
-        for v in &volumes {
-            let mut v = v.clone();
-            let arn = format!("{}-{i}", v["arn"].as_str().unwrap());
-            v["arn"] = Value::from(arn);
-            if let Some(id) = v["id"].as_str() {
-                v["id"] = Value::from(format!("{id}-{i}"));
-            }
-            many.push(v);
-        }
-    }
-    estate["volumes"] = Value::from(many);
-    let path = dir.path().join("many.json");
-    std::fs::write(&path, estate.to_string()).unwrap();
+    let path = common::hostile::many_volumes_estate(dir.path(), 150);
     all_formats(&path, dir.path());
     let asff = std::fs::read_to_string(dir.path().join("asff")).unwrap();
     assert!(

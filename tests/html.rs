@@ -153,3 +153,94 @@ fn hostile_names_stay_text_in_the_browser() {
     assert!(expected > 0);
     assert_eq!(matching(&dom), expected);
 }
+
+/// Drives the page as a person would, over the DevTools protocol
+/// (tests/tools/drive_html.py): the filter controls, the search box, "Show
+/// more" and a click on a rule.
+fn drive(
+    chromium: &str,
+    html: &Path,
+    status: &str,
+    account: &str,
+    search: &str,
+    rule: &str,
+) -> Value {
+    let python =
+        std::env::var("CONFORM_TEST_PYTHON").expect("CONFORM_TEST_PYTHON (run with scripts/test)");
+    let out = std::process::Command::new(python)
+        .arg(root().join("tests/tools/drive_html.py"))
+        .args([chromium, arg(html), status, account, search, rule])
+        .output()
+        .expect("run drive_html.py");
+    assert!(
+        out.status.success(),
+        "driving the page failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("drive_html.py prints JSON")
+}
+
+#[test]
+fn the_filter_controls_work_when_used() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (html, report) = reports(&root().join("examples/estate.json"), dir.path());
+    let account = "111122223333";
+    let steps = drive(
+        &chromium,
+        &html,
+        "unknown",
+        account,
+        "legacy-admin",
+        "NET-001",
+    );
+    assert_eq!(steps["problems"], serde_json::json!([]), "{steps}");
+    let n = |step: &str| steps[step]["matching"].as_u64().unwrap() as usize;
+    assert_eq!(n("initial"), count(&report, |f| f["status"] != "pass"));
+    assert_eq!(n("status"), count(&report, |f| f["status"] == "unknown"));
+    assert_eq!(steps["status"]["statuses"], serde_json::json!(["unknown"]));
+    assert_eq!(steps["status"]["hash"], "#status=unknown");
+    assert_eq!(
+        n("status+account"),
+        count(&report, |f| f["status"] == "unknown"
+            && f["resource"]["account"] == account)
+    );
+    assert_eq!(
+        n("search"),
+        count(&report, |f| f["status"] != "pass"
+            && f.to_string().contains("legacy-admin"))
+    );
+    assert_eq!(n("cleared"), n("initial"));
+    assert_eq!(steps["rule"]["selected"], "NET-001");
+    assert_eq!(
+        n("rule"),
+        count(&report, |f| f["rule_id"] == "NET-001"
+            && f["status"] != "pass")
+    );
+    for step in ["initial", "status", "status+account", "search", "rule"] {
+        assert_eq!(
+            steps[step]["rendered"], steps[step]["matching"],
+            "{step}: {steps}"
+        );
+    }
+
+    // More than a page: 200 rows drawn, "Show more" draws more.
+    let (html, report) = reports(
+        &common::hostile::many_volumes_estate(dir.path(), 500),
+        dir.path(),
+    );
+    let listed = count(&report, |f| f["status"] != "pass");
+    assert!(listed > 400, "{listed}");
+    let steps = drive(&chromium, &html, "fail", account, "vol-", "ENC-001");
+    assert_eq!(steps["problems"], serde_json::json!([]), "{steps}");
+    assert_eq!(
+        steps["cleared"]["matching"].as_u64().unwrap() as usize,
+        listed
+    );
+    assert_eq!(steps["cleared"]["rendered"], 200);
+    assert_eq!(
+        steps["more"]["rendered"].as_u64().unwrap() as usize,
+        listed.min(1200)
+    );
+}

@@ -48,3 +48,33 @@ pub fn hostile_estate(dir: &Path) -> PathBuf {
     std::fs::write(&path, serde_json::to_string_pretty(&estate).unwrap()).unwrap();
     path
 }
+
+/// The example estate with its volumes repeated `times` times under new
+/// ids (more verdicts than one ASFF batch or one page of the HTML list).
+pub fn many_volumes_estate(dir: &Path, times: usize) -> PathBuf {
+    let mut estate: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/estate.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let volumes = estate["volumes"].as_array().cloned().unwrap_or_default();
+    assert!(!volumes.is_empty(), "the example estate has volumes");
+    let mut many = Vec::new();
+    for i in 0..times {
+        for v in &volumes {
+            let mut v = v.clone();
+            let arn = format!("{}-{i}", v["arn"].as_str().unwrap());
+            v["arn"] = Value::from(arn);
+            if let Some(id) = v["id"].as_str() {
+                v["id"] = Value::from(format!("{id}-{i}"));
+            }
+            many.push(v);
+        }
+    }
+    estate["volumes"] = Value::from(many);
+    let path = dir.join("many.json");
+    std::fs::write(&path, estate.to_string()).unwrap();
+    path
+}
