@@ -13,6 +13,7 @@ use conform::collect::{self, CollectOptions, RegionSelection};
 use conform::error::{CollectError, Error, OutputError};
 use conform::evaluate::{self, Evaluation};
 use conform::exit;
+use conform::findings::Status;
 use conform::inventory::{Dataset, Inventory};
 use conform::report::{self, Format, ReportInput};
 use conform::rules::{self, RulePack, Severity};
@@ -269,7 +270,8 @@ fn parse_output_spec(text: &str) -> Result<OutputSpec, String> {
 /// Which reports to write, where, and when to exit 1 (scan and merge).
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Report format: text, json, sarif or markdown. Repeat to write
+    /// Report format: text, json, sarif, markdown, html, csv, ocsf, asff
+    /// or junit. Repeat to write
     /// several reports from one scan; FORMAT=FILE writes that report to
     /// FILE (e.g. `--format sarif=conform.sarif --format markdown=summary.md`).
     /// Default: text.
@@ -284,6 +286,116 @@ pub struct ReportArgs {
     /// Exit 1 when a promise of this severity or higher is broken.
     #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+
+    /// Text and HTML: list only findings of rules of this severity or
+    /// higher. Filters change what is listed, never the counts, the exit
+    /// code or the machine formats.
+    #[arg(
+        long,
+        value_name = "SEVERITY",
+        help_heading = "Display filters (text and HTML)"
+    )]
+    pub severity: Option<Severity>,
+
+    /// List only findings of these rules: ids or globs (`NET-*`),
+    /// comma-separated or repeated.
+    #[arg(
+        long = "rule",
+        value_name = "ID",
+        value_delimiter = ',',
+        help_heading = "Display filters (text and HTML)"
+    )]
+    pub rule_filter: Vec<String>,
+
+    /// List only findings of these accounts (not to be confused with
+    /// `scan --accounts`, which chooses what to scan).
+    #[arg(
+        long = "account",
+        value_name = "ID",
+        value_delimiter = ',',
+        help_heading = "Display filters (text and HTML)"
+    )]
+    pub account_filter: Vec<String>,
+
+    /// List only findings with these statuses: fail, unknown, pass
+    /// (comma-separated). Default: fail and unknown.
+    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = parse_status, help_heading = "Display filters (text and HTML)")]
+    pub status_filter: Vec<Status>,
+
+    /// Text: print the summary only.
+    #[arg(long, short = 'q', help_heading = "Display filters (text and HTML)")]
+    pub quiet: bool,
+}
+
+fn parse_status(text: &str) -> Result<Status, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "fail" | "failed" | "broken" => Ok(Status::Fail),
+        "unknown" => Ok(Status::Unknown),
+        "pass" | "passed" | "kept" => Ok(Status::Pass),
+        _ => Err(format!(
+            "unknown status {text:?} (expected fail, unknown or pass)"
+        )),
+    }
+}
+
+impl ReportArgs {
+    /// The display filters of these flags.
+    fn display(&self) -> Result<report::Display, Error> {
+        report::Display::new(
+            self.severity,
+            self.rule_filter.clone(),
+            self.account_filter.clone(),
+            self.status_filter.clone(),
+            self.quiet,
+        )
+        .map_err(Error::Usage)
+    }
+}
+
+/// The text of each policy document the pack's rules cite: read from the
+/// path the rules give (relative to the working directory, then to the
+/// rules file), else, for the built-in pack, the copy compiled in.
+fn policy_texts(pack: &RulePack, rules_file: Option<&Path>) -> Vec<report::PolicyText> {
+    let mut out: Vec<report::PolicyText> = Vec::new();
+    for rule in &pack.rules {
+        let file = &rule.promise.file;
+        if out.iter().any(|p| &p.file == file) {
+            continue;
+        }
+        let beside_rules = rules_file
+            .and_then(|r| r.parent())
+            .map(|dir| dir.join(file));
+        let read = std::fs::read_to_string(file)
+            .ok()
+            .or_else(|| beside_rules.and_then(|p| std::fs::read_to_string(p).ok()));
+        let text = match read {
+            Some(text) => Some(text),
+            None if rules_file.is_none() && rule.promise_file_from_pack => {
+                Some(rules::BUILTIN_POLICY.to_string())
+            }
+            None => None,
+        };
+        if let Some(text) = text {
+            out.push(report::PolicyText {
+                file: file.clone(),
+                text,
+            });
+        }
+    }
+    out
+}
+
+/// The terminal's width, when the text report goes to a terminal.
+fn terminal_width(outputs: &[OutputSpec], output: Option<&PathBuf>) -> Option<usize> {
+    use std::io::IsTerminal;
+    let to_terminal = output.is_none()
+        && outputs
+            .iter()
+            .any(|o| o.format == Format::Text && o.path.is_none());
+    if !to_terminal || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
 
 #[derive(Debug, Args)]
@@ -309,6 +421,11 @@ pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
     pub format: RulesFormat,
+    /// List only the rules that cover this control (`ISO27001:2022/A.8.24`,
+    /// `SOC2/CC6.1`); a framework or section (`ISO27001:2022/A.8`) lists
+    /// every rule under it. Exits 1 when no rule covers it.
+    #[arg(long, value_name = "CONTROL")]
+    pub control: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -342,6 +459,7 @@ fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
 
 fn scan(args: ScanArgs) -> Result<i32, Error> {
     let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
+    let display = args.report.display()?;
     let pack = load_pack(&args.pack)?;
     let inventory = match &args.inventory {
         Some(path) => Inventory::load(path)?,
@@ -356,6 +474,11 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     let evaluation = evaluate::evaluate(&pack, &inventory, args.now);
     let mut input = ReportInput::new(&evaluation, &pack, &inventory);
     input.show_passing = args.show_passing;
+    input.display = display;
+    input.width = terminal_width(&outputs, args.report.output.as_ref());
+    if outputs.iter().any(|o| o.format == Format::Html) {
+        input.policies = policy_texts(&pack, args.pack.rules.as_deref());
+    }
     write_reports(&outputs, args.report.output.as_ref(), &input)?;
     Ok(exit_code(&evaluation, args.report.fail_on))
 }
@@ -364,6 +487,7 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
 /// shards' accounts at once.
 fn merge(args: MergeArgs) -> Result<i32, Error> {
     let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
+    let display = args.report.display()?;
     let pack = load_pack(&PackArgs {
         rules: args.rules.clone(),
         policy_file: None,
@@ -373,7 +497,13 @@ fn merge(args: MergeArgs) -> Result<i32, Error> {
         reports.push((path.clone(), conform::merge::JsonReport::load(path)?));
     }
     let merged = conform::merge::merge(reports, &pack)?;
-    write_reports(&outputs, args.report.output.as_ref(), &merged.input())?;
+    let mut input = merged.input();
+    input.display = display;
+    input.width = terminal_width(&outputs, args.report.output.as_ref());
+    if outputs.iter().any(|o| o.format == Format::Html) {
+        input.policies = policy_texts(&pack, args.rules.as_deref());
+    }
+    write_reports(&outputs, args.report.output.as_ref(), &input)?;
     Ok(exit_code(&merged.evaluation, args.report.fail_on))
 }
 
@@ -831,7 +961,22 @@ fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permis
 }
 
 fn list_rules(args: RulesArgs) -> Result<i32, Error> {
-    let pack = load_pack(&args.pack)?;
+    let mut pack = load_pack(&args.pack)?;
+    if let Some(control) = &args.control {
+        let keep: Vec<String> = pack
+            .covering(control)
+            .iter()
+            .map(|r| r.id.clone())
+            .collect();
+        pack.rules.retain(|r| keep.contains(&r.id));
+        if pack.rules.is_empty() {
+            eprintln!(
+                "conform: no rule of {} covers control {control:?}",
+                pack.origin
+            );
+            return Ok(exit::BROKEN);
+        }
+    }
     let mut out = String::new();
     match args.format {
         RulesFormat::Json => {
@@ -871,6 +1016,9 @@ fn list_rules(args: RulesArgs) -> Result<i32, Error> {
                     rule.title,
                     checks.join(", ")
                 );
+                if !rule.controls.is_empty() {
+                    let _ = writeln!(out, "{:18}controls: {}", "", rule.controls.join(", "));
+                }
                 if !rule.scope.is_empty() {
                     let _ = writeln!(out, "{:18}scope: {}", "", rule.scope.describe());
                 }

@@ -29,6 +29,9 @@ pub fn rule_markdown(rule: &Rule) -> String {
     let _ = writeln!(out, "## Promise\n");
     let _ = writeln!(out, "> {}\n", rule.promise.text);
     let _ = writeln!(out, "{}, line {lines}\n", rule.promise.file);
+    if !rule.controls.is_empty() {
+        let _ = writeln!(out, "Controls: {}\n", rule.controls.join(", "));
+    }
     if !rule.scope.is_empty() {
         let _ = writeln!(out, "Scope: {}\n", rule.scope.describe());
     }

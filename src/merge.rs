@@ -125,6 +125,9 @@ impl Merged {
             scope: &self.scope,
             coverage_errors: self.coverage_errors.iter().collect(),
             show_passing: false,
+            policies: Vec::new(),
+            display: Default::default(),
+            width: None,
         }
     }
 }

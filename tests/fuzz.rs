@@ -241,10 +241,21 @@ fn save_failure(name: &str, text: &str) -> PathBuf {
 fn exercise(pack: &rules::RulePack, inventory: &Inventory) {
     let evaluation = evaluate(pack, inventory, None);
     let input = ReportInput::new(&evaluation, pack, inventory);
-    for format in [Format::Text, Format::Json, Format::Sarif, Format::Markdown] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Html,
+        Format::Csv,
+        Format::Ocsf,
+        Format::Junit,
+    ] {
         let out = report::render(format, &input);
         assert!(!out.is_empty());
     }
+    // ASFF is empty when there are no verdicts (no request to make).
+    let _ = report::render(Format::Asff, &input);
 }
 
 fn assert_names_place(message: &str, file: &str) {

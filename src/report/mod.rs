@@ -3,10 +3,19 @@
 //! Reporters only format what the evaluator decided: they never look at
 //! the inventory's resources or re-judge a verdict.
 
+mod asff;
+mod csv;
+mod display;
+mod html;
 mod json;
+mod junit;
 mod markdown;
+mod ocsf;
 pub mod sarif;
 mod text;
+
+pub use display::Display;
+pub use html::content_security_policy;
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,6 +36,11 @@ pub enum Format {
     Json,
     Sarif,
     Markdown,
+    Html,
+    Csv,
+    Ocsf,
+    Asff,
+    Junit,
 }
 
 impl FromStr for Format {
@@ -37,8 +51,13 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "sarif" => Ok(Format::Sarif),
             "markdown" | "md" => Ok(Format::Markdown),
+            "html" => Ok(Format::Html),
+            "csv" => Ok(Format::Csv),
+            "ocsf" => Ok(Format::Ocsf),
+            "asff" => Ok(Format::Asff),
+            "junit" => Ok(Format::Junit),
             _ => Err(format!(
-                "unknown format {s:?} (expected text, json, sarif or markdown)"
+                "unknown format {s:?} (expected text, json, sarif, markdown, html, csv, ocsf, asff or junit)"
             )),
         }
     }
@@ -51,6 +70,11 @@ impl fmt::Display for Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
+            Format::Junit => "junit",
         })
     }
 }
@@ -65,6 +89,9 @@ pub struct RuleInfo {
     pub severity: Severity,
     pub area: String,
     pub promise: Promise,
+    /// Controls of compliance frameworks the rule covers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub controls: Vec<String>,
     pub checks: Vec<String>,
     /// The checks' one-line summaries, joined (SARIF full description).
     #[serde(skip)]
@@ -84,6 +111,7 @@ impl RuleInfo {
                 severity: r.severity,
                 area: r.area.clone(),
                 promise: r.promise.clone(),
+                controls: r.controls.clone(),
                 checks: r.checks.iter().map(|c| c.doc().name.to_string()).collect(),
                 description: r
                     .checks
@@ -111,6 +139,21 @@ pub struct ReportInput<'a> {
     pub coverage_errors: Vec<&'a Coverage>,
     /// Text only: list passing resources too.
     pub show_passing: bool,
+    /// The text of the policy documents the rules cite, where it could be
+    /// read (the HTML report shows them line by line).
+    pub policies: Vec<PolicyText>,
+    /// Which findings the text and HTML reports list (their counts are
+    /// always of everything).
+    pub display: Display,
+    /// Text only: wrap lines to this many columns (a terminal's width).
+    pub width: Option<usize>,
+}
+
+/// The text of a policy document, under the name the rules cite it by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyText {
+    pub file: String,
+    pub text: String,
 }
 
 impl<'a> ReportInput<'a> {
@@ -128,6 +171,9 @@ impl<'a> ReportInput<'a> {
                 .filter(|c| c.error.is_some())
                 .collect(),
             show_passing: false,
+            policies: Vec::new(),
+            display: Display::default(),
+            width: None,
         }
     }
 }
@@ -174,5 +220,10 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
         Format::Json => json::render(input),
         Format::Sarif => sarif::render(input),
         Format::Markdown => markdown::render(input),
+        Format::Html => html::render(input),
+        Format::Csv => csv::render(input),
+        Format::Ocsf => ocsf::render(input),
+        Format::Asff => asff::render(input),
+        Format::Junit => junit::render(input),
     }
 }

@@ -140,8 +140,12 @@ fn rule_descriptor(rule: &RuleInfo) -> sarif::ReportingDescriptor {
         "promise".to_string(),
         json!({ "file": rule.promise.file, "line": rule.promise.line, "text": rule.promise.text }),
     );
+    if !rule.controls.is_empty() {
+        properties.insert("controls".to_string(), json!(rule.controls));
+    }
     let mut tags = vec!["security".to_string(), rule.area.clone(), "aws".to_string()];
     tags.extend(rule.checks.iter().cloned());
+    tags.extend(rule.controls.iter().cloned());
     sarif::ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(pascal_case(&rule.title))
@@ -642,6 +646,7 @@ mod tests {
                 severity: *s,
                 area: "test".into(),
                 promise: promise.clone(),
+                controls: vec![],
                 checks: vec![],
                 description: "d".into(),
                 help_markdown: "h".into(),
@@ -689,6 +694,9 @@ mod tests {
             scope: &[],
             coverage_errors: vec![],
             show_passing: false,
+            policies: Vec::new(),
+            display: Default::default(),
+            width: None,
         }
     }
 

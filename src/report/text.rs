@@ -21,16 +21,71 @@ fn paint(style: Style, text: &str) -> String {
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
     let mut out = String::new();
+    // The summary comes first as well as last: on a big estate the end of
+    // the report is thousands of lines away.
+    render_summary(&mut out, input);
+    if input.display.quiet {
+        return out;
+    }
+    if let Some(filters) = input.display.describe() {
+        let _ = writeln!(out, "{}", paint(DIM, &format!("Listing only: {filters}")));
+    }
+    out.push('\n');
     let findings = &input.evaluation.findings;
+    let mut of_rules: std::collections::HashMap<&str, Vec<&Finding>> = Default::default();
+    for f in findings {
+        of_rules.entry(f.rule_id.as_str()).or_default().push(f);
+    }
     for rule in &input.rules {
-        let of_rule: Vec<&Finding> = findings.iter().filter(|f| f.rule_id == rule.id).collect();
-        render_rule(&mut out, rule, &of_rule, input.show_passing);
+        if !input.display.shows_rule(&rule.id, rule.severity) {
+            continue;
+        }
+        let of_rule = of_rules.remove(rule.id.as_str()).unwrap_or_default();
+        render_rule(&mut out, rule, &of_rule, input);
     }
     render_summary(&mut out, input);
     out
 }
 
-fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], show_passing: bool) {
+/// `text` in lines of at most `width` columns (none: one line), every
+/// line after the first indented by `indent` spaces.
+fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let Some(width) = width.filter(|w| *w > indent + 20) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut column = first;
+    for word in text.split(' ') {
+        let w: usize = word.chars().map(|c| c.width().unwrap_or(0)).sum();
+        if column > indent && column + 1 + w > width {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', indent));
+            column = indent;
+        } else if column > first || !out.is_empty() {
+            out.push(' ');
+            column += 1;
+        }
+        // A word longer than a line (an ARN) is cut where the line ends.
+        let mut chars = word.chars().peekable();
+        while let Some(c) = chars.next() {
+            let cw = c.width().unwrap_or(0);
+            if column + cw > width && column > indent {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                column = indent;
+            }
+            out.push(c);
+            column += cw;
+            let _ = chars.peek();
+        }
+    }
+    out
+}
+
+fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: &ReportInput<'_>) {
+    let show_passing = input.show_passing;
+    let width = input.width;
     let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
     let (failed, unknown, passed) = (
         count(Status::Fail),
@@ -60,16 +115,19 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], show_pa
     }
     let _ = writeln!(
         out,
-        "  {} {}",
-        paint(DIM, &lines),
-        paint(DIM, &format!("«{}»", rule.promise.text))
+        "  {}",
+        paint(
+            DIM,
+            &wrap(&format!("{lines} «{}»", rule.promise.text), 2, 4, width)
+        )
     );
 
-    for f in findings
-        .iter()
-        .filter(|f| f.status != Status::Pass || show_passing)
-    {
-        render_finding(out, f);
+    let display = &input.display;
+    for f in findings.iter().filter(|f| {
+        display.shows(f)
+            && (!display.statuses.is_empty() || f.status != Status::Pass || show_passing)
+    }) {
+        render_finding(out, f, width);
     }
     let mut tally = Vec::new();
     if failed > 0 {
@@ -86,7 +144,7 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], show_pa
     }
 }
 
-fn render_finding(out: &mut String, f: &Finding) {
+fn render_finding(out: &mut String, f: &Finding, width: Option<usize>) {
     let status = match f.status {
         Status::Fail => paint(RED, "✗ fail   "),
         Status::Unknown => paint(YELLOW, "? unknown"),
@@ -107,16 +165,23 @@ fn render_finding(out: &mut String, f: &Finding) {
             &format!("{} · account {} · {region}", r.resource_type, r.account)
         )
     );
-    let _ = writeln!(out, "            {}", paint(DIM, &r.arn));
-    let _ = writeln!(out, "            {}", f.message);
+    let _ = writeln!(
+        out,
+        "            {}",
+        paint(DIM, &wrap(&r.arn, 12, 12, width))
+    );
+    let _ = writeln!(out, "            {}", wrap(&f.message, 12, 12, width));
     for e in &f.evidence {
         let _ = writeln!(
             out,
-            "            {} {} = {}  {}",
+            "            {} {}",
             paint(DIM, "·"),
-            e.field,
-            e.value,
-            paint(DIM, &format!("({})", e.note))
+            wrap(
+                &format!("{} = {}  ({})", e.field, e.value, e.note),
+                14,
+                14,
+                width
+            )
         );
     }
 }
@@ -197,5 +262,32 @@ fn render_summary(out: &mut String, input: &ReportInput<'_>) {
                 let _ = writeln!(out, "  {} {} in {}: {e}", c.account, c.dataset, c.region);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_the_width_with_a_hanging_indent() {
+        let text = "security group sg-1 (legacy-admin) opens tcp 81-442 to the internet";
+        assert_eq!(wrap(text, 4, 4, None), text);
+        let wrapped = wrap(text, 4, 4, Some(30));
+        for line in wrapped.lines() {
+            assert!(4 + line.trim_start().chars().count() <= 30, "{line:?}");
+        }
+        assert_eq!(
+            wrapped.split_whitespace().collect::<Vec<_>>().join(" "),
+            text
+        );
+        assert!(wrapped.lines().skip(1).all(|l| l.starts_with("    ")));
+        // A word longer than a line (an ARN) is cut, not overflowing.
+        let arn = "arn:aws:ec2:eu-north-1:111122223333:security-group/sg-0a1b2c3d4e5f60003";
+        assert!(
+            wrap(arn, 4, 4, Some(40))
+                .lines()
+                .all(|l| l.chars().count() <= 40)
+        );
     }
 }

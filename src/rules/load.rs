@@ -16,6 +16,9 @@ use crate::error::RulesError;
 
 /// The Kliv rule pack, compiled into the binary.
 pub const BUILTIN_PACK: &str = include_str!("../../rules/kliv.toml");
+/// The policy document the built-in pack's promises quote (its
+/// `[policy] file`), compiled in so that reports can show it anywhere.
+pub const BUILTIN_POLICY: &str = include_str!("../../policy/security-policy.sv.md");
 /// The name the built-in pack is reported under.
 pub const BUILTIN_PACK_NAME: &str = "rules/kliv.toml (built in)";
 
@@ -66,6 +69,9 @@ struct RawRule {
     severity: Spanned<String>,
     area: String,
     promise: Spanned<RawPromise>,
+    /// Controls of frameworks the rule covers (`ISO27001:2022/A.8.24`).
+    #[serde(default)]
+    controls: Vec<Spanned<String>>,
     #[serde(default)]
     scope: Option<Spanned<RawScope>>,
     #[serde(default)]
@@ -207,6 +213,30 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
             related_lines: promise.related_lines,
             text: promise.text,
         };
+        let mut controls: Vec<String> = Vec::new();
+        for c in &raw.controls {
+            let control = c.get_ref().trim();
+            if control.is_empty()
+                || control
+                    .chars()
+                    .any(|ch| ch.is_control() || ch.is_whitespace())
+            {
+                return Err(at(
+                    c.span(),
+                    format!(
+                        "rule {id}: control {:?} must be a non-empty id without spaces (e.g. \"ISO27001:2022/A.8.24\")",
+                        c.get_ref()
+                    ),
+                ));
+            }
+            if controls.iter().any(|k| k == control) {
+                return Err(at(
+                    c.span(),
+                    format!("rule {id}: control {control} is listed twice"),
+                ));
+            }
+            controls.push(control.to_string());
+        }
         let scope = compile_scope(raw.scope, &at, &id)?;
         let exclude = compile_scope(raw.exclude, &at, &id)?;
 
@@ -250,6 +280,7 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
             severity,
             area: raw.area,
             promise,
+            controls,
             promise_file_from_pack: file_from_pack,
             scope,
             exclude,

@@ -9,7 +9,7 @@
 mod load;
 mod scope;
 
-pub use load::{BUILTIN_PACK, BUILTIN_PACK_NAME, load_builtin, load_file, parse};
+pub use load::{BUILTIN_PACK, BUILTIN_PACK_NAME, BUILTIN_POLICY, load_builtin, load_file, parse};
 pub use scope::Scope;
 
 use std::fmt;
@@ -96,6 +96,9 @@ pub struct Rule {
     /// The promise's area (`network`, `encryption`, ...), used as a tag.
     pub area: String,
     pub promise: Promise,
+    /// Controls of compliance frameworks the rule covers, as
+    /// `FRAMEWORK/CONTROL` (`ISO27001:2022/A.8.24`, `SOC2/CC6.1`).
+    pub controls: Vec<String>,
     /// Whether the promise's file is the pack's `[policy] file` (which
     /// `--policy-file` replaces) rather than one the rule names itself.
     pub promise_file_from_pack: bool,
@@ -136,6 +139,16 @@ pub struct RulePack {
 }
 
 impl RulePack {
+    /// The rules that cover `control`: compared without regard to case;
+    /// a control given without its framework's version or a section
+    /// (`ISO27001/A.8`) also matches the controls under it.
+    pub fn covering(&self, control: &str) -> Vec<&Rule> {
+        self.rules
+            .iter()
+            .filter(|r| r.controls.iter().any(|c| control_matches(c, control)))
+            .collect()
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
     }
@@ -147,5 +160,55 @@ impl RulePack {
         for rule in self.rules.iter_mut().filter(|r| r.promise_file_from_pack) {
             rule.promise.file = file.to_string();
         }
+    }
+}
+
+/// Whether the control `have` (`ISO27001:2022/A.8.24`) is what `asked`
+/// names: the same id, or a prefix of it that ends at a separator
+/// (`ISO27001:2022/A.8`, `iso27001:2022`), or the same without the
+/// framework's version (`ISO27001/A.8.24`).
+pub fn control_matches(have: &str, asked: &str) -> bool {
+    let have = have.to_ascii_lowercase();
+    let asked = asked.trim().to_ascii_lowercase();
+    if asked.is_empty() {
+        return false;
+    }
+    let prefix_of = |full: &str| {
+        full == asked
+            || (full.starts_with(&asked)
+                && matches!(full.as_bytes().get(asked.len()), Some(b'/' | b'.' | b':')))
+    };
+    if prefix_of(&have) {
+        return true;
+    }
+    // Without the version: "ISO27001:2022/A.8.24" as "ISO27001/A.8.24".
+    match have.split_once('/') {
+        Some((framework, control)) => match framework.split_once(':') {
+            Some((name, _version)) => prefix_of(&format!("{name}/{control}")) || prefix_of(name),
+            None => false,
+        },
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::control_matches;
+
+    #[test]
+    fn controls_match_exactly_by_section_and_without_version() {
+        let c = "ISO27001:2022/A.8.24";
+        assert!(control_matches(c, "ISO27001:2022/A.8.24"));
+        assert!(control_matches(c, "iso27001:2022/a.8.24"));
+        assert!(control_matches(c, "ISO27001:2022/A.8"));
+        assert!(control_matches(c, "ISO27001:2022"));
+        assert!(control_matches(c, "ISO27001/A.8.24"));
+        assert!(control_matches(c, "ISO27001"));
+        assert!(!control_matches(c, "ISO27001:2022/A.8.2"));
+        assert!(!control_matches(c, "ISO2700"));
+        assert!(!control_matches(c, "SOC2"));
+        assert!(!control_matches(c, ""));
+        assert!(control_matches("SOC2/CC6.1", "SOC2/CC6"));
+        assert!(!control_matches("SOC2/CC6.1", "SOC2/CC6.10"));
     }
 }

@@ -9,7 +9,9 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod estate;
+pub mod hostile;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
