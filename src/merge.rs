@@ -29,9 +29,11 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::evaluate::{Evaluation, Summary};
 use crate::findings::Finding;
+use crate::history::BaselineReport;
 use crate::inventory::{Coverage, ScannedAccount};
 use crate::report::{JSON_SCHEMA_VERSION, ReportInput, RuleInfo};
 use crate::rules::RulePack;
+use crate::waivers::WaiverReport;
 
 /// The schema name of the JSON report.
 const SCHEMA: &str = "conform-report";
@@ -51,6 +53,13 @@ pub struct JsonReport {
     #[serde(default)]
     pub coverage_errors: Vec<Coverage>,
     pub findings: Vec<Finding>,
+    /// The waivers applied (absent without `--waivers`, and in reports of
+    /// older conform).
+    #[serde(default)]
+    pub waivers: Option<WaiverReport>,
+    /// The baseline compared with (absent without `--baseline`).
+    #[serde(default)]
+    pub baseline: Option<BaselineReport>,
 }
 
 impl JsonReport {
@@ -111,6 +120,8 @@ pub struct Merged {
     pub completed_at: Option<Timestamp>,
     pub scope: Vec<ScannedAccount>,
     pub coverage_errors: Vec<Coverage>,
+    pub waivers: WaiverReport,
+    pub baseline: Option<BaselineReport>,
 }
 
 impl Merged {
@@ -125,6 +136,8 @@ impl Merged {
             scope: &self.scope,
             coverage_errors: self.coverage_errors.iter().collect(),
             show_passing: false,
+            waivers: self.waivers.clone(),
+            baseline: self.baseline.clone(),
         }
     }
 }
@@ -191,6 +204,7 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
         .collect::<Option<Vec<_>>>()
         .and_then(|times| times.into_iter().max());
 
+    let (waivers, baseline) = merge_history(&reports);
     let mut scope = Vec::new();
     let mut coverage_errors = Vec::new();
     let mut findings = Vec::new();
@@ -213,7 +227,78 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
         completed_at,
         scope,
         coverage_errors,
+        waivers,
+        baseline,
     })
+}
+
+/// The shards' waiver and baseline summaries as one. Shards of one scan
+/// apply the same waivers files to different accounts: a waiver is stale
+/// only if it is stale in every shard that applied waivers; expired and
+/// expiring ones are listed once; counts add up. Baselines: counts add up
+/// and the fixed failures are joined.
+fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<BaselineReport>) {
+    let with_waivers: Vec<&WaiverReport> = reports
+        .iter()
+        .filter_map(|(_, r)| r.waivers.as_ref())
+        .collect();
+    let mut waivers = WaiverReport::default();
+    let key = |w: &crate::waivers::WaiverRef| (w.file.clone(), w.line);
+    let add_unique = |list: &mut Vec<crate::waivers::WaiverRef>, w: &crate::waivers::WaiverRef| {
+        if !list.iter().any(|x| key(x) == key(w)) {
+            list.push(w.clone());
+        }
+    };
+    for w in &with_waivers {
+        for f in &w.files {
+            if !waivers.files.contains(f) {
+                waivers.files.push(f.clone());
+            }
+        }
+        waivers.count = waivers.count.max(w.count);
+        waivers.waived += w.waived;
+        waivers.warn_days = w.warn_days;
+        for e in &w.expired {
+            add_unique(&mut waivers.expired, e);
+        }
+        for e in &w.expiring {
+            add_unique(&mut waivers.expiring, e);
+        }
+        for i in &w.invalid {
+            if !waivers.invalid.contains(i) {
+                waivers.invalid.push(i.clone());
+            }
+        }
+    }
+    if let Some(first) = with_waivers.first() {
+        for s in &first.stale {
+            if with_waivers
+                .iter()
+                .all(|w| w.stale.iter().any(|x| key(x) == key(s)))
+            {
+                waivers.stale.push(s.clone());
+            }
+        }
+    }
+    let baselines: Vec<&BaselineReport> = reports
+        .iter()
+        .filter_map(|(_, r)| r.baseline.as_ref())
+        .collect();
+    let baseline = baselines.first().map(|first| {
+        let mut merged = BaselineReport {
+            source: first.source.clone(),
+            collected_at: first.collected_at.clone(),
+            ..Default::default()
+        };
+        for b in &baselines {
+            merged.new += b.new;
+            merged.existing += b.existing;
+            merged.fixed.extend(b.fixed.iter().cloned());
+        }
+        merged.fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merged
+    });
+    (waivers, baseline)
 }
 
 /// "12 rules: NET-001, ..." for messages.

@@ -3,6 +3,7 @@
 //! Reporters only format what the evaluator decided: they never look at
 //! the inventory's resources or re-judge a verdict.
 
+pub mod diff;
 mod json;
 mod markdown;
 pub mod sarif;
@@ -15,8 +16,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Evaluation;
+use crate::history::BaselineReport;
 use crate::inventory::{Coverage, Inventory, ScannedAccount};
 use crate::rules::{Promise, RulePack, Severity};
+use crate::waivers::WaiverReport;
 
 pub use json::SCHEMA_VERSION as JSON_SCHEMA_VERSION;
 
@@ -111,6 +114,13 @@ pub struct ReportInput<'a> {
     pub coverage_errors: Vec<&'a Coverage>,
     /// Text only: list passing resources too.
     pub show_passing: bool,
+    /// The waivers applied: files, counts, expired, expiring, stale and
+    /// malformed ones (empty without `--waivers`). Each waived finding
+    /// carries its own waiver (`Finding::waiver`).
+    pub waivers: WaiverReport,
+    /// With `--baseline`: counts of new and existing failures, and the
+    /// fixed ones (each failure carries `Finding::baseline`).
+    pub baseline: Option<BaselineReport>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -128,6 +138,8 @@ impl<'a> ReportInput<'a> {
                 .filter(|c| c.error.is_some())
                 .collect(),
             show_passing: false,
+            waivers: WaiverReport::default(),
+            baseline: None,
         }
     }
 }
@@ -138,6 +150,7 @@ pub struct AccountTally {
     pub failed: usize,
     pub unknown: usize,
     pub passed: usize,
+    pub waived: usize,
 }
 
 impl ReportInput<'_> {
@@ -157,6 +170,7 @@ impl ReportInput<'_> {
                     match f.status {
                         crate::findings::Status::Fail => tally.failed += 1,
                         crate::findings::Status::Unknown => tally.unknown += 1,
+                        crate::findings::Status::Waived => tally.waived += 1,
                         crate::findings::Status::Pass => tally.passed += 1,
                     }
                 }

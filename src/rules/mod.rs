@@ -9,8 +9,10 @@
 mod load;
 mod scope;
 
-pub use load::{BUILTIN_PACK, BUILTIN_PACK_NAME, load_builtin, load_file, parse};
-pub use scope::Scope;
+pub use load::{
+    BUILTIN_PACK, BUILTIN_PACK_NAME, caret, line_column, load_builtin, load_file, parse,
+};
+pub use scope::{Pattern, Scope};
 
 use std::fmt;
 use std::str::FromStr;
@@ -133,6 +135,8 @@ pub struct RulePack {
     /// Which source addresses are private or trusted.
     pub addresses: AddressSpace,
     pub rules: Vec<Rule>,
+    /// `[waivers]`: how long waivers may run, and when to warn.
+    pub waiver_policy: crate::waivers::WaiverPolicy,
 }
 
 impl RulePack {
