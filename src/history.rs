@@ -106,7 +106,7 @@ fn could_have_seen(f: &Finding, new: &[Finding], scope: &[ScannedAccount]) -> bo
     let scanned = scope.iter().any(|s| {
         s.account == r.account
             && s.error.is_none()
-            && (r.region == GLOBAL || s.regions.iter().any(|g| *g == r.region))
+            && (r.region == GLOBAL || s.regions.contains(&r.region))
     });
     let unread = new.iter().any(|u| {
         u.status == Status::Unknown

@@ -465,6 +465,9 @@ pub fn parse(
 
 type Fields = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
+/// A value checked from a waiver, or where and why it is wrong.
+type Checked<T> = Result<T, (Range<usize>, String)>;
+
 fn compile(
     fields: Fields,
     file: &str,
@@ -473,7 +476,7 @@ fn compile(
     rule_ids: &[&str],
     policy: &WaiverPolicy,
     now: Timestamp,
-) -> Result<Waiver, (Range<usize>, String)> {
+) -> Checked<Waiver> {
     for key in fields.keys() {
         if !FIELDS.contains(&key.get_ref().as_str()) {
             return Err((
@@ -492,9 +495,7 @@ fn compile(
             .find(|(k, _)| k.get_ref() == name)
             .map(|(_, v)| v)
     };
-    let string = |name: &str,
-                  required: bool|
-     -> Result<Option<(String, Range<usize>)>, (Range<usize>, String)> {
+    let string = |name: &str, required: bool| -> Checked<Option<(String, Range<usize>)>> {
         match get(name) {
             None if required => Err((
                 header.clone(),
@@ -515,9 +516,7 @@ fn compile(
             },
         }
     };
-    let date = |name: &str,
-                required: bool|
-     -> Result<Option<(Date, Range<usize>)>, (Range<usize>, String)> {
+    let date = |name: &str, required: bool| -> Checked<Option<(Date, Range<usize>)>> {
         let Some(v) = get(name) else {
             return if required {
                 Err((
