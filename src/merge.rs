@@ -270,6 +270,7 @@ fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<Bas
             }
         }
     }
+    waivers.as_of = with_waivers.iter().filter_map(|w| w.as_of).max();
     if let Some(first) = with_waivers.first() {
         for s in &first.stale {
             if with_waivers

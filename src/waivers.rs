@@ -254,6 +254,10 @@ pub struct WaiverSet {
 pub struct WaiverReport {
     /// The waivers files applied.
     pub files: Vec<String>,
+    /// The instant expiry was judged at (`--now`, else the collection
+    /// time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Timestamp>,
     /// How many waivers they hold (valid ones).
     #[serde(default)]
     pub count: usize,
@@ -355,6 +359,7 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
         .unwrap_or(Timestamp::MAX);
     let mut report = WaiverReport {
         files: set.files.clone(),
+        as_of: Some(now),
         count: set.waivers.len(),
         waived,
         warn_days: set.policy.warn_days,

@@ -621,3 +621,92 @@ fn merge_keeps_waived_and_baseline_statuses_and_reads_older_reports() {
         original["summary"]["waived"].as_u64().unwrap() as usize
     );
 }
+
+/// The README's block that starts with `command`: its lines, without the
+/// elisions (`(…`), commands (`$ `) and blank lines.
+fn readme_block(command: &str) -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find(&format!("$ {command}\n"))
+        .unwrap_or_else(|| panic!("the README shows `{command}`"));
+    let block = &readme[start..];
+    let end = block.find("```").expect("the block ends");
+    block[..end]
+        .lines()
+        .filter(|l| !l.starts_with("(…") && !l.starts_with("$ ") && !l.is_empty() && *l != "1")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn readme_waiver_and_diff_examples_are_real() {
+    let run = scan(&["--waivers", WAIVERS]);
+    run.expect_code(exit::BROKEN);
+    let actual: Vec<&str> = run.stdout.lines().collect();
+    let shown = readme_block(
+        "cargo run -- scan --inventory examples/estate.json --waivers examples/waivers.toml",
+    );
+    assert!(shown.len() > 15);
+    for line in &shown {
+        assert!(
+            actual.contains(&line.as_str()),
+            "README shows a line the scan does not print:\n{line}"
+        );
+    }
+
+    // The diff example, run in a directory of its own with the README's
+    // file names.
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let estate = format!("{root}/{ESTATE}");
+    let waivers = dir.path().join("examples");
+    std::fs::create_dir(&waivers).unwrap();
+    std::fs::copy(format!("{root}/{WAIVERS}"), waivers.join("waivers.toml")).unwrap();
+    let in_dir = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_conform"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+    in_dir(&[
+        "scan",
+        "--inventory",
+        &estate,
+        "--waivers",
+        WAIVERS,
+        "--format",
+        "json=before.json",
+    ]);
+    in_dir(&[
+        "scan",
+        "--inventory",
+        &estate,
+        "--waivers",
+        WAIVERS,
+        "--now",
+        "2026-12-01T00:00:00Z",
+        "--format",
+        "json=after.json",
+    ]);
+    let (code, out) = in_dir(&["diff", "before.json", "after.json"]);
+    assert_eq!(code, Some(exit::BROKEN));
+    let expected = readme_block("conform diff before.json after.json");
+    let actual: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(actual, expected);
+
+    // The baseline line quoted in the README.
+    let (_, out) = in_dir(&["scan", "--inventory", &estate, "--baseline", "before.json"]);
+    assert!(
+        out.contains("\nBaseline: 0 new · 37 existing · 0 fixed  (before.json, collected 2026-11-20T06:00:00Z)\n"),
+        "{out}"
+    );
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    assert!(readme.contains(
+        "`Baseline: 0 new · 37 existing · 0 fixed  (before.json, collected 2026-11-20T06:00:00Z)`"
+    ));
+}
