@@ -28,7 +28,7 @@
 //! nothing: reported as a warning, or an error with `--strict-waivers`.
 //! Every one names file, line and column, with the line and a caret.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -308,12 +308,32 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
     let mut used = vec![false; set.waivers.len()];
     let mut expired_used = vec![false; set.waivers.len()];
     let mut waived = 0;
+    // The waivers of each rule id, so that a finding is only matched
+    // against the waivers of its rule.
+    let mut by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+    for f in findings.iter() {
+        if !by_rule.contains_key(f.rule_id.as_str()) {
+            let of_rule = (0..set.waivers.len())
+                .filter(|&i| set.waivers[i].rule.is_match(&f.rule_id))
+                .collect();
+            by_rule.insert(f.rule_id.as_str(), of_rule);
+        }
+    }
+    let by_rule: HashMap<String, Vec<usize>> = by_rule
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let none = Vec::new();
     for f in findings.iter_mut() {
+        let candidates = by_rule.get(f.rule_id.as_str()).unwrap_or(&none);
+        if candidates.is_empty() {
+            continue;
+        }
         match f.status {
             Status::Fail => {}
             Status::Unknown => {
-                for (i, w) in set.waivers.iter().enumerate() {
-                    if w.could_match_unknown(f) {
+                for &i in candidates {
+                    if set.waivers[i].could_match_unknown(f) {
                         used[i] = true;
                     }
                 }
@@ -322,9 +342,9 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
             Status::Pass | Status::Waived => continue,
         }
         let best = |active: bool| {
-            set.waivers
+            candidates
                 .iter()
-                .enumerate()
+                .map(|&i| (i, &set.waivers[i]))
                 .filter(|(_, w)| w.is_expired(now) != active && w.matches(f))
                 .max_by(|(ia, a), (ib, b)| {
                     a.specificity()
@@ -334,7 +354,8 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
                 })
                 .map(|(i, _)| i)
         };
-        for (i, w) in set.waivers.iter().enumerate() {
+        for &i in candidates {
+            let w = &set.waivers[i];
             if w.matches(f) {
                 if w.is_expired(now) {
                     expired_used[i] = true;

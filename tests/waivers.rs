@@ -210,6 +210,43 @@ fn sarif_suppresses_waived_results_and_validates() {
         .find(|r| r["ruleId"] == "LOG-001" && r["properties"]["arn"] == DEBUG_LOGS)
         .unwrap();
     assert!(debug.get("suppressions").is_none(), "{debug}");
+    // Waivers that need attention are tool notifications (in the first
+    // account's run).
+    let notes: Vec<String> = log["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["invocations"][0]["toolExecutionNotifications"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|n| format!("{} {}", n["descriptor"]["id"], n["message"]["text"]))
+        .collect();
+    for (id, needle) in [
+        (
+            "waiver-expired",
+            format!("{WAIVERS}:{}", line_of("/kliv/debug")),
+        ),
+        (
+            "waiver-stale",
+            format!("{WAIVERS}:{}", line_of("kliv-customer-databases")),
+        ),
+        (
+            "waiver-expiring",
+            format!("{WAIVERS}:{}", line_of("db:reports")),
+        ),
+    ] {
+        assert_eq!(
+            notes
+                .iter()
+                .filter(|n| n.starts_with(&format!("\"{id}\"")) && n.contains(&needle))
+                .count(),
+            1,
+            "{id} {needle}: {notes:#?}"
+        );
+    }
     // Same fingerprints as without waivers: accepting a risk dismisses the
     // existing alert rather than opening another.
     let plain = scan(&["--format", "sarif"]).json();

@@ -39,14 +39,21 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         .iter()
         .map(|a| format!("`{}` ({})", a.account, a.regions.join(", ")))
         .collect();
+    // Waiver columns and counts only when waivers were applied, so that
+    // reports without them keep their shape.
+    let with_waivers = !input.waivers.is_empty() || s.waived > 0;
+    let waived_count = if with_waivers {
+        format!(" · {} waived", s.waived)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} rules · {} resources · **{} failed** · {} unknown · {} waived · {} passed. Scanned {} at {}.\n",
+        "{} rules · {} resources · **{} failed** · {} unknown{waived_count} · {} passed. Scanned {} at {}.\n",
         s.rules,
         s.resources,
         s.failed,
         s.unknown,
-        s.waived,
         s.passed,
         scope.join("; "),
         input.collected_at
@@ -84,11 +91,19 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "| Rule | Severity | Promise | Failed | Unknown | Waived | Passed |"
-    );
-    let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|");
+    if with_waivers {
+        let _ = writeln!(
+            out,
+            "| Rule | Severity | Promise | Failed | Unknown | Waived | Passed |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|");
+    } else {
+        let _ = writeln!(
+            out,
+            "| Rule | Severity | Promise | Failed | Unknown | Passed |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|");
+    }
     for rule in &input.rules {
         let of_rule = findings.iter().filter(|f| f.rule_id == rule.id);
         let (mut failed, mut unknown, mut waived, mut passed) = (0, 0, 0, 0);
@@ -109,9 +124,14 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         } else {
             "✅"
         };
+        let waived = if with_waivers {
+            format!(" {waived} |")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "| {mark} **{}** {} | {} | `{}:{}` | {failed} | {unknown} | {waived} | {passed} |",
+            "| {mark} **{}** {} | {} | `{}:{}` | {failed} | {unknown} |{waived} {passed} |",
             rule.id,
             cell(&rule.title),
             rule.severity,

@@ -414,9 +414,11 @@ fn plan<'a>(input: &'a ReportInput<'_>) -> Vec<RunPlan<'a>> {
             notifications: notes,
         }];
     }
+    // Notifications of no account (about waivers) go to the first run.
     accounts
         .iter()
-        .map(|account| RunPlan {
+        .enumerate()
+        .map(|(i, account)| RunPlan {
             automation_id: account_automation_id(input, account),
             failures: failures
                 .iter()
@@ -425,7 +427,7 @@ fn plan<'a>(input: &'a ReportInput<'_>) -> Vec<RunPlan<'a>> {
                 .collect(),
             notifications: notifications
                 .iter()
-                .filter(|(a, _)| a == account)
+                .filter(|(a, _)| a == account || (i == 0 && a.is_empty()))
                 .map(|(_, n)| n.clone())
                 .collect(),
         })
@@ -485,7 +487,84 @@ fn notifications(input: &ReportInput<'_>) -> Vec<(String, sarif::Notification)> 
             ),
         ));
     }
+    notifications.extend(
+        waiver_notifications(input)
+            .into_iter()
+            .map(|n| (String::new(), n)),
+    );
     notifications
+}
+
+/// Waivers that need attention: expired (their failures are open again),
+/// expiring soon, stale and malformed.
+fn waiver_notifications(input: &ReportInput<'_>) -> Vec<sarif::Notification> {
+    let w = &input.waivers;
+    let props = |waiver: &crate::waivers::WaiverRef| {
+        let mut props = BTreeMap::new();
+        props.insert("waiver".to_string(), json!(waiver.location()));
+        props.insert("rule".to_string(), json!(waiver.rule));
+        props.insert("resource".to_string(), json!(waiver.resource));
+        props.insert("owner".to_string(), json!(waiver.owner));
+        props.insert("expires".to_string(), json!(waiver.expires.to_string()));
+        props
+    };
+    let mut notes = Vec::new();
+    for e in &w.expired {
+        notes.push(notification(
+            "warning",
+            "waiver-expired",
+            format!(
+                "Waiver {} (rule {}, {}) expired on {}: its failures are open again. Owner: {}.",
+                e.location(),
+                e.rule,
+                e.resource,
+                e.expires,
+                e.owner
+            ),
+            props(e),
+        ));
+    }
+    for e in &w.expiring {
+        notes.push(notification(
+            "note",
+            "waiver-expiring",
+            format!(
+                "Waiver {} (rule {}, {}) expires on {}, within {} days. Owner: {}.",
+                e.location(),
+                e.rule,
+                e.resource,
+                e.expires,
+                w.warn_days,
+                e.owner
+            ),
+            props(e),
+        ));
+    }
+    for e in &w.stale {
+        notes.push(notification(
+            "warning",
+            "waiver-stale",
+            format!(
+                "Waiver {} (rule {}, {}) matches no failure: the resource was fixed or deleted, or the waiver has a typo.",
+                e.location(),
+                e.rule,
+                e.resource
+            ),
+            props(e),
+        ));
+    }
+    for i in &w.invalid {
+        notes.push(notification(
+            "warning",
+            "waiver-malformed",
+            format!(
+                "Malformed waiver {}:{}:{}: {} (it waives nothing).",
+                i.file, i.line, i.column, i.message
+            ),
+            BTreeMap::new(),
+        ));
+    }
+    notes
 }
 
 pub(super) fn render_with_limits(
