@@ -421,7 +421,8 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     let mut evaluation = evaluate::evaluate(&pack, &inventory, args.now);
     let waiver_report = waivers.as_ref().map(|set| {
         let now = args.now.unwrap_or(inventory.collected_at);
-        let report = conform::waivers::apply(set, &mut evaluation.findings, now);
+        let report =
+            conform::waivers::apply_scoped(set, &mut evaluation.findings, &inventory.scope, now);
         evaluation.summary = evaluate::Summary::of(pack.rules.len(), &evaluation.findings);
         report
     });

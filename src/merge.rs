@@ -271,12 +271,18 @@ fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<Bas
         }
     }
     waivers.as_of = with_waivers.iter().filter_map(|w| w.as_of).max();
-    if let Some(first) = with_waivers.first() {
-        for s in &first.stale {
-            if with_waivers
-                .iter()
-                .all(|w| w.stale.iter().any(|x| key(x) == key(s)))
-            {
+    // Stale in the merged report: stale in a shard, and in every other
+    // shard that applied waivers either stale too or outside its scope.
+    for (_, report) in reports {
+        let Some(w) = &report.waivers else { continue };
+        for s in &w.stale {
+            let everywhere = reports.iter().all(|(_, other)| match &other.waivers {
+                None => true,
+                Some(o) => {
+                    o.stale.iter().any(|x| key(x) == key(s)) || !s.could_apply_to(&other.scope)
+                }
+            });
+            if everywhere && !waivers.stale.iter().any(|x| key(x) == key(s)) {
                 waivers.stale.push(s.clone());
             }
         }
@@ -306,4 +312,69 @@ fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<Bas
 fn describe(rules: &[RuleInfo]) -> String {
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     format!("{} rules: {}", ids.len(), ids.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::waivers::WaiverRef;
+
+    fn waiver(line: usize, resource: &str) -> WaiverRef {
+        WaiverRef {
+            file: "w.toml".into(),
+            line,
+            rule: "NET-001".into(),
+            resource: resource.into(),
+            account: None,
+            region: None,
+            tags: Default::default(),
+            reason: "r".into(),
+            owner: "o".into(),
+            expires: "2027-01-01".parse().unwrap(),
+            ticket: None,
+            created: None,
+        }
+    }
+
+    fn shard(account: &str, stale: Vec<WaiverRef>) -> (PathBuf, JsonReport) {
+        let report = JsonReport {
+            schema: SCHEMA.into(),
+            schema_version: JSON_SCHEMA_VERSION,
+            rules_source: "t".into(),
+            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            completed_at: None,
+            scope: vec![ScannedAccount {
+                account: account.into(),
+                partition: "aws".into(),
+                regions: vec!["eu-north-1".into()],
+                error: None,
+            }],
+            rules: vec![],
+            coverage_errors: vec![],
+            findings: vec![],
+            waivers: Some(WaiverReport {
+                files: vec!["w.toml".into()],
+                count: 2,
+                stale,
+                ..Default::default()
+            }),
+            baseline: None,
+        };
+        (PathBuf::from(format!("{account}.json")), report)
+    }
+
+    #[test]
+    fn a_waiver_is_stale_in_the_merge_only_where_no_shard_used_it() {
+        let of_a = waiver(1, "arn:aws:ec2:eu-north-1:111111111111:security-group/sg-1");
+        let any = waiver(8, "arn:aws:ec2:*:security-group/sg-2");
+        // Shard A: both stale. Shard B: the first is out of its scope (so
+        // not listed), the second matched there.
+        let reports = vec![
+            shard("111111111111", vec![of_a.clone(), any.clone()]),
+            shard("222222222222", vec![]),
+        ];
+        let (waivers, _) = merge_history(&reports);
+        assert_eq!(waivers.stale, vec![of_a]);
+        assert_eq!(waivers.files, vec!["w.toml".to_string()]);
+    }
 }

@@ -41,6 +41,7 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::findings::{Finding, Status};
+use crate::inventory::ScannedAccount;
 use crate::rules::Pattern;
 
 /// Days before its expiry from which a waiver is listed as expiring soon,
@@ -162,6 +163,39 @@ impl WaiverRef {
         }
         text.push_str(&format!("; {})", self.location()));
         text
+    }
+}
+
+impl WaiverRef {
+    /// Whether the waiver could match a resource of a scan of `scope`
+    /// (every scope, when it is empty): an account (scanned without error)
+    /// its `account` pattern matches, and a region of that account its
+    /// `region` pattern matches, both consistent with the account and
+    /// region of its ARN where the ARN's start holds no glob.
+    pub fn could_apply_to(&self, scope: &[ScannedAccount]) -> bool {
+        if scope.is_empty() {
+            return true;
+        }
+        let pattern = |t: &Option<String>| t.as_deref().and_then(|t| Pattern::new(t).ok());
+        let (account, region) = (pattern(&self.account), pattern(&self.region));
+        // arn:partition:service:region:account:resource
+        let parts: Vec<&str> = self.resource.splitn(6, ':').collect();
+        let literal = parts.len() == 6 && !parts[..5].iter().any(|p| is_glob(p));
+        let arn_region = parts.get(3).filter(|r| literal && !r.is_empty());
+        let arn_account = parts.get(4).filter(|a| literal && !a.is_empty());
+        scope.iter().any(|s| {
+            s.error.is_none()
+                && account.as_ref().is_none_or(|p| p.is_match(&s.account))
+                && arn_account.is_none_or(|a| **a == s.account)
+                && s.regions
+                    .iter()
+                    .map(String::as_str)
+                    .chain([crate::inventory::GLOBAL])
+                    .any(|r| {
+                        region.as_ref().is_none_or(|p| p.is_match(r))
+                            && arn_region.is_none_or(|a| *a == r)
+                    })
+        })
     }
 }
 
@@ -300,6 +334,20 @@ impl WaiverReport {
         }));
         lines
     }
+}
+
+/// [`apply`] for a scan of `scope`: a waiver that cannot apply to any
+/// account and region the scan read (another shard's account, a region not
+/// scanned, an account that could not be scanned) is not called stale.
+pub fn apply_scoped(
+    set: &WaiverSet,
+    findings: &mut [Finding],
+    scope: &[ScannedAccount],
+    now: Timestamp,
+) -> WaiverReport {
+    let mut report = apply(set, findings, now);
+    report.stale.retain(|w| w.could_apply_to(scope));
+    report
 }
 
 /// Applies `set` to `findings` (as of `now`), changing matched failures to
@@ -886,6 +934,55 @@ mod tests {
         assert_eq!(report.stale[0].location(), "w.toml:1");
         assert_eq!(findings[1].status, Status::Fail);
         assert!(findings[1].waiver.is_none());
+    }
+
+    #[test]
+    fn waivers_of_places_a_scan_did_not_read_are_not_stale() {
+        let text = [
+            waiver("NET-001", SG1, "2026-12-31", ""),
+            waiver(
+                "NET-001",
+                &SG1.replace("111122223333", "444455556666"),
+                "2026-12-31",
+                "",
+            ),
+            waiver(
+                "NET-001",
+                &SG1.replace("eu-north-1", "us-east-1"),
+                "2026-12-31",
+                "",
+            ),
+            waiver(
+                "NET-001",
+                "arn:aws:ec2:*:sg-9",
+                "2026-12-31",
+                "account = \"4444*\"",
+            ),
+            waiver("NET-001", "arn:aws:ec2:*:sg-9", "2026-12-31", ""),
+        ]
+        .concat();
+        let scope = vec![ScannedAccount {
+            account: "111122223333".into(),
+            partition: "aws".into(),
+            regions: vec!["eu-north-1".into()],
+            error: None,
+        }];
+        let report = apply_scoped(&set(&text), &mut [], &scope, now());
+        // Only the waivers that could match in 111122223333/eu-north-1.
+        let lines: Vec<usize> = report.stale.iter().map(|w| w.line).collect();
+        assert_eq!(lines, vec![1, 29]);
+        // An account that could not be scanned: nothing there is stale.
+        let mut failed = scope.clone();
+        failed[0].error = Some(crate::inventory::AwsError {
+            operation: "AssumeRole".into(),
+            code: "AccessDenied".into(),
+            message: "not allowed".into(),
+        });
+        assert!(
+            apply_scoped(&set(&text), &mut [], &failed, now())
+                .stale
+                .is_empty()
+        );
     }
 
     #[test]
