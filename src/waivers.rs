@@ -372,6 +372,8 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     let none = Vec::new();
+    let expired: Vec<bool> = set.waivers.iter().map(|w| w.is_expired(now)).collect();
+    let specificity: Vec<_> = set.waivers.iter().map(Waiver::specificity).collect();
     for f in findings.iter_mut() {
         let candidates = by_rule.get(f.rule_id.as_str()).unwrap_or(&none);
         if candidates.is_empty() {
@@ -389,29 +391,28 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
             }
             Status::Pass | Status::Waived => continue,
         }
-        let best = |active: bool| {
-            candidates
-                .iter()
-                .map(|&i| (i, &set.waivers[i]))
-                .filter(|(_, w)| w.is_expired(now) != active && w.matches(f))
-                .max_by(|(ia, a), (ib, b)| {
-                    a.specificity()
-                        .cmp(&b.specificity())
-                        // Ties: the first written wins.
-                        .then_with(|| ib.cmp(ia))
-                })
-                .map(|(i, _)| i)
-        };
-        for &i in candidates {
-            let w = &set.waivers[i];
-            if w.matches(f) {
-                if w.is_expired(now) {
-                    expired_used[i] = true;
-                } else {
-                    used[i] = true;
-                }
+        // Each candidate is matched once; expiry and specificity are
+        // computed once per waiver, above.
+        let matching: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&i| set.waivers[i].matches(f))
+            .collect();
+        for &i in &matching {
+            if expired[i] {
+                expired_used[i] = true;
+            } else {
+                used[i] = true;
             }
         }
+        let best = |active: bool| {
+            matching
+                .iter()
+                .copied()
+                .filter(|&i| expired[i] != active)
+                // Ties: the first written wins.
+                .max_by(|&a, &b| specificity[a].cmp(&specificity[b]).then_with(|| b.cmp(&a)))
+        };
         if let Some(i) = best(true) {
             f.status = Status::Waived;
             f.waiver = Some(set.waivers[i].info.clone());
