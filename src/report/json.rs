@@ -1,5 +1,6 @@
 //! The JSON report: one record per (rule, resource) with status `fail`,
-//! `pass` or `unknown`, in a stable order, with a schema version.
+//! `pass`, `unknown` or `waived` (with the waiver), in a stable order, with
+//! a schema version.
 //!
 //! The report holds no time of its own besides the inventory's collection
 //! time, so a live scan and a re-evaluation of its saved inventory give the

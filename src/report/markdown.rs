@@ -1,5 +1,6 @@
 //! A short Markdown report for `$GITHUB_STEP_SUMMARY` and incident tickets:
-//! a table by promise, then the failures with their evidence.
+//! a table by promise, then the failures with their evidence, the waived
+//! ones with their waivers, and the waivers that need attention.
 //!
 //! GitHub caps a step summary at 1 MiB, so at most [`MAX_LISTED`] failures
 //! are listed per rule; the table always counts all of them.

@@ -1,5 +1,8 @@
 //! The terminal report, grouped by promise: each rule with its policy line,
-//! then every failing or unknown resource with its evidence, then a summary.
+//! then every failing or unknown resource with its evidence; then the
+//! waived failures (accepted risks) with their waivers, the failures a
+//! baseline had that are fixed, a summary, and the waivers that need
+//! attention (expired, expiring, stale, malformed).
 
 use std::fmt::Write;
 
