@@ -178,24 +178,29 @@ impl WaiverRef {
         }
         let pattern = |t: &Option<String>| t.as_deref().and_then(|t| Pattern::new(t).ok());
         let (account, region) = (pattern(&self.account), pattern(&self.region));
-        // arn:partition:service:region:account:resource
-        let parts: Vec<&str> = self.resource.splitn(6, ':').collect();
-        let literal = parts.len() == 6 && !parts[..5].iter().any(|p| is_glob(p));
-        let arn_region = parts.get(3).filter(|r| literal && !r.is_empty());
-        let arn_account = parts.get(4).filter(|a| literal && !a.is_empty());
         scope.iter().any(|s| {
             s.error.is_none()
                 && account.as_ref().is_none_or(|p| p.is_match(&s.account))
-                && arn_account.is_none_or(|a| **a == s.account)
                 && s.regions
                     .iter()
                     .map(String::as_str)
                     .chain([crate::inventory::GLOBAL])
                     .any(|r| {
                         region.as_ref().is_none_or(|p| p.is_match(r))
-                            && arn_region.is_none_or(|a| *a == r)
+                            && self.arn_place_allows(&s.account, r)
                     })
         })
+    }
+
+    /// Whether the account and region written in the waiver's ARN (where
+    /// its start, `arn:partition:service:region:account:`, holds no glob
+    /// and they are not empty) are `account` and `region`.
+    fn arn_place_allows(&self, account: &str, region: &str) -> bool {
+        let parts: Vec<&str> = self.resource.splitn(6, ':').collect();
+        if parts.len() < 6 || parts[..5].iter().any(|p| is_glob(p)) {
+            return true;
+        }
+        (parts[3].is_empty() || parts[3] == region) && (parts[4].is_empty() || parts[4] == account)
     }
 }
 
@@ -241,7 +246,8 @@ impl Waiver {
     /// a whole dataset that could not be read in the waiver's place.
     fn could_match_unknown(&self, f: &Finding) -> bool {
         let r = &f.resource;
-        let whole_dataset = f.evidence.first().is_some_and(|e| e.field == "coverage");
+        let whole_dataset = f.evidence.first().is_some_and(|e| e.field == "coverage")
+            && self.info.arn_place_allows(&r.account, &r.region);
         self.rule.is_match(&f.rule_id)
             && self.account.as_ref().is_none_or(|p| p.is_match(&r.account))
             && self.region.as_ref().is_none_or(|p| p.is_match(&r.region))
@@ -911,6 +917,16 @@ mod tests {
         assert_eq!(findings[0].status, Status::Unknown);
         assert!(findings[0].waiver.is_none());
         assert!(report.stale.is_empty());
+        // A whole dataset unread in another region: the waiver of an
+        // eu-north-1 resource is still stale.
+        let mut elsewhere = finding(
+            "NET-001",
+            "arn:aws:ec2:us-east-1:111122223333:security-group/*",
+            Status::Unknown,
+            &[],
+        );
+        elsewhere.evidence = vec![Evidence::new("coverage", "AccessDenied", "not read")];
+        assert_eq!(apply(&s, &mut [elsewhere], now()).stale.len(), 1);
         // A whole dataset unread in the waiver's place: not stale either.
         let mut gap = finding(
             "NET-001",
