@@ -39,6 +39,10 @@ pub enum Command {
     /// Merge the JSON reports of disjoint shards (`scan --shard K/N
     /// --format json`) into one report, in any format.
     Merge(MergeArgs),
+    /// Compare two JSON reports (`conform scan --format json`): new
+    /// failures, fixed, still failing, newly unknown, waivers that started
+    /// or ended.
+    Diff(DiffArgs),
     /// List the rules of the pack, with their promises and checks.
     Rules(RulesArgs),
     /// Explain a rule (by id) or a check (by name): what it checks, why it
@@ -228,6 +232,68 @@ pub struct ScanArgs {
     #[arg(long, value_name = "F", default_value_t = collect::limits::DEFAULT_SHARE,
           value_parser = parse_budget_share, conflicts_with = "inventory")]
     pub budget_share: f64,
+
+    #[command(flatten)]
+    pub history: HistoryArgs,
+}
+
+/// Waivers and baselines (`conform scan`).
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Waivers file (TOML, `[[waiver]]` tables): accepted risks, each with
+    /// a reason, an owner and an expiry date. Repeat for several files.
+    /// Waived failures are reported with status `waived` and do not count
+    /// towards --fail-on.
+    #[arg(long = "waivers", value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+
+    /// Make stale waivers (matching no failure) and malformed waivers an
+    /// error (exit 2) instead of a warning.
+    #[arg(long)]
+    pub strict_waivers: bool,
+
+    /// List waivers expiring within this many days as a warning (default:
+    /// the rule pack's `[waivers] warn_days`, else 14).
+    #[arg(long, value_name = "DAYS")]
+    pub waiver_warn_days: Option<u32>,
+
+    /// An earlier JSON report of the same estate: failures it already had
+    /// are marked existing, the others new, and its failures that are
+    /// fixed now are listed.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: --fail-on counts new failures only.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new_only: bool,
+}
+
+/// Formats of `conform diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    #[arg(value_name = "OLD.json")]
+    pub old: PathBuf,
+    /// The later JSON report.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Write the diff here instead of to standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a new failure (or a failure whose waiver ended) is of
+    /// this severity or higher.
+    #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
 }
 
 /// One requested report: a format, and where to write it.
@@ -332,8 +398,9 @@ fn parse_status(text: &str) -> Result<Status, String> {
         "fail" | "failed" | "broken" => Ok(Status::Fail),
         "unknown" => Ok(Status::Unknown),
         "pass" | "passed" | "kept" => Ok(Status::Pass),
+        "waived" => Ok(Status::Waived),
         _ => Err(format!(
-            "unknown status {text:?} (expected fail, unknown or pass)"
+            "unknown status {text:?} (expected fail, unknown, waived or pass)"
         )),
     }
 }
@@ -441,6 +508,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Scan(args) => scan(*args),
         Command::Merge(args) => merge(args),
+        Command::Diff(args) => diff(args),
         Command::Rules(args) => list_rules(args),
         Command::Explain(args) => explain(args),
     }
@@ -461,8 +529,24 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
     let display = args.report.display()?;
     let pack = load_pack(&args.pack)?;
-    let inventory = match &args.inventory {
-        Some(path) => Inventory::load(path)?,
+    let saved = match &args.inventory {
+        Some(path) => Some(Inventory::load(path)?),
+        None => None,
+    };
+    // Waivers and the baseline are read before any AWS call, so that a
+    // broken file fails fast. Waivers are judged as of --now, else the
+    // inventory's collection time (a live scan's is now).
+    let waivers_at = args
+        .now
+        .or(saved.as_ref().map(|i| i.collected_at))
+        .unwrap_or_else(Timestamp::now);
+    let waivers = load_waivers(&args.history, &pack, waivers_at)?;
+    let baseline = match &args.history.baseline {
+        Some(path) => Some((path, conform::merge::JsonReport::load(path)?)),
+        None => None,
+    };
+    let inventory = match saved {
+        Some(inventory) => inventory,
         None => {
             let inventory = collect_live(&args, &pack)?;
             if let Some(path) = &args.save_inventory {
@@ -471,7 +555,24 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
             inventory
         }
     };
-    let evaluation = evaluate::evaluate(&pack, &inventory, args.now);
+    let mut evaluation = evaluate::evaluate(&pack, &inventory, args.now);
+    let waiver_report = waivers.as_ref().map(|set| {
+        let now = args.now.unwrap_or(inventory.collected_at);
+        let report =
+            conform::waivers::apply_scoped(set, &mut evaluation.findings, &inventory.scope, now);
+        evaluation.summary = evaluate::Summary::of(pack.rules.len(), &evaluation.findings);
+        report
+    });
+    let baseline_report = baseline.map(|(path, report)| {
+        let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+        conform::history::apply_baseline(
+            &mut evaluation.findings,
+            &inventory.scope,
+            &ids,
+            &report,
+            &path.display().to_string(),
+        )
+    });
     let mut input = ReportInput::new(&evaluation, &pack, &inventory);
     input.show_passing = args.show_passing;
     input.display = display;
@@ -479,8 +580,90 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     if outputs.iter().any(|o| o.format == Format::Html) {
         input.policies = policy_texts(&pack, args.pack.rules.as_deref());
     }
+    input.waivers = waiver_report.unwrap_or_default();
+    input.baseline = baseline_report;
     write_reports(&outputs, args.report.output.as_ref(), &input)?;
-    Ok(exit_code(&evaluation, args.report.fail_on))
+    if args.history.strict_waivers && !input.waivers.stale.is_empty() {
+        let problems = input.waivers.problems();
+        return Err(conform::waivers::WaiversError::Strict {
+            count: problems.len(),
+            list: problems.join("\n"),
+        }
+        .into());
+    }
+    let code = if args.history.fail_on_new_only {
+        exit_code_new_only(&evaluation, args.report.fail_on)
+    } else {
+        exit_code(&evaluation, args.report.fail_on)
+    };
+    Ok(code)
+}
+
+/// `--waivers`, checked: a file that cannot be read or parsed is an error;
+/// malformed waivers are warnings (errors with `--strict-waivers`).
+fn load_waivers(
+    args: &HistoryArgs,
+    pack: &RulePack,
+    now: Timestamp,
+) -> Result<Option<conform::waivers::WaiverSet>, Error> {
+    if args.waivers.is_empty() {
+        if args.strict_waivers {
+            return Err(Error::Usage(
+                "--strict-waivers needs at least one --waivers FILE".into(),
+            ));
+        }
+        return Ok(None);
+    }
+    let mut policy = pack.waiver_policy.clone();
+    if let Some(days) = args.waiver_warn_days {
+        policy.warn_days = days;
+    }
+    let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+    let set = conform::waivers::load(&args.waivers, &ids, &policy, now)?;
+    if !set.invalid.is_empty() {
+        if args.strict_waivers {
+            let list: Vec<String> = set.invalid.iter().map(|i| i.to_string()).collect();
+            return Err(conform::waivers::WaiversError::Strict {
+                count: list.len(),
+                list: list.join("\n"),
+            }
+            .into());
+        }
+        for invalid in &set.invalid {
+            eprintln!("conform: warning: malformed waiver, it waives nothing: {invalid}");
+        }
+    }
+    Ok(Some(set))
+}
+
+/// `conform diff`.
+fn diff(args: DiffArgs) -> Result<i32, Error> {
+    let old = conform::merge::JsonReport::load(&args.old)?;
+    let new = conform::merge::JsonReport::load(&args.new)?;
+    let d = conform::history::diff(
+        &args.old.display().to_string(),
+        &old,
+        &args.new.display().to_string(),
+        &new,
+    );
+    let rendered = match args.format {
+        DiffFormat::Text => report::diff::render_text(&d),
+        DiffFormat::Json => report::diff::render_json(&d),
+        DiffFormat::Markdown => report::diff::render_markdown(&d),
+    };
+    match &args.output {
+        Some(path) => write_atomically(path, rendered.as_bytes())?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(rendered.as_bytes());
+            let _ = stdout.flush();
+        }
+    }
+    Ok(match args.fail_on.threshold() {
+        Some(t) if d.failing_at_least(t) > 0 => exit::BROKEN,
+        _ if !d.newly_unknown.is_empty() => exit::INCOMPLETE,
+        _ => exit::OK,
+    })
 }
 
 /// `conform merge`: the same reports and exit codes as a scan of all the
@@ -566,6 +749,20 @@ fn output_plan(formats: &[OutputSpec], output: Option<&PathBuf>) -> Result<Vec<O
         ));
     }
     Ok(outputs)
+}
+
+/// `--fail-on-new-only`: only failures new since the baseline count.
+fn exit_code_new_only(evaluation: &Evaluation, fail_on: FailOn) -> i32 {
+    let new = evaluation.findings.iter().filter(|f| {
+        f.status == conform::findings::Status::Fail
+            && f.baseline == Some(conform::findings::BaselineState::New)
+            && fail_on.threshold().is_some_and(|t| f.severity >= t)
+    });
+    match new.count() {
+        0 if evaluation.summary.unknown > 0 => exit::INCOMPLETE,
+        0 => exit::OK,
+        _ => exit::BROKEN,
+    }
 }
 
 fn exit_code(evaluation: &Evaluation, fail_on: FailOn) -> i32 {

@@ -99,6 +99,8 @@ pub enum Error {
     #[error(transparent)]
     Inventory(#[from] InventoryError),
     #[error(transparent)]
+    Waivers(#[from] crate::waivers::WaiversError),
+    #[error(transparent)]
     Collect(#[from] CollectError),
     #[error(transparent)]
     Output(#[from] OutputError),

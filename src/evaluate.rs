@@ -38,6 +38,9 @@ pub struct Summary {
     pub failed: usize,
     pub unknown: usize,
     pub passed: usize,
+    /// Failures a waiver accepts (not in `failed`).
+    #[serde(default)]
+    pub waived: usize,
     /// Failures by severity, most severe first.
     pub failed_by_severity: BTreeMap<Severity, usize>,
 }
@@ -59,6 +62,7 @@ impl Summary {
                     *summary.failed_by_severity.entry(f.severity).or_default() += 1;
                 }
                 Status::Unknown => summary.unknown += 1,
+                Status::Waived => summary.waived += 1,
                 Status::Pass => summary.passed += 1,
             }
         }
@@ -138,6 +142,8 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Findi
             message: o.message,
             evidence: o.evidence,
             promise: rule.promise.clone(),
+            waiver: None,
+            baseline: None,
         })
         .collect()
 }

@@ -3,12 +3,17 @@
 //!
 //! | code | meaning |
 //! |------|---------|
-//! | 0 | every rule was evaluated on every resource, and no promise is broken (at or above `--fail-on`) |
-//! | 1 | at least one promise is broken at or above `--fail-on` (whether or not something was also unknown) |
-//! | 2 | usage or configuration error: an unknown flag, a broken rules file, an unreadable inventory, an unknown region or none at all |
+//! | 0 | every rule was evaluated on every resource, and no promise is broken (at or above `--fail-on`); waived failures do not count |
+//! | 1 | at least one promise is broken at or above `--fail-on` (whether or not something was also unknown); with `--fail-on-new-only`, only failures new since `--baseline` count |
+//! | 2 | usage or configuration error: an unknown flag, a broken rules or waivers file, an unreadable inventory or report, an unknown region or none at all; with `--strict-waivers`, a malformed waiver (before scanning) or a stale one (after the reports are written) |
 //! | 3 | incomplete: no promise broken at or above `--fail-on`, but something could not be evaluated (unknown verdicts) |
 //! | 4 | the scan could not run: no credentials or identity, AWS unreachable, an output that cannot be written |
 //! | 130 | interrupted (Ctrl-C); nothing half-written is left behind |
+//!
+//! `conform diff OLD.json NEW.json` uses the same codes: 0 nothing new
+//! fails, 1 a new failure (or a failure whose waiver ended) at or above
+//! `--fail-on`, 2 a report that cannot be read, 3 no new failure but
+//! verdicts that became unknown, 4 an output that cannot be written.
 
 use crate::error::{CollectError, Error};
 
@@ -22,7 +27,7 @@ pub const INTERRUPTED: i32 = 130;
 /// The exit code for an error that stopped conform.
 pub fn for_error(error: &Error) -> i32 {
     match error {
-        Error::Rules(_) | Error::Inventory(_) | Error::Usage(_) => USAGE,
+        Error::Rules(_) | Error::Inventory(_) | Error::Waivers(_) | Error::Usage(_) => USAGE,
         Error::Collect(
             CollectError::UnknownRegion { .. }
             | CollectError::NoRegion

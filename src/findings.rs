@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::inventory::Tags;
 use crate::rules::{Promise, Severity};
+use crate::waivers::WaiverRef;
 
 /// The verdict on one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -21,6 +22,10 @@ pub enum Status {
     /// conform could not tell: the data it needed could not be read, or
     /// holds a value it cannot judge. Never counted as compliant.
     Unknown,
+    /// The resource breaks the promise, and a waiver in force accepts the
+    /// risk (the finding carries it). Does not count towards `--fail-on`.
+    /// Only failures are waived: an unknown stays unknown.
+    Waived,
     /// The resource keeps the promise.
     Pass,
 }
@@ -30,6 +35,7 @@ impl Status {
         match self {
             Status::Fail => "fail",
             Status::Unknown => "unknown",
+            Status::Waived => "waived",
             Status::Pass => "pass",
         }
     }
@@ -150,9 +156,53 @@ pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub promise: Promise,
+    /// With status `waived`, the waiver that accepts the failure; with
+    /// status `fail`, an expired waiver that matches it (it waives nothing
+    /// any more). Absent otherwise (and in reports of older conform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverRef>,
+    /// With `--baseline`: whether a failure (or waived failure) was already
+    /// failing in the baseline report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// A failure compared with a baseline report, by fingerprint (rule,
+/// account, region, ARN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not failing in the baseline.
+    New,
+    /// Already failing (or waived) in the baseline.
+    Existing,
+}
+
+impl BaselineState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BaselineState::New => "new",
+            BaselineState::Existing => "existing",
+        }
+    }
 }
 
 impl Finding {
+    /// Whether the resource breaks the promise, accepted or not.
+    pub fn is_failure(&self) -> bool {
+        matches!(self.status, Status::Fail | Status::Waived)
+    }
+
+    /// The identity of the (rule, resource) pair across scans.
+    pub fn fingerprint(&self) -> (&str, &str, &str, &str) {
+        (
+            &self.rule_id,
+            &self.resource.account,
+            &self.resource.region,
+            &self.resource.arn,
+        )
+    }
+
     /// The order findings are reported in: by rule, then status (failures
     /// first), then account, region and ARN.
     pub fn sort_key(&self) -> (&str, Status, &str, &str, &str) {

@@ -29,9 +29,11 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::evaluate::{Evaluation, Summary};
 use crate::findings::Finding;
+use crate::history::BaselineReport;
 use crate::inventory::{Coverage, ScannedAccount};
 use crate::report::{JSON_SCHEMA_VERSION, ReportInput, RuleInfo};
 use crate::rules::RulePack;
+use crate::waivers::WaiverReport;
 
 /// The schema name of the JSON report.
 const SCHEMA: &str = "conform-report";
@@ -51,6 +53,13 @@ pub struct JsonReport {
     #[serde(default)]
     pub coverage_errors: Vec<Coverage>,
     pub findings: Vec<Finding>,
+    /// The waivers applied (absent without `--waivers`, and in reports of
+    /// older conform).
+    #[serde(default)]
+    pub waivers: Option<WaiverReport>,
+    /// The baseline compared with (absent without `--baseline`).
+    #[serde(default)]
+    pub baseline: Option<BaselineReport>,
 }
 
 impl JsonReport {
@@ -111,6 +120,8 @@ pub struct Merged {
     pub completed_at: Option<Timestamp>,
     pub scope: Vec<ScannedAccount>,
     pub coverage_errors: Vec<Coverage>,
+    pub waivers: WaiverReport,
+    pub baseline: Option<BaselineReport>,
 }
 
 impl Merged {
@@ -128,6 +139,8 @@ impl Merged {
             policies: Vec::new(),
             display: Default::default(),
             width: None,
+            waivers: self.waivers.clone(),
+            baseline: self.baseline.clone(),
         }
     }
 }
@@ -194,6 +207,7 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
         .collect::<Option<Vec<_>>>()
         .and_then(|times| times.into_iter().max());
 
+    let (waivers, baseline) = merge_history(&reports);
     let mut scope = Vec::new();
     let mut coverage_errors = Vec::new();
     let mut findings = Vec::new();
@@ -216,11 +230,154 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
         completed_at,
         scope,
         coverage_errors,
+        waivers,
+        baseline,
     })
+}
+
+/// The shards' waiver and baseline summaries as one. Shards of one scan
+/// apply the same waivers files to different accounts: a waiver is stale
+/// only if it is stale in every shard that applied waivers; expired and
+/// expiring ones are listed once; counts add up. Baselines: counts add up
+/// and the fixed failures are joined.
+fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<BaselineReport>) {
+    let with_waivers: Vec<&WaiverReport> = reports
+        .iter()
+        .filter_map(|(_, r)| r.waivers.as_ref())
+        .collect();
+    let mut waivers = WaiverReport::default();
+    let key = |w: &crate::waivers::WaiverRef| (w.file.clone(), w.line);
+    let add_unique = |list: &mut Vec<crate::waivers::WaiverRef>, w: &crate::waivers::WaiverRef| {
+        if !list.iter().any(|x| key(x) == key(w)) {
+            list.push(w.clone());
+        }
+    };
+    for w in &with_waivers {
+        for f in &w.files {
+            if !waivers.files.contains(f) {
+                waivers.files.push(f.clone());
+            }
+        }
+        waivers.count = waivers.count.max(w.count);
+        waivers.waived += w.waived;
+        waivers.warn_days = w.warn_days;
+        for e in &w.expired {
+            add_unique(&mut waivers.expired, e);
+        }
+        for e in &w.expiring {
+            add_unique(&mut waivers.expiring, e);
+        }
+        for i in &w.invalid {
+            if !waivers.invalid.contains(i) {
+                waivers.invalid.push(i.clone());
+            }
+        }
+    }
+    waivers.as_of = with_waivers.iter().filter_map(|w| w.as_of).max();
+    // Stale in the merged report: stale in a shard, and in every other
+    // shard that applied waivers either stale too or outside its scope.
+    for (_, report) in reports {
+        let Some(w) = &report.waivers else { continue };
+        for s in &w.stale {
+            let everywhere = reports.iter().all(|(_, other)| match &other.waivers {
+                None => true,
+                Some(o) => {
+                    o.stale.iter().any(|x| key(x) == key(s)) || !s.could_apply_to(&other.scope)
+                }
+            });
+            if everywhere && !waivers.stale.iter().any(|x| key(x) == key(s)) {
+                waivers.stale.push(s.clone());
+            }
+        }
+    }
+    let baselines: Vec<&BaselineReport> = reports
+        .iter()
+        .filter_map(|(_, r)| r.baseline.as_ref())
+        .collect();
+    let baseline = baselines.first().map(|first| {
+        let mut merged = BaselineReport {
+            source: first.source.clone(),
+            collected_at: first.collected_at.clone(),
+            ..Default::default()
+        };
+        for b in &baselines {
+            merged.new += b.new;
+            merged.existing += b.existing;
+            merged.fixed.extend(b.fixed.iter().cloned());
+        }
+        merged.fixed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        merged
+    });
+    (waivers, baseline)
 }
 
 /// "12 rules: NET-001, ..." for messages.
 fn describe(rules: &[RuleInfo]) -> String {
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     format!("{} rules: {}", ids.len(), ids.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::waivers::WaiverRef;
+
+    fn waiver(line: usize, resource: &str) -> WaiverRef {
+        WaiverRef {
+            file: "w.toml".into(),
+            line,
+            rule: "NET-001".into(),
+            resource: resource.into(),
+            account: None,
+            region: None,
+            tags: Default::default(),
+            reason: "r".into(),
+            owner: "o".into(),
+            expires: "2027-01-01".parse().unwrap(),
+            ticket: None,
+            created: None,
+        }
+    }
+
+    fn shard(account: &str, stale: Vec<WaiverRef>) -> (PathBuf, JsonReport) {
+        let report = JsonReport {
+            schema: SCHEMA.into(),
+            schema_version: JSON_SCHEMA_VERSION,
+            rules_source: "t".into(),
+            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            completed_at: None,
+            scope: vec![ScannedAccount {
+                account: account.into(),
+                partition: "aws".into(),
+                regions: vec!["eu-north-1".into()],
+                error: None,
+            }],
+            rules: vec![],
+            coverage_errors: vec![],
+            findings: vec![],
+            waivers: Some(WaiverReport {
+                files: vec!["w.toml".into()],
+                count: 2,
+                stale,
+                ..Default::default()
+            }),
+            baseline: None,
+        };
+        (PathBuf::from(format!("{account}.json")), report)
+    }
+
+    #[test]
+    fn a_waiver_is_stale_in_the_merge_only_where_no_shard_used_it() {
+        let of_a = waiver(1, "arn:aws:ec2:eu-north-1:111111111111:security-group/sg-1");
+        let any = waiver(8, "arn:aws:ec2:*:security-group/sg-2");
+        // Shard A: both stale. Shard B: the first is out of its scope (so
+        // not listed), the second matched there.
+        let reports = vec![
+            shard("111111111111", vec![of_a.clone(), any.clone()]),
+            shard("222222222222", vec![]),
+        ];
+        let (waivers, _) = merge_history(&reports);
+        assert_eq!(waivers.stale, vec![of_a]);
+        assert_eq!(waivers.files, vec!["w.toml".to_string()]);
+    }
 }

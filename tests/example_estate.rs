@@ -22,7 +22,7 @@ fn every_rule_passes_and_fails_somewhere_in_the_example() {
         match f.status {
             Status::Fail => entry.0 += 1,
             Status::Pass => entry.1 += 1,
-            Status::Unknown => {}
+            Status::Unknown | Status::Waived => {}
         }
     }
     for rule in &pack.rules {

@@ -381,3 +381,90 @@ fn fuzz_inventory_values_through_every_check_and_format() {
         "only {evaluated} mutated inventories loaded"
     );
 }
+
+/// Waivers files: mutated text of the example waivers file. A file is
+/// either rejected with file:line:column, or loads with every malformed
+/// waiver located; what loads is applied to the example estate's findings
+/// and rendered in every format, without panicking, and never waives an
+/// unknown verdict.
+#[test]
+fn fuzz_waivers_files() {
+    use conform::findings::Status;
+    use conform::waivers;
+    let original = std::fs::read_to_string(root().join("examples/waivers.toml")).unwrap();
+    let inventory = Inventory::load(&root().join("examples/estate.json")).unwrap();
+    let pack = rules::load_builtin().unwrap();
+    let ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+    let base = evaluate(&pack, &inventory, None);
+    let now = inventory.collected_at;
+    let mut rng = Rng::new(seed(4));
+    let file = "fuzz-waivers.toml";
+    let (mut loaded, mut rejected, mut located) = (0, 0, 0);
+    for _ in 0..iterations() {
+        let text = mutate_text(&mut rng, &original);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            match waivers::parse(Path::new(file), &text, &ids, &pack.waiver_policy, now) {
+                Ok((good, invalid)) => {
+                    for i in &invalid {
+                        assert!(
+                            i.to_string()
+                                .starts_with(&format!("{file}:{}:{}: ", i.line, i.column)),
+                            "{i}"
+                        );
+                    }
+                    let set = waivers::WaiverSet {
+                        files: vec![file.to_string()],
+                        waivers: good,
+                        invalid,
+                        policy: pack.waiver_policy.clone(),
+                    };
+                    let mut evaluation = base.clone();
+                    let report = waivers::apply(&set, &mut evaluation.findings, now);
+                    let unknown_before = base
+                        .findings
+                        .iter()
+                        .filter(|f| f.status == Status::Unknown)
+                        .count();
+                    let unknown_after = evaluation
+                        .findings
+                        .iter()
+                        .filter(|f| f.status == Status::Unknown)
+                        .count();
+                    assert_eq!(unknown_before, unknown_after, "a waiver changed an unknown");
+                    evaluation.summary =
+                        conform::evaluate::Summary::of(pack.rules.len(), &evaluation.findings);
+                    let mut input = ReportInput::new(&evaluation, &pack, &inventory);
+                    input.waivers = report;
+                    for format in [Format::Text, Format::Json, Format::Sarif, Format::Markdown] {
+                        assert!(!report::render(format, &input).is_empty());
+                    }
+                    (true, false)
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    assert_names_place(&message, file);
+                    (false, has_line_column(&message, file))
+                }
+            }
+        }));
+        match outcome {
+            Ok((true, _)) => loaded += 1,
+            Ok((false, at)) => {
+                rejected += 1;
+                located += usize::from(at);
+            }
+            Err(_) => panic!(
+                "panic on a waivers file; input saved to {}",
+                save_failure("waivers", &text).display()
+            ),
+        }
+    }
+    assert!(
+        rejected > 0 && loaded > 0,
+        "{loaded} loaded, {rejected} rejected"
+    );
+    assert!(
+        located * 10 >= rejected * 9,
+        "{located} of {rejected} rejections name a line and column"
+    );
+}

@@ -368,19 +368,58 @@ fn several_formats_from_one_evaluation() {
 /// its own, so nothing can leave loopback.)
 #[test]
 fn sarif_multitool_finds_no_errors_or_warnings() {
+    multitool_check(&[]);
+}
+
+/// The same with waivers and a baseline: results with `suppressions` and
+/// `baselineState` pass GitHub's rules too.
+#[test]
+fn sarif_multitool_accepts_suppressions_and_baseline_states() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let out = conform(&[
+        "scan",
+        "--inventory",
+        estate().to_str().unwrap(),
+        "--format",
+        &format!("json={}", baseline.display()),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let log = multitool_check(&[
+        "--waivers",
+        "examples/waivers.toml",
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    let results = results(&log);
+    assert!(
+        results
+            .iter()
+            .any(|r| r["suppressions"][0]["status"] == "accepted")
+    );
+    assert!(results.iter().all(|r| r["baselineState"] == "unchanged"));
+}
+
+/// Validates the SARIF of the example estate (scanned with `extra`
+/// flags) with the multitool; returns the log.
+fn multitool_check(extra: &[&str]) -> Value {
     let multitool = std::env::var("CONFORM_SARIF_MULTITOOL").expect(
         "CONFORM_SARIF_MULTITOOL is not set: run the tests with scripts/test, which installs it",
     );
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("estate.sarif");
     let output = dir.path().join("validation.sarif");
-    let out = conform(&[
+    let format = format!("sarif={}", input.display());
+    let estate = estate();
+    let mut args = vec![
         "scan",
         "--inventory",
-        estate().to_str().unwrap(),
+        estate.to_str().unwrap(),
         "--format",
-        &format!("sarif={}", input.display()),
-    ]);
+        &format,
+    ];
+    args.extend_from_slice(extra);
+    let out = conform(&args);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -441,4 +480,5 @@ fn sarif_multitool_finds_no_errors_or_warnings() {
             .any(|r| r["ruleId"] == "SARIF2003"),
         "{validation:#}"
     );
+    serde_json::from_str(&std::fs::read_to_string(&input).unwrap()).unwrap()
 }

@@ -37,7 +37,9 @@ fn compliance_status(status: Status) -> &'static str {
     match status {
         Status::Pass => "PASSED",
         Status::Unknown => "WARNING",
-        Status::Fail => "FAILED",
+        // A waived failure still fails the control; its workflow says
+        // the risk is accepted.
+        Status::Fail | Status::Waived => "FAILED",
     }
 }
 
@@ -206,7 +208,11 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
         "Resources": [resource],
         "Compliance": compliance,
         "RecordState": "ACTIVE",
-        "Workflow": { "Status": if f.status == Status::Pass { "RESOLVED" } else { "NEW" } },
+        "Workflow": { "Status": match f.status {
+            Status::Pass => "RESOLVED",
+            Status::Waived => "SUPPRESSED",
+            Status::Fail | Status::Unknown => "NEW",
+        } },
     })
 }
 

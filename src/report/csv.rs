@@ -39,6 +39,7 @@ fn status_word(status: Status) -> &'static str {
         Status::Fail => "fail",
         Status::Unknown => "unknown",
         Status::Pass => "pass",
+        Status::Waived => "waived",
     }
 }
 

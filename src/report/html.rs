@@ -30,8 +30,9 @@ const STYLE: &str = include_str!("html/report.css");
 /// verdicts are summed up in one (the worst shows).
 fn status_look(status: Status) -> (&'static str, &'static str, u8) {
     match status {
-        Status::Fail => ("fail", "broken", 3),
-        Status::Unknown => ("unknown", "unknown", 2),
+        Status::Fail => ("fail", "broken", 4),
+        Status::Unknown => ("unknown", "unknown", 3),
+        Status::Waived => ("waived", "waived", 2),
         Status::Pass => ("pass", "kept", 1),
     }
 }
@@ -42,6 +43,7 @@ struct Tally {
     fail: usize,
     unknown: usize,
     pass: usize,
+    waived: usize,
     worst: Option<Status>,
 }
 
@@ -51,6 +53,7 @@ impl Tally {
             Status::Fail => self.fail += 1,
             Status::Unknown => self.unknown += 1,
             Status::Pass => self.pass += 1,
+            Status::Waived => self.waived += 1,
         }
         if self
             .worst
@@ -295,6 +298,7 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                     let label = match c.worst {
                         Some(Status::Fail) => c.fail.to_string(),
                         Some(Status::Unknown) => format!("?{}", c.unknown),
+                        Some(Status::Waived) => format!("~{}", c.waived),
                         Some(Status::Pass) => "✓".to_string(),
                         None => "–".to_string(),
                     };

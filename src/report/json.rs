@@ -1,5 +1,6 @@
 //! The JSON report: one record per (rule, resource) with status `fail`,
-//! `pass` or `unknown`, in a stable order, with a schema version.
+//! `pass`, `unknown` or `waived` (with the waiver), in a stable order, with
+//! a schema version.
 //!
 //! The report holds no time of its own besides the inventory's collection
 //! time, so a live scan and a re-evaluation of its saved inventory give the
@@ -10,14 +11,18 @@
 //! account that could not be scanned), the collection times, the rules
 //! (matched by id with the rule pack for their documentation), the coverage
 //! errors and every finding. Fields added since version 1 (`completed_at`,
-//! `scope[].error`) are optional, so version 1 readers still read it.
+//! `scope[].error`, status `waived`, `findings[].waiver`,
+//! `findings[].baseline`, `summary.waived`, `waivers`, `baseline`) are
+//! optional, so reports of older conform still merge and diff.
 
 use serde::Serialize;
 
 use super::{ReportInput, RuleInfo};
 use crate::evaluate::Summary;
 use crate::findings::Finding;
+use crate::history::BaselineReport;
 use crate::inventory::{Coverage, ScannedAccount};
+use crate::waivers::WaiverReport;
 
 /// The version of the JSON report's schema; bumped on any incompatible
 /// change.
@@ -41,6 +46,13 @@ struct JsonReport<'a> {
     /// Datasets that could not be read, with the AWS error.
     coverage_errors: &'a [&'a Coverage],
     findings: &'a [Finding],
+    /// With `--waivers`: the files, counts, and the expired, expiring,
+    /// stale and malformed waivers.
+    #[serde(skip_serializing_if = "WaiverReport::is_empty")]
+    waivers: &'a WaiverReport,
+    /// With `--baseline`: new and existing counts, and the fixed failures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'a BaselineReport>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +77,8 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         rules: &input.rules,
         coverage_errors: &input.coverage_errors,
         findings: &input.evaluation.findings,
+        waivers: &input.waivers,
+        baseline: input.baseline.as_ref(),
     };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');

@@ -22,6 +22,8 @@ fn outcome(status: Status) -> Option<(&'static str, &'static str)> {
         Status::Fail => Some(("failure", "broken-promise")),
         Status::Unknown => Some(("error", "unknown")),
         Status::Pass => None,
+        // An accepted risk: neither kept nor a failure of the gate.
+        Status::Waived => Some(("skipped", "waived")),
     }
 }
 

@@ -1,5 +1,6 @@
 //! A short Markdown report for `$GITHUB_STEP_SUMMARY` and incident tickets:
-//! a table by promise, then the failures with their evidence.
+//! a table by promise, then the failures with their evidence, the waived
+//! ones with their waivers, and the waivers that need attention.
 //!
 //! GitHub caps a step summary at 1 MiB, so at most [`MAX_LISTED`] failures
 //! are listed per rule; the table always counts all of them.
@@ -25,6 +26,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     let s = &input.evaluation.summary;
     let findings = &input.evaluation.findings;
     let mut out = String::new();
+    // Waived failures are accepted: they do not make the verdict red.
     let verdict = if s.failed > 0 {
         "❌ promises broken"
     } else if s.unknown > 0 {
@@ -38,9 +40,17 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         .iter()
         .map(|a| format!("`{}` ({})", a.account, a.regions.join(", ")))
         .collect();
+    // Waiver columns and counts only when waivers were applied, so that
+    // reports without them keep their shape.
+    let with_waivers = !input.waivers.is_empty() || s.waived > 0;
+    let waived_count = if with_waivers {
+        format!(" · {} waived", s.waived)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} rules · {} resources · **{} failed** · {} unknown · {} passed. Scanned {} at {}.\n",
+        "{} rules · {} resources · **{} failed** · {} unknown{waived_count} · {} passed. Scanned {} at {}.\n",
         s.rules,
         s.resources,
         s.failed,
@@ -49,6 +59,17 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         scope.join("; "),
         input.collected_at
     );
+    if let Some(b) = &input.baseline {
+        let _ = writeln!(
+            out,
+            "Compared with the baseline `{}` (collected {}): **{} new** · {} existing · {} fixed.\n",
+            cell(&b.source),
+            b.collected_at,
+            b.new,
+            b.existing,
+            b.fixed.len()
+        );
+    }
     if input.scope.len() > 1 {
         let _ = writeln!(out, "| Account | Regions | Failed | Unknown | Passed |");
         let _ = writeln!(out, "|---|---|---:|---:|---:|");
@@ -71,18 +92,27 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "| Rule | Severity | Promise | Failed | Unknown | Passed |"
-    );
-    let _ = writeln!(out, "|---|---|---|---:|---:|---:|");
+    if with_waivers {
+        let _ = writeln!(
+            out,
+            "| Rule | Severity | Promise | Failed | Unknown | Waived | Passed |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|---:|");
+    } else {
+        let _ = writeln!(
+            out,
+            "| Rule | Severity | Promise | Failed | Unknown | Passed |"
+        );
+        let _ = writeln!(out, "|---|---|---|---:|---:|---:|");
+    }
     for rule in &input.rules {
         let of_rule = findings.iter().filter(|f| f.rule_id == rule.id);
-        let (mut failed, mut unknown, mut passed) = (0, 0, 0);
+        let (mut failed, mut unknown, mut waived, mut passed) = (0, 0, 0, 0);
         for f in of_rule {
             match f.status {
                 Status::Fail => failed += 1,
                 Status::Unknown => unknown += 1,
+                Status::Waived => waived += 1,
                 Status::Pass => passed += 1,
             }
         }
@@ -90,12 +120,19 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             "❌"
         } else if unknown > 0 {
             "⚠️"
+        } else if waived > 0 {
+            "☑️"
         } else {
             "✅"
         };
+        let waived = if with_waivers {
+            format!(" {waived} |")
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "| {mark} **{}** {} | {} | `{}:{}` | {failed} | {unknown} | {passed} |",
+            "| {mark} **{}** {} | {} | `{}:{}` | {failed} | {unknown} |{waived} {passed} |",
             rule.id,
             cell(&rule.title),
             rule.severity,
@@ -108,6 +145,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     for (heading, status) in [
         ("Failures", Status::Fail),
         ("Could not evaluate", Status::Unknown),
+        ("Waived (accepted risks)", Status::Waived),
     ] {
         let listed: Vec<&Finding> = findings.iter().filter(|f| f.status == status).collect();
         if listed.is_empty() {
@@ -130,15 +168,27 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             );
             for f in of_rule.iter().take(MAX_LISTED) {
                 let r = &f.resource;
+                let tag = match f.baseline {
+                    Some(crate::findings::BaselineState::New) => "**new** ",
+                    _ => "",
+                };
                 let _ = writeln!(
                     out,
-                    "- `{}` {} — account `{}`, {}: {}",
+                    "- {tag}`{}` {} — account `{}`, {}: {}",
                     cell(&r.name),
                     cell(&r.resource_type),
                     r.account,
                     r.region,
                     cell(&f.message)
                 );
+                if let Some(w) = &f.waiver {
+                    let what = if f.status == Status::Waived {
+                        "waived"
+                    } else {
+                        "waiver **expired**"
+                    };
+                    let _ = writeln!(out, "  - {what}: {}", cell(&w.justification()));
+                }
                 for e in &f.evidence {
                     let _ = writeln!(
                         out,
@@ -158,6 +208,77 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
             }
             out.push('\n');
         }
+    }
+    if let Some(b) = &input.baseline
+        && !b.fixed.is_empty()
+    {
+        let _ = writeln!(out, "### Fixed since the baseline\n");
+        for f in b.fixed.iter().take(MAX_LISTED) {
+            let _ = writeln!(
+                out,
+                "- **{}** `{}` {} — account `{}`, {}",
+                f.rule_id,
+                cell(&f.resource.name),
+                cell(&f.resource.resource_type),
+                f.resource.account,
+                f.resource.region
+            );
+        }
+        if b.fixed.len() > MAX_LISTED {
+            let _ = writeln!(out, "- … and {} more", b.fixed.len() - MAX_LISTED);
+        }
+        out.push('\n');
+    }
+    let w = &input.waivers;
+    if !w.expired.is_empty()
+        || !w.expiring.is_empty()
+        || !w.stale.is_empty()
+        || !w.invalid.is_empty()
+    {
+        let _ = writeln!(out, "### Waivers to look at\n");
+        for e in &w.expired {
+            let _ = writeln!(
+                out,
+                "- ❌ **expired** `{}` rule `{}` `{}`: expired on {}, its failures fail again ({})",
+                cell(&e.location()),
+                cell(&e.rule),
+                cell(&e.resource),
+                e.expires,
+                cell(&e.owner)
+            );
+        }
+        for e in &w.expiring {
+            let _ = writeln!(
+                out,
+                "- ⚠️ **expiring** `{}` rule `{}` `{}`: expires on {} ({})",
+                cell(&e.location()),
+                cell(&e.rule),
+                cell(&e.resource),
+                e.expires,
+                cell(&e.owner)
+            );
+        }
+        for e in &w.stale {
+            let _ = writeln!(
+                out,
+                "- ⚠️ **stale** `{}` rule `{}` `{}`: matches no failure ({})",
+                cell(&e.location()),
+                cell(&e.rule),
+                cell(&e.resource),
+                cell(&e.owner)
+            );
+        }
+        for i in &w.invalid {
+            let _ = writeln!(
+                out,
+                "- ⚠️ **malformed** `{}:{}:{}`: {} (waives nothing)",
+                cell(&i.file),
+                i.line,
+                i.column,
+                cell(&i.message)
+            );
+        }
+        out.push('\n');
     }
     out
 }

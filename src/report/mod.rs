@@ -5,6 +5,7 @@
 
 mod asff;
 mod csv;
+pub mod diff;
 mod display;
 mod html;
 mod json;
@@ -24,8 +25,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Evaluation;
+use crate::history::BaselineReport;
 use crate::inventory::{Coverage, Inventory, ScannedAccount};
 use crate::rules::{Promise, RulePack, Severity};
+use crate::waivers::WaiverReport;
 
 pub use json::SCHEMA_VERSION as JSON_SCHEMA_VERSION;
 
@@ -139,6 +142,13 @@ pub struct ReportInput<'a> {
     pub coverage_errors: Vec<&'a Coverage>,
     /// Text only: list passing resources too.
     pub show_passing: bool,
+    /// The waivers applied: files, counts, expired, expiring, stale and
+    /// malformed ones (empty without `--waivers`). Each waived finding
+    /// carries its own waiver (`Finding::waiver`).
+    pub waivers: WaiverReport,
+    /// With `--baseline`: counts of new and existing failures, and the
+    /// fixed ones (each failure carries `Finding::baseline`).
+    pub baseline: Option<BaselineReport>,
     /// The text of the policy documents the rules cite, where it could be
     /// read (the HTML report shows them line by line).
     pub policies: Vec<PolicyText>,
@@ -174,6 +184,8 @@ impl<'a> ReportInput<'a> {
             policies: Vec::new(),
             display: Display::default(),
             width: None,
+            waivers: WaiverReport::default(),
+            baseline: None,
         }
     }
 }
@@ -184,6 +196,7 @@ pub struct AccountTally {
     pub failed: usize,
     pub unknown: usize,
     pub passed: usize,
+    pub waived: usize,
 }
 
 impl ReportInput<'_> {
@@ -203,6 +216,7 @@ impl ReportInput<'_> {
                     match f.status {
                         crate::findings::Status::Fail => tally.failed += 1,
                         crate::findings::Status::Unknown => tally.unknown += 1,
+                        crate::findings::Status::Waived => tally.waived += 1,
                         crate::findings::Status::Pass => tally.passed += 1,
                     }
                 }

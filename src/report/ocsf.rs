@@ -25,7 +25,9 @@ fn compliance_status(status: Status) -> (u32, &'static str) {
     match status {
         Status::Pass => (1, "Pass"),
         Status::Unknown => (2, "Warning"),
-        Status::Fail => (3, "Fail"),
+        // A waived failure still fails; the finding's status says it is
+        // suppressed (an accepted risk).
+        Status::Fail | Status::Waived => (3, "Fail"),
     }
 }
 
@@ -116,8 +118,8 @@ fn event(f: &Finding, rule: Option<&RuleInfo>, time_ms: i64, time_dt: &str) -> V
         "type_name": "Compliance Finding: Create",
         "severity_id": severity_id,
         "severity": severity_name,
-        "status_id": 1,
-        "status": "New",
+        "status_id": if f.status == Status::Waived { 3 } else { 1 },
+        "status": if f.status == Status::Waived { "Suppressed" } else { "New" },
         "status_code": f.status.as_str(),
         "status_detail": f.message,
         "message": f.message,

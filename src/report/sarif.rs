@@ -18,6 +18,12 @@
 //!   at most [`MAX_RUNS`] runs per upload: beyond that many accounts, one
 //!   run covers them all, its category naming their count and a hash of
 //!   their ids, and a notification says so.
+//! - **Accepted risks stay visible**: a waived failure is a result with
+//!   `suppressions: [{kind: "external", status: "accepted", justification}]`
+//!   (the waiver's reason, owner, expiry and location), so code scanning
+//!   shows the alert as dismissed with the reason; an expired waiver's
+//!   failure is an open result again. With `--baseline`, results carry
+//!   `baselineState` (`new` or `unchanged`).
 //! - **Nothing silent**: data that could not be read, and verdicts that are
 //!   unknown, are `toolExecutionNotifications` of the invocation (they are
 //!   not failures, so they are not results).
@@ -255,6 +261,15 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> sarif::Result {
         Severity::Medium => sarif::ResultLevel::Warning,
         Severity::Low => sarif::ResultLevel::Note,
     };
+    if let Some(w) = &finding.waiver {
+        properties.insert(
+            "waiver".to_string(),
+            serde_json::to_value(w).unwrap_or(Value::Null),
+        );
+    }
+    if let Some(b) = finding.baseline {
+        properties.insert("baseline".to_string(), json!(b.as_str()));
+    }
     let mut result = sarif::Result::builder()
         .rule_id(finding.rule_id.clone())
         .level(level)
@@ -270,7 +285,39 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> sarif::Result {
         })
         .build();
     result.rule_index = rule_index.map(|i| i as i64);
+    // A waived failure stays a result, suppressed externally with the
+    // waiver as justification: code scanning shows it dismissed, with the
+    // reason, and does not count it as open.
+    if finding.status == Status::Waived
+        && let Some(w) = &finding.waiver
+    {
+        result.suppressions = Some(vec![suppression(w)]);
+    }
+    // With a baseline, SARIF's own result baselining.
+    result.baseline_state = finding.baseline.map(|b| match b {
+        crate::findings::BaselineState::New => json!("new"),
+        crate::findings::BaselineState::Existing => json!("unchanged"),
+    });
     result
+}
+
+fn suppression(w: &crate::waivers::WaiverRef) -> sarif::Suppression {
+    let mut properties = BTreeMap::new();
+    properties.insert("owner".to_string(), json!(w.owner));
+    properties.insert("expires".to_string(), json!(w.expires.to_string()));
+    properties.insert("waiver".to_string(), json!(w.location()));
+    if let Some(t) = &w.ticket {
+        properties.insert("ticket".to_string(), json!(t));
+    }
+    sarif::Suppression::builder()
+        .kind(json!("external"))
+        .status(json!("accepted"))
+        .justification(w.justification())
+        .properties(sarif::PropertyBag {
+            tags: None,
+            additional_properties: properties,
+        })
+        .build()
 }
 
 fn notification(
@@ -335,16 +382,18 @@ fn accounts<'a>(input: &'a ReportInput<'_>) -> Vec<&'a str> {
 /// beyond that ([`automation_id`] with the accounts folded into a count and
 /// a hash, and a notification saying so).
 fn plan<'a>(input: &'a ReportInput<'_>) -> Vec<RunPlan<'a>> {
-    // Failures, most severe first (the order GitHub's limits cut in).
+    // Failures, open ones first and most severe first (the order GitHub's
+    // limits cut in); waived failures are results too, suppressed.
     let mut failures: Vec<&Finding> = input
         .evaluation
         .findings
         .iter()
-        .filter(|f| f.status == Status::Fail)
+        .filter(|f| f.is_failure())
         .collect();
     failures.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
+        (a.status == Status::Waived)
+            .cmp(&(b.status == Status::Waived))
+            .then_with(|| b.severity.cmp(&a.severity))
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
     let notifications = notifications(input);
@@ -369,9 +418,11 @@ fn plan<'a>(input: &'a ReportInput<'_>) -> Vec<RunPlan<'a>> {
             notifications: notes,
         }];
     }
+    // Notifications of no account (about waivers) go to the first run.
     accounts
         .iter()
-        .map(|account| RunPlan {
+        .enumerate()
+        .map(|(i, account)| RunPlan {
             automation_id: account_automation_id(input, account),
             failures: failures
                 .iter()
@@ -380,7 +431,7 @@ fn plan<'a>(input: &'a ReportInput<'_>) -> Vec<RunPlan<'a>> {
                 .collect(),
             notifications: notifications
                 .iter()
-                .filter(|(a, _)| a == account)
+                .filter(|(a, _)| a == account || (i == 0 && a.is_empty()))
                 .map(|(_, n)| n.clone())
                 .collect(),
         })
@@ -440,7 +491,84 @@ fn notifications(input: &ReportInput<'_>) -> Vec<(String, sarif::Notification)> 
             ),
         ));
     }
+    notifications.extend(
+        waiver_notifications(input)
+            .into_iter()
+            .map(|n| (String::new(), n)),
+    );
     notifications
+}
+
+/// Waivers that need attention: expired (their failures are open again),
+/// expiring soon, stale and malformed.
+fn waiver_notifications(input: &ReportInput<'_>) -> Vec<sarif::Notification> {
+    let w = &input.waivers;
+    let props = |waiver: &crate::waivers::WaiverRef| {
+        let mut props = BTreeMap::new();
+        props.insert("waiver".to_string(), json!(waiver.location()));
+        props.insert("rule".to_string(), json!(waiver.rule));
+        props.insert("resource".to_string(), json!(waiver.resource));
+        props.insert("owner".to_string(), json!(waiver.owner));
+        props.insert("expires".to_string(), json!(waiver.expires.to_string()));
+        props
+    };
+    let mut notes = Vec::new();
+    for e in &w.expired {
+        notes.push(notification(
+            "warning",
+            "waiver-expired",
+            format!(
+                "Waiver {} (rule {}, {}) expired on {}: its failures are open again. Owner: {}.",
+                e.location(),
+                e.rule,
+                e.resource,
+                e.expires,
+                e.owner
+            ),
+            props(e),
+        ));
+    }
+    for e in &w.expiring {
+        notes.push(notification(
+            "note",
+            "waiver-expiring",
+            format!(
+                "Waiver {} (rule {}, {}) expires on {}, within {} days. Owner: {}.",
+                e.location(),
+                e.rule,
+                e.resource,
+                e.expires,
+                w.warn_days,
+                e.owner
+            ),
+            props(e),
+        ));
+    }
+    for e in &w.stale {
+        notes.push(notification(
+            "warning",
+            "waiver-stale",
+            format!(
+                "Waiver {} (rule {}, {}) matches no failure: the resource was fixed or deleted, or the waiver has a typo.",
+                e.location(),
+                e.rule,
+                e.resource
+            ),
+            props(e),
+        ));
+    }
+    for i in &w.invalid {
+        notes.push(notification(
+            "warning",
+            "waiver-malformed",
+            format!(
+                "Malformed waiver {}:{}:{}: {} (it waives nothing).",
+                i.file, i.line, i.column, i.message
+            ),
+            BTreeMap::new(),
+        ));
+    }
+    notes
 }
 
 pub(super) fn render_with_limits(
@@ -674,6 +802,8 @@ mod tests {
                         "the volume is not encrypted",
                     )],
                     promise: promise.clone(),
+                    waiver: None,
+                    baseline: None,
                 }
             })
             .collect();
@@ -697,6 +827,8 @@ mod tests {
             policies: Vec::new(),
             display: Default::default(),
             width: None,
+            waivers: Default::default(),
+            baseline: None,
         }
     }
 

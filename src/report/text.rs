@@ -1,5 +1,8 @@
 //! The terminal report, grouped by promise: each rule with its policy line,
-//! then every failing or unknown resource with its evidence, then a summary.
+//! then every failing or unknown resource with its evidence; then the
+//! waived failures (accepted risks) with their waivers, the failures a
+//! baseline had that are fixed, a summary, and the waivers that need
+//! attention (expired, expiring, stale, malformed).
 
 use std::fmt::Write;
 
@@ -14,6 +17,7 @@ const DIM: Style = Style::new().dimmed();
 const RED: Style = AnsiColor::Red.on_default().bold();
 const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 const GREEN: Style = AnsiColor::Green.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
 
 fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
@@ -43,8 +47,139 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         let of_rule = of_rules.remove(rule.id.as_str()).unwrap_or_default();
         render_rule(&mut out, rule, &of_rule, input);
     }
+    render_waived(&mut out, input);
+    render_fixed(&mut out, input);
     render_summary(&mut out, input);
+    render_waiver_notes(&mut out, input);
     out
+}
+
+/// The waived failures, a section of their own: each with the waiver that
+/// accepts it.
+fn render_waived(out: &mut String, input: &ReportInput<'_>) {
+    let waived: Vec<&Finding> = input
+        .evaluation
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Waived && input.display.shows(f))
+        .collect();
+    if waived.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint(BOLD, "Waived"),
+        paint(DIM, "(accepted risks: failures a waiver in force accepts)")
+    );
+    for f in waived {
+        let title = input
+            .rules
+            .iter()
+            .find(|r| r.id == f.rule_id)
+            .map(|r| r.title.as_str())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} [{}] {}",
+            paint(BOLD, &f.rule_id),
+            f.severity,
+            paint(DIM, title)
+        );
+        render_finding(out, f, input.width);
+    }
+    out.push('\n');
+}
+
+/// With a baseline: the failures it had that are fixed now.
+fn render_fixed(out: &mut String, input: &ReportInput<'_>) {
+    let Some(b) = &input.baseline else {
+        return;
+    };
+    if b.fixed.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint(BOLD, "Fixed since the baseline"),
+        paint(
+            DIM,
+            &format!("({}, collected {})", b.source, b.collected_at)
+        )
+    );
+    for f in &b.fixed {
+        let _ = writeln!(
+            out,
+            "  {} {} {}  {}",
+            paint(GREEN, "✓ fixed"),
+            paint(BOLD, &f.rule_id),
+            paint(BOLD, &f.resource.name),
+            paint(
+                DIM,
+                &format!(
+                    "{} · account {} · {}",
+                    f.resource.arn, f.resource.account, f.resource.region
+                )
+            )
+        );
+    }
+    out.push('\n');
+}
+
+/// Waivers that need attention: expired, expiring soon, stale, malformed.
+fn render_waiver_notes(out: &mut String, input: &ReportInput<'_>) {
+    let w = &input.waivers;
+    if w.is_empty() {
+        return;
+    }
+    for e in &w.expired {
+        let _ = writeln!(
+            out,
+            "{} {} (rule {}, {}) expired on {}: its failures fail again. {}",
+            paint(RED, "Expired waiver:"),
+            e.location(),
+            e.rule,
+            e.resource,
+            e.expires,
+            paint(DIM, &format!("owner {}: {}", e.owner, e.reason))
+        );
+    }
+    for e in &w.expiring {
+        let _ = writeln!(
+            out,
+            "{} {} (rule {}, {}) expires on {} (within {} days). {}",
+            paint(YELLOW, "Waiver expiring soon:"),
+            e.location(),
+            e.rule,
+            e.resource,
+            e.expires,
+            w.warn_days,
+            paint(DIM, &format!("owner {}", e.owner))
+        );
+    }
+    for e in &w.stale {
+        let _ = writeln!(
+            out,
+            "{} {} (rule {}, {}) matches no failure: the resource was fixed or deleted, or the waiver has a typo. {}",
+            paint(YELLOW, "Stale waiver:"),
+            e.location(),
+            e.rule,
+            e.resource,
+            paint(DIM, &format!("owner {}", e.owner))
+        );
+    }
+    for i in &w.invalid {
+        let _ = writeln!(
+            out,
+            "{} {}:{}:{}: {} (it waives nothing)",
+            paint(YELLOW, "Malformed waiver:"),
+            i.file,
+            i.line,
+            i.column,
+            i.message
+        );
+    }
 }
 
 /// `text` in lines of at most `width` columns (none: one line), every
@@ -87,15 +222,18 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: 
     let show_passing = input.show_passing;
     let width = input.width;
     let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
-    let (failed, unknown, passed) = (
+    let (failed, unknown, passed, waived) = (
         count(Status::Fail),
         count(Status::Unknown),
         count(Status::Pass),
+        count(Status::Waived),
     );
     let mark = if failed > 0 {
         paint(RED, "FAIL")
     } else if unknown > 0 {
         paint(YELLOW, "UNKNOWN")
+    } else if waived > 0 {
+        paint(CYAN, "WAIVED")
     } else if passed > 0 {
         paint(GREEN, "PASS")
     } else {
@@ -124,7 +262,8 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: 
 
     let display = &input.display;
     for f in findings.iter().filter(|f| {
-        display.shows(f)
+        f.status != Status::Waived
+            && display.shows(f)
             && (!display.statuses.is_empty() || f.status != Status::Pass || show_passing)
     }) {
         render_finding(out, f, width);
@@ -135,6 +274,9 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: 
     }
     if unknown > 0 {
         tally.push(format!("{unknown} unknown"));
+    }
+    if waived > 0 {
+        tally.push(format!("{waived} waived (listed under Waived)"));
     }
     tally.push(format!("{passed} passed"));
     if findings.is_empty() {
@@ -148,7 +290,15 @@ fn render_finding(out: &mut String, f: &Finding, width: Option<usize>) {
     let status = match f.status {
         Status::Fail => paint(RED, "✗ fail   "),
         Status::Unknown => paint(YELLOW, "? unknown"),
+        Status::Waived => paint(CYAN, "~ waived "),
         Status::Pass => paint(GREEN, "✓ pass   "),
+    };
+    let status = match f.baseline {
+        Some(crate::findings::BaselineState::New) => format!("{status} {}", paint(RED, "NEW")),
+        Some(crate::findings::BaselineState::Existing) => {
+            format!("{status} {}", paint(DIM, "existing"))
+        }
+        None => status,
     };
     let r = &f.resource;
     let region = if r.region == GLOBAL {
@@ -184,6 +334,23 @@ fn render_finding(out: &mut String, f: &Finding, width: Option<usize>) {
             )
         );
     }
+    if let Some(w) = &f.waiver {
+        let what = if f.status == Status::Waived {
+            paint(CYAN, &format!("waived until {}:", w.expires))
+        } else {
+            paint(RED, &format!("waiver expired on {}:", w.expires))
+        };
+        let mut line = format!("{} (owner {}", w.reason, w.owner);
+        if let Some(t) = &w.ticket {
+            let _ = write!(line, ", ticket {t}");
+        }
+        line.push(')');
+        let _ = writeln!(
+            out,
+            "            {what} {line}  {}",
+            paint(DIM, &w.location())
+        );
+    }
 }
 
 fn render_summary(out: &mut String, input: &ReportInput<'_>) {
@@ -214,14 +381,33 @@ fn render_summary(out: &mut String, input: &ReportInput<'_>) {
         .iter()
         .map(|a| format!("{} ({})", a.account, a.regions.join(", ")))
         .collect();
+    let waived = if s.waived > 0 || !input.waivers.is_empty() {
+        format!(" · {} waived", s.waived)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} {} rules · {} resources · {failed} · {unknown} · {} passed",
+        "{} {} rules · {} resources · {failed} · {unknown}{waived} · {} passed",
         paint(BOLD, "Summary:"),
         s.rules,
         s.resources,
         s.passed
     );
+    if let Some(b) = &input.baseline {
+        let _ = writeln!(
+            out,
+            "{} {} new · {} existing · {} fixed  {}",
+            paint(BOLD, "Baseline:"),
+            b.new,
+            b.existing,
+            b.fixed.len(),
+            paint(
+                DIM,
+                &format!("({}, collected {})", b.source, b.collected_at)
+            )
+        );
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -243,6 +429,10 @@ fn render_summary(out: &mut String, input: &ReportInput<'_>) {
         for (scanned, tally) in input.by_account() {
             let line = match &scanned.error {
                 Some(e) => paint(YELLOW, &format!("not scanned: {e}")),
+                None if tally.waived > 0 => format!(
+                    "{} failed · {} unknown · {} waived · {} passed",
+                    tally.failed, tally.unknown, tally.waived, tally.passed
+                ),
                 None => format!(
                     "{} failed · {} unknown · {} passed",
                     tally.failed, tally.unknown, tally.passed

@@ -30,7 +30,19 @@ struct RawPack {
     #[serde(default)]
     network: Option<RawNetwork>,
     #[serde(default)]
+    waivers: Option<RawWaiverPolicy>,
+    #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
+}
+
+/// `[waivers]`: the policy's limits on accepted risks.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiverPolicy {
+    #[serde(default)]
+    max_days: Option<u32>,
+    #[serde(default)]
+    warn_days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -293,10 +305,19 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
             message: "the pack has no rules (add [[rule]] tables)".to_string(),
         });
     }
+    let defaults = crate::waivers::WaiverPolicy::default();
+    let waiver_policy = match raw.waivers {
+        None => defaults,
+        Some(w) => crate::waivers::WaiverPolicy {
+            max_days: w.max_days,
+            warn_days: w.warn_days.unwrap_or(defaults.warn_days),
+        },
+    };
     Ok(RulePack {
         origin: path.display().to_string(),
         addresses,
         rules,
+        waiver_policy,
     })
 }
 
@@ -329,12 +350,39 @@ fn compile_scope(
 }
 
 /// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map(|i| offset - i).unwrap_or(offset + 1);
     (line, column)
+}
+
+/// The line holding a byte offset, numbered, with a caret under the
+/// offset's column:
+///
+/// ```text
+/// 5 | ownr = "net-team"
+///   | ^
+/// ```
+pub fn caret(text: &str, offset: usize) -> String {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    let line_no = text[..offset].matches('\n').count() + 1;
+    let line = text[start..end].trim_end_matches('\r');
+    let width = line_no.to_string().len();
+    let pad: String = text[start..offset]
+        .chars()
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{line_no} | {line}\n{:width$} | {pad}^", "")
 }
 
 #[cfg(test)]

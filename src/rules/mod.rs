@@ -9,8 +9,11 @@
 mod load;
 mod scope;
 
-pub use load::{BUILTIN_PACK, BUILTIN_PACK_NAME, BUILTIN_POLICY, load_builtin, load_file, parse};
-pub use scope::Scope;
+pub use load::{
+    BUILTIN_PACK, BUILTIN_PACK_NAME, BUILTIN_POLICY, caret, line_column, load_builtin, load_file,
+    parse,
+};
+pub use scope::{Pattern, Scope};
 
 use std::fmt;
 use std::str::FromStr;
@@ -136,6 +139,8 @@ pub struct RulePack {
     /// Which source addresses are private or trusted.
     pub addresses: AddressSpace,
     pub rules: Vec<Rule>,
+    /// `[waivers]`: how long waivers may run, and when to warn.
+    pub waiver_policy: crate::waivers::WaiverPolicy,
 }
 
 impl RulePack {
