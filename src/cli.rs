@@ -150,9 +150,12 @@ pub struct ScanArgs {
 
     /// Scan only shard K of N of the accounts of --accounts/--org: those at
     /// positions ≡ K-1 (mod N) of the sorted list of ids. Merge the shards'
-    /// JSON reports with `conform merge`.
-    #[arg(long, value_name = "K/N", conflicts_with = "inventory")]
-    pub shard: Option<collect::Shard>,
+    /// JSON reports with `conform merge`. `auto` takes K and N from the
+    /// batch engine: an AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX and
+    /// _SIZE) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX, with
+    /// CONFORM_SHARD_COUNT set to its completions).
+    #[arg(long, value_name = "K/N|auto", conflicts_with = "inventory")]
+    pub shard: Option<collect::ShardSpec>,
 
     /// Evaluate a saved inventory instead of calling AWS (no AWS call is
     /// made).
@@ -259,13 +262,20 @@ pub struct ReportArgs {
     pub formats: Vec<OutputSpec>,
 
     /// Write the report whose format names no file here instead of to
-    /// standard output. Every file is written atomically.
+    /// standard output. Every file is written atomically. In a scan with
+    /// --shard, `{shard}` in a file name becomes K-of-N.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// Exit 1 when a promise of this severity or higher is broken.
     #[arg(long, value_enum, default_value_t = FailOn::Low, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+
+    /// Exit 0 instead of 3 when the only problem is verdicts that are
+    /// unknown (data that could not be read). They are still reported in
+    /// every format; broken promises still exit 1.
+    #[arg(long, env = "CONFORM_ALLOW_INCOMPLETE")]
+    pub allow_incomplete: bool,
 }
 
 #[derive(Debug, Args)]
@@ -322,7 +332,8 @@ fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
     Ok(pack)
 }
 
-fn scan(args: ScanArgs) -> Result<i32, Error> {
+fn scan(mut args: ScanArgs) -> Result<i32, Error> {
+    shard_in_file_names(&mut args)?;
     let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
     let pack = load_pack(&args.pack)?;
     let inventory = match &args.inventory {
@@ -339,7 +350,43 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
     let mut input = ReportInput::new(&evaluation, &pack, &inventory);
     input.show_passing = args.show_passing;
     write_reports(&outputs, args.report.output.as_ref(), &input)?;
-    Ok(exit_code(&evaluation, args.report.fail_on))
+    Ok(exit_code(&evaluation, &args.report))
+}
+
+/// Resolves `--shard auto` from the batch engine's environment, once, and
+/// replaces `{shard}` in report file names with the shard (`K-of-N`), so
+/// that the tasks of an array job, which all run the same command, write
+/// different files (`--format json=/reports/shard-{shard}.json`).
+fn shard_in_file_names(args: &mut ScanArgs) -> Result<(), Error> {
+    if args.shard == Some(collect::ShardSpec::Auto) {
+        let shard =
+            collect::Shard::from_engine(|name| std::env::var(name).ok()).map_err(Error::Usage)?;
+        args.shard = Some(collect::ShardSpec::Fixed(shard));
+    }
+    let label = match args.shard {
+        Some(collect::ShardSpec::Fixed(shard)) => {
+            Some(format!("{}-of-{}", shard.index, shard.count))
+        }
+        _ => None,
+    };
+    let paths = args
+        .report
+        .formats
+        .iter_mut()
+        .filter_map(|f| f.path.as_mut())
+        .chain(args.report.output.as_mut());
+    for path in paths {
+        let Some(text) = path.to_str().filter(|t| t.contains("{shard}")) else {
+            continue;
+        };
+        let Some(label) = &label else {
+            return Err(Error::Usage(format!(
+                "{text}: {{shard}} in a file name needs --shard"
+            )));
+        };
+        *path = PathBuf::from(text.replace("{shard}", label));
+    }
+    Ok(())
 }
 
 /// `conform merge`: the same reports and exit codes as a scan of all the
@@ -356,7 +403,7 @@ fn merge(args: MergeArgs) -> Result<i32, Error> {
     }
     let merged = conform::merge::merge(reports, &pack)?;
     write_reports(&outputs, args.report.output.as_ref(), &merged.input())?;
-    Ok(exit_code(&merged.evaluation, args.report.fail_on))
+    Ok(exit_code(&merged.evaluation, &args.report))
 }
 
 /// Renders every report of `outputs`: to its file, else to `output`, else
@@ -420,11 +467,11 @@ fn output_plan(formats: &[OutputSpec], output: Option<&PathBuf>) -> Result<Vec<O
     Ok(outputs)
 }
 
-fn exit_code(evaluation: &Evaluation, fail_on: FailOn) -> i32 {
+fn exit_code(evaluation: &Evaluation, report: &ReportArgs) -> i32 {
     let summary = &evaluation.summary;
-    match fail_on.threshold() {
+    match report.fail_on.threshold() {
         Some(t) if summary.failed_at_least(t) > 0 => exit::BROKEN,
-        _ if summary.unknown > 0 => exit::INCOMPLETE,
+        _ if summary.unknown > 0 && !report.allow_incomplete => exit::INCOMPLETE,
         _ => exit::OK,
     }
 }
@@ -549,12 +596,19 @@ fn account_options(args: &ScanArgs) -> Result<Option<collect::AccountOptions>, E
             "--role-name {name:?}: give the role's name (or path/name), not its ARN"
         )));
     }
+    let shard = match args.shard {
+        None => None,
+        Some(collect::ShardSpec::Fixed(shard)) => Some(shard),
+        Some(collect::ShardSpec::Auto) => Some(
+            collect::Shard::from_engine(|name| std::env::var(name).ok()).map_err(Error::Usage)?,
+        ),
+    };
     Ok(Some(collect::AccountOptions {
         ids,
         organization: args.org,
         role_name: args.role_name.clone(),
         external_id: args.external_id.clone(),
-        shard: args.shard,
+        shard,
     }))
 }
 
