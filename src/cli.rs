@@ -23,7 +23,7 @@ use conform::rules::{self, RulePack, Severity};
 #[command(name = "conform", version, about, long_about = None)]
 #[command(
     after_help = "Exit codes: 0 all promises kept · 1 a promise is broken (at or above --fail-on) · \
-2 usage or configuration error · 3 incomplete: something could not be evaluated · \
+2 usage or configuration error · 3 incomplete: something could not be evaluated (0 with --allow-incomplete) · \
 4 the scan could not run (credentials, AWS unreachable, output not writable) · 130 interrupted"
 )]
 pub struct Cli {
