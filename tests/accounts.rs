@@ -331,7 +331,8 @@ async fn shard_auto_reads_the_batch_engines_index() {
     sorted.sort();
     let rules = d.join("log.toml");
     std::fs::write(&rules, pack_of(&["LOG-001"])).unwrap();
-    let engines: [(&[(&str, &str)], BTreeSet<String>, &str); 2] = [
+    type Engine<'a> = (&'a [(&'a str, &'a str)], BTreeSet<String>, &'a str);
+    let engines: [Engine; 2] = [
         (
             &[
                 ("AWS_BATCH_JOB_ARRAY_INDEX", "1"),
