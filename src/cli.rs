@@ -24,7 +24,7 @@ use conform::rules::{self, RulePack, Severity};
 #[command(name = "conform", version, about, long_about = None)]
 #[command(
     after_help = "Exit codes: 0 all promises kept · 1 a promise is broken (at or above --fail-on) · \
-2 usage or configuration error · 3 incomplete: something could not be evaluated · \
+2 usage or configuration error · 3 incomplete: something could not be evaluated (0 with --allow-incomplete) · \
 4 the scan could not run (credentials, AWS unreachable, output not writable) · 130 interrupted"
 )]
 pub struct Cli {
@@ -155,9 +155,12 @@ pub struct ScanArgs {
 
     /// Scan only shard K of N of the accounts of --accounts/--org: those at
     /// positions ≡ K-1 (mod N) of the sorted list of ids. Merge the shards'
-    /// JSON reports with `conform merge`.
-    #[arg(long, value_name = "K/N", conflicts_with = "inventory")]
-    pub shard: Option<collect::Shard>,
+    /// JSON reports with `conform merge`. `auto` takes K and N from the
+    /// batch engine: an AWS Batch array job (AWS_BATCH_JOB_ARRAY_INDEX and
+    /// _SIZE) or a Kubernetes indexed Job (JOB_COMPLETION_INDEX, with
+    /// CONFORM_SHARD_COUNT set to its completions).
+    #[arg(long, value_name = "K/N|auto", conflicts_with = "inventory")]
+    pub shard: Option<collect::ShardSpec>,
 
     /// Evaluate a saved inventory instead of calling AWS (no AWS call is
     /// made).
@@ -345,7 +348,8 @@ pub struct ReportArgs {
     pub formats: Vec<OutputSpec>,
 
     /// Write the report whose format names no file here instead of to
-    /// standard output. Every file is written atomically.
+    /// standard output. Every file is written atomically. In a scan with
+    /// --shard, `{shard}` in a file name becomes K-of-N.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -391,6 +395,12 @@ pub struct ReportArgs {
     /// Text: print the summary only.
     #[arg(long, short = 'q', help_heading = "Display filters (text and HTML)")]
     pub quiet: bool,
+
+    /// Exit 0 instead of 3 when the only problem is verdicts that are
+    /// unknown (data that could not be read). They are still reported in
+    /// every format; broken promises still exit 1.
+    #[arg(long, env = "CONFORM_ALLOW_INCOMPLETE")]
+    pub allow_incomplete: bool,
 }
 
 fn parse_status(text: &str) -> Result<Status, String> {
@@ -525,7 +535,8 @@ fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
     Ok(pack)
 }
 
-fn scan(args: ScanArgs) -> Result<i32, Error> {
+fn scan(mut args: ScanArgs) -> Result<i32, Error> {
+    shard_in_file_names(&mut args)?;
     let outputs = output_plan(&args.report.formats, args.report.output.as_ref())?;
     let display = args.report.display()?;
     let pack = load_pack(&args.pack)?;
@@ -592,9 +603,9 @@ fn scan(args: ScanArgs) -> Result<i32, Error> {
         .into());
     }
     let code = if args.history.fail_on_new_only {
-        exit_code_new_only(&evaluation, args.report.fail_on)
+        exit_code_new_only(&evaluation, &args.report)
     } else {
-        exit_code(&evaluation, args.report.fail_on)
+        exit_code(&evaluation, &args.report)
     };
     Ok(code)
 }
@@ -666,6 +677,42 @@ fn diff(args: DiffArgs) -> Result<i32, Error> {
     })
 }
 
+/// Resolves `--shard auto` from the batch engine's environment, once, and
+/// replaces `{shard}` in report file names with the shard (`K-of-N`), so
+/// that the tasks of an array job, which all run the same command, write
+/// different files (`--format json=/reports/shard-{shard}.json`).
+fn shard_in_file_names(args: &mut ScanArgs) -> Result<(), Error> {
+    if args.shard == Some(collect::ShardSpec::Auto) {
+        let shard =
+            collect::Shard::from_engine(|name| std::env::var(name).ok()).map_err(Error::Usage)?;
+        args.shard = Some(collect::ShardSpec::Fixed(shard));
+    }
+    let label = match args.shard {
+        Some(collect::ShardSpec::Fixed(shard)) => {
+            Some(format!("{}-of-{}", shard.index, shard.count))
+        }
+        _ => None,
+    };
+    let paths = args
+        .report
+        .formats
+        .iter_mut()
+        .filter_map(|f| f.path.as_mut())
+        .chain(args.report.output.as_mut());
+    for path in paths {
+        let Some(text) = path.to_str().filter(|t| t.contains("{shard}")) else {
+            continue;
+        };
+        let Some(label) = &label else {
+            return Err(Error::Usage(format!(
+                "{text}: {{shard}} in a file name needs --shard"
+            )));
+        };
+        *path = PathBuf::from(text.replace("{shard}", label));
+    }
+    Ok(())
+}
+
 /// `conform merge`: the same reports and exit codes as a scan of all the
 /// shards' accounts at once.
 fn merge(args: MergeArgs) -> Result<i32, Error> {
@@ -687,7 +734,7 @@ fn merge(args: MergeArgs) -> Result<i32, Error> {
         input.policies = policy_texts(&pack, args.rules.as_deref());
     }
     write_reports(&outputs, args.report.output.as_ref(), &input)?;
-    Ok(exit_code(&merged.evaluation, args.report.fail_on))
+    Ok(exit_code(&merged.evaluation, &args.report))
 }
 
 /// Renders every report of `outputs`: to its file, else to `output`, else
@@ -752,24 +799,24 @@ fn output_plan(formats: &[OutputSpec], output: Option<&PathBuf>) -> Result<Vec<O
 }
 
 /// `--fail-on-new-only`: only failures new since the baseline count.
-fn exit_code_new_only(evaluation: &Evaluation, fail_on: FailOn) -> i32 {
+fn exit_code_new_only(evaluation: &Evaluation, report: &ReportArgs) -> i32 {
     let new = evaluation.findings.iter().filter(|f| {
         f.status == conform::findings::Status::Fail
             && f.baseline == Some(conform::findings::BaselineState::New)
-            && fail_on.threshold().is_some_and(|t| f.severity >= t)
+            && report.fail_on.threshold().is_some_and(|t| f.severity >= t)
     });
     match new.count() {
-        0 if evaluation.summary.unknown > 0 => exit::INCOMPLETE,
+        0 if evaluation.summary.unknown > 0 && !report.allow_incomplete => exit::INCOMPLETE,
         0 => exit::OK,
         _ => exit::BROKEN,
     }
 }
 
-fn exit_code(evaluation: &Evaluation, fail_on: FailOn) -> i32 {
+fn exit_code(evaluation: &Evaluation, report: &ReportArgs) -> i32 {
     let summary = &evaluation.summary;
-    match fail_on.threshold() {
+    match report.fail_on.threshold() {
         Some(t) if summary.failed_at_least(t) > 0 => exit::BROKEN,
-        _ if summary.unknown > 0 => exit::INCOMPLETE,
+        _ if summary.unknown > 0 && !report.allow_incomplete => exit::INCOMPLETE,
         _ => exit::OK,
     }
 }
@@ -903,12 +950,19 @@ fn account_options(args: &ScanArgs) -> Result<Option<collect::AccountOptions>, E
             "--role-name {name:?}: give the role's name (or path/name), not its ARN"
         )));
     }
+    let shard = match args.shard {
+        None => None,
+        Some(collect::ShardSpec::Fixed(shard)) => Some(shard),
+        Some(collect::ShardSpec::Auto) => Some(
+            collect::Shard::from_engine(|name| std::env::var(name).ok()).map_err(Error::Usage)?,
+        ),
+    };
     Ok(Some(collect::AccountOptions {
         ids,
         organization: args.org,
         role_name: args.role_name.clone(),
         external_id: args.external_id.clone(),
-        shard: args.shard,
+        shard,
     }))
 }
 

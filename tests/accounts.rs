@@ -315,3 +315,95 @@ fn one_report_merged_is_the_same_report_in_any_format() {
         run.stdout
     );
 }
+
+/// `--shard auto` takes K/N from the batch engine's environment: an AWS
+/// Batch array job's child 1 of 2 scans what `--shard 2/2` scans, and a
+/// Kubernetes indexed Job's pod 0 of 2 what `--shard 1/2` scans. Without
+/// an engine, or with a malformed one, it is a usage error before any
+/// AWS call.
+#[tokio::test(flavor = "multi_thread")]
+async fn shard_auto_reads_the_batch_engines_index() {
+    let (caller, accounts, _) = estate().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let list = ids(&accounts);
+    let mut sorted: Vec<String> = accounts.iter().map(|a| a.id.clone()).collect();
+    sorted.sort();
+    let rules = d.join("log.toml");
+    std::fs::write(&rules, pack_of(&["LOG-001"])).unwrap();
+    type Engine<'a> = (&'a [(&'a str, &'a str)], BTreeSet<String>, &'a str);
+    let engines: [Engine; 2] = [
+        (
+            &[
+                ("AWS_BATCH_JOB_ARRAY_INDEX", "1"),
+                ("AWS_BATCH_JOB_ARRAY_SIZE", "2"),
+            ],
+            BTreeSet::from([sorted[1].clone()]),
+            "shard-2-of-2.json",
+        ),
+        (
+            &[("JOB_COMPLETION_INDEX", "0"), ("CONFORM_SHARD_COUNT", "2")],
+            BTreeSet::from([sorted[0].clone(), sorted[2].clone()]),
+            "shard-1-of-2.json",
+        ),
+    ];
+    // Every task runs the same command; `{shard}` names each one's file.
+    let file = format!("json={}/shard-{{shard}}.json", d.display());
+    for (vars, expected, name) in engines {
+        let mut env = caller.env();
+        env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let run = run_conform(
+            &[
+                "scan",
+                "--rules",
+                arg(&rules),
+                "--region",
+                REGION,
+                "--accounts",
+                &list,
+                "--role-name",
+                "conform-scan",
+                "--shard",
+                "auto",
+                "--format",
+                "json",
+                "--format",
+                &file,
+            ],
+            &env,
+        );
+        run.expect_code(1);
+        assert_eq!(scope_accounts(&run.json()), expected, "{vars:?}");
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join(name)).unwrap()).unwrap();
+        assert_eq!(scope_accounts(&written), expected, "{name}");
+    }
+    for vars in [
+        &[][..],
+        &[
+            ("AWS_BATCH_JOB_ARRAY_INDEX", "2"),
+            ("AWS_BATCH_JOB_ARRAY_SIZE", "2"),
+        ],
+        &[("JOB_COMPLETION_INDEX", "0")],
+    ] {
+        let mut env = vec![
+            ("AWS_ENDPOINT_URL".to_string(), CLOSED_ENDPOINT.to_string()),
+            ("AWS_REGION".to_string(), REGION.to_string()),
+        ];
+        env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let run = run_conform(
+            &[
+                "scan",
+                "--accounts",
+                &list,
+                "--role-name",
+                "r",
+                "--shard",
+                "auto",
+            ],
+            &env,
+        );
+        run.expect_code(2);
+        assert!(run.stderr.contains("--shard auto"), "{}", run.stderr);
+    }
+}

@@ -431,3 +431,80 @@ fn missing_credentials_are_a_scan_error() {
     assert!(run.stderr.contains("credentials"), "{}", run.stderr);
     assert_eq!(run.stdout, "");
 }
+
+/// `--allow-incomplete`: unknown verdicts alone exit 0 instead of 3, on
+/// scan and on merge, and are still reported; broken promises still
+/// exit 1. The example estate has unknowns and failures of every severity.
+#[test]
+fn allow_incomplete_accepts_unknowns_but_not_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("estate.json");
+    let json = format!("json={}", report.display());
+    let estate = example_estate();
+    let scan = |more: &[&str]| {
+        let mut args = vec!["scan", "--inventory", estate.as_str()];
+        args.extend_from_slice(more);
+        conform_offline(&args)
+    };
+    scan(&["--fail-on", "none"]).expect_code(exit::INCOMPLETE);
+    let run = scan(&[
+        "--fail-on",
+        "none",
+        "--allow-incomplete",
+        "--format",
+        "json",
+    ]);
+    run.expect_code(exit::OK);
+    let summary = &run.json()["summary"];
+    assert!(summary["unknown"].as_u64().unwrap() > 0, "{summary}");
+    assert!(
+        run.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["status"] == "unknown")
+    );
+    scan(&["--fail-on", "high", "--allow-incomplete"]).expect_code(exit::BROKEN);
+    // The environment variable, as the GitHub Action and containers set it.
+    let run = run_conform(
+        &["scan", "--inventory", &estate, "--fail-on", "none"],
+        &[
+            ("AWS_ENDPOINT_URL".into(), CLOSED_ENDPOINT.into()),
+            ("CONFORM_ALLOW_INCOMPLETE".into(), "true".into()),
+        ],
+    );
+    run.expect_code(exit::OK);
+    // Text and Markdown still say what is unknown.
+    let run = scan(&["--fail-on", "none", "--allow-incomplete"]);
+    assert!(run.stdout.contains("unknown"), "{}", run.stdout);
+
+    // merge: the same rule.
+    scan(&["--fail-on", "none", "--format", &json]).expect_code(exit::INCOMPLETE);
+    let merged = |more: &[&str]| {
+        let mut args = vec!["merge", report.to_str().unwrap()];
+        args.extend_from_slice(more);
+        conform_offline(&args)
+    };
+    merged(&["--fail-on", "none"]).expect_code(exit::INCOMPLETE);
+    merged(&["--fail-on", "none", "--allow-incomplete"]).expect_code(exit::OK);
+    merged(&["--fail-on", "high", "--allow-incomplete"]).expect_code(exit::BROKEN);
+}
+
+/// `{shard}` in a report's file name needs a shard to stand for.
+#[test]
+fn shard_in_a_file_name_needs_shard() {
+    let run = conform_offline(&[
+        "scan",
+        "--inventory",
+        &example_estate(),
+        "--format",
+        "json=report-{shard}.json",
+    ]);
+    run.expect_code(exit::USAGE);
+    assert!(
+        run.stderr.contains("{shard} in a file name needs --shard"),
+        "{}",
+        run.stderr
+    );
+    assert!(!std::path::Path::new("report-{shard}.json").exists());
+}

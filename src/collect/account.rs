@@ -106,6 +106,77 @@ impl std::fmt::Display for Shard {
     }
 }
 
+/// `--shard`: a fixed `K/N`, or `auto`, read from the batch engine that
+/// runs this copy of conform (see [`Shard::from_engine`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardSpec {
+    Fixed(Shard),
+    Auto,
+}
+
+impl std::str::FromStr for ShardSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        if text.trim().eq_ignore_ascii_case("auto") {
+            Ok(ShardSpec::Auto)
+        } else {
+            text.parse().map(ShardSpec::Fixed)
+        }
+    }
+}
+
+impl Shard {
+    /// The shard of this task of an array of tasks, from the environment
+    /// its engine sets (`var` looks a variable up):
+    /// - AWS Batch array jobs: `AWS_BATCH_JOB_ARRAY_INDEX` (from 0) and
+    ///   `AWS_BATCH_JOB_ARRAY_SIZE`, both set by Batch in every child job;
+    /// - Kubernetes indexed Jobs: `JOB_COMPLETION_INDEX` (from 0), set by
+    ///   the Job controller, and `CONFORM_SHARD_COUNT`, which the manifest
+    ///   sets to the Job's `completions` (Kubernetes does not pass that
+    ///   number to the pod).
+    ///
+    /// When both are present AWS Batch wins (Batch on EKS runs pods). The
+    /// error names what is missing or malformed.
+    pub fn from_engine(var: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        let number = |name: &str| -> Result<Option<usize>, String> {
+            match var(name) {
+                None => Ok(None),
+                Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
+                    format!("--shard auto: {name}={v:?} is not a non-negative integer")
+                }),
+            }
+        };
+        let (engine, index, count) = if let Some(index) = number("AWS_BATCH_JOB_ARRAY_INDEX")? {
+            let count = number("AWS_BATCH_JOB_ARRAY_SIZE")?.ok_or(
+                "--shard auto: AWS_BATCH_JOB_ARRAY_INDEX is set but AWS_BATCH_JOB_ARRAY_SIZE is not",
+            )?;
+            ("AWS Batch array job", index, count)
+        } else if let Some(index) = number("JOB_COMPLETION_INDEX")? {
+            let count = number("CONFORM_SHARD_COUNT")?.ok_or(
+                "--shard auto: JOB_COMPLETION_INDEX is set (a Kubernetes indexed Job) but \
+                 CONFORM_SHARD_COUNT is not: set it to the Job's spec.completions",
+            )?;
+            ("Kubernetes indexed Job", index, count)
+        } else {
+            return Err("--shard auto: no batch engine found: expected \
+                        AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE (AWS Batch array \
+                        job) or JOB_COMPLETION_INDEX and CONFORM_SHARD_COUNT (Kubernetes indexed \
+                        Job); give --shard K/N otherwise"
+                .into());
+        };
+        if count == 0 || index >= count {
+            return Err(format!(
+                "--shard auto: index {index} (from 0) is not within the {count} tasks of the {engine}"
+            ));
+        }
+        Ok(Shard {
+            index: index + 1,
+            count,
+        })
+    }
+}
+
 /// The ACTIVE accounts of the caller's organization (Organizations
 /// `ListAccounts`, every page). The caller must be the management account
 /// or a delegated administrator; anything else is a [`CollectError`], since
@@ -236,6 +307,78 @@ mod tests {
                 .filter(|&k| Shard { index: k, count: 4 }.selects(p))
                 .count();
             assert_eq!(n, 1);
+        }
+    }
+
+    #[test]
+    fn auto_shards_come_from_the_batch_engine() {
+        use super::ShardSpec;
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!("auto".parse::<ShardSpec>(), Ok(ShardSpec::Auto));
+        assert_eq!(
+            "2/3".parse::<ShardSpec>(),
+            Ok(ShardSpec::Fixed(Shard { index: 2, count: 3 }))
+        );
+        assert!("auto/3".parse::<ShardSpec>().is_err());
+        // AWS Batch: index from 0, size of the parent array job.
+        let batch = Shard::from_engine(env(&[
+            ("AWS_BATCH_JOB_ARRAY_INDEX", "0"),
+            ("AWS_BATCH_JOB_ARRAY_SIZE", "4"),
+        ]));
+        assert_eq!(batch, Ok(Shard { index: 1, count: 4 }));
+        // Kubernetes: JOB_COMPLETION_INDEX with the manifest's count.
+        let k8s = Shard::from_engine(env(&[
+            ("JOB_COMPLETION_INDEX", "2"),
+            ("CONFORM_SHARD_COUNT", "3"),
+        ]));
+        assert_eq!(k8s, Ok(Shard { index: 3, count: 3 }));
+        // Batch wins when both are there.
+        let both = Shard::from_engine(env(&[
+            ("AWS_BATCH_JOB_ARRAY_INDEX", "1"),
+            ("AWS_BATCH_JOB_ARRAY_SIZE", "2"),
+            ("JOB_COMPLETION_INDEX", "0"),
+            ("CONFORM_SHARD_COUNT", "5"),
+        ]));
+        assert_eq!(both, Ok(Shard { index: 2, count: 2 }));
+        // Errors name the variable.
+        for (pairs, needle) in [
+            (&[][..], "no batch engine"),
+            (
+                &[("AWS_BATCH_JOB_ARRAY_INDEX", "1")][..],
+                "AWS_BATCH_JOB_ARRAY_SIZE",
+            ),
+            (&[("JOB_COMPLETION_INDEX", "1")][..], "CONFORM_SHARD_COUNT"),
+            (
+                &[("JOB_COMPLETION_INDEX", "x"), ("CONFORM_SHARD_COUNT", "2")][..],
+                "JOB_COMPLETION_INDEX=\"x\"",
+            ),
+            (
+                &[("JOB_COMPLETION_INDEX", "2"), ("CONFORM_SHARD_COUNT", "2")][..],
+                "index 2",
+            ),
+            (
+                &[
+                    ("AWS_BATCH_JOB_ARRAY_INDEX", "0"),
+                    ("AWS_BATCH_JOB_ARRAY_SIZE", "0"),
+                ][..],
+                "0 tasks",
+            ),
+        ] {
+            let err = Shard::from_engine(|name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
+            .unwrap_err();
+            assert!(err.contains(needle), "{err}");
         }
     }
 

@@ -98,7 +98,7 @@ use tokio::task::{Id, JoinSet};
 
 use crate::error::CollectError;
 use crate::inventory::{AwsError, Coverage, Dataset, GLOBAL, Inventory, ScannedAccount};
-pub use account::Shard;
+pub use account::{Shard, ShardSpec};
 use context::{Ctx, Partial};
 
 /// Which regions to scan.
