@@ -508,3 +508,64 @@ fn shard_in_a_file_name_needs_shard() {
     );
     assert!(!std::path::Path::new("report-{shard}.json").exists());
 }
+
+/// `cargo install conform` builds from the published package, which holds
+/// only what Cargo.toml's `include` lists: every file the code embeds
+/// (`include_str!`, `include_bytes!`) must be in it.
+#[test]
+fn the_crate_package_holds_every_embedded_file() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(&root)
+        .output()
+        .expect("cargo package --list runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: std::collections::BTreeSet<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut embedded = 0;
+    let mut stack = vec![root.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for macro_name in ["include_str!(\"", "include_bytes!(\""] {
+                for (at, _) in text.match_indices(macro_name) {
+                    let rest = &text[at + macro_name.len()..];
+                    let relative = &rest[..rest.find('"').unwrap()];
+                    let file = path.parent().unwrap().join(relative);
+                    let file = file.canonicalize().unwrap_or(file);
+                    let in_package = file
+                        .strip_prefix(root.canonicalize().unwrap())
+                        .unwrap_or_else(|_| {
+                            panic!("{} embeds a file outside the crate", path.display())
+                        })
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    assert!(
+                        listed.contains(&in_package),
+                        "{} embeds {in_package}, which Cargo.toml's `include` leaves out of the package",
+                        path.display()
+                    );
+                    embedded += 1;
+                }
+            }
+        }
+    }
+    assert!(embedded >= 5, "found only {embedded} embedded files");
+}
