@@ -3,8 +3,8 @@
 //! resource). A broken promise is a `<failure>` with its evidence, a
 //! verdict conform could not reach an `<error>`, a waived failure a
 //! `<skipped type="waived">` whose message is the waiver (reason, owner,
-//! expiry, ticket, file:line), a rule with nothing in scope one
-//! `<skipped>` case. The XML is written by `quick-xml`, which
+//! expiry, ticket, file:line), a rule that judged nothing one
+//! `<skipped>` case saying what its scope or exclude set aside. The XML is written by `quick-xml`, which
 //! escapes text and attributes; characters XML 1.0 cannot carry at all
 //! (most C0 controls) are replaced by U+FFFD first.
 
@@ -155,15 +155,16 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                         })?;
                         let classname = attr_safe(&format!("conform.{}", rule.id));
                         if findings.is_empty() {
+                            let why = attr_safe(&super::nothing_judged(rule, input));
                             w.create_element("testcase")
                                 .with_attributes([
-                                    ("name", "no resources in scope"),
+                                    ("name", "no resource judged"),
                                     ("classname", classname.as_str()),
                                     ("time", "0"),
                                 ])
                                 .write_inner_content(|w| {
                                     w.create_element("skipped")
-                                        .with_attribute(("message", "no resources in scope"))
+                                        .with_attribute(("message", why.as_str()))
                                         .write_empty()?;
                                     Ok(())
                                 })?;
