@@ -27,6 +27,21 @@ use crate::rules::{Rule, RulePack, Severity};
 pub struct Evaluation {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Per rule id, the resources its checks judged but its (or a check's)
+    /// `scope` or `exclude` set aside, so that a report can say why a rule
+    /// judged nothing. Empty for reports read back from JSON (merge).
+    #[serde(skip)]
+    pub set_aside: BTreeMap<String, SetAside>,
+}
+
+/// Distinct resources of one rule that a scope or an exclusion set aside
+/// (and no other check of the rule judged).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SetAside {
+    /// Outside the rule's or the check's `scope`.
+    pub out_of_scope: usize,
+    /// Inside the scope, but matched by an `exclude`.
+    pub excluded: usize,
 }
 
 /// Counts over the findings.
@@ -87,17 +102,31 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         addresses: pack.addresses.clone(),
         now: now.unwrap_or(inventory.collected_at),
     };
-    let mut findings: Vec<Finding> = pack
+    let per_rule: Vec<(Vec<Finding>, SetAside)> = pack
         .rules
         .par_iter()
-        .flat_map_iter(|rule| evaluate_rule(&ctx, rule, inventory))
+        .map(|rule| evaluate_rule(&ctx, rule, inventory))
         .collect();
+    let mut findings = Vec::new();
+    let mut set_aside = BTreeMap::new();
+    for (rule, (rule_findings, aside)) in pack.rules.iter().zip(per_rule) {
+        findings.extend(rule_findings);
+        if aside != SetAside::default() {
+            set_aside.insert(rule.id.clone(), aside);
+        }
+    }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let summary = Summary::of(pack.rules.len(), &findings);
-    Evaluation { findings, summary }
+    Evaluation {
+        findings,
+        summary,
+        set_aside,
+    }
 }
 
-fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Finding> {
+fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> (Vec<Finding>, SetAside) {
+    // ARN -> excluded (true) or out of scope (false).
+    let mut aside: BTreeMap<String, bool> = BTreeMap::new();
     let mut by_arn: BTreeMap<String, Outcome> = BTreeMap::new();
     let mut keep = |outcome: Outcome| {
         match by_arn.get_mut(&outcome.resource.arn) {
@@ -111,9 +140,14 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Findi
         let scopes = [(&rule.scope, &rule.exclude), (&check.scope, &check.exclude)];
         for outcome in check.evaluate(ctx, inventory) {
             let r = &outcome.resource;
-            if scopes.iter().all(|(scope, exclude)| {
-                scope.contains(r) && (exclude.is_empty() || !exclude.contains(r))
-            }) {
+            if !scopes.iter().all(|(scope, _)| scope.contains(r)) {
+                aside.entry(r.arn.clone()).or_insert(false);
+            } else if scopes
+                .iter()
+                .any(|(_, exclude)| !exclude.is_empty() && exclude.contains(r))
+            {
+                aside.insert(r.arn.clone(), true);
+            } else {
                 keep(outcome);
             }
         }
@@ -132,7 +166,17 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Findi
             }
         }
     }
-    by_arn
+    let mut set_aside = SetAside::default();
+    for (arn, excluded) in &aside {
+        if !by_arn.contains_key(arn) {
+            if *excluded {
+                set_aside.excluded += 1;
+            } else {
+                set_aside.out_of_scope += 1;
+            }
+        }
+    }
+    let findings = by_arn
         .into_values()
         .map(|o| Finding {
             rule_id: rule.id.clone(),
@@ -145,7 +189,8 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> Vec<Findi
             waiver: None,
             baseline: None,
         })
-        .collect()
+        .collect();
+    (findings, set_aside)
 }
 
 /// Joins a second verdict on the same resource into the first: the worse

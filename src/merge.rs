@@ -223,7 +223,11 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let summary = Summary::of(rules.len(), &findings);
     Ok(Merged {
-        evaluation: Evaluation { findings, summary },
+        evaluation: Evaluation {
+            findings,
+            summary,
+            set_aside: Default::default(),
+        },
         rules,
         rules_origin,
         collected_at,

@@ -163,3 +163,71 @@ fn the_html_report_lists_what_the_filters_choose() {
     let failed = report["summary"]["failed"].as_u64().unwrap();
     assert!(page.contains(&format!("<b id=\"count-fail\">{failed}</b>")));
 }
+
+/// A rule that judged nothing says why, from what the evaluation recorded:
+/// the resources its scope or its `exclude` set aside; with none set aside,
+/// that the inventory holds nothing its checks judge.
+#[test]
+fn a_rule_that_judged_nothing_says_what_was_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack_of(&["NET-001", "NET-004", "ENC-001"]);
+    let pack = pack
+        .replacen(
+            "id = \"NET-001\"",
+            "id = \"NET-001\"\nexclude = { names = [\"sg-*\"] }",
+            1,
+        )
+        .replacen(
+            "id = \"NET-004\"",
+            "id = \"NET-004\"\nscope = { accounts = [\"999999999999\"] }",
+            1,
+        );
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, &pack).unwrap();
+    let run = text(&["--rules", arg(&rules)]);
+    assert!(matches!(run.code, Some(0 | 1)), "{}", run.stderr);
+    let report = text(&["--format", "json"]).json();
+    let in_estate = |rule: &str| {
+        findings(&report)
+            .iter()
+            .filter(|f| f["rule_id"] == rule)
+            .count()
+    };
+    let block = |id: &str| -> String {
+        let start = run
+            .stdout
+            .find(&format!("\n{id} "))
+            .unwrap_or_else(|| panic!("{id}:\n{}", run.stdout));
+        let rest = &run.stdout[start + 1..];
+        rest[..rest.find("\n\n").unwrap()].to_string()
+    };
+    let net001 = block("NET-001");
+    assert!(net001.starts_with("NET-001 N/A"), "{net001}");
+    assert!(
+        net001.contains(&format!(
+            "no resource judged: set aside {} resources matched by its exclude",
+            in_estate("NET-001")
+        )),
+        "{net001}"
+    );
+    let net004 = block("NET-004");
+    assert!(
+        net004.contains(&format!(
+            "no resource judged: set aside {} resources outside its scope",
+            in_estate("NET-004")
+        )),
+        "{net004}"
+    );
+    // ENC-001 judged its resources as before.
+    assert!(!block("ENC-001").contains("no resource judged"));
+    // JUnit says the same in its skipped case.
+    let junit = text(&["--rules", arg(&rules), "--format", "junit"]);
+    assert!(
+        junit.stdout.contains(&format!(
+            "<skipped message=\"no resource judged: set aside {} resources outside its scope\"/>",
+            in_estate("NET-004")
+        )),
+        "{}",
+        junit.stdout
+    );
+}

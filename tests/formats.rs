@@ -50,6 +50,11 @@ const KINDS: [&str; 4] = ["csv", "ocsf", "asff", "junit"];
 
 /// Writes every format of one evaluation of `inventory` into `dir`.
 fn all_formats(inventory: &Path, dir: &Path) {
+    all_formats_with(inventory, dir, &[]);
+}
+
+/// The same, with more arguments to `conform scan`.
+fn all_formats_with(inventory: &Path, dir: &Path, extra: &[&str]) {
     let mut args: Vec<String> = vec![
         "scan".into(),
         "--inventory".into(),
@@ -61,6 +66,7 @@ fn all_formats(inventory: &Path, dir: &Path) {
         args.push("--format".into());
         args.push(format!("{kind}={}", dir.join(kind).display()));
     }
+    args.extend(extra.iter().map(|a| a.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = conform_offline(&args);
     assert!(matches!(run.code, Some(1 | 3)), "{}", run.stderr);
@@ -149,6 +155,113 @@ fn the_validators_can_fail() {
     std::fs::write(
         d.join("junit-bad"),
         junit.replacen("<testcase ", "<testcase bogus=\"1\" ", 1),
+    )
+    .unwrap();
+    assert!(!validate("junit", &d.join("junit-bad"), &json).is_empty());
+}
+
+/// A waived failure is `waived` with its waiver (reason, owner, expiry,
+/// ticket) in every format, and each validator notices a waiver dropped.
+#[test]
+fn waived_verdicts_carry_their_waiver_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let waivers = root().join("examples/waivers.toml");
+    all_formats_with(
+        &root().join("examples/estate.json"),
+        d,
+        &["--waivers", arg(&waivers)],
+    );
+    assert_all_valid(d);
+    let json = d.join("report.json");
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let waived: Vec<&Value> = findings(&report)
+        .iter()
+        .filter(|f| f["status"] == "waived")
+        .collect();
+    assert_eq!(waived.len(), 2, "the example waivers waive two failures");
+    let reason = |f: &Value| f["waiver"]["reason"].as_str().unwrap().to_string();
+    let sg = waived
+        .iter()
+        .find(|f| f["rule_id"] == "NET-001")
+        .expect("the partner-ssh group is waived");
+    let sg_reason = reason(sg);
+
+    // CSV: status `waived` and the waiver's columns.
+    let csv = std::fs::read_to_string(d.join("csv")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("waived,critical,NET-001,"))
+        .expect("a waived CSV row");
+    for part in [
+        sg_reason.as_str(),
+        "platform-team@kliv.example",
+        "2027-03-01",
+        "SEC-1042",
+    ] {
+        assert!(row.contains(part), "{part} missing from {row}");
+    }
+    std::fs::write(d.join("csv-bad"), csv.replace(",SEC-1042,", ",,")).unwrap();
+    assert!(!validate("csv", &d.join("csv-bad"), &json).is_empty());
+
+    // OCSF: Suppressed, the waiver in status_detail and unmapped.
+    let ocsf: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("ocsf")).unwrap()).unwrap();
+    let events = ocsf.as_array().unwrap();
+    let suppressed: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["status"] == "Suppressed")
+        .collect();
+    assert_eq!(suppressed.len(), waived.len());
+    let e = suppressed
+        .iter()
+        .find(|e| e["compliance"]["control"] == "NET-001")
+        .unwrap();
+    assert_eq!(e["status_code"], "waived");
+    assert!(e["status_detail"].as_str().unwrap().contains(&sg_reason));
+    assert_eq!(e["unmapped"]["waiver"], sg["waiver"]);
+    let bad = ocsf.to_string().replace(&sg_reason, "something else");
+    std::fs::write(d.join("ocsf-bad"), bad).unwrap();
+    assert!(!validate("ocsf", &d.join("ocsf-bad"), &json).is_empty());
+
+    // ASFF: FAILED, SUPPRESSED, the waiver in Note and the product fields.
+    let asff = std::fs::read_to_string(d.join("asff")).unwrap();
+    let all: Vec<Value> = asff
+        .lines()
+        .flat_map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["Findings"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    let x = all
+        .iter()
+        .find(|x| x["Workflow"]["Status"] == "SUPPRESSED" && x["GeneratorId"] == "conform/NET-001")
+        .expect("a suppressed ASFF finding");
+    assert_eq!(x["Compliance"]["Status"], "FAILED");
+    assert!(x["Note"]["Text"].as_str().unwrap().contains(&sg_reason));
+    assert_eq!(x["Note"]["UpdatedBy"], "platform-team@kliv.example");
+    assert_eq!(x["ProductFields"]["conform/Waiver/Ticket"], "SEC-1042");
+    std::fs::write(d.join("asff-bad"), asff.replace(&sg_reason, "x")).unwrap();
+    assert!(!validate("asff", &d.join("asff-bad"), &json).is_empty());
+
+    // JUnit: a skipped case of type waived whose message is the waiver.
+    let junit = std::fs::read_to_string(d.join("junit")).unwrap();
+    assert_eq!(
+        junit
+            .matches("<skipped type=\"waived\" message=\"waived: ")
+            .count(),
+        waived.len(),
+        "{junit}"
+    );
+    assert!(junit.contains(&format!("message=\"waived: {sg_reason} (owner: platform-team@kliv.example, expires 2027-03-01, ticket SEC-1042;")));
+    std::fs::write(
+        d.join("junit-bad"),
+        junit.replace(
+            "<skipped type=\"waived\" message=\"waived: ",
+            "<skipped type=\"waived\" message=\"",
+        ),
     )
     .unwrap();
     assert!(!validate("junit", &d.join("junit-bad"), &json).is_empty());

@@ -20,17 +20,25 @@ fn root() -> PathBuf {
 }
 
 fn reports(inventory: &Path, dir: &Path) -> (PathBuf, Value) {
+    reports_with(inventory, dir, &[])
+}
+
+fn reports_with(inventory: &Path, dir: &Path, extra: &[&str]) -> (PathBuf, Value) {
     let html = dir.join("report.html");
     let json = dir.join("report.json");
-    let run = conform_offline(&[
+    let html_arg = format!("html={}", html.display());
+    let json_arg = format!("json={}", json.display());
+    let mut args = vec![
         "scan",
         "--inventory",
         arg(inventory),
         "--format",
-        &format!("html={}", html.display()),
+        &html_arg,
         "--format",
-        &format!("json={}", json.display()),
-    ]);
+        &json_arg,
+    ];
+    args.extend_from_slice(extra);
+    let run = conform_offline(&args);
     assert!(matches!(run.code, Some(1 | 3)), "{}", run.stderr);
     let report: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     (html, report)
@@ -243,4 +251,63 @@ fn the_filter_controls_work_when_used() {
         steps["more"]["rendered"].as_u64().unwrap() as usize,
         listed.min(1200)
     );
+}
+
+/// Waived failures (the example waivers, and a waiver of every ENC-001
+/// failure) in the browser: the waived count equals the JSON report's, the
+/// status filter lists exactly the waived verdicts, each with its waiver's
+/// reason, owner, expiry and ticket, the rule and account rows count them,
+/// and a promise line whose only broken verdicts are waived is marked
+/// waived.
+#[test]
+fn waived_verdicts_show_with_their_waiver_in_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("enc-001.toml");
+    std::fs::write(
+        &extra,
+        "[[waiver]]\nrule = \"ENC-001\"\nresource = \"*\"\n\
+         reason = \"Volumes are <b>replaced</b> by the new fleet\"\n\
+         owner = \"platform-team@kliv.example\"\nexpires = 2099-01-01\nticket = \"OPS-77\"\n",
+    )
+    .unwrap();
+    let examples = root().join("examples/waivers.toml");
+    let (html, report) = reports_with(
+        &root().join("examples/estate.json"),
+        dir.path(),
+        &["--waivers", arg(&examples), "--waivers", arg(&extra)],
+    );
+    let waived = count(&report, |f| f["status"] == "waived");
+    assert_eq!(
+        report["summary"]["waived"].as_u64().unwrap() as usize,
+        waived
+    );
+    assert!(waived >= 3, "{waived}");
+
+    let dom = load(&chromium, &html, "#status=waived");
+    assert_eq!(text_of(&dom, "count-waived"), waived.to_string());
+    assert_eq!(matching(&dom), waived);
+    assert_eq!(dom.matches("data-status=\"waived\"").count(), waived);
+    assert!(!dom.contains("data-status=\"fail\""));
+    assert_eq!(dom.matches("data-waiver=\"in force\"").count(), waived);
+    assert!(dom.contains(
+        "waived until 2027-03-01: Partner Nordlog reaches the bastion over SSH from its egress \
+         range until its site-to-site VPN is live (owner platform-team@kliv.example, ticket SEC-1042)"
+    ));
+    // The reason is text, not markup.
+    assert!(dom.contains("Volumes are &lt;b&gt;replaced&lt;/b&gt; by the new fleet"));
+    // ENC-001: every failure waived, so the rule and its policy line
+    // (line 77) are waived; HA-001 counts its waived failure.
+    assert!(dom.contains("<li class=\"waived\" id=\"doc0-L77\">"));
+    assert!(
+        dom.contains("data-rule=\"ENC-001\" data-fail=\"0\" data-unknown=\"0\" data-waived=\"2\"")
+    );
+    assert!(
+        dom.contains("data-rule=\"HA-001\" data-fail=\"2\" data-unknown=\"0\" data-waived=\"1\"")
+    );
+    // The account row counts the waived verdicts of its account.
+    let in_account = count(&report, |f| {
+        f["status"] == "waived" && f["resource"]["account"] == "111122223333"
+    });
+    assert!(dom.contains(&format!(" / {in_account} / ")), "account row");
 }

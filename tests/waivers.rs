@@ -739,11 +739,11 @@ fn readme_waiver_and_diff_examples_are_real() {
     // The baseline line quoted in the README.
     let (_, out) = in_dir(&["scan", "--inventory", &estate, "--baseline", "before.json"]);
     assert!(
-        out.contains("\nBaseline: 0 new · 37 existing · 0 fixed  (before.json, collected 2026-11-20T06:00:00Z)\n"),
+        out.contains("\nBaseline: 0 new · 40 existing · 0 fixed  (before.json, collected 2026-11-20T06:00:00Z)\n"),
         "{out}"
     );
     let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
     assert!(readme.contains(
-        "`Baseline: 0 new · 37 existing · 0 fixed  (before.json, collected 2026-11-20T06:00:00Z)`"
+        "`Baseline: 0 new · 40 existing · 0 fixed  (before.json, collected 2026-11-20T06:00:00Z)`"
     ));
 }

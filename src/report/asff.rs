@@ -13,7 +13,10 @@
 //! Ids are the SARIF fingerprints (stable across scans, so a re-import
 //! updates a finding instead of adding one); a passing resource is
 //! PASSED with INFORMATIONAL severity, as Security Hub's own controls
-//! report it; a verdict conform could not reach is WARNING.
+//! report it; a verdict conform could not reach is WARNING. A waived
+//! failure is FAILED with the workflow status SUPPRESSED, its waiver in
+//! `Note` and in the `conform/Waiver/*` product fields (which a failure
+//! under an expired waiver carries too).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +34,8 @@ const DESCRIPTION_MAX: usize = 1024;
 const PRODUCT_FIELD_MAX: usize = 2048;
 const PRODUCT_FIELDS_MAX: usize = 50;
 const REQUIREMENTS_MAX: usize = 32;
+/// `Note.Text` and `Note.UpdatedBy`.
+const NOTE_MAX: usize = 512;
 
 /// `Compliance.Status` of a verdict.
 fn compliance_status(status: Status) -> &'static str {
@@ -158,6 +163,23 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
         clip(&r.name, PRODUCT_FIELD_MAX),
     );
     fields.insert("conform/ResourceType".into(), r.resource_type.clone());
+    if let Some(w) = &f.waiver {
+        let mut waiver = vec![
+            ("Reason", w.reason.clone()),
+            ("Owner", w.owner.clone()),
+            ("Expires", w.expires.to_string()),
+            ("File", w.location()),
+        ];
+        if let Some(t) = &w.ticket {
+            waiver.push(("Ticket", t.clone()));
+        }
+        for (key, value) in waiver {
+            fields.insert(
+                format!("conform/Waiver/{key}"),
+                clip(&value, PRODUCT_FIELD_MAX),
+            );
+        }
+    }
     for (i, e) in f.evidence.iter().enumerate() {
         if fields.len() >= PRODUCT_FIELDS_MAX {
             break;
@@ -183,7 +205,7 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
     if !controls.is_empty() {
         compliance["RelatedRequirements"] = json!(controls);
     }
-    json!({
+    let mut finding = json!({
         "SchemaVersion": "2018-10-08",
         "Id": id,
         "ProductArn": format!(
@@ -213,7 +235,17 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
             Status::Waived => "SUPPRESSED",
             Status::Fail | Status::Unknown => "NEW",
         } },
-    })
+    });
+    // A waived failure's note is its waiver, as a Security Hub user who
+    // suppressed it by hand would write it.
+    if let (Some(w), Status::Waived) = (&f.waiver, f.status) {
+        finding["Note"] = json!({
+            "Text": clip(&format!("Waived: {}", w.justification()), NOTE_MAX),
+            "UpdatedBy": clip(&w.owner, NOTE_MAX),
+            "UpdatedAt": at,
+        });
+    }
+    finding
 }
 
 #[cfg(test)]

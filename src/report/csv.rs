@@ -5,6 +5,10 @@
 //! a resource can write them: a cell a spreadsheet would read as a formula
 //! (one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return)
 //! is prefixed with a single quote, as OWASP advises, so it stays text.
+//!
+//! The last five columns are the waiver a verdict carries: the one that
+//! accepts a `waived` failure, or the expired one under which a `fail`
+//! fails again (its `waiver_expires` is then in the past); empty otherwise.
 
 use std::collections::HashMap;
 
@@ -12,7 +16,7 @@ use super::{ReportInput, RuleInfo};
 use crate::findings::{Finding, Status};
 
 /// The header row.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 23] = [
     "status",
     "severity",
     "rule_id",
@@ -31,6 +35,11 @@ pub const COLUMNS: [&str; 18] = [
     "controls",
     "fingerprint",
     "collected_at",
+    "waiver_reason",
+    "waiver_owner",
+    "waiver_expires",
+    "waiver_ticket",
+    "waiver_file",
 ];
 
 /// The word a status is written as.
@@ -81,6 +90,7 @@ fn row(f: &Finding, rule: Option<&RuleInfo>, collected_at: &str) -> Vec<String> 
     for l in &f.promise.related_lines {
         lines.push_str(&format!(",{l}"));
     }
+    let waiver = f.waiver.as_ref();
     let cells = [
         status_word(f.status).to_string(),
         f.severity.to_string(),
@@ -100,6 +110,11 @@ fn row(f: &Finding, rule: Option<&RuleInfo>, collected_at: &str) -> Vec<String> 
         rule.map(|r| r.controls.join(" ")).unwrap_or_default(),
         super::sarif::fingerprint(&f.rule_id, &r.account, &r.region, &r.arn),
         collected_at.to_string(),
+        waiver.map(|w| w.reason.clone()).unwrap_or_default(),
+        waiver.map(|w| w.owner.clone()).unwrap_or_default(),
+        waiver.map(|w| w.expires.to_string()).unwrap_or_default(),
+        waiver.and_then(|w| w.ticket.clone()).unwrap_or_default(),
+        waiver.map(|w| w.location()).unwrap_or_default(),
     ];
     cells.iter().map(|c| neutralise(c)).collect()
 }

@@ -1,9 +1,11 @@
 //! The HTML audit report: one self-contained file an auditor can open
 //! offline and archive. It shows the summary, each promise with its
-//! verdict and a bar of broken/unknown/kept, a matrix of accounts by
-//! rules, the policy document line by line with each promise line marked
-//! by its verdict, and every broken or unknown verdict with its evidence,
-//! filterable by rule, status, severity, account and region and searchable.
+//! verdict and a bar of broken/unknown/waived/kept, a matrix of accounts
+//! by rules, the policy document line by line with each promise line
+//! marked by its verdict (kept, broken, unknown, waived), and every
+//! broken, unknown or waived verdict with its evidence (and a waived one's
+//! waiver: reason, owner, expiry, ticket, file:line), filterable by rule,
+//! status, severity, account and region and searchable.
 //!
 //! The page is rendered by minijinja with HTML auto-escaping on every
 //! value; the findings travel as JSON in a `<script type="application/json">`
@@ -96,6 +98,7 @@ struct RuleRow<'a> {
     fail: usize,
     unknown: usize,
     pass: usize,
+    waived: usize,
     bar: Vec<Segment>,
 }
 
@@ -114,6 +117,7 @@ struct AccountRow<'a> {
     fail: usize,
     unknown: usize,
     pass: usize,
+    waived: usize,
     cells: Vec<Cell>,
 }
 
@@ -141,9 +145,9 @@ struct PolicyView<'a> {
 
 /// The findings' table, as arrays (compact at 100,000 rows); `fields`
 /// names the positions.
-const FIELDS: [&str; 11] = [
+const FIELDS: [&str; 12] = [
     "status", "rule", "severity", "account", "region", "type", "name", "arn", "message",
-    "evidence", "tags",
+    "evidence", "tags", "waiver",
 ];
 
 /// JSON that can sit inside a `<script>` element: no `<`, `>` or `&` that
@@ -237,12 +241,13 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
             let doc = files.iter().position(|f| *f == r.promise.file).unwrap_or(0);
             let t = by_rule.get(r.id.as_str()).copied().unwrap_or_default();
             let (verdict, verdict_label) = t.look();
-            let all = (t.fail + t.unknown + t.pass).max(1) as f64;
+            let all = (t.fail + t.unknown + t.waived + t.pass).max(1) as f64;
             let mut x = 0.0;
             let mut bar = Vec::new();
             for (n, color) in [
                 (t.fail, "#c62828"),
                 (t.unknown, "#b26a00"),
+                (t.waived, "#6a5acd"),
                 (t.pass, "#2e7d32"),
             ] {
                 if n > 0 {
@@ -273,6 +278,7 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                 fail: t.fail,
                 unknown: t.unknown,
                 pass: t.pass,
+                waived: t.waived,
                 bar,
             }
         })
@@ -306,8 +312,8 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                         verdict,
                         label,
                         title: format!(
-                            "{} in {}: {} broken, {} unknown, {} kept",
-                            r.id, s.account, c.fail, c.unknown, c.pass
+                            "{} in {}: {} broken, {} unknown, {} waived, {} kept",
+                            r.id, s.account, c.fail, c.unknown, c.waived, c.pass
                         ),
                     }
                 })
@@ -319,6 +325,7 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                 fail: t.fail,
                 unknown: t.unknown,
                 pass: t.pass,
+                waived: t.waived,
                 cells,
             }
         })
@@ -353,6 +360,18 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                     .map(|e| [visible(&e.field), visible(&e.value), visible(&e.note)])
                     .collect::<Vec<_>>(),
                 visible(&tags.join(" ")),
+                // The waiver a verdict carries: the one in force for a
+                // waived failure, the expired one a failure fails under.
+                f.waiver.as_ref().map(|w| {
+                    serde_json::json!({
+                        "state": if f.status == Status::Waived { "in force" } else { "expired" },
+                        "reason": visible(&w.reason),
+                        "owner": visible(&w.owner),
+                        "expires": w.expires.to_string(),
+                        "ticket": w.ticket.as_deref().map(visible),
+                        "at": visible(&w.location()),
+                    })
+                }),
             ])
         })
         .collect();
@@ -399,6 +418,7 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                 fail => total.fail,
                 unknown => total.unknown,
                 pass => total.pass,
+                waived => total.waived,
             },
             rules => rules,
             accounts => accounts,

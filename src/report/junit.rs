@@ -1,8 +1,10 @@
 //! The JUnit XML report, for CI systems other than GitHub (GitLab, Jenkins,
 //! Azure DevOps): one test suite per rule, one test case per (rule,
 //! resource). A broken promise is a `<failure>` with its evidence, a
-//! verdict conform could not reach an `<error>`, a rule with nothing in
-//! scope one `<skipped>` case. The XML is written by `quick-xml`, which
+//! verdict conform could not reach an `<error>`, a waived failure a
+//! `<skipped type="waived">` whose message is the waiver (reason, owner,
+//! expiry, ticket, file:line), a rule that judged nothing one
+//! `<skipped>` case saying what its scope or exclude set aside. The XML is written by `quick-xml`, which
 //! escapes text and attributes; characters XML 1.0 cannot carry at all
 //! (most C0 controls) are replaced by U+FFFD first.
 
@@ -153,15 +155,16 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                         })?;
                         let classname = attr_safe(&format!("conform.{}", rule.id));
                         if findings.is_empty() {
+                            let why = attr_safe(&super::nothing_judged(rule, input));
                             w.create_element("testcase")
                                 .with_attributes([
-                                    ("name", "no resources in scope"),
+                                    ("name", "no resource judged"),
                                     ("classname", classname.as_str()),
                                     ("time", "0"),
                                 ])
                                 .write_inner_content(|w| {
                                     w.create_element("skipped")
-                                        .with_attribute(("message", "no resources in scope"))
+                                        .with_attribute(("message", why.as_str()))
                                         .write_empty()?;
                                     Ok(())
                                 })?;
@@ -182,7 +185,14 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                                     case.write_empty()?;
                                 }
                                 Some((element, kind)) => {
-                                    let message = attr_safe(&f.message);
+                                    // A waived failure's message is its waiver
+                                    // (reason, owner, expiry, ticket, file:line).
+                                    let message = match (&f.waiver, f.status) {
+                                        (Some(w), Status::Waived) => {
+                                            attr_safe(&format!("waived: {}", w.justification()))
+                                        }
+                                        _ => attr_safe(&f.message),
+                                    };
                                     let mut body = format!(
                                         "{} {} [{}]\n{}\naccount {} · {} · {}\n",
                                         f.rule_id,
@@ -205,6 +215,14 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
                                         "promise: {}:{} «{}»",
                                         f.promise.file, f.promise.line, f.promise.text
                                     );
+                                    if let Some(w) = &f.waiver {
+                                        let state = if f.status == Status::Waived {
+                                            "waived"
+                                        } else {
+                                            "waiver expired"
+                                        };
+                                        let _ = writeln!(body, "{state}: {}", w.justification());
+                                    }
                                     let body = xml_safe(&body);
                                     case.write_inner_content(|w| {
                                         w.create_element(element)

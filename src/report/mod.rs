@@ -241,3 +241,45 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
         Format::Junit => junit::render(input),
     }
 }
+
+/// Why a rule has no verdict, as far as the evaluation recorded it: the
+/// resources its scope or `exclude` set aside. Resources a check skips by
+/// kind (read replicas, internal load balancers, ...) are not recorded, so
+/// the line says they may exist rather than guessing.
+pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String {
+    let aside = input
+        .evaluation
+        .set_aside
+        .get(&rule.id)
+        .copied()
+        .unwrap_or_default();
+    let resources = |n: usize| {
+        if n == 1 {
+            "1 resource".to_string()
+        } else {
+            format!("{n} resources")
+        }
+    };
+    let mut why = Vec::new();
+    if aside.out_of_scope > 0 {
+        why.push(format!(
+            "{} outside its scope",
+            resources(aside.out_of_scope)
+        ));
+    }
+    if aside.excluded > 0 {
+        why.push(format!(
+            "{} matched by its exclude",
+            resources(aside.excluded)
+        ));
+    }
+    if why.is_empty() {
+        format!(
+            "no resource judged: the inventory holds none its checks judge (checks skip some \
+             kinds, such as read replicas: see `conform explain {}`)",
+            rule.id
+        )
+    } else {
+        format!("no resource judged: set aside {}", why.join(", "))
+    }
+}

@@ -2,7 +2,10 @@
 //! as a JSON array, the way Prowler writes `json-ocsf`. The compliance
 //! object carries the rule, the promise and the rule's controls; the
 //! resource carries its ARN, type, region and tags; the evidence goes into
-//! `evidences`. serde_json escapes every string.
+//! `evidences`. A waived failure is compliance Fail with the finding
+//! status Suppressed, its `status_detail` the waiver (reason, owner,
+//! expiry, ticket, file:line) and `unmapped.waiver` the waiver's fields.
+//! serde_json escapes every string.
 
 use std::collections::HashMap;
 
@@ -96,7 +99,7 @@ fn event(f: &Finding, rule: Option<&RuleInfo>, time_ms: i64, time_dt: &str) -> V
         .collect();
     let mut promise_lines = vec![f.promise.line];
     promise_lines.extend(&f.promise.related_lines);
-    json!({
+    let mut event = json!({
         "metadata": {
             "version": OCSF_VERSION,
             "product": {
@@ -121,7 +124,10 @@ fn event(f: &Finding, rule: Option<&RuleInfo>, time_ms: i64, time_dt: &str) -> V
         "status_id": if f.status == Status::Waived { 3 } else { 1 },
         "status": if f.status == Status::Waived { "Suppressed" } else { "New" },
         "status_code": f.status.as_str(),
-        "status_detail": f.message,
+        "status_detail": match (&f.waiver, f.status) {
+            (Some(w), Status::Waived) => format!("waived: {}", w.justification()),
+            _ => f.message.clone(),
+        },
         "message": f.message,
         "time": time_ms,
         "time_dt": time_dt,
@@ -163,5 +169,12 @@ fn event(f: &Finding, rule: Option<&RuleInfo>, time_ms: i64, time_dt: &str) -> V
                 "text": f.promise.text,
             },
         },
-    })
+    });
+    // The waiver a verdict carries (the one in force for a waived
+    // failure, the expired one for a failure that fails again), with the
+    // JSON report's fields.
+    if let Some(w) = &f.waiver {
+        event["unmapped"]["waiver"] = json!(w);
+    }
+    event
 }

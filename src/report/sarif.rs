@@ -808,7 +808,14 @@ mod tests {
             })
             .collect();
         let summary = Default::default();
-        (crate::evaluate::Evaluation { findings, summary }, rules)
+        (
+            crate::evaluate::Evaluation {
+                findings,
+                summary,
+                set_aside: Default::default(),
+            },
+            rules,
+        )
     }
 
     fn input<'a>(

@@ -280,7 +280,11 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: 
     }
     tally.push(format!("{passed} passed"));
     if findings.is_empty() {
-        let _ = writeln!(out, "  {}\n", paint(DIM, "no resources in scope"));
+        let _ = writeln!(
+            out,
+            "  {}\n",
+            paint(DIM, &super::nothing_judged(rule, input))
+        );
     } else {
         let _ = writeln!(out, "  {}\n", paint(DIM, &tally.join(", ")));
     }

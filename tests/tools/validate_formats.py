@@ -78,6 +78,14 @@ def check_csv(path, report, problems):
             "controls": " ".join(rules[f["rule_id"]].get("controls", [])),
             "collected_at": report["collected_at"],
         }
+        w = f.get("waiver") or {}
+        expected.update({
+            "waiver_reason": w.get("reason", ""),
+            "waiver_owner": w.get("owner", ""),
+            "waiver_expires": w.get("expires", ""),
+            "waiver_ticket": w.get("ticket", ""),
+            "waiver_file": f"{w['file']}:{w['line']}" if w else "",
+        })
         for key, value in expected.items():
             if cell[key] != neutral(value):
                 problems.append(f"row {i} {key}: {cell[key]!r} != {neutral(value)!r}")
@@ -96,7 +104,9 @@ def check_ocsf(path, report, problems):
         problems.append(f"{len(events)} events, but {len(findings)} findings")
     # OCSF compliance status_id: 1 Pass, 2 Warning (no result for missing
     # information), 3 Fail.
-    status = {"fail": 3, "unknown": 2, "pass": 1}
+    # A waived failure still fails; the finding's own status is
+    # Suppressed (3) and its status_detail and unmapped.waiver the waiver.
+    status = {"fail": 3, "unknown": 2, "pass": 1, "waived": 3}
     for i, (event, f) in enumerate(zip(events, findings)):
         try:
             model = ComplianceFinding.model_validate(event)
@@ -113,6 +123,12 @@ def check_ocsf(path, report, problems):
             model.compliance.requirements or report_rule(report, f).get("controls")
         ):
             problems.append(f"event {i}: requirements {model.compliance.requirements}")
+        if f["status"] == "waived":
+            w = f["waiver"]
+            if int(model.status_id) != 3 or w["reason"] not in (model.status_detail or ""):
+                problems.append(f"event {i}: waived, but status {model.status_id} {model.status_detail!r}")
+        if (event.get("unmapped") or {}).get("waiver") != f.get("waiver"):
+            problems.append(f"event {i}: unmapped.waiver differs from the JSON report's waiver")
 
 
 def report_rule(report, finding):
@@ -159,7 +175,7 @@ def check_asff(path, report, problems):
     ids = [x.get("Id") for x in seen]
     if len(set(ids)) != len(ids):
         problems.append("ASFF ids are not unique")
-    status = {"fail": "FAILED", "unknown": "WARNING", "pass": "PASSED"}
+    status = {"fail": "FAILED", "unknown": "WARNING", "pass": "PASSED", "waived": "FAILED"}
     expected = sorted((f["resource"]["arn"], f["rule_id"], status[f["status"]]) for f in findings)
     got = sorted(
         (x["Resources"][0]["Id"], x["GeneratorId"].removeprefix("conform/"), x["Compliance"]["Status"])
@@ -167,6 +183,31 @@ def check_asff(path, report, problems):
     )
     if expected != got:
         problems.append("ASFF verdicts differ from the JSON report's")
+    # A waived failure is SUPPRESSED, with its waiver in Note and in the
+    # product fields.
+    waived = sorted(
+        (f["resource"]["arn"], f["rule_id"], f["waiver"]["reason"], f["waiver"]["owner"], f["waiver"]["expires"])
+        for f in findings
+        if f["status"] == "waived"
+    )
+    got = sorted(
+        (
+            x["Resources"][0]["Id"],
+            x["GeneratorId"].removeprefix("conform/"),
+            x["ProductFields"].get("conform/Waiver/Reason"),
+            x["ProductFields"].get("conform/Waiver/Owner"),
+            x["ProductFields"].get("conform/Waiver/Expires"),
+        )
+        for x in seen
+        if x.get("Workflow", {}).get("Status") == "SUPPRESSED"
+    )
+    if waived != got:
+        problems.append(f"ASFF suppressed findings {got} differ from the waived verdicts {waived}")
+    for x in seen:
+        suppressed = x.get("Workflow", {}).get("Status") == "SUPPRESSED"
+        reason = x["ProductFields"].get("conform/Waiver/Reason", "")
+        if suppressed and (not reason or reason[:100] not in x.get("Note", {}).get("Text", "")):
+            problems.append(f"{x['Id']}: suppressed without its waiver in Note")
 
 
 def import_asff(path, report, endpoint, problems):
@@ -192,6 +233,12 @@ def import_asff(path, report, endpoint, problems):
         problems.append("not every finding was imported")
 
 
+def justification(w):
+    """The waiver as conform writes it on one line."""
+    ticket = f", ticket {w['ticket']}" if w.get("ticket") else ""
+    return f"{w['reason']} (owner: {w['owner']}, expires {w['expires']}{ticket}; {w['file']}:{w['line']})"
+
+
 def check_junit(path, report, xsd, problems):
     import xml.etree.ElementTree as ET
 
@@ -207,6 +254,16 @@ def check_junit(path, report, xsd, problems):
     findings = report["findings"]
     fails = [f for f in findings if f["status"] == "fail"]
     unknowns = [f for f in findings if f["status"] == "unknown"]
+    skipped = [c.find("skipped") for c in cases if c.find("skipped") is not None]
+    waived_cases = [x for x in skipped if x.get("type") == "waived"]
+    waived = [f for f in findings if f["status"] == "waived"]
+    if sorted(x.get("message") for x in waived_cases) != sorted(
+        attr_safe(f"waived: {justification(f['waiver'])}") for f in waived
+    ):
+        problems.append(
+            f"{len(waived_cases)} skipped cases of type waived do not carry the waivers "
+            f"of the {len(waived)} waived verdicts"
+        )
     if len(failures) != len(fails) or len(errors) != len(unknowns):
         problems.append(
             f"{len(failures)} failures and {len(errors)} errors, "

@@ -23,7 +23,9 @@
   function searchText(r) {
     if (r[F.search] === undefined) {
       var ev = r[F.evidence].map(function (e) { return e.join(" "); }).join(" ");
-      r[F.search] = [r[F.name], r[F.arn], r[F.type], r[F.message], r[F.tags], ev].join(" ").toLowerCase();
+      var w = r[F.waiver];
+      var wt = w ? [w.reason, w.owner, w.expires, w.ticket || "", w.at].join(" ") : "";
+      r[F.search] = [r[F.name], r[F.arn], r[F.type], r[F.message], r[F.tags], ev, wt].join(" ").toLowerCase();
     }
     return r[F.search];
   }
@@ -112,6 +114,15 @@
           ul.appendChild(li);
         });
         msg.appendChild(ul);
+      }
+      var w = r[F.waiver];
+      if (w) {
+        var wd = document.createElement("div");
+        wd.className = "waiver";
+        wd.setAttribute("data-waiver", w.state);
+        wd.textContent = (w.state === "expired" ? "waiver expired on " : "waived until ") + w.expires +
+          ": " + w.reason + " (owner " + w.owner + (w.ticket ? ", ticket " + w.ticket : "") + ") " + w.at;
+        msg.appendChild(wd);
       }
       frag.appendChild(tr);
     }
