@@ -332,6 +332,78 @@ fn allow_incomplete_passes_and_a_second_runner_uses_the_cache() {
     assert!(!run.log.contains("downloading"), "{}", run.log);
 }
 
+/// The `waivers` input: each line a waivers file, passed as `--waivers`.
+/// Waived failures are reported as waived (JSON), stay in the SARIF log
+/// with an accepted suppression, and are not counted as failed.
+#[test]
+fn the_waivers_input_reaches_conform() {
+    let release = tempfile::tempdir().unwrap();
+    publish(
+        release.path(),
+        "v9.9.9",
+        &this_target(),
+        Path::new(env!("CARGO_BIN_EXE_conform")),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let url = file_url(release.path());
+    let inventory = estate();
+    let runner = Runner::new();
+    // A second file with nothing in it but a stale waiver: both reach conform.
+    let extra = runner.workspace.join("more-waivers.toml");
+    std::fs::write(
+        &extra,
+        "[[waiver]]\nrule = \"NET-001\"\nresource = \"arn:aws:ec2:*:*:security-group/sg-nothing\"\n\
+         reason = \"a typo\"\nowner = \"sre\"\nexpires = 2027-06-30\n",
+    )
+    .unwrap();
+    let waivers = format!(
+        "{}\n{}",
+        root().join("examples/waivers.toml").display(),
+        extra.display()
+    );
+    let run = runner.run(
+        cache.path(),
+        &[
+            ("version", "v9.9.9"),
+            ("download-url", &url),
+            ("inventory", &inventory),
+            ("fail-on", "none"),
+            ("allow-incomplete", "true"),
+            ("waivers", &waivers),
+        ],
+        &[],
+    );
+    assert!(run.success, "{}", run.log);
+    let json = read_json(Path::new(run.output("json-file")));
+    let waived: Vec<&Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "waived")
+        .collect();
+    assert!(!waived.is_empty(), "no waived finding: {}", json["summary"]);
+    assert!(waived.iter().all(|f| f["waiver"]["reason"].is_string()));
+    assert_eq!(
+        json["summary"]["waived"].as_u64(),
+        Some(waived.len() as u64)
+    );
+    assert_eq!(run.output("failed"), json["summary"]["failed"].to_string());
+    assert!(
+        run.log.contains("more-waivers.toml"),
+        "the second file's stale waiver is not named: {}",
+        run.log
+    );
+    let sarif = read_json(&runner.workspace.join("conform.sarif"));
+    let suppressed = sarif["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["results"].as_array().unwrap())
+        .filter(|r| r["suppressions"][0]["status"] == "accepted")
+        .count();
+    assert_eq!(suppressed, waived.len());
+}
+
 /// An archive that does not match its published SHA-256 stops the action
 /// at the install step: nothing is installed, cached or scanned.
 #[test]
