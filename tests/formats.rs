@@ -361,17 +361,7 @@ async fn emulator_scan_formats_read_back() {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
     let ec2 = aws_sdk_ec2::Client::new(&config);
     for (name, days) in [("/formats/short", 7), ("/formats/long", 90)] {
-        logs.create_log_group()
-            .log_group_name(name)
-            .send()
-            .await
-            .unwrap();
-        logs.put_retention_policy()
-            .log_group_name(name)
-            .retention_in_days(days)
-            .send()
-            .await
-            .unwrap();
+        estate::log_group(&logs, &account, name, Some(days)).await;
     }
     estate::volume(&ec2, false).await;
     let dir = tempfile::tempdir().unwrap();

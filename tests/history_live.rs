@@ -27,17 +27,7 @@ async fn fixing_a_resource_shows_in_diff_baseline_and_stale_waivers() {
         ("/live/accepted", 7),
         ("/live/long", 90),
     ] {
-        logs.create_log_group()
-            .log_group_name(name)
-            .send()
-            .await
-            .unwrap();
-        logs.put_retention_policy()
-            .log_group_name(name)
-            .retention_in_days(days)
-            .send()
-            .await
-            .unwrap();
+        estate::log_group(&logs, &account, name, Some(days)).await;
     }
     let volume = ec2
         .create_volume()
