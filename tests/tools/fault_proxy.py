@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fault-injecting HTTP proxy between conform and the AWS emulator.
 
-Used by tests/faults.rs (through tests/common/faults.rs); stdlib only.
+Used by tests/it/faults.rs (through tests/it/common/faults.rs); stdlib only.
 
     fault_proxy.py --upstream http://127.0.0.1:PORT [--rules FILE] [--max-seconds N]
 

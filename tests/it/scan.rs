@@ -7,7 +7,7 @@
 //! tests/common). Where moto differs from AWS the test says so, and
 //! tests/README.md lists every such difference.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

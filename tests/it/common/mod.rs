@@ -7,8 +7,6 @@
 //! temporary credentials that moto attributes to that account: everything
 //! created with them, and everything conform reads with them, belongs to it.
 
-#![allow(dead_code)]
-
 pub mod browser;
 pub mod estate;
 pub mod hostile;
@@ -62,7 +60,7 @@ impl Emulator {
             _ => panic!(
                 "CONFORM_TEST_ENDPOINT is not set: these tests scan an emulated AWS. \
                  Run them with scripts/test, which starts the emulator \
-                 (e.g. `scripts/test --test scan`)."
+                 (e.g. `scripts/test --test it scan::`)."
             ),
         }
     }
@@ -463,5 +461,5 @@ pub fn pack_of(ids: &[&str]) -> String {
     toml::to_string(&pack).expect("serialize the pack")
 }
 
-/// The fault-injecting proxy and interruptible runs (tests/faults.rs).
+/// The fault-injecting proxy and interruptible runs (tests/it/faults.rs).
 pub mod faults;

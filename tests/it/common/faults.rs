@@ -45,7 +45,7 @@ impl FaultProxy {
     pub fn start(emulator: &Emulator) -> FaultProxy {
         let python = std::env::var("CONFORM_TEST_PYTHON").expect(
             "CONFORM_TEST_PYTHON is not set: run the tests with scripts/test, \
-             which installs the test tools (e.g. `scripts/test --test faults`)",
+             which installs the test tools (e.g. `scripts/test --test it faults::`)",
         );
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tools/fault_proxy.py");
         let log = tempfile::NamedTempFile::new().expect("a log file for the proxy");

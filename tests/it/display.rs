@@ -2,7 +2,7 @@
 //! --account, --status, --quiet, and the summary first as well as last.
 //! Filters change what is listed, never the counts or the exit code.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

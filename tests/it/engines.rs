@@ -6,7 +6,7 @@
 //! engine sets. No Docker engine is needed: the image's contents are
 //! checked on the build context scripts/docker-context lays out.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

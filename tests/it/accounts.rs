@@ -9,7 +9,7 @@
 //! cannot be scanned is covered by a unit test of the orchestration
 //! (src/collect/mod.rs); see tests/README.md.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! (`download/TAG/conform-TARGET.tar.gz` and its `.sha256`), holding this
 //! build of conform: no network, and no Rust in the installer's path.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -11,7 +11,7 @@
 //! needed), or when an operation has no known IAM action (the mapping
 //! below must grow with conform).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

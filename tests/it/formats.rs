@@ -5,7 +5,7 @@
 //! models, botocore's BatchImportFindings validation, a JUnit XSD) that
 //! compares every verdict with the JSON report of the same scan.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! conform under AWS faults: scans of an emulated account through a
 //! fault-injecting proxy (tests/tools/fault_proxy.py, driven by
-//! tests/common/faults.rs) that throttles, denies, fails, delays, cuts and
+//! tests/it/common/faults.rs) that throttles, denies, fails, delays, cuts and
 //! garbles chosen AWS operations.
 //!
 //! What must hold (tests/README.md, "Faults"):
@@ -15,7 +15,7 @@
 //!
 //! Every test scans an account of its own, through a proxy of its own.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

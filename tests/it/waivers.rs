@@ -3,7 +3,7 @@
 //! file (examples/waivers.toml): what a user sees in every format, and the
 //! exit codes a CI gate branches on.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! failures against the first report, and `conform diff` shows exactly the
 //! change.
 
-mod common;
+use crate::common;
 
 use aws_sdk_ec2::types as ec2t;
 use common::*;

@@ -9,7 +9,7 @@
 //! leak. scripts/test's static `testing` keys are not checked: the word
 //! may legitimately appear in a report.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -7,7 +7,7 @@
 //! hostile names stay text. A screenshot is saved under the target
 //! directory (target/tmp/conform-report.png) as a test artifact.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

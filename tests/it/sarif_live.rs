@@ -2,7 +2,7 @@
 //! stable across scheduled scans — the same broken promise keeps its
 //! fingerprint, and fixing a resource drops exactly its alerts.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

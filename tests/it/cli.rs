@@ -2,7 +2,7 @@
 //! pipeline sees when something is wrong. Most of these need no AWS; the
 //! ones that do use a closed port on loopback as "AWS".
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
