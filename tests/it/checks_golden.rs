@@ -1,0 +1,269 @@
+//! Golden verdicts of every check: for each check a small fixture inventory
+//! with the check's tricky cases, a rules file binding that check, and the
+//! verdicts conform gives, in `tests/checks/<check>/`:
+//!
+//! - `inventory.json`: the fixture, a valid saved inventory;
+//! - `rules.toml`: a pack whose rules use only that check (with
+//!   non-default parameters where the check has any);
+//! - `expected.txt`: what `conform scan --inventory inventory.json --rules
+//!   rules.toml --format json` reports, one verdict a line
+//!   (`STATUS RULE ARN : message`) with its evidence indented below;
+//! - `README.md`: what each resource of the fixture is there for.
+//!
+//! Every check of the built-in pack must have a directory, and every
+//! fixture must give at least one pass, one fail and one unknown verdict.
+//! `CONFORM_BLESS=1 scripts/test --test it checks_golden::` rewrites the
+//! expected files after an intended change; review their diff.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::*;
+use crate::snapshots::bless;
+
+/// Checks whose fixtures are still being written (issue 11). Empty once
+/// every check has one; a pending check that has a fixture is an error.
+const PENDING: &[&str] = &[
+    "asg-multi-az",
+    "cloudtrail-multi-region",
+    "ebs-default-encryption",
+    "ebs-snapshot-encrypted",
+    "ebs-volume-encrypted",
+    "ec2-no-public-ip",
+    "elasticache-multi-az",
+    "lb-multi-az",
+    "lb-tls-only",
+    "lb-tls-policy",
+    "log-retention",
+    "maintenance-window",
+    "rds-automated-backups",
+    "rds-cross-region-copy",
+    "rds-multi-az",
+    "rds-snapshot-encrypted",
+    "rds-storage-encrypted",
+    "s3-backup-expiry",
+    "s3-default-encryption",
+    "snapshot-max-age",
+];
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/checks")
+}
+
+/// The checks the built-in pack uses, which is every check conform has
+/// (the snapshot of `conform explain` pins that list).
+fn builtin_checks() -> BTreeSet<String> {
+    let listing = conform_offline(&["rules", "--format", "json"]);
+    listing.expect_code(0);
+    let rules: Value = serde_json::from_str(&listing.stdout).unwrap();
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["checks"].as_array().unwrap().iter())
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn fixture_names() -> BTreeSet<String> {
+    std::fs::read_dir(fixtures_dir())
+        .expect("tests/checks")
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect()
+}
+
+/// One fixture's verdicts as `expected.txt` holds them, and the problems
+/// found with the fixture itself.
+fn render(check: &str) -> (String, Vec<String>) {
+    let dir = format!("tests/checks/{check}");
+    let inventory = format!("{dir}/inventory.json");
+    let rules = format!("{dir}/rules.toml");
+    let args = [
+        "scan",
+        "--inventory",
+        &inventory,
+        "--rules",
+        &rules,
+        "--format",
+        "json",
+    ];
+    let run = conform_offline(&args);
+    let mut problems = Vec::new();
+    let report: Value = match serde_json::from_str(&run.stdout) {
+        Ok(report) => report,
+        Err(e) => {
+            problems.push(format!(
+                "{check}: no JSON report ({e}), exit {:?}: {}",
+                run.code, run.stderr
+            ));
+            return (String::new(), problems);
+        }
+    };
+    for rule in report["rules"].as_array().unwrap() {
+        let checks: Vec<&str> = rule["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        if checks != [check] {
+            problems.push(format!(
+                "{check}: rule {} binds {checks:?}, not only {check}",
+                rule["id"]
+            ));
+        }
+    }
+    let s = &report["summary"];
+    let mut out = format!("# conform {}\n", args.join(" "));
+    let _ = writeln!(
+        out,
+        "# exit {}; {} rules, {} resources: {} failed, {} unknown, {} passed",
+        run.code.map_or("none".to_string(), |c| c.to_string()),
+        s["rules"],
+        s["resources"],
+        s["failed"],
+        s["unknown"],
+        s["passed"],
+    );
+    let mut statuses = BTreeSet::new();
+    for f in report["findings"].as_array().unwrap() {
+        let status = f["status"].as_str().unwrap();
+        statuses.insert(status.to_string());
+        let _ = writeln!(
+            out,
+            "{} {} {} : {}",
+            status.to_uppercase(),
+            f["rule_id"].as_str().unwrap(),
+            f["resource"]["arn"].as_str().unwrap(),
+            f["message"].as_str().unwrap()
+        );
+        for e in f["evidence"].as_array().unwrap() {
+            let _ = write!(
+                out,
+                "    {} = {}",
+                e["field"].as_str().unwrap_or_default(),
+                e["value"].as_str().unwrap_or_default()
+            );
+            match e["note"].as_str() {
+                Some(note) if !note.is_empty() => {
+                    let _ = writeln!(out, " ({note})");
+                }
+                _ => out.push('\n'),
+            }
+        }
+    }
+    for status in ["pass", "fail", "unknown"] {
+        if !statuses.contains(status) {
+            problems.push(format!("{check}: no {status} verdict"));
+        }
+    }
+    (out, problems)
+}
+
+#[test]
+fn every_check_gives_its_golden_verdicts() {
+    let started = std::time::Instant::now();
+    let checks = builtin_checks();
+    let fixtures = fixture_names();
+    let mut problems: Vec<String> = Vec::new();
+    for pending in PENDING {
+        if fixtures.contains(*pending) {
+            problems.push(format!("{pending} has a fixture: take it off PENDING"));
+        }
+    }
+    for missing in checks
+        .difference(&fixtures)
+        .filter(|c| !PENDING.contains(&c.as_str()))
+    {
+        problems.push(format!(
+            "check {missing} has no fixture directory tests/checks/{missing}/"
+        ));
+    }
+    for unknown in fixtures.difference(&checks) {
+        problems.push(format!(
+            "tests/checks/{unknown}/ is not a check of the built-in pack"
+        ));
+    }
+    for check in &fixtures {
+        for file in ["inventory.json", "rules.toml", "README.md"] {
+            if !fixtures_dir().join(check).join(file).is_file() {
+                problems.push(format!("tests/checks/{check}/{file} is missing"));
+            }
+        }
+    }
+    // The scans are independent: run them side by side.
+    let rendered: Vec<(String, String, Vec<String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = fixtures
+            .iter()
+            .map(|check| {
+                s.spawn(move || {
+                    let (out, problems) = render(check);
+                    (check.clone(), out, problems)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut stale = Vec::new();
+    for (check, out, fixture_problems) in rendered {
+        problems.extend(fixture_problems);
+        let path = fixtures_dir().join(&check).join("expected.txt");
+        if differs(&path, &out) {
+            stale.push(format!(
+                "tests/checks/{check}/expected.txt{}",
+                first_difference(&path, &out)
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "fixtures of tests/checks are incomplete:\n{}",
+        problems.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "these verdicts differ from their golden files:\n{}\n\
+         (review the change, then CONFORM_BLESS=1 scripts/test --test it checks_golden::)",
+        stale.join("\n")
+    );
+    eprintln!("{} fixtures in {:?}", fixtures.len(), started.elapsed());
+}
+
+/// Compares `actual` with the golden file at `path`, or rewrites it under
+/// `CONFORM_BLESS=1`. Returns whether it differs.
+fn differs(path: &Path, actual: &str) -> bool {
+    if bless() {
+        std::fs::write(path, actual).unwrap();
+        return false;
+    }
+    std::fs::read_to_string(path).map_or(true, |expected| expected != actual)
+}
+
+/// Where `actual` first departs from the golden file, for the failure
+/// message: ` line N: expected ... / actual ...`.
+fn first_difference(path: &Path, actual: &str) -> String {
+    let Ok(expected) = std::fs::read_to_string(path) else {
+        return " (missing)".to_string();
+    };
+    let mut expected_lines = expected.lines();
+    let mut actual_lines = actual.lines();
+    for n in 1.. {
+        match (expected_lines.next(), actual_lines.next()) {
+            (None, None) => break,
+            (e, a) if e == a => continue,
+            (e, a) => {
+                return format!(
+                    " line {n}:\n  expected: {}\n  actual:   {}",
+                    e.unwrap_or("(end of file)"),
+                    a.unwrap_or("(end of output)")
+                );
+            }
+        }
+    }
+    String::new()
+}
