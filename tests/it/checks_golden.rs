@@ -29,15 +29,8 @@ use crate::snapshots::bless;
 const PENDING: &[&str] = &[
     "asg-multi-az",
     "cloudtrail-multi-region",
-    "ebs-default-encryption",
     "ebs-snapshot-encrypted",
-    "ebs-volume-encrypted",
-    "ec2-no-public-ip",
     "elasticache-multi-az",
-    "lb-multi-az",
-    "lb-tls-only",
-    "lb-tls-policy",
-    "log-retention",
     "maintenance-window",
     "rds-automated-backups",
     "rds-cross-region-copy",
@@ -45,7 +38,6 @@ const PENDING: &[&str] = &[
     "rds-snapshot-encrypted",
     "rds-storage-encrypted",
     "s3-backup-expiry",
-    "s3-default-encryption",
     "snapshot-max-age",
 ];
 
