@@ -24,10 +24,6 @@ use serde_json::Value;
 use crate::common::*;
 use crate::snapshots::bless;
 
-/// Checks whose fixtures are still being written (issue 11). Empty once
-/// every check has one; a pending check that has a fixture is an error.
-const PENDING: &[&str] = &["s3-backup-expiry", "snapshot-max-age"];
-
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/checks")
 }
@@ -150,15 +146,7 @@ fn every_check_gives_its_golden_verdicts() {
     let checks = builtin_checks();
     let fixtures = fixture_names();
     let mut problems: Vec<String> = Vec::new();
-    for pending in PENDING {
-        if fixtures.contains(*pending) {
-            problems.push(format!("{pending} has a fixture: take it off PENDING"));
-        }
-    }
-    for missing in checks
-        .difference(&fixtures)
-        .filter(|c| !PENDING.contains(&c.as_str()))
-    {
+    for missing in checks.difference(&fixtures) {
         problems.push(format!(
             "check {missing} has no fixture directory tests/checks/{missing}/"
         ));
