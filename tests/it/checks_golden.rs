@@ -8,14 +8,17 @@
 //! - `expected.txt`: what `conform scan --inventory inventory.json --rules
 //!   rules.toml --format json` reports, one verdict a line
 //!   (`STATUS RULE ARN : message`) with its evidence indented below;
-//! - `README.md`: what each resource of the fixture is there for.
+//! - `README.md`: what each resource of the fixture is there for, in a
+//!   table with a column per rule giving the verdict checked by hand.
 //!
-//! Every check of the built-in pack must have a directory, and every
-//! fixture must give at least one pass, one fail and one unknown verdict.
+//! Every check of the built-in pack must have a directory, every fixture
+//! must give at least one pass, one fail and one unknown verdict, and the
+//! verdicts its README table lists must add up, per rule and status, to
+//! the ones conform gives.
 //! `CONFORM_BLESS=1 scripts/test --test it checks_golden::` rewrites the
 //! expected files after an intended change; review their diff.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -106,9 +109,16 @@ fn render(check: &str) -> (String, Vec<String>) {
         s["passed"],
     );
     let mut statuses = BTreeSet::new();
+    let mut tally: BTreeMap<(String, String), usize> = BTreeMap::new();
     for f in report["findings"].as_array().unwrap() {
         let status = f["status"].as_str().unwrap();
         statuses.insert(status.to_string());
+        *tally
+            .entry((
+                f["rule_id"].as_str().unwrap().to_string(),
+                status.to_string(),
+            ))
+            .or_default() += 1;
         let _ = writeln!(
             out,
             "{} {} {} : {}",
@@ -131,6 +141,21 @@ fn render(check: &str) -> (String, Vec<String>) {
                 _ => out.push('\n'),
             }
         }
+    }
+    let rule_ids: Vec<String> = report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let readme =
+        std::fs::read_to_string(fixtures_dir().join(check).join("README.md")).unwrap_or_default();
+    let documented = readme_tally(&readme, &rule_ids);
+    if documented != tally {
+        problems.push(format!(
+            "{check}: the verdicts its README.md table lists (per rule and status: {documented:?}) \
+             are not the ones conform gives ({tally:?})"
+        ));
     }
     for status in ["pass", "fail", "unknown"] {
         if !statuses.contains(status) {
@@ -199,6 +224,41 @@ fn every_check_gives_its_golden_verdicts() {
         stale.join("\n")
     );
     eprintln!("{} fixtures in {:?}", fixtures.len(), started.elapsed());
+}
+
+/// The verdicts a fixture's README.md table lists, counted per (rule,
+/// status): the table's columns headed by a rule id hold one verdict per
+/// row (`pass`, `fail`, `unknown`, possibly followed by a remark, or `-`
+/// for a resource the rule does not judge). The hand-checked table and the
+/// golden file must agree, so that blessing a changed verdict also takes
+/// an edit of the table that says why.
+fn readme_tally(readme: &str, rule_ids: &[String]) -> BTreeMap<(String, String), usize> {
+    let mut tally = BTreeMap::new();
+    let mut columns: Vec<(usize, String)> = Vec::new();
+    for line in readme.lines() {
+        let line = line.trim();
+        if !line.starts_with('|') {
+            columns.clear();
+            continue;
+        }
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        if columns.is_empty() {
+            columns = cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| rule_ids.iter().any(|id| id == *c))
+                .map(|(i, c)| (i, c.to_string()))
+                .collect();
+            continue;
+        }
+        for (i, rule) in &columns {
+            let word = cells.get(*i).and_then(|c| c.split_whitespace().next());
+            if let Some(status @ ("pass" | "fail" | "unknown")) = word {
+                *tally.entry((rule.clone(), status.to_string())).or_default() += 1;
+            }
+        }
+    }
+    tally
 }
 
 /// Compares `actual` with the golden file at `path`, or rewrites it under
