@@ -16,6 +16,10 @@
 //! verdicts that became unknown, 4 an output that cannot be written.
 
 use crate::error::{CollectError, Error};
+use crate::evaluate::Evaluation;
+use crate::findings::{BaselineState, Status};
+use crate::history::Diff;
+use crate::rules::Severity;
 
 pub const OK: i32 = 0;
 pub const BROKEN: i32 = 1;
@@ -34,5 +38,57 @@ pub fn for_error(error: &Error) -> i32 {
             | CollectError::RoleNameRequired(_),
         ) => USAGE,
         Error::Collect(_) | Error::Output(_) => SCAN_ERROR,
+        Error::Interrupted => INTERRUPTED,
+    }
+}
+
+/// When a finished scan (or merge) exits 1 or 3: `--fail-on`,
+/// `--allow-incomplete` and `--fail-on-new-only`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExitPolicy {
+    /// Failures at or above this severity exit 1; `None` (`--fail-on
+    /// none`): failures never do.
+    pub fail_on: Option<Severity>,
+    /// Unknown verdicts alone exit 0 instead of 3.
+    pub allow_incomplete: bool,
+    /// Only failures new since the baseline count (`--fail-on-new-only`).
+    pub new_only: bool,
+}
+
+impl ExitPolicy {
+    /// The exit code of an evaluation: 1 when a failure counts, else 3
+    /// when a verdict is unknown (unless allowed), else 0. Waived failures
+    /// never count.
+    pub fn code(&self, evaluation: &Evaluation) -> i32 {
+        let counted = if self.new_only {
+            evaluation
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.status == Status::Fail
+                        && f.baseline == Some(BaselineState::New)
+                        && self.fail_on.is_some_and(|t| f.severity >= t)
+                })
+                .count()
+        } else {
+            self.fail_on
+                .map_or(0, |t| evaluation.summary.failed_at_least(t))
+        };
+        match counted {
+            0 if evaluation.summary.unknown > 0 && !self.allow_incomplete => INCOMPLETE,
+            0 => OK,
+            _ => BROKEN,
+        }
+    }
+}
+
+/// The exit code of `conform diff`: 1 when a new failure (or a failure
+/// whose waiver ended) is at or above `fail_on`, else 3 when verdicts
+/// became unknown, else 0.
+pub fn for_diff(diff: &Diff, fail_on: Option<Severity>) -> i32 {
+    match fail_on {
+        Some(t) if diff.failing_at_least(t) > 0 => BROKEN,
+        _ if !diff.newly_unknown.is_empty() => INCOMPLETE,
+        _ => OK,
     }
 }
