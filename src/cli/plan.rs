@@ -46,7 +46,7 @@ pub(super) struct ScanPlan {
     pub(super) waivers: Option<WaiverSet>,
     pub(super) strict_waivers: bool,
     /// `--baseline`: its path and the report read from it.
-    pub(super) baseline: Option<(PathBuf, JsonReport)>,
+    pub(super) baseline: Option<(PathBuf, JsonReport<'static>)>,
     pub(super) exit: ExitPolicy,
     /// `--now`: the instant ages and waivers are judged at.
     pub(super) now: Option<Timestamp>,
