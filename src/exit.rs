@@ -92,3 +92,65 @@ pub fn for_diff(diff: &Diff, fail_on: Option<Severity>) -> i32 {
         _ => OK,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example estate's evaluation, as its JSON report pins it: failures
+    /// of every severity, and unknowns.
+    fn example() -> Evaluation {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/example.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let report = crate::report::json::JsonReport::from_json(&path, &text).unwrap();
+        Evaluation {
+            findings: report.findings.into_owned(),
+            summary: report.summary.into_owned(),
+            set_aside: Default::default(),
+        }
+    }
+
+    fn policy(fail_on: Option<Severity>, allow_incomplete: bool, new_only: bool) -> ExitPolicy {
+        ExitPolicy {
+            fail_on,
+            allow_incomplete,
+            new_only,
+        }
+    }
+
+    #[test]
+    fn failures_beat_unknowns_and_unknowns_can_be_allowed() {
+        let e = example();
+        assert!(e.summary.failed_at_least(Severity::Critical) > 0);
+        assert!(e.summary.unknown > 0);
+        assert_eq!(policy(Some(Severity::Low), false, false).code(&e), BROKEN);
+        assert_eq!(
+            policy(Some(Severity::Critical), true, false).code(&e),
+            BROKEN
+        );
+        assert_eq!(policy(None, false, false).code(&e), INCOMPLETE);
+        assert_eq!(policy(None, true, false).code(&e), OK);
+    }
+
+    #[test]
+    fn with_new_only_only_new_failures_at_the_threshold_count() {
+        let mut e = example();
+        // No failure is new (there was no baseline).
+        assert_eq!(
+            policy(Some(Severity::Low), false, true).code(&e),
+            INCOMPLETE
+        );
+        assert_eq!(policy(Some(Severity::Low), true, true).code(&e), OK);
+        let low = e
+            .findings
+            .iter_mut()
+            .find(|f| f.status == Status::Fail && f.severity < Severity::Critical)
+            .unwrap();
+        low.baseline = Some(BaselineState::New);
+        let severity = low.severity;
+        assert_eq!(policy(Some(severity), true, true).code(&e), BROKEN);
+        assert_eq!(policy(Some(Severity::Critical), true, true).code(&e), OK);
+        assert_eq!(policy(None, true, true).code(&e), OK);
+    }
+}

@@ -36,7 +36,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
     }
 }
 
-pub(super) fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
+fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
     let mut pack = match &args.rules {
         Some(path) => rules::load_file(path)?,
         None => rules::load_builtin()?,
@@ -50,7 +50,7 @@ pub(super) fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
 /// The text of each policy document the pack's rules cite: read from the
 /// path the rules give (relative to the working directory, then to the
 /// rules file), else, for the built-in pack, the copy compiled in.
-pub(super) fn policy_texts(pack: &RulePack, rules_file: Option<&Path>) -> Vec<report::PolicyText> {
+fn policy_texts(pack: &RulePack, rules_file: Option<&Path>) -> Vec<report::PolicyText> {
     let mut out: Vec<report::PolicyText> = Vec::new();
     for rule in &pack.rules {
         let file = &rule.promise.file;
