@@ -106,4 +106,7 @@ pub enum Error {
     Output(#[from] OutputError),
     #[error("{0}")]
     Usage(String),
+    /// Ctrl-C (SIGINT) stopped the run before anything was written.
+    #[error("interrupted; nothing was written")]
+    Interrupted,
 }

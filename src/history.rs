@@ -185,7 +185,7 @@ pub fn diff(old_file: &str, old: &JsonReport, new_file: &str, new: &JsonReport) 
         new: Side::of(new_file, new),
         ..Default::default()
     };
-    for f in &new.findings {
+    for f in new.findings.iter() {
         let was = before.get(&key(f)).map(|o| o.status);
         match (f.status, was) {
             (Status::Fail, Some(Status::Fail)) => d.still_failing.push(f.clone()),
@@ -235,10 +235,12 @@ mod tests {
         }
     }
 
-    fn report(findings: Vec<Finding>, regions: &[&str]) -> JsonReport {
+    fn report(findings: Vec<Finding>, regions: &[&str]) -> JsonReport<'static> {
         JsonReport {
             schema: "conform-report".into(),
             schema_version: 1,
+            tool: Default::default(),
+            summary: Default::default(),
             rules_source: "t".into(),
             collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
             completed_at: None,
@@ -247,7 +249,8 @@ mod tests {
                 partition: "aws".into(),
                 regions: regions.iter().map(|r| r.to_string()).collect(),
                 error: None,
-            }],
+            }]
+            .into(),
             rules: vec![crate::report::RuleInfo {
                 id: "NET-001".into(),
                 title: "t".into(),
@@ -263,9 +266,10 @@ mod tests {
                 checks: vec![],
                 description: String::new(),
                 help_markdown: String::new(),
-            }],
+            }]
+            .into(),
             coverage_errors: vec![],
-            findings,
+            findings: findings.into(),
             waivers: None,
             baseline: None,
         }
@@ -346,7 +350,7 @@ mod tests {
         assert_eq!(names(&d.fixed), vec!["fixed"]);
         // A rule the new report no longer has fixes nothing.
         let mut without = new.clone();
-        without.rules.clear();
+        without.rules.to_mut().clear();
         assert!(
             diff("old.json", &old, "new.json", &without)
                 .fixed

@@ -28,6 +28,7 @@ pub mod exit;
 pub mod explain;
 pub mod findings;
 pub mod history;
+pub mod interrupt;
 pub mod inventory;
 pub mod merge;
 pub mod report;

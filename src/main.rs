@@ -24,6 +24,11 @@ fn main() {
     };
     let code = match cli::run(cli) {
         Ok(code) => code,
+        Err(conform::error::Error::Interrupted) => {
+            // Not a failure of the run: the user stopped it.
+            eprintln!("conform: {}", conform::error::Error::Interrupted);
+            conform::exit::INTERRUPTED
+        }
         Err(error) => {
             eprintln!("conform: error: {error}");
             let mut source = std::error::Error::source(&error);

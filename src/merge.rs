@@ -24,91 +24,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use serde::Deserialize;
 
 use crate::error::Error;
 use crate::evaluate::{Evaluation, Summary};
-use crate::findings::Finding;
 use crate::history::BaselineReport;
 use crate::inventory::{Coverage, ScannedAccount};
-use crate::report::{JSON_SCHEMA_VERSION, ReportInput, RuleInfo};
+use crate::report::{ReportInput, RuleInfo};
 use crate::rules::RulePack;
 use crate::waivers::WaiverReport;
 
-/// The schema name of the JSON report.
-const SCHEMA: &str = "conform-report";
-
-/// A JSON report as `conform merge` reads it (fields it does not need,
-/// such as the summary, which it recomputes, are ignored).
-#[derive(Debug, Clone, Deserialize)]
-pub struct JsonReport {
-    pub schema: String,
-    pub schema_version: u32,
-    pub rules_source: String,
-    pub collected_at: Timestamp,
-    #[serde(default)]
-    pub completed_at: Option<Timestamp>,
-    pub scope: Vec<ScannedAccount>,
-    pub rules: Vec<RuleInfo>,
-    #[serde(default)]
-    pub coverage_errors: Vec<Coverage>,
-    pub findings: Vec<Finding>,
-    /// The waivers applied (absent without `--waivers`, and in reports of
-    /// older conform).
-    #[serde(default)]
-    pub waivers: Option<WaiverReport>,
-    /// The baseline compared with (absent without `--baseline`).
-    #[serde(default)]
-    pub baseline: Option<BaselineReport>,
-}
-
-impl JsonReport {
-    /// Reads a report written by `conform scan --format json` (or by
-    /// `conform merge`).
-    pub fn load(path: &Path) -> Result<JsonReport, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::Usage(format!("{}: cannot read the report: {e}", path.display()))
-        })?;
-        Self::from_json(path, &text)
-    }
-
-    /// Parses a report; `path` names it in error messages.
-    pub fn from_json(path: &Path, text: &str) -> Result<JsonReport, Error> {
-        // The header first, so that another kind of file gets a message
-        // about that rather than about a missing field.
-        #[derive(Deserialize)]
-        struct Header {
-            schema: Option<String>,
-            schema_version: Option<u32>,
-        }
-        let invalid = |e: serde_json::Error| {
-            Error::Usage(format!(
-                "{}:{}:{}: not a valid conform JSON report: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            ))
-        };
-        let header: Header = serde_json::from_str(text).map_err(invalid)?;
-        if header.schema.as_deref() != Some(SCHEMA) {
-            return Err(Error::Usage(format!(
-                "{}: not a conform JSON report (expected \"schema\": \"{SCHEMA}\"; write one with --format json)",
-                path.display()
-            )));
-        }
-        if header.schema_version != Some(JSON_SCHEMA_VERSION) {
-            return Err(Error::Usage(format!(
-                "{}: JSON report version {} is not supported (this conform reads version {JSON_SCHEMA_VERSION})",
-                path.display(),
-                header
-                    .schema_version
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "(missing)".into())
-            )));
-        }
-        serde_json::from_str(text).map_err(invalid)
-    }
-}
+/// The JSON report `conform merge` reads: the one type the JSON report is
+/// written with.
+pub use crate::report::json::JsonReport;
 
 /// The merged report: what [`ReportInput`] borrows from.
 #[derive(Debug, Clone)]
@@ -147,7 +74,10 @@ impl Merged {
 
 /// Merges `reports` (each with the file it came from), taking the rules'
 /// documentation from `pack`.
-pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Merged, Error> {
+pub fn merge(
+    reports: Vec<(PathBuf, JsonReport<'static>)>,
+    pack: &RulePack,
+) -> Result<Merged, Error> {
     let Some((first_path, first)) = reports.first() else {
         return Err(Error::Usage(
             "conform merge needs at least one report".into(),
@@ -166,7 +96,7 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
     }
     let mut owner: BTreeMap<&str, &Path> = BTreeMap::new();
     for (path, report) in &reports {
-        for scanned in &report.scope {
+        for scanned in report.scope.iter() {
             if let Some(other) = owner.insert(&scanned.account, path) {
                 return Err(Error::Usage(format!(
                     "{} and {} both cover account {}: merge only reports of disjoint shards",
@@ -179,7 +109,7 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
     }
 
     let documented = RuleInfo::all(pack);
-    let mut rules = first.rules.clone();
+    let mut rules = first.rules.to_vec();
     for rule in &mut rules {
         let Some(doc) = documented.iter().find(|d| d.id == rule.id) else {
             return Err(Error::Usage(format!(
@@ -193,7 +123,7 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
         rule.help_markdown = doc.help_markdown.clone();
     }
 
-    let rules_origin = first.rules_source.clone();
+    let rules_origin = first.rules_source.to_string();
     let collected_at = reports
         .iter()
         .map(|(_, r)| r.collected_at)
@@ -212,9 +142,9 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
     let mut coverage_errors = Vec::new();
     let mut findings = Vec::new();
     for (_, report) in reports {
-        scope.extend(report.scope);
-        coverage_errors.extend(report.coverage_errors);
-        findings.extend(report.findings);
+        scope.extend(report.scope.into_owned());
+        coverage_errors.extend(report.coverage_errors.into_iter().map(|c| c.into_owned()));
+        findings.extend(report.findings.into_owned());
     }
     scope.sort_by(|a, b| a.account.cmp(&b.account));
     coverage_errors.sort_by(|a, b| {
@@ -244,10 +174,12 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
 /// only if it is stale in every shard that applied waivers; expired and
 /// expiring ones are listed once; counts add up. Baselines: counts add up
 /// and the fixed failures are joined.
-fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<BaselineReport>) {
+fn merge_history(
+    reports: &[(PathBuf, JsonReport<'static>)],
+) -> (WaiverReport, Option<BaselineReport>) {
     let with_waivers: Vec<&WaiverReport> = reports
         .iter()
-        .filter_map(|(_, r)| r.waivers.as_ref())
+        .filter_map(|(_, r)| r.waivers.as_deref())
         .collect();
     let mut waivers = WaiverReport::default();
     let key = |w: &crate::waivers::WaiverRef| (w.file.clone(), w.line);
@@ -281,14 +213,18 @@ fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<Bas
     // Stale in the merged report: stale in a shard, and in every other
     // shard that applied waivers either stale too or outside its scope.
     for (_, report) in reports {
-        let Some(w) = &report.waivers else { continue };
+        let Some(w) = report.waivers.as_deref() else {
+            continue;
+        };
         for s in &w.stale {
-            let everywhere = reports.iter().all(|(_, other)| match &other.waivers {
-                None => true,
-                Some(o) => {
-                    o.stale.iter().any(|x| key(x) == key(s)) || !s.could_apply_to(&other.scope)
-                }
-            });
+            let everywhere = reports
+                .iter()
+                .all(|(_, other)| match other.waivers.as_deref() {
+                    None => true,
+                    Some(o) => {
+                        o.stale.iter().any(|x| key(x) == key(s)) || !s.could_apply_to(&other.scope)
+                    }
+                });
             if everywhere && !waivers.stale.iter().any(|x| key(x) == key(s)) {
                 waivers.stale.push(s.clone());
             }
@@ -296,7 +232,7 @@ fn merge_history(reports: &[(PathBuf, JsonReport)]) -> (WaiverReport, Option<Bas
     }
     let baselines: Vec<&BaselineReport> = reports
         .iter()
-        .filter_map(|(_, r)| r.baseline.as_ref())
+        .filter_map(|(_, r)| r.baseline.as_deref())
         .collect();
     let baseline = baselines.first().map(|first| {
         let mut merged = BaselineReport {
@@ -343,10 +279,11 @@ mod tests {
         }
     }
 
-    fn shard(account: &str, stale: Vec<WaiverRef>) -> (PathBuf, JsonReport) {
+    fn shard(account: &str, stale: Vec<WaiverRef>) -> (PathBuf, JsonReport<'static>) {
         let report = JsonReport {
-            schema: SCHEMA.into(),
-            schema_version: JSON_SCHEMA_VERSION,
+            schema: crate::report::json::SCHEMA.into(),
+            schema_version: crate::report::json::SCHEMA_VERSION,
+            tool: Default::default(),
             rules_source: "t".into(),
             collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
             completed_at: None,
@@ -355,16 +292,18 @@ mod tests {
                 partition: "aws".into(),
                 regions: vec!["eu-north-1".into()],
                 error: None,
-            }],
-            rules: vec![],
+            }]
+            .into(),
+            summary: Default::default(),
+            rules: vec![].into(),
             coverage_errors: vec![],
-            findings: vec![],
-            waivers: Some(WaiverReport {
+            findings: vec![].into(),
+            waivers: Some(std::borrow::Cow::Owned(WaiverReport {
                 files: vec!["w.toml".into()],
                 count: 2,
                 stale,
                 ..Default::default()
-            }),
+            })),
             baseline: None,
         };
         (PathBuf::from(format!("{account}.json")), report)

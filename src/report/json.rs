@@ -14,73 +14,171 @@
 //! `scope[].error`, status `waived`, `findings[].waiver`,
 //! `findings[].baseline`, `summary.waived`, `waivers`, `baseline`) are
 //! optional, so reports of older conform still merge and diff.
+//!
+//! One type, [`JsonReport`], is both what is written and what is read back
+//! (`conform merge`, `conform diff`, `scan --baseline`): written, it borrows
+//! the evaluation (a large report is not copied); read, it owns its data.
 
-use serde::Serialize;
+use std::borrow::Cow;
+use std::path::Path;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
 
 use super::{ReportInput, RuleInfo};
+use crate::error::Error;
 use crate::evaluate::Summary;
 use crate::findings::Finding;
 use crate::history::BaselineReport;
 use crate::inventory::{Coverage, ScannedAccount};
 use crate::waivers::WaiverReport;
 
+/// The schema name of the JSON report (its `schema` field).
+pub const SCHEMA: &str = "conform-report";
+
 /// The version of the JSON report's schema; bumped on any incompatible
 /// change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    schema: &'static str,
-    schema_version: u32,
-    tool: Tool,
-    rules_source: &'a str,
-    collected_at: String,
+/// The JSON report: `'a` borrows what a report is rendered from; a report
+/// read from a file is a `JsonReport<'static>` that owns everything.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JsonReport<'a> {
+    /// Always [`SCHEMA`].
+    pub schema: Cow<'a, str>,
+    /// [`SCHEMA_VERSION`] of the conform that wrote it.
+    pub schema_version: u32,
+    /// The conform that wrote it.
+    #[serde(default)]
+    pub tool: Tool<'a>,
+    pub rules_source: Cow<'a, str>,
+    pub collected_at: Timestamp,
     /// When collection finished (absent for inventories that do not say).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    completed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
     /// Every account asked for, with its regions; an account that could not
     /// be scanned at all carries its `error`.
-    scope: &'a [ScannedAccount],
-    summary: &'a Summary,
-    rules: &'a [RuleInfo],
+    pub scope: Cow<'a, [ScannedAccount]>,
+    /// The counts over `findings`. Readers that combine reports recompute
+    /// them ([`Summary::of`]).
+    #[serde(default)]
+    pub summary: Cow<'a, Summary>,
+    pub rules: Cow<'a, [RuleInfo]>,
     /// Datasets that could not be read, with the AWS error.
-    coverage_errors: &'a [&'a Coverage],
-    findings: &'a [Finding],
+    #[serde(default)]
+    pub coverage_errors: Vec<Cow<'a, Coverage>>,
+    pub findings: Cow<'a, [Finding]>,
     /// With `--waivers`: the files, counts, and the expired, expiring,
-    /// stale and malformed waivers.
-    #[serde(skip_serializing_if = "WaiverReport::is_empty")]
-    waivers: &'a WaiverReport,
+    /// stale and malformed waivers (absent without `--waivers`, and in
+    /// reports of older conform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waivers: Option<Cow<'a, WaiverReport>>,
     /// With `--baseline`: new and existing counts, and the fixed failures.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    baseline: Option<&'a BaselineReport>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Cow<'a, BaselineReport>>,
 }
 
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
+/// The conform that wrote a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool<'a> {
+    pub name: Cow<'a, str>,
+    pub version: Cow<'a, str>,
+}
+
+impl<'a> JsonReport<'a> {
+    /// The report of `input`, borrowing from it.
+    pub fn of(input: &'a ReportInput<'_>) -> JsonReport<'a> {
+        JsonReport {
+            schema: Cow::Borrowed(SCHEMA),
+            schema_version: SCHEMA_VERSION,
+            tool: Tool {
+                name: Cow::Borrowed(env!("CARGO_PKG_NAME")),
+                version: Cow::Borrowed(env!("CARGO_PKG_VERSION")),
+            },
+            rules_source: Cow::Borrowed(&input.rules_origin),
+            collected_at: input.collected_at,
+            completed_at: input.completed_at,
+            scope: Cow::Borrowed(input.scope),
+            summary: Cow::Borrowed(&input.evaluation.summary),
+            rules: Cow::Borrowed(&input.rules),
+            coverage_errors: input
+                .coverage_errors
+                .iter()
+                .map(|c| Cow::Borrowed(*c))
+                .collect(),
+            findings: Cow::Borrowed(&input.evaluation.findings),
+            waivers: Some(Cow::Borrowed(&input.waivers)).filter(|w| !w.is_empty()),
+            baseline: input.baseline.as_ref().map(Cow::Borrowed),
+        }
+    }
+}
+
+impl JsonReport<'static> {
+    /// Reads a report written by `conform scan --format json` (or by
+    /// `conform merge`).
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Usage(format!("{}: cannot read the report: {e}", path.display()))
+        })?;
+        Self::from_json(path, &text)
+    }
+
+    /// Parses a report; `path` names it in error messages.
+    pub fn from_json(path: &Path, text: &str) -> Result<Self, Error> {
+        // The header first, so that another kind of file gets a message
+        // about that rather than about a missing field.
+        #[derive(Deserialize)]
+        struct Header {
+            schema: Option<String>,
+            schema_version: Option<u32>,
+        }
+        let invalid = |e: serde_json::Error| {
+            Error::Usage(format!(
+                "{}:{}:{}: not a valid conform JSON report: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            ))
+        };
+        let header: Header = serde_json::from_str(text).map_err(invalid)?;
+        if header.schema.as_deref() != Some(SCHEMA) {
+            return Err(Error::Usage(format!(
+                "{}: not a conform JSON report (expected \"schema\": \"{SCHEMA}\"; write one with --format json)",
+                path.display()
+            )));
+        }
+        if header.schema_version != Some(SCHEMA_VERSION) {
+            return Err(Error::Usage(format!(
+                "{}: JSON report version {} is not supported (this conform reads version {SCHEMA_VERSION})",
+                path.display(),
+                header
+                    .schema_version
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "(missing)".into())
+            )));
+        }
+        serde_json::from_str(text).map_err(invalid)
+    }
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
-    let report = JsonReport {
-        schema: "conform-report",
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        rules_source: &input.rules_origin,
-        collected_at: input.collected_at.to_string(),
-        completed_at: input.completed_at.map(|t| t.to_string()),
-        scope: input.scope,
-        summary: &input.evaluation.summary,
-        rules: &input.rules,
-        coverage_errors: &input.coverage_errors,
-        findings: &input.evaluation.findings,
-        waivers: &input.waivers,
-        baseline: input.baseline.as_ref(),
-    };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&JsonReport::of(input)).unwrap_or_default();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What is written reads back as the same report.
+    #[test]
+    fn a_written_report_reads_back_the_same() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/example.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let report = JsonReport::from_json(&path, &text).unwrap();
+        let mut again = serde_json::to_string_pretty(&report).unwrap();
+        again.push('\n');
+        assert_eq!(again, text);
+    }
 }

@@ -8,7 +8,7 @@ mod csv;
 pub mod diff;
 mod display;
 mod html;
-mod json;
+pub mod json;
 mod junit;
 mod markdown;
 mod ocsf;

@@ -166,6 +166,17 @@ impl RulePack {
             rule.promise.file = file.to_string();
         }
     }
+
+    /// The datasets a scan must collect for this pack: what its rules'
+    /// checks judge and what they look up. Nothing else is read from AWS.
+    pub fn datasets(&self) -> std::collections::BTreeSet<crate::inventory::Dataset> {
+        let mut datasets = std::collections::BTreeSet::new();
+        for check in self.rules.iter().flat_map(|r| &r.checks) {
+            datasets.extend(check.subjects());
+            datasets.extend(check.uses());
+        }
+        datasets
+    }
 }
 
 /// Whether the control `have` (`ISO27001:2022/A.8.24`) is what `asked`

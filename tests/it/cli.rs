@@ -338,6 +338,141 @@ fn unwritable_output_is_a_scan_error() {
     assert!(run.stderr.contains(arg(&out)), "{}", run.stderr);
 }
 
+/// "AWS" on a loopback port that accepts connections, never answers, and
+/// counts them: a run that makes a request shows up in
+/// [`SilentAws::connections`].
+struct SilentAws {
+    listener: std::net::TcpListener,
+}
+
+impl SilentAws {
+    fn start() -> SilentAws {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        SilentAws { listener }
+    }
+
+    /// Credentials, a region, and this endpoint for every service.
+    fn env(&self) -> Vec<(String, String)> {
+        let endpoint = format!("http://{}", self.listener.local_addr().unwrap());
+        vec![
+            ("AWS_ENDPOINT_URL".to_string(), endpoint),
+            ("AWS_ACCESS_KEY_ID".to_string(), "testing".to_string()),
+            ("AWS_SECRET_ACCESS_KEY".to_string(), "testing".to_string()),
+            ("AWS_REGION".to_string(), REGION.to_string()),
+        ]
+    }
+
+    /// The connections made so far (each taken off the queue).
+    fn connections(&self) -> usize {
+        self.listener.set_nonblocking(true).unwrap();
+        let mut count = 0;
+        while self.listener.accept().is_ok() {
+            count += 1;
+        }
+        count
+    }
+}
+
+/// How fast a check made before any AWS call must fail: "in a second" on
+/// an idle machine; a debug build on a loaded CI runner gets some slack.
+const FAST: Duration = Duration::from_secs(5);
+
+/// Runs a live scan against `aws` that must fail before any request.
+fn fails_before_any_request(aws: &SilentAws, args: &[&str], code: i32) -> Run {
+    let mut all = vec!["scan", "--max-attempts", "1", "--attempt-timeout", "2"];
+    all.extend_from_slice(args);
+    let run = run_conform_within(&all, &aws.env(), Duration::from_secs(60));
+    run.expect_code(code);
+    assert!(run.elapsed < FAST, "took {:?}: {}", run.elapsed, run.stderr);
+    assert_eq!(aws.connections(), 0, "a request was made: {}", run.stderr);
+    assert!(run.stderr.starts_with("conform: error: "), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    run
+}
+
+/// The control of the tests below: a valid live scan against the silent
+/// "AWS" does connect (and gives up after its one attempt), so a count of
+/// zero there means something.
+#[test]
+fn a_valid_live_scan_does_reach_the_endpoint() {
+    let aws = SilentAws::start();
+    let run = run_conform_within(
+        &[
+            "scan",
+            "--region",
+            REGION,
+            "--max-attempts",
+            "1",
+            "--attempt-timeout",
+            "1",
+            "--timeout",
+            "30",
+            "--format",
+            "json",
+        ],
+        &aws.env(),
+        Duration::from_secs(60),
+    );
+    run.expect_code(exit::SCAN_ERROR);
+    assert!(aws.connections() > 0, "{}", run.stderr);
+}
+
+/// An output that cannot be written fails the scan at once, exit 4, before
+/// any AWS call: reports, `--output`, `--stats-file` and
+/// `--save-inventory` alike.
+#[test]
+fn unwritable_outputs_fail_before_any_aws_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir/out.json");
+    let missing = arg(&missing);
+    let report = format!("json={missing}");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["--format", &report],
+        vec!["--format", "json", "--output", missing],
+        vec!["--stats-file", missing],
+        vec!["--save-inventory", missing],
+        // A directory where the report should go.
+        vec!["--format", "json", "--output", arg(dir.path())],
+    ];
+    for case in cases {
+        let aws = SilentAws::start();
+        let mut args = vec!["--region", REGION];
+        args.extend(case.iter().copied());
+        let run = fails_before_any_request(&aws, &args, exit::SCAN_ERROR);
+        assert!(
+            run.stderr.contains("cannot write"),
+            "{case:?}: {}",
+            run.stderr
+        );
+    }
+    // Nothing was left behind by the checks.
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A region name that cannot exist (a zone, capitals, a city) is a usage
+/// error at once, exit 2, with a hint, before any AWS call; so is one in
+/// --exclude-region.
+#[test]
+fn impossible_region_names_fail_before_any_aws_call() {
+    for (args, hint) in [
+        (
+            vec!["--region", "eu-north-1a"],
+            "availability zone; its region is eu-north-1",
+        ),
+        (vec!["--region", "EU-NORTH-1"], "lower case (eu-north-1)"),
+        (vec!["--region", "stockholm"], "is not an AWS region name"),
+        (
+            vec!["--region", REGION, "--exclude-region", "eu-west-1b"],
+            "--exclude-region \"eu-west-1b\"",
+        ),
+    ] {
+        let aws = SilentAws::start();
+        let run = fails_before_any_request(&aws, &args, exit::USAGE);
+        assert!(run.stderr.contains(hint), "{args:?}: {}", run.stderr);
+    }
+}
+
 /// A report file replaces a file atomically but never replaces what is
 /// not a file: a device is written into (not turned into a file), a
 /// symbolic link stays a link, and a file keeps its permissions.
