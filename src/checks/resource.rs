@@ -2,8 +2,8 @@
 
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{
-    AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster, DbInstance,
-    DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
+    Arn, AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster,
+    DbInstance, DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
     SecurityGroup, Snapshot, Tags, Volume,
 };
 
@@ -120,10 +120,14 @@ pub fn asg_ref(g: &AutoScalingGroup) -> ResourceRef {
 /// account rather than one trail: `arn:{partition}:cloudtrail::{account}:trails`
 /// in region `global`.
 pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
-    let arn = format!(
-        "arn:{}:cloudtrail::{account}:trails",
-        inventory.partition(account)
-    );
+    let arn = Arn {
+        partition: inventory.partition(account),
+        service: "cloudtrail",
+        region: "",
+        account,
+        resource: "trails",
+    }
+    .to_string();
     let place = Place {
         account: account.to_string(),
         region: GLOBAL.to_string(),
@@ -134,12 +138,14 @@ pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
 /// The region's EBS encryption-by-default setting, which has no ARN of its
 /// own: `arn:{partition}:ec2:{region}:{account}:ebs-encryption-by-default`.
 pub fn ebs_default_ref(inventory: &Inventory, place: &Place) -> ResourceRef {
-    let arn = format!(
-        "arn:{}:ec2:{}:{}:ebs-encryption-by-default",
-        inventory.partition(&place.account),
-        place.region,
-        place.account
-    );
+    let arn = Arn {
+        partition: inventory.partition(&place.account),
+        service: "ec2",
+        region: &place.region,
+        account: &place.account,
+        resource: "ebs-encryption-by-default",
+    }
+    .to_string();
     make(
         &arn,
         Dataset::EbsEncryptionByDefault,
@@ -231,17 +237,7 @@ pub fn is_standalone_primary(db: &DbInstance) -> bool {
 /// The region named by an ARN (`arn:aws:rds:eu-west-1:123456789012:db:x`
 /// → `eu-west-1`); `None` when the text is not an ARN or names no region.
 pub fn arn_region(arn: &str) -> Option<&str> {
-    let mut parts = arn.trim().splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let _partition = parts.next()?;
-    let _service = parts.next()?;
-    let region = parts.next()?;
-    // An ARN has six parts; the sixth (the resource) must be there.
-    let _account = parts.next()?;
-    parts.next()?;
-    Some(region).filter(|r| !r.is_empty())
+    Arn::region_of(arn)
 }
 
 /// `n` followed by a noun in singular or plural (`1 day`, `3 days`).

@@ -33,7 +33,8 @@ use super::client::ScanConfig;
 use super::context::{Ctx, Partial};
 use super::error::internal_error;
 use crate::inventory::{
-    AdvancedEventSelector, AdvancedFieldSelector, BasicEventSelector, EventSelectors, Place, Trail,
+    AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, EventSelectors, Place,
+    Trail,
 };
 
 /// Reads the trails visible to the account. `ctx` is the account's global
@@ -167,10 +168,14 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
         (Some(arn), Some(name)) => (arn.to_string(), name.to_string()),
         (Some(arn), None) => (arn.to_string(), name_of(arn).to_string()),
         (None, Some(name)) => (
-            format!(
-                "arn:{}:cloudtrail:{region}:{}:trail/{name}",
-                ctx.partition, ctx.account
-            ),
+            Arn {
+                partition: &ctx.partition,
+                service: "cloudtrail",
+                region: &region,
+                account: &ctx.account,
+                resource: &format!("trail/{name}"),
+            }
+            .to_string(),
             name.to_string(),
         ),
         (None, None) => return None,
@@ -203,7 +208,9 @@ fn home_region(home: Option<&str>, caller: &str) -> String {
 /// The name in a trail ARN (`arn:aws:cloudtrail:r:a:trail/NAME`), else
 /// the ARN itself.
 fn name_of(arn: &str) -> &str {
-    arn.split_once(":trail/").map_or(arn, |(_, name)| name)
+    Arn::parse(arn)
+        .and_then(|a| a.resource.strip_prefix("trail/"))
+        .unwrap_or(arn)
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::aws_error;
 use super::limits::{Api, Limits};
-use crate::inventory::{AwsError, Coverage, Dataset, Place, Tags};
+use crate::inventory::{Arn, AwsError, Coverage, Dataset, Place, Tags};
 
 /// Where a collector reads, and the scan's request limits.
 #[derive(Debug, Clone)]
@@ -85,10 +85,14 @@ impl Ctx {
 
     /// A regional ARN: `arn:{partition}:{service}:{region}:{account}:{resource}`.
     pub fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:{}:{}:{}:{}:{}",
-            self.partition, service, self.region, self.account, resource
-        )
+        Arn {
+            partition: &self.partition,
+            service,
+            region: &self.region,
+            account: &self.account,
+            resource,
+        }
+        .to_string()
     }
 
     /// The coverage record of `dataset` here.

@@ -32,7 +32,7 @@ use aws_sdk_ec2::types as ec2;
 
 use super::context::{Ctx, Partial, more_pages, owned, tags, timestamp};
 use crate::inventory::{
-    EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry, NetworkAcl,
+    Arn, EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry, NetworkAcl,
     NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot, Volume,
 };
 
@@ -488,7 +488,14 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
     Some(Snapshot {
         // EBS snapshot ARNs carry no account (IAM's resource type is
         // `arn:${Partition}:ec2:${Region}::snapshot/${SnapshotId}`).
-        arn: format!("arn:{}:ec2:{}::snapshot/{id}", ctx.partition, ctx.region),
+        arn: Arn {
+            partition: &ctx.partition,
+            service: "ec2",
+            region: &ctx.region,
+            account: "",
+            resource: &format!("snapshot/{id}"),
+        }
+        .to_string(),
         place: ctx.place(),
         volume_id: owned(s.volume_id()),
         // As for volumes: silence reads as "not encrypted".

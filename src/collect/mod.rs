@@ -97,7 +97,7 @@ use std::sync::Arc;
 use tokio::task::{Id, JoinSet};
 
 use crate::error::CollectError;
-use crate::inventory::{AwsError, Coverage, Dataset, GLOBAL, Inventory, ScannedAccount};
+use crate::inventory::{Arn, AwsError, Coverage, Dataset, GLOBAL, Inventory, ScannedAccount};
 pub use account::{Shard, ShardSpec};
 use context::{Ctx, Partial};
 
@@ -359,11 +359,17 @@ impl Plan<'_> {
         let config = if id == self.caller.account {
             self.base.clone()
         } else {
-            let role = format!(
-                "arn:{}:iam::{id}:role/{}",
-                self.caller.partition,
-                self.accounts.role_name.as_deref().unwrap_or_default()
-            );
+            let role = Arn {
+                partition: &self.caller.partition,
+                service: "iam",
+                region: "",
+                account: id,
+                resource: &format!(
+                    "role/{}",
+                    self.accounts.role_name.as_deref().unwrap_or_default()
+                ),
+            }
+            .to_string();
             let config = self
                 .base
                 .assuming(&role, self.accounts.external_id.as_deref())

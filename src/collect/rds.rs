@@ -28,7 +28,7 @@ use aws_sdk_rds::types as rds;
 
 use super::context::{Ctx, Partial, owned, tags, timestamp};
 use crate::inventory::{
-    DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance, DbSnapshot,
+    Arn, DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance, DbSnapshot,
 };
 
 /// Reads every DB instance of the region.
@@ -152,10 +152,14 @@ fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluste
     Some(DbGlobalCluster {
         arn: match g.global_cluster_arn() {
             Some(arn) => arn.to_string(),
-            None => format!(
-                "arn:{}:rds::{}:global-cluster:{id}",
-                ctx.partition, ctx.account
-            ),
+            None => Arn {
+                partition: &ctx.partition,
+                service: "rds",
+                region: "",
+                account: &ctx.account,
+                resource: &format!("global-cluster:{id}"),
+            }
+            .to_string(),
         },
         place: ctx.place(),
         members: g

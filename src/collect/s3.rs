@@ -49,7 +49,7 @@ use super::context::{Ctx, Partial, tags};
 #[cfg(doc)]
 use crate::inventory::Dataset;
 use crate::inventory::{
-    AwsError, Bucket, BucketEncryptionRule, GLOBAL, LifecycleRule, Place, Read, Tags,
+    Arn, AwsError, Bucket, BucketEncryptionRule, GLOBAL, LifecycleRule, Place, Read, Tags,
 };
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
@@ -184,7 +184,14 @@ pub(crate) async fn buckets(
                 }
             };
             Bucket {
-                arn: format!("arn:{}:s3:::{name}", ctx.partition),
+                arn: Arn {
+                    partition: &ctx.partition,
+                    service: "s3",
+                    region: "",
+                    account: "",
+                    resource: &name,
+                }
+                .to_string(),
                 place: Place {
                     account: ctx.account.clone(),
                     region,

@@ -15,6 +15,7 @@
 //! or why not. Checks use it to report resources they could not see as
 //! unknown, never as compliant.
 
+mod arn;
 mod audit;
 mod backup;
 mod cache;
@@ -25,6 +26,7 @@ mod network;
 mod scaling;
 mod storage;
 
+pub use arn::Arn;
 pub use audit::*;
 pub use backup::*;
 pub use cache::*;
