@@ -33,8 +33,8 @@ use super::client::ScanConfig;
 use super::context::{Ctx, Partial};
 use super::error::internal_error;
 use crate::inventory::{
-    AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, EventSelectors, Place,
-    Trail,
+    AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, Dataset, EventSelectors,
+    Place, Trail,
 };
 
 /// Reads the trails visible to the account. `ctx` is the account's global
@@ -168,14 +168,7 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
         (Some(arn), Some(name)) => (arn.to_string(), name.to_string()),
         (Some(arn), None) => (arn.to_string(), name_of(arn).to_string()),
         (None, Some(name)) => (
-            Arn {
-                partition: &ctx.partition,
-                service: "cloudtrail",
-                region: &region,
-                account: &ctx.account,
-                resource: &format!("trail/{name}"),
-            }
-            .to_string(),
+            Dataset::Trails.arn(&ctx.partition, &region, &ctx.account, name),
             name.to_string(),
         ),
         (None, None) => return None,

@@ -30,7 +30,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::aws_error;
 use super::limits::{Api, Limits};
-use crate::inventory::{Arn, AwsError, Coverage, Dataset, Place, Tags};
+use crate::inventory::{AwsError, Coverage, Dataset, Place, Tags};
 
 /// Where a collector reads, and the scan's request limits.
 #[derive(Debug, Clone)]
@@ -83,16 +83,10 @@ impl Ctx {
         }
     }
 
-    /// A regional ARN: `arn:{partition}:{service}:{region}:{account}:{resource}`.
-    pub fn arn(&self, service: &str, resource: &str) -> String {
-        Arn {
-            partition: &self.partition,
-            service,
-            region: &self.region,
-            account: &self.account,
-            resource,
-        }
-        .to_string()
+    /// The ARN of resource `id` of `dataset` read here, in the shape the
+    /// table of kinds gives it (for resources AWS gives no ARN for).
+    pub fn arn_of(&self, dataset: Dataset, id: &str) -> String {
+        dataset.arn(&self.partition, &self.region, &self.account, id)
     }
 
     /// The coverage record of `dataset` here.

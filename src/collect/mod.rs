@@ -97,7 +97,9 @@ use std::sync::Arc;
 use tokio::task::{Id, JoinSet};
 
 use crate::error::CollectError;
-use crate::inventory::{Arn, AwsError, Coverage, Dataset, GLOBAL, Inventory, ScannedAccount};
+use crate::inventory::{
+    Arn, AwsError, Coverage, Dataset, GLOBAL, Inventory, ScannedAccount, Stored,
+};
 pub use account::{Shard, ShardSpec};
 use context::{Ctx, Partial};
 
@@ -491,9 +493,7 @@ async fn collect_account(
                     .coverage
                     .push(ctx.coverage(Dataset::BucketDetails, error));
             }
-            record(&mut inventory, &ctx, Dataset::Buckets, buckets, |i| {
-                &mut i.buckets
-            });
+            record(&mut inventory, &ctx, Dataset::Buckets, buckets);
             inventory
         });
     }
@@ -506,9 +506,7 @@ async fn collect_account(
         tasks.spawn(GLOBAL, vec![Dataset::Trails], async move {
             let mut inventory = Inventory::default();
             let trails = cloudtrail::trails(&ctx, &config, &caller).await;
-            record(&mut inventory, &ctx, Dataset::Trails, trails, |i| {
-                &mut i.trails
-            });
+            record(&mut inventory, &ctx, Dataset::Trails, trails);
             inventory
         });
     }
@@ -565,14 +563,14 @@ fn spawn_region(
 ) {
     // A dataset read by one call sequence on one client.
     macro_rules! simple {
-        ($dataset:expr, $client:ident, $read:path, $field:ident) => {
+        ($dataset:expr, $client:ident, $read:path) => {
             if wanted.contains(&$dataset) {
                 let ctx = ctx.clone();
                 let client = clients.$client.clone();
                 tasks.spawn(&ctx.region.clone(), vec![$dataset], async move {
                     let mut inventory = Inventory::default();
                     let read = $read(&ctx, &client).await;
-                    record(&mut inventory, &ctx, $dataset, read, |i| &mut i.$field);
+                    record(&mut inventory, &ctx, $dataset, read);
                     inventory
                 });
             }
@@ -595,32 +593,22 @@ fn spawn_region(
             if with_prefix_lists {
                 let referenced = ec2::referenced_prefix_lists(&groups.items);
                 let lists = ec2::prefix_lists(&ctx, &client, &referenced).await;
-                record(&mut inventory, &ctx, Dataset::PrefixLists, lists, |i| {
-                    &mut i.prefix_lists
-                });
+                record(&mut inventory, &ctx, Dataset::PrefixLists, lists);
             }
-            record(&mut inventory, &ctx, Dataset::SecurityGroups, groups, |i| {
-                &mut i.security_groups
-            });
+            record(&mut inventory, &ctx, Dataset::SecurityGroups, groups);
             inventory
         });
     }
-    simple!(Dataset::NetworkAcls, ec2, ec2::network_acls, network_acls);
-    simple!(
-        Dataset::NetworkInterfaces,
-        ec2,
-        ec2::network_interfaces,
-        network_interfaces
-    );
-    simple!(Dataset::Instances, ec2, ec2::instances, instances);
-    simple!(Dataset::Volumes, ec2, ec2::volumes, volumes);
+    simple!(Dataset::NetworkAcls, ec2, ec2::network_acls);
+    simple!(Dataset::NetworkInterfaces, ec2, ec2::network_interfaces);
+    simple!(Dataset::Instances, ec2, ec2::instances);
+    simple!(Dataset::Volumes, ec2, ec2::volumes);
     simple!(
         Dataset::EbsEncryptionByDefault,
         ec2,
-        ec2::ebs_encryption_by_default,
-        ebs_encryption_by_default
+        ec2::ebs_encryption_by_default
     );
-    simple!(Dataset::Snapshots, ec2, ec2::snapshots, snapshots);
+    simple!(Dataset::Snapshots, ec2, ec2::snapshots);
 
     let wants = elb::Wants {
         v2: wanted.contains(&Dataset::LoadBalancers),
@@ -648,67 +636,45 @@ fn spawn_region(
             ];
             for (dataset, part) in parts {
                 if let Some(part) = part {
-                    record(&mut inventory, &ctx, dataset, part, |i| {
-                        &mut i.load_balancers
-                    });
+                    record(&mut inventory, &ctx, dataset, part);
                 }
             }
             if let Some(part) = read.ssl_policies {
-                record(&mut inventory, &ctx, Dataset::SslPolicies, part, |i| {
-                    &mut i.ssl_policies
-                });
+                record(&mut inventory, &ctx, Dataset::SslPolicies, part);
             }
             inventory
         });
     }
 
-    simple!(Dataset::LogGroups, logs, logs::log_groups, log_groups);
-    simple!(Dataset::DbInstances, rds, rds::db_instances, db_instances);
-    simple!(Dataset::DbClusters, rds, rds::db_clusters, db_clusters);
-    simple!(
-        Dataset::DbGlobalClusters,
-        rds,
-        rds::db_global_clusters,
-        db_global_clusters
-    );
+    simple!(Dataset::LogGroups, logs, logs::log_groups);
+    simple!(Dataset::DbInstances, rds, rds::db_instances);
+    simple!(Dataset::DbClusters, rds, rds::db_clusters);
+    simple!(Dataset::DbGlobalClusters, rds, rds::db_global_clusters);
     // Both kinds of RDS snapshot go to the one list, each with its own
     // coverage.
-    simple!(Dataset::DbSnapshots, rds, rds::db_snapshots, db_snapshots);
-    simple!(
-        Dataset::DbClusterSnapshots,
-        rds,
-        rds::db_cluster_snapshots,
-        db_snapshots
-    );
+    simple!(Dataset::DbSnapshots, rds, rds::db_snapshots);
+    simple!(Dataset::DbClusterSnapshots, rds, rds::db_cluster_snapshots);
     simple!(
         Dataset::CacheReplicationGroups,
         elasticache,
-        elasticache::replication_groups,
-        cache_replication_groups
+        elasticache::replication_groups
     );
     simple!(
         Dataset::CacheClusters,
         elasticache,
-        elasticache::cache_clusters,
-        cache_clusters
+        elasticache::cache_clusters
     );
     simple!(
         Dataset::AutoScalingGroups,
         autoscaling,
-        autoscaling::auto_scaling_groups,
-        auto_scaling_groups
+        autoscaling::auto_scaling_groups
     );
 }
 
 /// Adds what was read of `dataset` to `inventory`, with its coverage.
-fn record<T>(
-    inventory: &mut Inventory,
-    ctx: &Ctx,
-    dataset: Dataset,
-    read: Partial<T>,
-    list: impl FnOnce(&mut Inventory) -> &mut Vec<T>,
-) {
-    list(inventory).extend(read.items);
+/// The list is the one the table of kinds gives the resource's type.
+fn record<T: Stored>(inventory: &mut Inventory, ctx: &Ctx, dataset: Dataset, read: Partial<T>) {
+    T::list(inventory).extend(read.items);
     inventory.coverage.push(ctx.coverage(dataset, read.error));
 }
 

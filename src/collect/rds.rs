@@ -28,7 +28,8 @@ use aws_sdk_rds::types as rds;
 
 use super::context::{Ctx, Partial, owned, tags, timestamp};
 use crate::inventory::{
-    Arn, DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance, DbSnapshot,
+    Dataset, DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance,
+    DbSnapshot,
 };
 
 /// Reads every DB instance of the region.
@@ -55,7 +56,7 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
     Some(DbInstance {
         arn: match i.db_instance_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("db:{id}")),
+            None => ctx.arn_of(Dataset::DbInstances, &id),
         },
         place: ctx.place(),
         engine: owned(i.engine()),
@@ -101,7 +102,7 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
     Some(DbCluster {
         arn: match c.db_cluster_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("cluster:{id}")),
+            None => ctx.arn_of(Dataset::DbClusters, &id),
         },
         place: ctx.place(),
         engine: owned(c.engine()),
@@ -152,14 +153,7 @@ fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluste
     Some(DbGlobalCluster {
         arn: match g.global_cluster_arn() {
             Some(arn) => arn.to_string(),
-            None => Arn {
-                partition: &ctx.partition,
-                service: "rds",
-                region: "",
-                account: &ctx.account,
-                resource: &format!("global-cluster:{id}"),
-            }
-            .to_string(),
+            None => ctx.arn_of(Dataset::DbGlobalClusters, &id),
         },
         place: ctx.place(),
         members: g
@@ -201,7 +195,7 @@ fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
     Some(DbSnapshot {
         arn: match s.db_snapshot_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("snapshot:{id}")),
+            None => ctx.arn_of(Dataset::DbSnapshots, &id),
         },
         place: ctx.place(),
         source_id: owned(s.db_instance_identifier()),
@@ -240,7 +234,7 @@ fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapsh
     Some(DbSnapshot {
         arn: match s.db_cluster_snapshot_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("cluster-snapshot:{id}")),
+            None => ctx.arn_of(Dataset::DbClusterSnapshots, &id),
         },
         place: ctx.place(),
         source_id: owned(s.db_cluster_identifier()),

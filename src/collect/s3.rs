@@ -46,10 +46,8 @@ use aws_sdk_s3::types as s3;
 
 use super::client::{ScanConfig, s3_client};
 use super::context::{Ctx, Partial, tags};
-#[cfg(doc)]
-use crate::inventory::Dataset;
 use crate::inventory::{
-    Arn, AwsError, Bucket, BucketEncryptionRule, GLOBAL, LifecycleRule, Place, Read, Tags,
+    AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL, LifecycleRule, Place, Read, Tags,
 };
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
@@ -184,14 +182,7 @@ pub(crate) async fn buckets(
                 }
             };
             Bucket {
-                arn: Arn {
-                    partition: &ctx.partition,
-                    service: "s3",
-                    region: "",
-                    account: "",
-                    resource: &name,
-                }
-                .to_string(),
+                arn: ctx.arn_of(Dataset::Buckets, &name),
                 place: Place {
                     account: ctx.account.clone(),
                     region,
