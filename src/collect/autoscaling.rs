@@ -6,7 +6,8 @@
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types as asg;
 
-use super::context::{Ctx, Partial, tags};
+use super::context::{Ctx, tags};
+use super::pager::Partial;
 use crate::inventory::AutoScalingGroup;
 use crate::inventory::Dataset;
 

@@ -30,8 +30,9 @@ use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types as ct;
 
 use super::client::ScanConfig;
-use super::context::{Ctx, Partial};
+use super::context::Ctx;
 use super::error::internal_error;
+use super::pager::Partial;
 use crate::inventory::{
     AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, Dataset, EventSelectors,
     Place, Trail,

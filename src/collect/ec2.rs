@@ -30,7 +30,8 @@ use std::collections::BTreeSet;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as ec2;
 
-use super::context::{Ctx, Partial, more_pages, owned, tags, timestamp};
+use super::context::{Ctx, owned, tags, timestamp};
+use super::pager::{Partial, more_pages};
 use crate::inventory::{
     Dataset, EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry,
     NetworkAcl, NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot, Volume,

@@ -22,7 +22,8 @@
 use aws_sdk_elasticache::Client;
 use aws_sdk_elasticache::types as ec;
 
-use super::context::{Ctx, Partial, owned};
+use super::context::{Ctx, owned};
+use super::pager::Partial;
 use crate::inventory::Dataset;
 use crate::inventory::{CacheCluster, CacheNodeGroup, CacheReplicationGroup};
 

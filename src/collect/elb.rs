@@ -50,8 +50,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
-use super::context::{Ctx, Partial, more_pages, owned, tags};
+use super::context::{Ctx, owned, tags};
 use super::limits::Api;
+use super::pager::{Partial, more_pages};
 use crate::inventory::Dataset;
 use crate::inventory::{
     AwsError, CLASSIC_PREDEFINED, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy,

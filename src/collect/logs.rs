@@ -4,7 +4,8 @@
 
 use aws_sdk_cloudwatchlogs::Client;
 
-use super::context::{Ctx, Partial};
+use super::context::Ctx;
+use super::pager::Partial;
 use crate::inventory::Dataset;
 use crate::inventory::LogGroup;
 

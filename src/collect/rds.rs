@@ -26,7 +26,8 @@
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types as rds;
 
-use super::context::{Ctx, Partial, owned, tags, timestamp};
+use super::context::{Ctx, owned, tags, timestamp};
+use super::pager::Partial;
 use crate::inventory::{
     Dataset, DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance,
     DbSnapshot,

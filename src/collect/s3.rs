@@ -45,7 +45,8 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::types as s3;
 
 use super::client::{ScanConfig, s3_client};
-use super::context::{Ctx, Partial, tags};
+use super::context::{Ctx, tags};
+use super::pager::Partial;
 use crate::inventory::{
     AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL, LifecycleRule, Place, Read, Tags,
 };
