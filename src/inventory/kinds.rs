@@ -454,6 +454,26 @@ mod tests {
     }
 
     #[test]
+    fn every_entry_starts_as_the_scripts_read_it() {
+        // scripts/kinds.py reads each entry's first line.
+        let source = include_str!("kinds.rs");
+        for k in Dataset::KINDS {
+            let scope = match k.scope {
+                Scope::Regional => "Regional",
+                Scope::Global => "Global",
+            };
+            let line = format!(
+                "{:?}: \"{}\", \"{}\", {scope},",
+                k.dataset, k.name, k.service
+            );
+            assert!(
+                source.lines().any(|l| l.trim_start().starts_with(&line)),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
     fn global_datasets() {
         let global: Vec<&str> = Dataset::ALL
             .iter()
