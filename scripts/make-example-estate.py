@@ -9,6 +9,10 @@ has a passing and a failing resource in it.
 """
 import json
 import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import kinds  # noqa: E402  (scripts/kinds.py)
 
 A = "111122223333"
 # A second, nearly empty account (a sandbox): its only resources are two
@@ -193,11 +197,10 @@ def trail(name, home, multi_region, logging=True, account=A, selectors=None):
     return out
 
 
-DATASETS = ["security-groups", "prefix-lists", "network-acls", "network-interfaces", "instances", "volumes",
-            "ebs-encryption-by-default", "load-balancers", "classic-load-balancers", "ssl-policies", "log-groups",
-            "db-instances", "db-clusters", "db-global-clusters", "snapshots", "db-snapshots", "db-cluster-snapshots",
-            "cache-replication-groups", "cache-clusters", "auto-scaling-groups"]
-GLOBAL_DATASETS = ["buckets", "bucket-details", "trails"]
+# Every dataset conform reads, from its table of kinds (scripts/kinds.py),
+# in the table's order (the order conform saves coverage in).
+DATASETS = kinds.REGIONAL
+GLOBAL_DATASETS = kinds.GLOBAL
 
 ACCESS_DENIED = {"operation": "DescribeLogGroups", "code": "AccessDeniedException",
                  "message": "User: arn:aws:sts::111122223333:assumed-role/conform-scan/ci is not authorized to perform: logs:DescribeLogGroups"}

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::checks::Context;
 use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status};
-use crate::inventory::{Dataset, GLOBAL, Inventory};
+use crate::inventory::{Arn, Dataset, GLOBAL, Inventory};
 use crate::rules::{Rule, RulePack, Severity};
 
 /// The result of evaluating a pack over an inventory.
@@ -253,18 +253,26 @@ fn coverage_gaps(inventory: &Inventory, datasets: &[Dataset]) -> Vec<Outcome> {
 
 /// The ARN-shaped name of "every resource of a dataset in a region".
 pub fn dataset_ref(partition: &str, account: &str, region: &str, dataset: Dataset) -> ResourceRef {
+    let every = format!("{}/*", dataset.name());
     let arn = if region == GLOBAL {
-        format!(
-            "arn:{partition}:{}:::{account}/{}/*",
-            dataset.service(),
-            dataset.name()
-        )
+        // No region and no account field: the account goes in the resource.
+        Arn {
+            partition,
+            service: dataset.service(),
+            region: "",
+            account: "",
+            resource: &format!("{account}/{every}"),
+        }
+        .to_string()
     } else {
-        format!(
-            "arn:{partition}:{}:{region}:{account}:{}/*",
-            dataset.service(),
-            dataset.name()
-        )
+        Arn {
+            partition,
+            service: dataset.service(),
+            region,
+            account,
+            resource: &every,
+        }
+        .to_string()
     };
     ResourceRef {
         arn,

@@ -1,9 +1,10 @@
 //! Building [`ResourceRef`]s and evidence lists, shared by the checks.
 
 use crate::findings::{Evidence, Outcome, ResourceRef};
+use crate::inventory::Resource;
 use crate::inventory::{
-    AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster, DbInstance,
-    DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
+    Arn, AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster,
+    DbInstance, DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
     SecurityGroup, Snapshot, Tags, Volume,
 };
 
@@ -18,17 +19,24 @@ fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> 
     }
 }
 
+/// The reference of any resource of an inventory list: its ARN, its
+/// dataset's type, its place, its name and tags as its [`Resource`] impl
+/// (beside its inventory type) gives them.
+pub fn resource_ref(r: &impl Resource) -> ResourceRef {
+    make(r.arn(), r.dataset(), r.place(), r.name(), r.tags())
+}
+
 pub fn sg_ref(g: &SecurityGroup) -> ResourceRef {
-    make(&g.arn, Dataset::SecurityGroups, &g.place, &g.id, &g.tags)
+    resource_ref(g)
 }
 
 pub fn nacl_ref(n: &NetworkAcl) -> ResourceRef {
-    make(&n.arn, Dataset::NetworkAcls, &n.place, &n.id, &n.tags)
+    resource_ref(n)
 }
 
 /// Whether a load balancer is a classic one (its own dataset and type).
 pub fn is_classic(lb: &LoadBalancer) -> bool {
-    lb.kind.eq_ignore_ascii_case("classic")
+    lb.dataset() == Dataset::ClassicLoadBalancers
 }
 
 /// Whether a load balancer faces the internet.
@@ -36,94 +44,68 @@ pub fn is_internet_facing(lb: &LoadBalancer) -> bool {
     lb.scheme.trim().eq_ignore_ascii_case("internet-facing")
 }
 
-pub fn lb_dataset(lb: &LoadBalancer) -> Dataset {
-    if is_classic(lb) {
-        Dataset::ClassicLoadBalancers
-    } else {
-        Dataset::LoadBalancers
-    }
-}
-
 pub fn lb_ref(lb: &LoadBalancer) -> ResourceRef {
-    make(&lb.arn, lb_dataset(lb), &lb.place, &lb.name, &lb.tags)
+    resource_ref(lb)
 }
 
 pub fn instance_ref(i: &Instance) -> ResourceRef {
-    make(&i.arn, Dataset::Instances, &i.place, &i.id, &i.tags)
+    resource_ref(i)
 }
 
 pub fn volume_ref(v: &Volume) -> ResourceRef {
-    make(&v.arn, Dataset::Volumes, &v.place, &v.id, &v.tags)
+    resource_ref(v)
 }
 
 /// A bucket, with its tags when they were read (with
 /// [`Dataset::BucketDetails`]), so that rules can scope buckets by tag.
 pub fn bucket_ref(b: &Bucket) -> ResourceRef {
-    make(&b.arn, Dataset::Buckets, &b.place, &b.name, &b.tags)
+    resource_ref(b)
 }
 
 pub fn log_group_ref(g: &LogGroup) -> ResourceRef {
-    make(&g.arn, Dataset::LogGroups, &g.place, &g.name, &Tags::new())
+    resource_ref(g)
 }
 
 pub fn db_instance_ref(d: &DbInstance) -> ResourceRef {
-    make(&d.arn, Dataset::DbInstances, &d.place, &d.id, &d.tags)
+    resource_ref(d)
 }
 
 pub fn db_cluster_ref(c: &DbCluster) -> ResourceRef {
-    make(&c.arn, Dataset::DbClusters, &c.place, &c.id, &c.tags)
+    resource_ref(c)
 }
 
 pub fn snapshot_ref(s: &Snapshot) -> ResourceRef {
-    make(&s.arn, Dataset::Snapshots, &s.place, &s.id, &s.tags)
-}
-
-/// The dataset of an RDS snapshot: DB snapshots and DB cluster snapshots
-/// are read (and typed) separately.
-pub fn db_snapshot_dataset(s: &DbSnapshot) -> Dataset {
-    if s.cluster {
-        Dataset::DbClusterSnapshots
-    } else {
-        Dataset::DbSnapshots
-    }
+    resource_ref(s)
 }
 
 pub fn db_snapshot_ref(s: &DbSnapshot) -> ResourceRef {
-    make(&s.arn, db_snapshot_dataset(s), &s.place, &s.id, &s.tags)
+    resource_ref(s)
 }
 
 pub fn cache_replication_group_ref(g: &CacheReplicationGroup) -> ResourceRef {
-    make(
-        &g.arn,
-        Dataset::CacheReplicationGroups,
-        &g.place,
-        &g.id,
-        &g.tags,
-    )
+    resource_ref(g)
 }
 
 pub fn cache_cluster_ref(c: &CacheCluster) -> ResourceRef {
-    make(&c.arn, Dataset::CacheClusters, &c.place, &c.id, &c.tags)
+    resource_ref(c)
 }
 
 pub fn asg_ref(g: &AutoScalingGroup) -> ResourceRef {
-    make(
-        &g.arn,
-        Dataset::AutoScalingGroups,
-        &g.place,
-        &g.name,
-        &g.tags,
-    )
+    resource_ref(g)
 }
 
 /// An account's CloudTrail trails as a whole, for verdicts about the
 /// account rather than one trail: `arn:{partition}:cloudtrail::{account}:trails`
 /// in region `global`.
 pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
-    let arn = format!(
-        "arn:{}:cloudtrail::{account}:trails",
-        inventory.partition(account)
-    );
+    let arn = Arn {
+        partition: inventory.partition(account),
+        service: "cloudtrail",
+        region: "",
+        account,
+        resource: "trails",
+    }
+    .to_string();
     let place = Place {
         account: account.to_string(),
         region: GLOBAL.to_string(),
@@ -134,11 +116,11 @@ pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
 /// The region's EBS encryption-by-default setting, which has no ARN of its
 /// own: `arn:{partition}:ec2:{region}:{account}:ebs-encryption-by-default`.
 pub fn ebs_default_ref(inventory: &Inventory, place: &Place) -> ResourceRef {
-    let arn = format!(
-        "arn:{}:ec2:{}:{}:ebs-encryption-by-default",
+    let arn = Dataset::EbsEncryptionByDefault.arn(
         inventory.partition(&place.account),
-        place.region,
-        place.account
+        &place.region,
+        &place.account,
+        "",
     );
     make(
         &arn,
@@ -231,17 +213,7 @@ pub fn is_standalone_primary(db: &DbInstance) -> bool {
 /// The region named by an ARN (`arn:aws:rds:eu-west-1:123456789012:db:x`
 /// → `eu-west-1`); `None` when the text is not an ARN or names no region.
 pub fn arn_region(arn: &str) -> Option<&str> {
-    let mut parts = arn.trim().splitn(6, ':');
-    if parts.next()? != "arn" {
-        return None;
-    }
-    let _partition = parts.next()?;
-    let _service = parts.next()?;
-    let region = parts.next()?;
-    // An ARN has six parts; the sixth (the resource) must be there.
-    let _account = parts.next()?;
-    parts.next()?;
-    Some(region).filter(|r| !r.is_empty())
+    Arn::region_of(arn)
 }
 
 /// `n` followed by a noun in singular or plural (`1 day`, `3 days`).

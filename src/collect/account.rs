@@ -12,7 +12,7 @@ use super::RegionSelection;
 use super::client::ScanConfig;
 use super::error::{aws_error, internal_error};
 use crate::error::CollectError;
-use crate::inventory::AwsError;
+use crate::inventory::{Arn, AwsError};
 
 /// The region used for account-wide calls (STS, `DescribeRegions`) when the
 /// profile and environment name none.
@@ -55,7 +55,7 @@ pub(crate) async fn identity_of(config: &ScanConfig) -> Result<Identity, AwsErro
         .to_string();
     let partition = out
         .arn()
-        .and_then(partition_of)
+        .and_then(Arn::partition_of)
         .unwrap_or("aws")
         .to_string();
     Ok(Identity { account, partition })
@@ -207,15 +207,6 @@ pub(crate) async fn organization_accounts(
     Ok(ids)
 }
 
-/// The partition field of an ARN (`arn:aws-cn:sts::...` → `aws-cn`).
-fn partition_of(arn: &str) -> Option<&str> {
-    let mut fields = arn.split(':');
-    match (fields.next(), fields.next()) {
-        (Some("arn"), Some(p)) if !p.is_empty() => Some(p),
-        _ => None,
-    }
-}
-
 /// Resolves the selection to region names, in a stable order, without
 /// duplicates. `config` is already set to the home region.
 pub(crate) async fn regions(
@@ -289,7 +280,8 @@ async fn describe_regions(config: &ScanConfig, all: bool) -> Result<Vec<String>,
 
 #[cfg(test)]
 mod tests {
-    use super::{Shard, partition_of};
+    use super::Shard;
+    use crate::inventory::Arn;
 
     #[test]
     fn shards_parse_and_split_by_position() {
@@ -385,18 +377,18 @@ mod tests {
     #[test]
     fn partition_comes_from_the_arn() {
         assert_eq!(
-            partition_of("arn:aws:sts::123456789012:assumed-role/r/s"),
+            Arn::partition_of("arn:aws:sts::123456789012:assumed-role/r/s"),
             Some("aws")
         );
         assert_eq!(
-            partition_of("arn:aws-cn:iam::123456789012:user/u"),
+            Arn::partition_of("arn:aws-cn:iam::123456789012:user/u"),
             Some("aws-cn")
         );
         assert_eq!(
-            partition_of("arn:aws-us-gov:iam::1:root"),
+            Arn::partition_of("arn:aws-us-gov:iam::1:root"),
             Some("aws-us-gov")
         );
-        assert_eq!(partition_of("not-an-arn"), None);
-        assert_eq!(partition_of("arn::iam::1:root"), None);
+        assert_eq!(Arn::partition_of("not-an-arn"), None);
+        assert_eq!(Arn::partition_of("arn::iam::1:root"), None);
     }
 }

@@ -6,8 +6,10 @@
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types as asg;
 
-use super::context::{Ctx, Partial, tags};
+use super::context::{Ctx, tags};
+use super::pager::Partial;
 use crate::inventory::AutoScalingGroup;
+use crate::inventory::Dataset;
 
 /// Reads every Auto Scaling group of the region.
 pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<AutoScalingGroup> {
@@ -35,10 +37,7 @@ fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalin
         // be rebuilt, so the fallback has IAM's wildcard there.
         arn: match g.auto_scaling_group_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn(
-                "autoscaling",
-                &format!("autoScalingGroup:*:autoScalingGroupName/{name}"),
-            ),
+            None => ctx.arn_of(Dataset::AutoScalingGroups, &name),
         },
         place: ctx.place(),
         availability_zones: g.availability_zones().to_vec(),

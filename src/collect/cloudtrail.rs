@@ -30,10 +30,12 @@ use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types as ct;
 
 use super::client::ScanConfig;
-use super::context::{Ctx, Partial};
+use super::context::Ctx;
 use super::error::internal_error;
+use super::pager::Partial;
 use crate::inventory::{
-    AdvancedEventSelector, AdvancedFieldSelector, BasicEventSelector, EventSelectors, Place, Trail,
+    AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, Dataset, EventSelectors,
+    Place, Trail,
 };
 
 /// Reads the trails visible to the account. `ctx` is the account's global
@@ -167,10 +169,7 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
         (Some(arn), Some(name)) => (arn.to_string(), name.to_string()),
         (Some(arn), None) => (arn.to_string(), name_of(arn).to_string()),
         (None, Some(name)) => (
-            format!(
-                "arn:{}:cloudtrail:{region}:{}:trail/{name}",
-                ctx.partition, ctx.account
-            ),
+            Dataset::Trails.arn(&ctx.partition, &region, &ctx.account, name),
             name.to_string(),
         ),
         (None, None) => return None,
@@ -203,7 +202,9 @@ fn home_region(home: Option<&str>, caller: &str) -> String {
 /// The name in a trail ARN (`arn:aws:cloudtrail:r:a:trail/NAME`), else
 /// the ARN itself.
 fn name_of(arn: &str) -> &str {
-    arn.split_once(":trail/").map_or(arn, |(_, name)| name)
+    Arn::parse(arn)
+        .and_then(|a| a.resource.strip_prefix("trail/"))
+        .unwrap_or(arn)
 }
 
 #[cfg(test)]

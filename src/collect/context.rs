@@ -9,16 +9,8 @@
 //! and `--concurrency` the requests in flight. Both turn a failure into an
 //! [`AwsError`].
 //!
-//! A collector reads a paginated dataset with the `read_pages!` macro
-//! (defined in `collect/mod.rs`), which keeps what was read before a later
-//! page failed:
-//!
-//! ```ignore
-//! read_pages!(ctx, "DescribeThings",
-//!     client.describe_things().max_results(1000).into_paginator().send(),
-//!     |page| page.things().iter().filter_map(convert),
-//!     more: |page| page.next_token())
-//! ```
+//! Paginated datasets are read with the pager's `read_pages!` (see
+//! [`super::pager`]).
 
 use std::error::Error as StdError;
 use std::future::Future;
@@ -83,12 +75,10 @@ impl Ctx {
         }
     }
 
-    /// A regional ARN: `arn:{partition}:{service}:{region}:{account}:{resource}`.
-    pub fn arn(&self, service: &str, resource: &str) -> String {
-        format!(
-            "arn:{}:{}:{}:{}:{}",
-            self.partition, service, self.region, self.account, resource
-        )
+    /// The ARN of resource `id` of `dataset` read here, in the shape the
+    /// table of kinds gives it (for resources AWS gives no ARN for).
+    pub fn arn_of(&self, dataset: Dataset, id: &str) -> String {
+        dataset.arn(&self.partition, &self.region, &self.account, id)
     }
 
     /// The coverage record of `dataset` here.
@@ -118,7 +108,7 @@ impl Ctx {
     /// Fetches the next page of a paginator (`pages.next()`): `Ok(None)`
     /// once every page was read. `sends` says whether a request will go
     /// out: true for the first page and after a page that carries a
-    /// pagination token ([`more_pages`]); then the call waits for its
+    /// pagination token ([`more_pages`](super::pager::more_pages)); then the call waits for its
     /// budget and a request slot. Asking past the last page sends nothing,
     /// so it takes no token: a token per dataset would otherwise be spent
     /// on nothing (per load balancer, for listeners).
@@ -144,29 +134,6 @@ impl Ctx {
         self.limits
             .admit(&self.account, &self.region, self.api, operation)
             .await
-    }
-}
-
-/// Whether a page's pagination token asks for another page (the SDK's
-/// paginators stop at a missing or empty token too).
-pub(crate) fn more_pages(token: Option<&str>) -> bool {
-    token.is_some_and(|t| !t.is_empty())
-}
-
-/// What a collector read of one dataset: the resources, and why it stopped
-/// early if it did (resources read before the failure are kept).
-#[derive(Debug)]
-pub(crate) struct Partial<T> {
-    pub items: Vec<T>,
-    pub error: Option<AwsError>,
-}
-
-impl<T> Default for Partial<T> {
-    fn default() -> Self {
-        Partial {
-            items: Vec::new(),
-            error: None,
-        }
     }
 }
 
@@ -210,13 +177,6 @@ mod tests {
             before_epoch.map(|t| t.to_string()).as_deref(),
             Some("1969-12-31T23:59:59.5Z")
         );
-    }
-
-    #[test]
-    fn only_a_non_empty_token_asks_for_another_page() {
-        assert!(more_pages(Some("eyJuZXh0IjoyfQ==")));
-        assert!(!more_pages(Some("")));
-        assert!(!more_pages(None));
     }
 
     #[test]

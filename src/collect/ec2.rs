@@ -30,10 +30,11 @@ use std::collections::BTreeSet;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types as ec2;
 
-use super::context::{Ctx, Partial, more_pages, owned, tags, timestamp};
+use super::context::{Ctx, owned, tags, timestamp};
+use super::pager::{Partial, more_pages};
 use crate::inventory::{
-    EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry, NetworkAcl,
-    NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot, Volume,
+    Dataset, EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry,
+    NetworkAcl, NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot, Volume,
 };
 
 /// Reads every security group of the region with its inbound rules.
@@ -58,7 +59,7 @@ pub(crate) async fn security_groups(ctx: &Ctx, client: &Client) -> Partial<Secur
 fn security_group(ctx: &Ctx, g: &ec2::SecurityGroup) -> Option<SecurityGroup> {
     let id = g.group_id()?.to_string();
     Some(SecurityGroup {
-        arn: ctx.arn("ec2", &format!("security-group/{id}")),
+        arn: ctx.arn_of(Dataset::SecurityGroups, &id),
         place: ctx.place(),
         name: g.group_name().unwrap_or_default().to_string(),
         vpc_id: owned(g.vpc_id()),
@@ -167,7 +168,7 @@ fn prefix_list(ctx: &Ctx, l: &ec2::ManagedPrefixList) -> Option<PrefixList> {
     Some(PrefixList {
         arn: match l.prefix_list_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("ec2", &format!("prefix-list/{id}")),
+            None => ctx.arn_of(Dataset::PrefixLists, &id),
         },
         place: ctx.place(),
         name: l.prefix_list_name().unwrap_or_default().to_string(),
@@ -222,7 +223,7 @@ pub(crate) async fn network_acls(ctx: &Ctx, client: &Client) -> Partial<NetworkA
 fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
     let id = a.network_acl_id()?.to_string();
     Some(NetworkAcl {
-        arn: ctx.arn("ec2", &format!("network-acl/{id}")),
+        arn: ctx.arn_of(Dataset::NetworkAcls, &id),
         place: ctx.place(),
         vpc_id: owned(a.vpc_id()),
         is_default: a.is_default().unwrap_or(false),
@@ -282,7 +283,7 @@ pub(crate) async fn network_interfaces(ctx: &Ctx, client: &Client) -> Partial<Ne
 fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInterface> {
     let id = n.network_interface_id()?.to_string();
     Some(NetworkInterface {
-        arn: ctx.arn("ec2", &format!("network-interface/{id}")),
+        arn: ctx.arn_of(Dataset::NetworkInterfaces, &id),
         place: ctx.place(),
         interface_type: n.interface_type().map(|t| t.as_str().to_string()),
         requester_id: owned(n.requester_id()),
@@ -324,7 +325,7 @@ pub(crate) async fn instances(ctx: &Ctx, client: &Client) -> Partial<Instance> {
 fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
     let id = i.instance_id()?.to_string();
     Some(Instance {
-        arn: ctx.arn("ec2", &format!("instance/{id}")),
+        arn: ctx.arn_of(Dataset::Instances, &id),
         place: ctx.place(),
         state: i
             .state()
@@ -415,7 +416,7 @@ pub(crate) async fn volumes(ctx: &Ctx, client: &Client) -> Partial<Volume> {
 fn volume(ctx: &Ctx, v: &ec2::Volume) -> Option<Volume> {
     let id = v.volume_id()?.to_string();
     Some(Volume {
-        arn: ctx.arn("ec2", &format!("volume/{id}")),
+        arn: ctx.arn_of(Dataset::Volumes, &id),
         place: ctx.place(),
         // AWS always says; were it silent, "not encrypted" is the reading
         // that cannot hide a problem.
@@ -488,7 +489,7 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
     Some(Snapshot {
         // EBS snapshot ARNs carry no account (IAM's resource type is
         // `arn:${Partition}:ec2:${Region}::snapshot/${SnapshotId}`).
-        arn: format!("arn:{}:ec2:{}::snapshot/{id}", ctx.partition, ctx.region),
+        arn: ctx.arn_of(Dataset::Snapshots, &id),
         place: ctx.place(),
         volume_id: owned(s.volume_id()),
         // As for volumes: silence reads as "not encrypted".

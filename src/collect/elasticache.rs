@@ -22,7 +22,9 @@
 use aws_sdk_elasticache::Client;
 use aws_sdk_elasticache::types as ec;
 
-use super::context::{Ctx, Partial, owned};
+use super::context::{Ctx, owned};
+use super::pager::Partial;
+use crate::inventory::Dataset;
 use crate::inventory::{CacheCluster, CacheNodeGroup, CacheReplicationGroup};
 
 /// Reads every replication group of the region.
@@ -52,7 +54,7 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
     Some(CacheReplicationGroup {
         arn: match g.arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("elasticache", &format!("replicationgroup:{id}")),
+            None => ctx.arn_of(Dataset::CacheReplicationGroups, &id),
         },
         place: ctx.place(),
         multi_az: g.multi_az().map(|m| m.as_str().to_string()),
@@ -110,7 +112,7 @@ fn cache_cluster(ctx: &Ctx, c: &ec::CacheCluster) -> Option<CacheCluster> {
     Some(CacheCluster {
         arn: match c.arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("elasticache", &format!("cluster:{id}")),
+            None => ctx.arn_of(Dataset::CacheClusters, &id),
         },
         place: ctx.place(),
         engine: owned(c.engine()),

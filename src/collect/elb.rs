@@ -50,8 +50,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
-use super::context::{Ctx, Partial, more_pages, owned, tags};
+use super::context::{Ctx, owned, tags};
 use super::limits::Api;
+use super::pager::{Partial, more_pages};
+use crate::inventory::Dataset;
 use crate::inventory::{
     AwsError, CLASSIC_PREDEFINED, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy,
     Tags,
@@ -650,7 +652,7 @@ fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> 
         .unwrap_or_default();
     Some(Classic {
         lb: LoadBalancer {
-            arn: ctx.arn("elasticloadbalancing", &format!("loadbalancer/{name}")),
+            arn: ctx.arn_of(Dataset::ClassicLoadBalancers, &name),
             place: ctx.place(),
             kind: "classic".to_string(),
             scheme: d.scheme().unwrap_or_default().to_string(),

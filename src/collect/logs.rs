@@ -4,7 +4,9 @@
 
 use aws_sdk_cloudwatchlogs::Client;
 
-use super::context::{Ctx, Partial};
+use super::context::Ctx;
+use super::pager::Partial;
+use crate::inventory::Dataset;
 use crate::inventory::LogGroup;
 
 /// Reads every log group of the region.
@@ -25,7 +27,7 @@ pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> 
             let arn = match (g.log_group_arn(), g.arn()) {
                 (Some(arn), _) => arn.to_string(),
                 (None, Some(arn)) => arn.strip_suffix(":*").unwrap_or(arn).to_string(),
-                (None, None) => ctx.arn("logs", &format!("log-group:{name}")),
+                (None, None) => ctx.arn_of(Dataset::LogGroups, &name),
             };
             Some(LogGroup {
                 arn,

@@ -26,9 +26,11 @@
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types as rds;
 
-use super::context::{Ctx, Partial, owned, tags, timestamp};
+use super::context::{Ctx, owned, tags, timestamp};
+use super::pager::Partial;
 use crate::inventory::{
-    DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance, DbSnapshot,
+    Dataset, DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance,
+    DbSnapshot,
 };
 
 /// Reads every DB instance of the region.
@@ -55,7 +57,7 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
     Some(DbInstance {
         arn: match i.db_instance_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("db:{id}")),
+            None => ctx.arn_of(Dataset::DbInstances, &id),
         },
         place: ctx.place(),
         engine: owned(i.engine()),
@@ -101,7 +103,7 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
     Some(DbCluster {
         arn: match c.db_cluster_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("cluster:{id}")),
+            None => ctx.arn_of(Dataset::DbClusters, &id),
         },
         place: ctx.place(),
         engine: owned(c.engine()),
@@ -152,10 +154,7 @@ fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluste
     Some(DbGlobalCluster {
         arn: match g.global_cluster_arn() {
             Some(arn) => arn.to_string(),
-            None => format!(
-                "arn:{}:rds::{}:global-cluster:{id}",
-                ctx.partition, ctx.account
-            ),
+            None => ctx.arn_of(Dataset::DbGlobalClusters, &id),
         },
         place: ctx.place(),
         members: g
@@ -197,7 +196,7 @@ fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
     Some(DbSnapshot {
         arn: match s.db_snapshot_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("snapshot:{id}")),
+            None => ctx.arn_of(Dataset::DbSnapshots, &id),
         },
         place: ctx.place(),
         source_id: owned(s.db_instance_identifier()),
@@ -236,7 +235,7 @@ fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapsh
     Some(DbSnapshot {
         arn: match s.db_cluster_snapshot_arn() {
             Some(arn) => arn.to_string(),
-            None => ctx.arn("rds", &format!("cluster-snapshot:{id}")),
+            None => ctx.arn_of(Dataset::DbClusterSnapshots, &id),
         },
         place: ctx.place(),
         source_id: owned(s.db_cluster_identifier()),

@@ -45,11 +45,10 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::types as s3;
 
 use super::client::{ScanConfig, s3_client};
-use super::context::{Ctx, Partial, tags};
-#[cfg(doc)]
-use crate::inventory::Dataset;
+use super::context::{Ctx, tags};
+use super::pager::Partial;
 use crate::inventory::{
-    AwsError, Bucket, BucketEncryptionRule, GLOBAL, LifecycleRule, Place, Read, Tags,
+    AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL, LifecycleRule, Place, Read, Tags,
 };
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
@@ -184,7 +183,7 @@ pub(crate) async fn buckets(
                 }
             };
             Bucket {
-                arn: format!("arn:{}:s3:::{name}", ctx.partition),
+                arn: ctx.arn_of(Dataset::Buckets, &name),
                 place: Place {
                     account: ctx.account.clone(),
                     region,

@@ -86,3 +86,5 @@ pub struct AdvancedFieldSelector {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_ends_with: Vec<String>,
 }
+
+resource!(Trail: Trails, named name);

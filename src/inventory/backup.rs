@@ -52,3 +52,15 @@ pub struct DbSnapshot {
     #[serde(default)]
     pub tags: Tags,
 }
+
+resource!(Snapshot: Snapshots, named id, tagged);
+// DB snapshots and DB cluster snapshots are read (and typed) separately.
+resource!(
+    DbSnapshot: |s| if s.cluster {
+        super::Dataset::DbClusterSnapshots
+    } else {
+        super::Dataset::DbSnapshots
+    },
+    named id,
+    tagged
+);

@@ -61,3 +61,6 @@ pub struct CacheCluster {
     #[serde(default)]
     pub tags: Tags,
 }
+
+resource!(CacheReplicationGroup: CacheReplicationGroups, named id, tagged);
+resource!(CacheCluster: CacheClusters, named id, tagged);

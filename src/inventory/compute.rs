@@ -90,3 +90,6 @@ pub struct EbsEncryptionByDefault {
     pub place: Place,
     pub enabled: bool,
 }
+
+resource!(Instance: Instances, named id, tagged);
+resource!(Volume: Volumes, named id, tagged);

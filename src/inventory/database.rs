@@ -118,3 +118,7 @@ pub struct DbClusterMember {
     #[serde(default)]
     pub is_writer: bool,
 }
+
+resource!(DbInstance: DbInstances, named id, tagged);
+resource!(DbCluster: DbClusters, named id, tagged);
+resource!(DbGlobalCluster: DbGlobalClusters, named id);

@@ -15,3 +15,5 @@ pub struct LogGroup {
     #[serde(default)]
     pub retention_days: Option<i32>,
 }
+
+resource!(LogGroup: LogGroups, named name);

@@ -15,21 +15,61 @@
 //! or why not. Checks use it to report resources they could not see as
 //! unknown, never as compliant.
 
+/// Implements [`Resource`] for an inventory type, beside the type:
+/// `resource!(Type: Variant, named field, tagged)` names its resources by
+/// `field`, reads their tags from `tags` when `tagged` (else they have
+/// none), and puts them in dataset `Dataset::Variant`; where that depends
+/// on the resource, `resource!(Type: |r| expression, ...)`.
+macro_rules! resource {
+    (@tags tagged) => {
+        fn tags(&self) -> &$crate::inventory::Tags {
+            &self.tags
+        }
+    };
+    ($ty:ident: |$r:ident| $dataset:expr, named $name:ident $(, $tagged:ident)?) => {
+        impl $crate::inventory::Resource for $ty {
+            fn dataset(&self) -> $crate::inventory::Dataset {
+                let $r = self;
+                $dataset
+            }
+            fn arn(&self) -> &str {
+                &self.arn
+            }
+            fn place(&self) -> &$crate::inventory::Place {
+                &self.place
+            }
+            // The name findings show is the id where AWS has one.
+            #[allow(clippy::misnamed_getters)]
+            fn name(&self) -> &str {
+                &self.$name
+            }
+            $(resource!(@tags $tagged);)?
+        }
+    };
+    ($ty:ident: $dataset:ident, named $name:ident $(, $tagged:ident)?) => {
+        resource!($ty: |_resource| $crate::inventory::Dataset::$dataset, named $name $(, $tagged)?);
+    };
+}
+
+mod arn;
 mod audit;
 mod backup;
 mod cache;
 mod compute;
 mod database;
+mod kinds;
 mod logs;
 mod network;
 mod scaling;
 mod storage;
 
+pub use arn::Arn;
 pub use audit::*;
 pub use backup::*;
 pub use cache::*;
 pub use compute::*;
 pub use database::*;
+pub use kinds::{ArnShape, Dataset, Inventory, Kind, Resource, Scope, Stored};
 pub use logs::*;
 pub use network::*;
 pub use scaling::*;
@@ -57,70 +97,6 @@ pub const GLOBAL: &str = "global";
 /// Tags as AWS returns them, in a stable order.
 pub type Tags = BTreeMap<String, String>;
 
-/// Everything one scan read, for any number of accounts and regions.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Inventory {
-    /// Always [`FORMAT`].
-    pub format: String,
-    /// Always [`VERSION`] when written by this conform.
-    pub version: u32,
-    /// When collection started. Checks that judge age (snapshots, for
-    /// example) measure it against this instant, so that re-evaluating a
-    /// saved inventory gives the same findings.
-    pub collected_at: Timestamp,
-    /// When collection finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<Timestamp>,
-    /// The accounts and regions that were scanned.
-    pub scope: Vec<ScannedAccount>,
-    /// What was read, and what could not be, per account, region and dataset.
-    pub coverage: Vec<Coverage>,
-
-    #[serde(default)]
-    pub security_groups: Vec<SecurityGroup>,
-    #[serde(default)]
-    pub prefix_lists: Vec<PrefixList>,
-    #[serde(default)]
-    pub network_acls: Vec<NetworkAcl>,
-    #[serde(default)]
-    pub network_interfaces: Vec<NetworkInterface>,
-    #[serde(default)]
-    pub instances: Vec<Instance>,
-    #[serde(default)]
-    pub volumes: Vec<Volume>,
-    #[serde(default)]
-    pub ebs_encryption_by_default: Vec<EbsEncryptionByDefault>,
-    #[serde(default)]
-    pub load_balancers: Vec<LoadBalancer>,
-    #[serde(default)]
-    pub ssl_policies: Vec<SslPolicy>,
-    #[serde(default)]
-    pub buckets: Vec<Bucket>,
-    #[serde(default)]
-    pub log_groups: Vec<LogGroup>,
-    #[serde(default)]
-    pub db_instances: Vec<DbInstance>,
-    #[serde(default)]
-    pub db_clusters: Vec<DbCluster>,
-    /// Aurora global databases, as listed in each region.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub db_global_clusters: Vec<DbGlobalCluster>,
-    #[serde(default)]
-    pub snapshots: Vec<Snapshot>,
-    /// RDS DB snapshots and DB cluster snapshots.
-    #[serde(default)]
-    pub db_snapshots: Vec<DbSnapshot>,
-    #[serde(default)]
-    pub cache_replication_groups: Vec<CacheReplicationGroup>,
-    #[serde(default)]
-    pub cache_clusters: Vec<CacheCluster>,
-    #[serde(default)]
-    pub auto_scaling_groups: Vec<AutoScalingGroup>,
-    #[serde(default)]
-    pub trails: Vec<Trail>,
-}
-
 /// One account and the regions scanned in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,165 +117,6 @@ pub struct ScannedAccount {
 
 fn default_partition() -> String {
     "aws".to_string()
-}
-
-/// A kind of data the collectors read. Each is collected as a unit per
-/// account and region (or per account, for global ones), and its coverage
-/// is recorded as a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Dataset {
-    SecurityGroups,
-    PrefixLists,
-    NetworkAcls,
-    NetworkInterfaces,
-    Instances,
-    Volumes,
-    EbsEncryptionByDefault,
-    LoadBalancers,
-    ClassicLoadBalancers,
-    SslPolicies,
-    Buckets,
-    LogGroups,
-    DbInstances,
-    DbClusters,
-    DbGlobalClusters,
-    Snapshots,
-    DbSnapshots,
-    DbClusterSnapshots,
-    CacheReplicationGroups,
-    CacheClusters,
-    AutoScalingGroups,
-    Trails,
-    BucketDetails,
-}
-
-impl Dataset {
-    /// Every dataset, in a stable order.
-    pub const ALL: &'static [Dataset] = &[
-        Dataset::SecurityGroups,
-        Dataset::PrefixLists,
-        Dataset::NetworkAcls,
-        Dataset::NetworkInterfaces,
-        Dataset::Instances,
-        Dataset::Volumes,
-        Dataset::EbsEncryptionByDefault,
-        Dataset::LoadBalancers,
-        Dataset::ClassicLoadBalancers,
-        Dataset::SslPolicies,
-        Dataset::Buckets,
-        Dataset::LogGroups,
-        Dataset::DbInstances,
-        Dataset::DbClusters,
-        Dataset::DbGlobalClusters,
-        Dataset::Snapshots,
-        Dataset::DbSnapshots,
-        Dataset::DbClusterSnapshots,
-        Dataset::CacheReplicationGroups,
-        Dataset::CacheClusters,
-        Dataset::AutoScalingGroups,
-        Dataset::Trails,
-        Dataset::BucketDetails,
-    ];
-
-    /// The dataset's name as written in files and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Dataset::SecurityGroups => "security-groups",
-            Dataset::PrefixLists => "prefix-lists",
-            Dataset::NetworkAcls => "network-acls",
-            Dataset::NetworkInterfaces => "network-interfaces",
-            Dataset::Instances => "instances",
-            Dataset::Volumes => "volumes",
-            Dataset::EbsEncryptionByDefault => "ebs-encryption-by-default",
-            Dataset::LoadBalancers => "load-balancers",
-            Dataset::ClassicLoadBalancers => "classic-load-balancers",
-            Dataset::SslPolicies => "ssl-policies",
-            Dataset::Buckets => "buckets",
-            Dataset::LogGroups => "log-groups",
-            Dataset::DbInstances => "db-instances",
-            Dataset::DbClusters => "db-clusters",
-            Dataset::DbGlobalClusters => "db-global-clusters",
-            Dataset::Snapshots => "snapshots",
-            Dataset::DbSnapshots => "db-snapshots",
-            Dataset::DbClusterSnapshots => "db-cluster-snapshots",
-            Dataset::CacheReplicationGroups => "cache-replication-groups",
-            Dataset::CacheClusters => "cache-clusters",
-            Dataset::AutoScalingGroups => "auto-scaling-groups",
-            Dataset::Trails => "trails",
-            Dataset::BucketDetails => "bucket-details",
-        }
-    }
-
-    /// The AWS service the dataset is read from (its ARN service name).
-    pub fn service(self) -> &'static str {
-        match self {
-            Dataset::SecurityGroups
-            | Dataset::PrefixLists
-            | Dataset::NetworkAcls
-            | Dataset::NetworkInterfaces
-            | Dataset::Instances
-            | Dataset::Volumes
-            | Dataset::EbsEncryptionByDefault
-            | Dataset::Snapshots => "ec2",
-            Dataset::LoadBalancers | Dataset::ClassicLoadBalancers | Dataset::SslPolicies => {
-                "elasticloadbalancing"
-            }
-            Dataset::Buckets | Dataset::BucketDetails => "s3",
-            Dataset::LogGroups => "logs",
-            Dataset::DbInstances
-            | Dataset::DbClusters
-            | Dataset::DbGlobalClusters
-            | Dataset::DbSnapshots
-            | Dataset::DbClusterSnapshots => "rds",
-            Dataset::CacheReplicationGroups | Dataset::CacheClusters => "elasticache",
-            Dataset::AutoScalingGroups => "autoscaling",
-            Dataset::Trails => "cloudtrail",
-        }
-    }
-
-    /// The CloudFormation-style type of the resources in this dataset.
-    pub fn resource_type(self) -> &'static str {
-        match self {
-            Dataset::SecurityGroups => "AWS::EC2::SecurityGroup",
-            Dataset::PrefixLists => "AWS::EC2::PrefixList",
-            Dataset::NetworkAcls => "AWS::EC2::NetworkAcl",
-            Dataset::NetworkInterfaces => "AWS::EC2::NetworkInterface",
-            Dataset::Instances => "AWS::EC2::Instance",
-            Dataset::Volumes => "AWS::EC2::Volume",
-            Dataset::EbsEncryptionByDefault => "AWS::EC2::EBSEncryptionByDefault",
-            Dataset::LoadBalancers => "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            Dataset::ClassicLoadBalancers => "AWS::ElasticLoadBalancing::LoadBalancer",
-            Dataset::SslPolicies => "AWS::ElasticLoadBalancingV2::SSLPolicy",
-            Dataset::Buckets => "AWS::S3::Bucket",
-            Dataset::LogGroups => "AWS::Logs::LogGroup",
-            Dataset::DbInstances => "AWS::RDS::DBInstance",
-            Dataset::DbClusters => "AWS::RDS::DBCluster",
-            Dataset::DbGlobalClusters => "AWS::RDS::GlobalCluster",
-            Dataset::Snapshots => "AWS::EC2::Snapshot",
-            Dataset::DbSnapshots => "AWS::RDS::DBSnapshot",
-            Dataset::DbClusterSnapshots => "AWS::RDS::DBClusterSnapshot",
-            Dataset::CacheReplicationGroups => "AWS::ElastiCache::ReplicationGroup",
-            Dataset::CacheClusters => "AWS::ElastiCache::CacheCluster",
-            Dataset::AutoScalingGroups => "AWS::AutoScaling::AutoScalingGroup",
-            Dataset::Trails => "AWS::CloudTrail::Trail",
-            Dataset::BucketDetails => "AWS::S3::Bucket",
-        }
-    }
-
-    /// Whether the dataset is read once per account rather than per region.
-    pub fn is_global(self) -> bool {
-        matches!(
-            self,
-            Dataset::Buckets | Dataset::BucketDetails | Dataset::Trails
-        )
-    }
-}
-
-impl fmt::Display for Dataset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 /// Whether one dataset was read in one account and region.
@@ -359,6 +176,9 @@ pub struct Place {
 }
 
 impl Inventory {
+    // The struct, `absorb`, `sort` and `resource_count` are derived from
+    // the table of kinds (kinds.rs).
+
     /// An empty inventory stamped with the given collection time.
     pub fn new(collected_at: Timestamp) -> Self {
         Inventory {
@@ -425,129 +245,6 @@ impl Inventory {
             .find(|s| s.account == account)
             .map(|s| s.partition.as_str())
             .unwrap_or("aws")
-    }
-
-    /// Adds another inventory's contents to this one (used to assemble the
-    /// results of concurrent collectors).
-    pub fn absorb(&mut self, other: Inventory) {
-        let Inventory {
-            format: _,
-            version: _,
-            collected_at: _,
-            completed_at: _,
-            scope,
-            coverage,
-            security_groups,
-            prefix_lists,
-            network_acls,
-            network_interfaces,
-            instances,
-            volumes,
-            ebs_encryption_by_default,
-            load_balancers,
-            ssl_policies,
-            buckets,
-            log_groups,
-            db_instances,
-            db_clusters,
-            db_global_clusters,
-            snapshots,
-            db_snapshots,
-            cache_replication_groups,
-            cache_clusters,
-            auto_scaling_groups,
-            trails,
-        } = other;
-        self.scope.extend(scope);
-        self.coverage.extend(coverage);
-        self.security_groups.extend(security_groups);
-        self.prefix_lists.extend(prefix_lists);
-        self.network_acls.extend(network_acls);
-        self.network_interfaces.extend(network_interfaces);
-        self.instances.extend(instances);
-        self.volumes.extend(volumes);
-        self.ebs_encryption_by_default
-            .extend(ebs_encryption_by_default);
-        self.load_balancers.extend(load_balancers);
-        self.ssl_policies.extend(ssl_policies);
-        self.buckets.extend(buckets);
-        self.log_groups.extend(log_groups);
-        self.db_instances.extend(db_instances);
-        self.db_clusters.extend(db_clusters);
-        self.db_global_clusters.extend(db_global_clusters);
-        self.snapshots.extend(snapshots);
-        self.db_snapshots.extend(db_snapshots);
-        self.cache_replication_groups
-            .extend(cache_replication_groups);
-        self.cache_clusters.extend(cache_clusters);
-        self.auto_scaling_groups.extend(auto_scaling_groups);
-        self.trails.extend(trails);
-    }
-
-    /// Puts every list in a stable order, so that saved inventories of the
-    /// same estate are byte-for-byte comparable.
-    pub fn sort(&mut self) {
-        self.scope.sort_by(|a, b| a.account.cmp(&b.account));
-        for s in &mut self.scope {
-            s.regions.sort();
-        }
-        self.coverage.sort_by(|a, b| {
-            (&a.account, &a.region, a.dataset).cmp(&(&b.account, &b.region, b.dataset))
-        });
-        self.security_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.prefix_lists.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.network_acls.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.network_interfaces.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.instances.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.volumes.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.ebs_encryption_by_default.sort_by(|a, b| {
-            (&a.place.account, &a.place.region).cmp(&(&b.place.account, &b.place.region))
-        });
-        self.load_balancers.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.ssl_policies.sort_by(|a, b| {
-            (&a.place.account, &a.place.region, &a.name).cmp(&(
-                &b.place.account,
-                &b.place.region,
-                &b.name,
-            ))
-        });
-        self.buckets.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.log_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.db_instances.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.db_clusters.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.db_global_clusters
-            .sort_by(|a, b| (&a.arn, &a.place.region).cmp(&(&b.arn, &b.place.region)));
-        self.snapshots.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.db_snapshots.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.cache_replication_groups
-            .sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.cache_clusters.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.auto_scaling_groups.sort_by(|a, b| a.arn.cmp(&b.arn));
-        self.trails.sort_by(|a, b| a.arn.cmp(&b.arn));
-    }
-
-    /// How many resources the inventory holds, of every kind.
-    pub fn resource_count(&self) -> usize {
-        self.security_groups.len()
-            + self.prefix_lists.len()
-            + self.network_acls.len()
-            + self.network_interfaces.len()
-            + self.instances.len()
-            + self.volumes.len()
-            + self.ebs_encryption_by_default.len()
-            + self.load_balancers.len()
-            + self.ssl_policies.len()
-            + self.buckets.len()
-            + self.log_groups.len()
-            + self.db_instances.len()
-            + self.db_clusters.len()
-            + self.db_global_clusters.len()
-            + self.snapshots.len()
-            + self.db_snapshots.len()
-            + self.cache_replication_groups.len()
-            + self.cache_clusters.len()
-            + self.auto_scaling_groups.len()
-            + self.trails.len()
     }
 
     /// The coverage of a dataset in one account and region, if attempted.

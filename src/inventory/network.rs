@@ -255,3 +255,18 @@ pub struct SslPolicy {
 /// cannot occur in a load balancer's name, so these never collide with
 /// `<load balancer>/<policy>` names or ELBv2 policy names.
 pub const CLASSIC_PREDEFINED: &str = "elb-classic:";
+
+resource!(SecurityGroup: SecurityGroups, named id, tagged);
+resource!(PrefixList: PrefixLists, named id);
+resource!(NetworkAcl: NetworkAcls, named id, tagged);
+resource!(NetworkInterface: NetworkInterfaces, named id, tagged);
+// Both generations in one list; a classic one is of its own dataset.
+resource!(
+    LoadBalancer: |lb| if lb.kind.eq_ignore_ascii_case("classic") {
+        super::Dataset::ClassicLoadBalancers
+    } else {
+        super::Dataset::LoadBalancers
+    },
+    named name,
+    tagged
+);

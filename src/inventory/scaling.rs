@@ -22,3 +22,5 @@ pub struct AutoScalingGroup {
     #[serde(default)]
     pub tags: Tags,
 }
+
+resource!(AutoScalingGroup: AutoScalingGroups, named name, tagged);

@@ -70,3 +70,6 @@ pub struct BucketEncryptionRule {
     #[serde(default)]
     pub bucket_key_enabled: Option<bool>,
 }
+
+// Tags are read with the bucket details; without them, a bucket has none.
+resource!(Bucket: Buckets, named name, tagged);

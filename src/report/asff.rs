@@ -208,10 +208,14 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
     let mut finding = json!({
         "SchemaVersion": "2018-10-08",
         "Id": id,
-        "ProductArn": format!(
-            "arn:{partition}:securityhub:{region}:{}:product/{}/default",
-            r.account, r.account
-        ),
+        "ProductArn": crate::inventory::Arn {
+            partition,
+            service: "securityhub",
+            region,
+            account: &r.account,
+            resource: &format!("product/{}/default", r.account),
+        }
+        .to_string(),
         "ProductName": "conform",
         "CompanyName": "conform",
         "GeneratorId": format!("conform/{}", f.rule_id),

@@ -58,10 +58,7 @@ pub(crate) fn standards(controls: &[String]) -> Vec<String> {
 
 /// The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`).
 pub(crate) fn partition(arn: &str) -> &str {
-    arn.split(':')
-        .nth(1)
-        .filter(|p| !p.is_empty())
-        .unwrap_or("aws")
+    crate::inventory::Arn::partition_of(arn).unwrap_or("aws")
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {

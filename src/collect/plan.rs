@@ -1,0 +1,163 @@
+//! Planning: which datasets, regions and accounts a scan reads, decided
+//! from the options before any dataset is read.
+
+use std::collections::BTreeSet;
+
+use super::{AccountOptions, account, client};
+use crate::error::CollectError;
+use crate::inventory::Dataset;
+
+/// The configuration for account-wide calls (STS, Organizations,
+/// `DescribeRegions`): the configured region, else [`account::FALLBACK_REGION`].
+pub(super) fn home(config: &client::ScanConfig) -> client::ScanConfig {
+    match config.region() {
+        Some(_) => config.clone(),
+        None => config.in_region(account::FALLBACK_REGION),
+    }
+}
+
+/// `regions` without those of `--exclude-region`; none left is
+/// [`CollectError::NoRegion`].
+pub(super) fn without(
+    regions: Vec<String>,
+    excluded: &[String],
+) -> Result<Vec<String>, CollectError> {
+    let left: Vec<String> = regions
+        .into_iter()
+        .filter(|r| !excluded.contains(r))
+        .collect();
+    if left.is_empty() {
+        return Err(CollectError::NoRegion);
+    }
+    Ok(left)
+}
+
+/// The accounts to scan: `--accounts` and the organization's, sorted and
+/// de-duplicated, then cut to the shard. Every one that is not the
+/// caller's needs `--role-name`.
+pub(super) async fn targets(
+    config: &client::ScanConfig,
+    caller: &account::Identity,
+    accounts: &AccountOptions,
+) -> Result<Vec<String>, CollectError> {
+    let mut ids = accounts.ids.clone();
+    if accounts.organization {
+        ids.extend(account::organization_accounts(&home(config)).await?);
+    }
+    ids.sort();
+    ids.dedup();
+    if let Some(shard) = accounts.shard {
+        ids = ids
+            .into_iter()
+            .enumerate()
+            .filter(|(position, _)| shard.selects(*position))
+            .map(|(_, id)| id)
+            .collect();
+    }
+    if accounts.role_name.is_none() {
+        let others: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| *id != caller.account)
+            .collect();
+        if !others.is_empty() {
+            return Err(CollectError::RoleNameRequired(others.join(", ")));
+        }
+    }
+    Ok(ids)
+}
+
+/// The datasets to read for `asked`: those asked for plus what they need.
+///
+/// - Prefix lists' entries are read only for the lists that security
+///   groups reference, so prefix lists need security groups.
+/// - TLS policies are the policies listeners use: with one generation of
+///   load balancers asked for, that generation's; with neither, both.
+/// - Bucket details (tags, lifecycle) are read for the buckets listed, so
+///   they need the buckets.
+pub(super) fn needed(asked: &BTreeSet<Dataset>) -> BTreeSet<Dataset> {
+    let mut out = asked.clone();
+    if out.contains(&Dataset::PrefixLists) {
+        out.insert(Dataset::SecurityGroups);
+    }
+    if out.contains(&Dataset::BucketDetails) {
+        out.insert(Dataset::Buckets);
+    }
+    if out.contains(&Dataset::SslPolicies)
+        && !out.contains(&Dataset::LoadBalancers)
+        && !out.contains(&Dataset::ClassicLoadBalancers)
+    {
+        out.insert(Dataset::LoadBalancers);
+        out.insert(Dataset::ClassicLoadBalancers);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ds: &[Dataset]) -> BTreeSet<Dataset> {
+        ds.iter().copied().collect()
+    }
+
+    #[test]
+    fn excluded_regions_are_taken_out_and_none_left_is_an_error() {
+        let regions = vec!["eu-north-1".to_string(), "us-east-1".to_string()];
+        assert_eq!(
+            without(regions.clone(), &["us-east-1".to_string()]).unwrap(),
+            vec!["eu-north-1".to_string()]
+        );
+        assert!(matches!(
+            without(regions.clone(), &regions),
+            Err(CollectError::NoRegion)
+        ));
+    }
+
+    #[test]
+    fn prefix_lists_need_security_groups() {
+        assert_eq!(
+            needed(&set(&[Dataset::PrefixLists])),
+            set(&[Dataset::PrefixLists, Dataset::SecurityGroups])
+        );
+    }
+
+    #[test]
+    fn tls_policies_need_the_load_balancers_asked_for_or_both() {
+        assert_eq!(
+            needed(&set(&[Dataset::SslPolicies])),
+            set(&[
+                Dataset::SslPolicies,
+                Dataset::LoadBalancers,
+                Dataset::ClassicLoadBalancers
+            ])
+        );
+        assert_eq!(
+            needed(&set(&[Dataset::SslPolicies, Dataset::LoadBalancers])),
+            set(&[Dataset::SslPolicies, Dataset::LoadBalancers])
+        );
+    }
+
+    #[test]
+    fn bucket_details_need_buckets() {
+        assert_eq!(
+            needed(&set(&[Dataset::BucketDetails])),
+            set(&[Dataset::BucketDetails, Dataset::Buckets])
+        );
+    }
+
+    #[test]
+    fn other_datasets_need_nothing_else() {
+        for &d in Dataset::ALL {
+            if ![
+                Dataset::PrefixLists,
+                Dataset::SslPolicies,
+                Dataset::BucketDetails,
+            ]
+            .contains(&d)
+            {
+                assert_eq!(needed(&set(&[d])), set(&[d]));
+            }
+        }
+    }
+}
