@@ -10,20 +10,20 @@
 //! same entries and is either wholly internet or wholly not. For each
 //! internet atom the entries are applied in order to the set of all
 //! traffic (exact protocol/port set arithmetic, see
-//! [`super::net::ports`]), which yields what each allow entry admits there.
+//! [`crate::analysis::net::ports`]), which yields what each allow entry admits there.
 
 use std::collections::BTreeSet;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-use super::net::parse_cidr;
-use super::net::ports::{
+use super::resource::nacl_ref;
+use super::{Check, CheckDoc, Context};
+use crate::analysis::net::parse_cidr;
+use crate::analysis::net::ports::{
     Protocol, Traffic, aws_traffic, aws_traffic_text, parse_port_range, parse_protocol,
     parse_services,
 };
-use super::resource::nacl_ref;
-use super::{Check, CheckDoc, Context};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory, NaclEntry};
 

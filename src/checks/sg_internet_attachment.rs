@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::net::ports::aws_traffic_text;
-use super::net::sources::{IngressSource, SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
+use super::sources::{IngressSource, SourceKind, ingress_sources};
 use super::{Check, CheckDoc, Context};
+use crate::analysis::net::ports::aws_traffic_text;
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Instance, Inventory, NetworkInterface, Place};
 

@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::net::ports::{Traffic, aws_traffic, aws_traffic_text, parse_services};
-use super::net::sources::{SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
+use super::sources::{SourceKind, ingress_sources};
 use super::{Check, CheckDoc, Context};
+use crate::analysis::net::ports::{Traffic, aws_traffic, aws_traffic_text, parse_services};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
 
