@@ -47,6 +47,63 @@ impl fmt::Display for Status {
     }
 }
 
+/// How many verdicts there are of each status. Every count of findings
+/// (the summary, and the tallies per account, rule and cell of the
+/// reports) is made here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub failed: usize,
+    pub unknown: usize,
+    /// Failures a waiver accepts (not in `failed`).
+    pub waived: usize,
+    pub passed: usize,
+}
+
+impl Tally {
+    /// The tally of `findings`.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Tally {
+        let mut tally = Tally::default();
+        for f in findings {
+            tally.add(f.status);
+        }
+        tally
+    }
+
+    /// Counts one verdict.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Fail => self.failed += 1,
+            Status::Unknown => self.unknown += 1,
+            Status::Waived => self.waived += 1,
+            Status::Pass => self.passed += 1,
+        }
+    }
+
+    /// How many verdicts have `status`.
+    pub fn count(&self, status: Status) -> usize {
+        match status {
+            Status::Fail => self.failed,
+            Status::Unknown => self.unknown,
+            Status::Waived => self.waived,
+            Status::Pass => self.passed,
+        }
+    }
+
+    /// Every verdict counted.
+    pub fn total(&self) -> usize {
+        self.failed + self.unknown + self.waived + self.passed
+    }
+
+    /// The worst status counted (fail, then unknown, then waived, then
+    /// pass), which is what a group of verdicts shows as one; `None` when
+    /// nothing was counted.
+    pub fn worst(&self) -> Option<Status> {
+        [Status::Fail, Status::Unknown, Status::Waived, Status::Pass]
+            .into_iter()
+            .find(|&s| self.count(s) > 0)
+    }
+}
+
 /// The resource a verdict is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
@@ -213,5 +270,32 @@ impl Finding {
             &self.resource.region,
             &self.resource.arn,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_counts_each_status_and_shows_the_worst() {
+        let mut t = Tally::default();
+        assert_eq!(t.worst(), None);
+        assert_eq!(t.total(), 0);
+        for s in [Status::Pass, Status::Pass, Status::Waived] {
+            t.add(s);
+        }
+        assert_eq!(t.worst(), Some(Status::Waived));
+        t.add(Status::Unknown);
+        assert_eq!(t.worst(), Some(Status::Unknown));
+        t.add(Status::Fail);
+        assert_eq!(t.worst(), Some(Status::Fail));
+        assert_eq!(
+            (t.failed, t.unknown, t.waived, t.passed, t.total()),
+            (1, 1, 1, 2, 5)
+        );
+        for s in [Status::Fail, Status::Unknown, Status::Waived, Status::Pass] {
+            assert_eq!(t.count(s), if s == Status::Pass { 2 } else { 1 });
+        }
     }
 }
