@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::resource::{by_place_and_name, coverage_note, is_classic, lb_ref};
 use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{CLASSIC_PREDEFINED, Dataset, Inventory, LoadBalancer, SslPolicy};
 
 pub struct LbTlsPolicy;
@@ -405,9 +405,8 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
             if tls.is_empty() {
                 continue;
             }
-            let mut bad = Vec::new();
+            let mut verdict = Verdict::every();
             let mut bad_summary = Vec::new();
-            let mut unknown = Vec::new();
             let mut unknown_summary = Vec::new();
             let mut ok = Vec::new();
             // Policy-level evidence is given once per policy.
@@ -417,7 +416,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                 let at = format!("{}:{}", l.protocol, l.port);
                 let Some(policy_name) = l.ssl_policy.as_deref().filter(|p| !p.trim().is_empty())
                 else {
-                    unknown.push(Evidence::new(
+                    verdict.unknown(Evidence::new(
                         field,
                         format!("{at} (none)"),
                         "no security policy recorded for this TLS listener; which AWS default applies cannot be judged",
@@ -434,7 +433,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                     ))
                     .copied();
                 let Some(definition) = definition else {
-                    unknown.push(Evidence::new(
+                    verdict.unknown(Evidence::new(
                         field,
                         format!("{at} uses {policy_name}"),
                         format!(
@@ -479,7 +478,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                                 Some(e) => format!("could not be read: {e}"),
                                 None => "was not collected".to_string(),
                             };
-                            unknown.push(Evidence::new(
+                            verdict.unknown(Evidence::new(
                                 format!("SslPolicies[{key}].Reference-Security-Policy"),
                                 reference.to_string(),
                                 format!(
@@ -497,55 +496,44 @@ the predefined policy it references {why}"
                 match judge_policy(&shown, &field_name, definition, params) {
                     PolicyVerdict::Ok(text) => ok.push(format!("{at} uses {text}")),
                     PolicyVerdict::Bad { summary, evidence } => {
-                        bad.push(Evidence::new(
+                        verdict.fail(Evidence::new(
                             field,
                             format!("{at} uses {policy_name}"),
                             summary.clone(),
                         ));
                         if first {
-                            bad.extend(evidence);
+                            for e in evidence {
+                                verdict.fail(e);
+                            }
                             bad_summary.push(summary);
                         }
                     }
                     PolicyVerdict::Unknown { summary, evidence } => {
-                        unknown.push(Evidence::new(
+                        verdict.unknown(Evidence::new(
                             field,
                             format!("{at} uses {policy_name}"),
                             summary.clone(),
                         ));
                         if first {
-                            unknown.push(evidence);
+                            verdict.unknown(evidence);
                             unknown_summary.push(summary);
                         }
                     }
                 }
             }
-            if !bad.is_empty() {
-                outcomes.push(Outcome::fail(
-                    resource,
-                    format!(
-                        "load balancer {}: TLS policy {}",
-                        lb.name,
-                        bad_summary.join("; ")
-                    ),
-                    bad,
-                ));
-            } else if !unknown.is_empty() {
-                outcomes.push(Outcome::unknown(
-                    resource,
-                    format!(
-                        "cannot judge the TLS policy of load balancer {}: {}",
-                        lb.name,
-                        unknown_summary.join("; ")
-                    ),
-                    unknown,
-                ));
-            } else {
-                outcomes.push(Outcome::pass(
-                    resource,
-                    format!("load balancer {}: {}", lb.name, ok.join("; ")),
-                ));
-            }
+            outcomes.push(verdict.outcome(resource, |status, _| match status {
+                Status::Fail => format!(
+                    "load balancer {}: TLS policy {}",
+                    lb.name,
+                    bad_summary.join("; ")
+                ),
+                Status::Unknown => format!(
+                    "cannot judge the TLS policy of load balancer {}: {}",
+                    lb.name,
+                    unknown_summary.join("; ")
+                ),
+                _ => format!("load balancer {}: {}", lb.name, ok.join("; ")),
+            }));
         }
         outcomes
     }
