@@ -15,4 +15,5 @@
 //! verdicts with evidence; the libraries never judge a resource.
 
 pub mod net;
+pub mod tls;
 pub mod window;

@@ -3,6 +3,7 @@
 
 use super::resource::{is_classic, is_internet_facing, lb_ref};
 use super::{Check, CheckDoc, Context, NoParams};
+use crate::analysis::tls::is_tls_listener;
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Inventory, Listener};
 
@@ -78,7 +79,7 @@ fn judge_rules(l: &Listener) -> ListenerVerdict {
 
 fn judge(classic: bool, l: &Listener) -> ListenerVerdict {
     match l.protocol.trim().to_ascii_uppercase().as_str() {
-        "HTTPS" | "TLS" | "SSL" => ListenerVerdict::Ok,
+        p if is_tls_listener(p) => ListenerVerdict::Ok,
         "HTTP" if classic => ListenerVerdict::NotTls("plain HTTP (classic load balancers cannot redirect to HTTPS)".into()),
         "HTTP" => {
             let is = |a: &&crate::inventory::ListenerAction, k: &str| a.kind.trim().eq_ignore_ascii_case(k);
