@@ -17,3 +17,4 @@
 pub mod net;
 pub mod tls;
 pub mod window;
+pub mod zones;

@@ -2,8 +2,9 @@
 //! automatic failover, and their nodes really span zones (HA-001,
 //! ElastiCache part).
 
-use super::resource::{cache_cluster_ref, cache_replication_group_ref, distinct, join_and, set};
+use super::resource::{cache_cluster_ref, cache_replication_group_ref, join_and, set};
 use super::{Check, CheckDoc, Context, NoParams};
+use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{CacheCluster, CacheReplicationGroup, Dataset, Inventory};
 
@@ -30,12 +31,7 @@ fn flag(value: &Option<String>) -> Flag {
 
 fn judge(g: &CacheReplicationGroup) -> Outcome {
     let resource = cache_replication_group_ref(g);
-    let azs = distinct(
-        g.member_availability_zones
-            .iter()
-            .map(|a| a.trim())
-            .filter(|a| !a.is_empty()),
-    );
+    let azs = Spread::of(g.member_availability_zones.iter().map(String::as_str)).into_zones();
     let members = if g.member_clusters.is_empty() {
         "none".to_string()
     } else {
@@ -153,13 +149,8 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
     let mut shards = Verdict::every().with_unknown_on_fail();
     let mut smallest = usize::MAX;
     for shard in &g.node_groups {
-        let azs = distinct(
-            shard
-                .member_availability_zones
-                .iter()
-                .map(|a| a.trim())
-                .filter(|a| !a.is_empty()),
-        );
+        let azs =
+            Spread::of(shard.member_availability_zones.iter().map(String::as_str)).into_zones();
         smallest = smallest.min(azs.len());
         let field = format!("NodeGroups[{}].NodeGroupMembers", shard.id);
         match azs.len() {
