@@ -287,6 +287,25 @@ impl Verdict {
         }
     }
 
+    /// The status reached and the evidence that shows it, for a check
+    /// that weighs this verdict with more (what the resource is attached
+    /// to) before it gives an outcome.
+    pub fn into_evidence(self) -> (Status, Vec<Evidence>) {
+        let status = self.status();
+        let keep = |s: Status| {
+            self.any
+                || s == status
+                || (self.unknown_on_fail && status == Status::Fail && s == Status::Unknown)
+        };
+        let evidence = self
+            .parts
+            .into_iter()
+            .filter(|(s, _)| keep(*s))
+            .map(|(_, e)| e)
+            .collect();
+        (status, evidence)
+    }
+
     /// The outcome on `resource`. `message` gets the status reached and the
     /// evidence the outcome carries, and says why in one line.
     pub fn outcome(
@@ -294,18 +313,7 @@ impl Verdict {
         resource: ResourceRef,
         message: impl FnOnce(Status, &[Evidence]) -> String,
     ) -> Outcome {
-        let status = self.status();
-        let keep = |s: Status| {
-            self.any
-                || s == status
-                || (self.unknown_on_fail && status == Status::Fail && s == Status::Unknown)
-        };
-        let evidence: Vec<Evidence> = self
-            .parts
-            .into_iter()
-            .filter(|(s, _)| keep(*s))
-            .map(|(_, e)| e)
-            .collect();
+        let (status, evidence) = self.into_evidence();
         Outcome {
             resource,
             status,
