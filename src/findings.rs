@@ -489,4 +489,14 @@ mod tests {
             (Status::Pass, vec!["f1".into(), "u1".into(), "p1".into()])
         );
     }
+
+    #[test]
+    fn the_evidence_without_an_outcome_is_the_same_choice() {
+        let mut v = Verdict::every();
+        v.unknown(ev("u1"));
+        v.pass(ev("p1"));
+        let (status, evidence) = v.into_evidence();
+        assert_eq!(status, Status::Unknown);
+        assert_eq!(evidence, vec![ev("u1")]);
+    }
 }
