@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::checks::Context;
-use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status};
+use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally};
 use crate::inventory::{Arn, Dataset, GLOBAL, Inventory};
 use crate::rules::{Rule, RulePack, Severity};
 
@@ -71,16 +71,15 @@ impl Summary {
         let mut resources = std::collections::HashSet::new();
         for f in findings {
             resources.insert(f.resource.arn.as_str());
-            match f.status {
-                Status::Fail => {
-                    summary.failed += 1;
-                    *summary.failed_by_severity.entry(f.severity).or_default() += 1;
-                }
-                Status::Unknown => summary.unknown += 1,
-                Status::Waived => summary.waived += 1,
-                Status::Pass => summary.passed += 1,
+            if f.status == Status::Fail {
+                *summary.failed_by_severity.entry(f.severity).or_default() += 1;
             }
         }
+        let tally = Tally::of(findings);
+        summary.failed = tally.failed;
+        summary.unknown = tally.unknown;
+        summary.waived = tally.waived;
+        summary.passed = tally.passed;
         summary.resources = resources.len();
         summary
     }

@@ -47,6 +47,63 @@ impl fmt::Display for Status {
     }
 }
 
+/// How many verdicts there are of each status. Every count of findings
+/// (the summary, and the tallies per account, rule and cell of the
+/// reports) is made here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub failed: usize,
+    pub unknown: usize,
+    /// Failures a waiver accepts (not in `failed`).
+    pub waived: usize,
+    pub passed: usize,
+}
+
+impl Tally {
+    /// The tally of `findings`.
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Tally {
+        let mut tally = Tally::default();
+        for f in findings {
+            tally.add(f.status);
+        }
+        tally
+    }
+
+    /// Counts one verdict.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Fail => self.failed += 1,
+            Status::Unknown => self.unknown += 1,
+            Status::Waived => self.waived += 1,
+            Status::Pass => self.passed += 1,
+        }
+    }
+
+    /// How many verdicts have `status`.
+    pub fn count(&self, status: Status) -> usize {
+        match status {
+            Status::Fail => self.failed,
+            Status::Unknown => self.unknown,
+            Status::Waived => self.waived,
+            Status::Pass => self.passed,
+        }
+    }
+
+    /// Every verdict counted.
+    pub fn total(&self) -> usize {
+        self.failed + self.unknown + self.waived + self.passed
+    }
+
+    /// The worst status counted (fail, then unknown, then waived, then
+    /// pass), which is what a group of verdicts shows as one; `None` when
+    /// nothing was counted.
+    pub fn worst(&self) -> Option<Status> {
+        [Status::Fail, Status::Unknown, Status::Waived, Status::Pass]
+            .into_iter()
+            .find(|&s| self.count(s) > 0)
+    }
+}
+
 /// The resource a verdict is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
@@ -146,6 +203,126 @@ impl Outcome {
     }
 }
 
+/// One verdict on a resource that is judged in parts (its listeners,
+/// permissions, addresses, flags, shards, ...). This is where the rule
+/// "fail beats unknown beats pass" is written, once, for every check:
+///
+/// - [`Verdict::every`]: the resource keeps the promise only if every part
+///   does. A part that fails fails it; otherwise a part that cannot be
+///   judged makes it unknown (never a pass); otherwise it passes.
+/// - [`Verdict::any`]: one part that keeps the promise is enough (a copy in
+///   another region, a trail that logs everything). A part that passes
+///   passes it; otherwise a part that cannot be judged makes it unknown;
+///   otherwise it fails.
+///
+/// The outcome carries the evidence of the parts whose status it reached,
+/// in the order they were given ([`Verdict::any`]: of every part; and see
+/// [`Verdict::with_unknown_on_fail`]).
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    parts: Vec<(Status, Evidence)>,
+    any: bool,
+    unknown_on_fail: bool,
+}
+
+impl Verdict {
+    /// Every part must keep the promise.
+    pub fn every() -> Verdict {
+        Verdict {
+            parts: Vec::new(),
+            any: false,
+            unknown_on_fail: false,
+        }
+    }
+
+    /// One part that keeps the promise is enough. The outcome carries the
+    /// evidence of every part, whatever its status.
+    pub fn any() -> Verdict {
+        Verdict {
+            any: true,
+            ..Verdict::every()
+        }
+    }
+
+    /// A failing outcome also carries the evidence of the parts that could
+    /// not be judged (in the order given), not only of those that fail.
+    pub fn with_unknown_on_fail(mut self) -> Verdict {
+        self.unknown_on_fail = true;
+        self
+    }
+
+    /// A part that breaks the promise.
+    pub fn fail(&mut self, evidence: Evidence) {
+        self.parts.push((Status::Fail, evidence));
+    }
+
+    /// A part that cannot be judged.
+    pub fn unknown(&mut self, evidence: Evidence) {
+        self.parts.push((Status::Unknown, evidence));
+    }
+
+    /// A part that keeps the promise, with what shows it (a passing part
+    /// that needs no evidence need not be given).
+    pub fn pass(&mut self, evidence: Evidence) {
+        self.parts.push((Status::Pass, evidence));
+    }
+
+    fn has(&self, status: Status) -> bool {
+        self.parts.iter().any(|(s, _)| *s == status)
+    }
+
+    /// The status the parts given so far add up to.
+    pub fn status(&self) -> Status {
+        let (first, last) = if self.any {
+            (Status::Pass, Status::Fail)
+        } else {
+            (Status::Fail, Status::Pass)
+        };
+        if self.has(first) {
+            first
+        } else if self.has(Status::Unknown) {
+            Status::Unknown
+        } else {
+            last
+        }
+    }
+
+    /// The status reached and the evidence that shows it, for a check
+    /// that weighs this verdict with more (what the resource is attached
+    /// to) before it gives an outcome.
+    pub fn into_evidence(self) -> (Status, Vec<Evidence>) {
+        let status = self.status();
+        let keep = |s: Status| {
+            self.any
+                || s == status
+                || (self.unknown_on_fail && status == Status::Fail && s == Status::Unknown)
+        };
+        let evidence = self
+            .parts
+            .into_iter()
+            .filter(|(s, _)| keep(*s))
+            .map(|(_, e)| e)
+            .collect();
+        (status, evidence)
+    }
+
+    /// The outcome on `resource`. `message` gets the status reached and the
+    /// evidence the outcome carries, and says why in one line.
+    pub fn outcome(
+        self,
+        resource: ResourceRef,
+        message: impl FnOnce(Status, &[Evidence]) -> String,
+    ) -> Outcome {
+        let (status, evidence) = self.into_evidence();
+        Outcome {
+            resource,
+            status,
+            message: message(status, &evidence),
+            evidence,
+        }
+    }
+}
+
 /// A rule's verdict on one resource, ready to report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -213,5 +390,113 @@ impl Finding {
             &self.resource.region,
             &self.resource.arn,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_counts_each_status_and_shows_the_worst() {
+        let mut t = Tally::default();
+        assert_eq!(t.worst(), None);
+        assert_eq!(t.total(), 0);
+        for s in [Status::Pass, Status::Pass, Status::Waived] {
+            t.add(s);
+        }
+        assert_eq!(t.worst(), Some(Status::Waived));
+        t.add(Status::Unknown);
+        assert_eq!(t.worst(), Some(Status::Unknown));
+        t.add(Status::Fail);
+        assert_eq!(t.worst(), Some(Status::Fail));
+        assert_eq!(
+            (t.failed, t.unknown, t.waived, t.passed, t.total()),
+            (1, 1, 1, 2, 5)
+        );
+        for s in [Status::Fail, Status::Unknown, Status::Waived, Status::Pass] {
+            assert_eq!(t.count(s), if s == Status::Pass { 2 } else { 1 });
+        }
+    }
+
+    fn ev(note: &str) -> Evidence {
+        Evidence::new("Field", "value", note)
+    }
+
+    fn resource() -> ResourceRef {
+        ResourceRef {
+            arn: "arn:aws:ec2:eu-north-1:123456789012:thing/t".into(),
+            resource_type: "AWS::EC2::Thing".into(),
+            account: "123456789012".into(),
+            region: "eu-north-1".into(),
+            name: "t".into(),
+            tags: Tags::default(),
+        }
+    }
+
+    fn judged(v: Verdict) -> (Status, Vec<String>, String) {
+        let o = v.outcome(resource(), |s, e| format!("{s} with {}", e.len()));
+        let notes = o.evidence.iter().map(|e| e.note.clone()).collect();
+        (o.status, notes, o.message)
+    }
+
+    #[test]
+    fn when_every_part_must_hold_fail_beats_unknown_beats_pass() {
+        let (status, notes, message) = judged(Verdict::every());
+        assert_eq!((status, notes.len()), (Status::Pass, 0));
+        assert_eq!(message, "pass with 0");
+
+        let mut v = Verdict::every();
+        v.pass(ev("p1"));
+        v.unknown(ev("u1"));
+        v.fail(ev("f1"));
+        v.unknown(ev("u2"));
+        v.fail(ev("f2"));
+        assert_eq!(v.status(), Status::Fail);
+        let (status, notes, message) = judged(v.clone());
+        assert_eq!(
+            (status, notes),
+            (Status::Fail, vec!["f1".into(), "f2".into()])
+        );
+        assert_eq!(message, "fail with 2");
+        // Kept in the order given.
+        let (_, notes, _) = judged(v.with_unknown_on_fail());
+        assert_eq!(notes, ["u1", "f1", "u2", "f2"]);
+
+        let mut v = Verdict::every();
+        v.pass(ev("p1"));
+        v.unknown(ev("u1"));
+        assert_eq!(judged(v).0, Status::Unknown);
+        let mut v = Verdict::every();
+        v.pass(ev("p1"));
+        assert_eq!(
+            judged(v),
+            (Status::Pass, vec!["p1".into()], "pass with 1".into())
+        );
+    }
+
+    #[test]
+    fn when_any_part_is_enough_pass_beats_unknown_beats_fail() {
+        let mut v = Verdict::any();
+        assert_eq!(v.status(), Status::Fail);
+        v.fail(ev("f1"));
+        v.unknown(ev("u1"));
+        assert_eq!(v.status(), Status::Unknown);
+        v.pass(ev("p1"));
+        let (status, notes, _) = judged(v);
+        assert_eq!(
+            (status, notes),
+            (Status::Pass, vec!["f1".into(), "u1".into(), "p1".into()])
+        );
+    }
+
+    #[test]
+    fn the_evidence_without_an_outcome_is_the_same_choice() {
+        let mut v = Verdict::every();
+        v.unknown(ev("u1"));
+        v.pass(ev("p1"));
+        let (status, evidence) = v.into_evidence();
+        assert_eq!(status, Status::Unknown);
+        assert_eq!(evidence, vec![ev("u1")]);
     }
 }

@@ -20,6 +20,7 @@
 // never panic conform: outside tests, `unwrap` and `expect` are errors.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod analysis;
 pub mod checks;
 pub mod collect;
 pub mod error;

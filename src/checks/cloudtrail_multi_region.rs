@@ -3,7 +3,7 @@
 
 use super::resource::{cap_evidence, distinct, join_and, read_completely, trails_ref};
 use super::{Check, CheckDoc, Context, NoParams};
-use crate::findings::{Evidence, Outcome};
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{AdvancedFieldSelector, Dataset, EventSelectors, GLOBAL, Inventory, Trail};
 
 pub struct CloudtrailMultiRegion;
@@ -245,7 +245,17 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
             ),
         );
     }
-    let mut evidence: Vec<Evidence> = trails.iter().map(|t| trail_evidence(t)).collect();
+    // No trail logs everything. One that might (its status or selectors
+    // could not be read or judged) makes the account unknown, else it
+    // fails; every trail is evidence.
+    let mut verdict = Verdict::any();
+    for t in &trails {
+        if t.multi_region && t.is_logging.is_none() {
+            verdict.unknown(trail_evidence(t));
+        } else {
+            verdict.fail(trail_evidence(t));
+        }
+    }
     let mut partial: Vec<String> = Vec::new();
     let mut selectors_unknown: Vec<String> = Vec::new();
     for t in &running {
@@ -253,7 +263,7 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
             Records::All => {}
             Records::Partial(what) => {
                 partial.push(format!("{} {what}", t.name));
-                evidence.push(Evidence::new(
+                verdict.fail(Evidence::new(
                     format!("Trail {}.EventSelectors", t.name),
                     what.clone(),
                     "the trail is logging, but does not record every management (API) event",
@@ -261,7 +271,7 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
             }
             Records::Unknown(why) => {
                 selectors_unknown.push(format!("{} ({why})", t.name));
-                evidence.push(Evidence::new(
+                verdict.unknown(Evidence::new(
                     format!("Trail {}.EventSelectors", t.name),
                     "unknown",
                     why,
@@ -269,66 +279,45 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
             }
         }
     }
-    if !selectors_unknown.is_empty() {
-        return Outcome::unknown(
-            resource,
-            format!(
-                "cannot tell whether account {account} logs all API calls: what multi-region trail {} records is unknown",
-                join_and(&selectors_unknown)
-            ),
-            cap_evidence(evidence, MAX_TRAILS, "Trails", "trails"),
-        );
+    if trails.is_empty() {
+        verdict.fail(Evidence::new(
+            "Trails",
+            "none",
+            "no trail records API calls; the console's Event history keeps management events for 90 days only and is not a trail",
+        ));
     }
     let unreadable: Vec<String> = trails
         .iter()
         .filter(|t| t.multi_region && t.is_logging.is_none())
         .map(|t| t.name.clone())
         .collect();
-    if !unreadable.is_empty() {
-        return Outcome::unknown(
-            resource,
-            format!(
-                "cannot tell whether account {account} logs API calls in every region: the status of multi-region trail {} could not be read",
-                join_and(&unreadable)
-            ),
-            cap_evidence(evidence, MAX_TRAILS, "Trails", "trails"),
-        );
-    }
-    if trails.is_empty() {
-        return Outcome::fail(
-            resource,
-            format!("account {account} has no CloudTrail trail"),
-            vec![Evidence::new(
-                "Trails",
-                "none",
-                "no trail records API calls; the console's Event history keeps management events for 90 days only and is not a trail",
-            )],
-        );
-    }
     let multi = trails.iter().filter(|t| t.multi_region).count();
-    let message = if !partial.is_empty() {
-        format!(
+    let mut outcome = verdict.outcome(resource, |status, _| match status {
+        Status::Unknown if !selectors_unknown.is_empty() => format!(
+            "cannot tell whether account {account} logs all API calls: what multi-region trail {} records is unknown",
+            join_and(&selectors_unknown)
+        ),
+        Status::Unknown => format!(
+            "cannot tell whether account {account} logs API calls in every region: the status of multi-region trail {} could not be read",
+            join_and(&unreadable)
+        ),
+        _ if trails.is_empty() => format!("account {account} has no CloudTrail trail"),
+        _ if !partial.is_empty() => format!(
             "account {account} does not log all API calls: multi-region trail {}",
             join_and(&partial)
-        )
-    } else if multi == 0 && trails.len() == 1 {
-        format!(
+        ),
+        _ if multi == 0 && trails.len() == 1 => format!(
             "account {account} has no multi-region trail: its only trail, {}, covers one region",
             trails[0].name
-        )
-    } else if multi == 0 {
-        format!(
+        ),
+        _ if multi == 0 => format!(
             "account {account} has no multi-region trail: its {} trails are all single-region, which do not add up to one",
             trails.len()
-        )
-    } else {
-        format!("account {account} has no multi-region trail that is logging")
-    };
-    Outcome::fail(
-        resource,
-        message,
-        cap_evidence(evidence, MAX_TRAILS, "Trails", "trails"),
-    )
+        ),
+        _ => format!("account {account} has no multi-region trail that is logging"),
+    });
+    outcome.evidence = cap_evidence(outcome.evidence, MAX_TRAILS, "Trails", "trails");
+    outcome
 }
 
 impl Check for CloudtrailMultiRegion {

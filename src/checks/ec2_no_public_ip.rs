@@ -9,7 +9,7 @@ use std::net::Ipv6Addr;
 
 use super::resource::instance_ref;
 use super::{Check, CheckDoc, Context, NoParams};
-use crate::findings::{Evidence, Outcome};
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Instance, Inventory};
 
 pub struct Ec2NoPublicIp;
@@ -164,36 +164,29 @@ network interface without one.",
             let resource = instance_ref(i);
             let e = exposure(i);
             let state_text = if state.is_empty() { "unknown" } else { &state };
-            let outcome = if !e.public.is_empty() {
-                let count = e.public.len();
-                let mut evidence = e.public;
-                evidence.extend(e.unreadable);
-                Outcome::fail(
-                    resource,
-                    format!(
-                        "instance {} (state {state_text}) has {count} public {}: {}",
-                        i.id,
-                        if count == 1 { "address" } else { "addresses" },
-                        e.labels.join(", ")
-                    ),
-                    evidence,
-                )
-            } else if !e.unreadable.is_empty() {
-                Outcome::unknown(
-                    resource,
-                    format!(
-                        "cannot tell whether instance {} has a public address: an address could not be read",
-                        i.id
-                    ),
-                    e.unreadable,
-                )
-            } else {
-                Outcome::pass(
-                    resource,
-                    format!("instance {} has no public IP address", i.id),
-                )
-            };
-            outcomes.push(outcome);
+            // A public address fails the instance even when another could
+            // not be read; the unreadable ones are shown with it.
+            let count = e.public.len();
+            let mut verdict = Verdict::every().with_unknown_on_fail();
+            for evidence in e.public {
+                verdict.fail(evidence);
+            }
+            for evidence in e.unreadable {
+                verdict.unknown(evidence);
+            }
+            outcomes.push(verdict.outcome(resource, |status, _| match status {
+                Status::Fail => format!(
+                    "instance {} (state {state_text}) has {count} public {}: {}",
+                    i.id,
+                    if count == 1 { "address" } else { "addresses" },
+                    e.labels.join(", ")
+                ),
+                Status::Unknown => format!(
+                    "cannot tell whether instance {} has a public address: an address could not be read",
+                    i.id
+                ),
+                _ => format!("instance {} has no public IP address", i.id),
+            }));
         }
         outcomes
     }

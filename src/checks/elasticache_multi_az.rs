@@ -2,9 +2,10 @@
 //! automatic failover, and their nodes really span zones (HA-001,
 //! ElastiCache part).
 
-use super::resource::{cache_cluster_ref, cache_replication_group_ref, distinct, join_and, set};
+use super::resource::{cache_cluster_ref, cache_replication_group_ref, join_and, set};
 use super::{Check, CheckDoc, Context, NoParams};
-use crate::findings::{Evidence, Outcome};
+use crate::analysis::zones::Spread;
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{CacheCluster, CacheReplicationGroup, Dataset, Inventory};
 
 pub struct ElasticacheMultiAz;
@@ -30,12 +31,7 @@ fn flag(value: &Option<String>) -> Flag {
 
 fn judge(g: &CacheReplicationGroup) -> Outcome {
     let resource = cache_replication_group_ref(g);
-    let azs = distinct(
-        g.member_availability_zones
-            .iter()
-            .map(|a| a.trim())
-            .filter(|a| !a.is_empty()),
-    );
+    let azs = Spread::of(g.member_availability_zones.iter().map(String::as_str)).into_zones();
     let members = if g.member_clusters.is_empty() {
         "none".to_string()
     } else {
@@ -54,9 +50,11 @@ fn judge(g: &CacheReplicationGroup) -> Outcome {
         )
     };
 
+    // A flag that is off fails the group whatever the other says; the
+    // evidence lists both flags as read.
     let mut off = Vec::new();
     let mut unclear = Vec::new();
-    let mut evidence = Vec::new();
+    let mut flags = Verdict::every().with_unknown_on_fail();
     for (field, value, meaning) in [
         (
             "MultiAZ",
@@ -73,11 +71,11 @@ fn judge(g: &CacheReplicationGroup) -> Outcome {
             Flag::On => {}
             Flag::Off(v) => {
                 off.push(format!("{field} is {v}"));
-                evidence.push(Evidence::new(field, v, meaning));
+                flags.fail(Evidence::new(field, v, meaning));
             }
             Flag::Unclear(v) => {
                 unclear.push(format!("{field} is {v}"));
-                evidence.push(Evidence::new(
+                flags.unknown(Evidence::new(
                     field,
                     v,
                     "not a value conform knows (expected enabled or disabled)",
@@ -85,29 +83,21 @@ fn judge(g: &CacheReplicationGroup) -> Outcome {
             }
         }
     }
-    if !off.is_empty() {
-        evidence.push(zones_evidence());
-        return Outcome::fail(
-            resource,
-            format!(
+    if flags.status() != Status::Pass {
+        let mut outcome = flags.outcome(resource, |status, _| match status {
+            Status::Fail => format!(
                 "replication group {} is not Multi-AZ with automatic failover: {}",
                 g.id,
                 join_and(&off)
             ),
-            evidence,
-        );
-    }
-    if !unclear.is_empty() {
-        evidence.push(zones_evidence());
-        return Outcome::unknown(
-            resource,
-            format!(
+            _ => format!(
                 "cannot tell whether replication group {} fails over to another zone: {}",
                 g.id,
                 join_and(&unclear)
             ),
-            evidence,
-        );
+        });
+        outcome.evidence.push(zones_evidence());
+        return outcome;
     }
     // Judged per shard: a cluster-mode group with one shard entirely in
     // one zone loses that shard's keys with the zone, whatever the other
@@ -156,22 +146,17 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
     let resource = cache_replication_group_ref(g);
     let mut one_zone = Vec::new();
     let mut unknown = Vec::new();
-    let mut evidence = Vec::new();
+    let mut shards = Verdict::every().with_unknown_on_fail();
     let mut smallest = usize::MAX;
     for shard in &g.node_groups {
-        let azs = distinct(
-            shard
-                .member_availability_zones
-                .iter()
-                .map(|a| a.trim())
-                .filter(|a| !a.is_empty()),
-        );
+        let azs =
+            Spread::of(shard.member_availability_zones.iter().map(String::as_str)).into_zones();
         smallest = smallest.min(azs.len());
         let field = format!("NodeGroups[{}].NodeGroupMembers", shard.id);
         match azs.len() {
             0 => {
                 unknown.push(format!("shard {}", shard.id));
-                evidence.push(Evidence::new(
+                shards.unknown(Evidence::new(
                     field,
                     "no zones reported",
                     "the zones of this shard's nodes are not known",
@@ -179,7 +164,7 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
             }
             1 => {
                 one_zone.push(format!("shard {} ({})", shard.id, azs[0]));
-                evidence.push(Evidence::new(
+                shards.fail(Evidence::new(
                     field,
                     format!(
                         "{} {} in {}",
@@ -200,43 +185,33 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
             _ => {}
         }
     }
-    let shards = g.node_groups.len();
-    if !one_zone.is_empty() {
-        evidence.push(Evidence::new(
-            "MemberClusters",
-            members.to_string(),
-            format!("{shards} shards"),
-        ));
-        return Outcome::fail(
-            resource,
-            format!(
-                "replication group {} is Multi-AZ with automatic failover, but {} {} all its nodes in one zone: {}",
-                g.id,
-                count(one_zone.len(), "shard", "shards"),
-                if one_zone.len() == 1 { "has" } else { "have" },
-                one_zone.join(", ")
-            ),
-            evidence,
-        );
-    }
-    if !unknown.is_empty() {
-        return Outcome::unknown(
-            resource,
-            format!(
-                "replication group {} reports Multi-AZ with automatic failover, but the zones of {} are not known",
-                g.id,
-                join_and(&unknown)
-            ),
-            evidence,
-        );
-    }
-    Outcome::pass(
-        resource,
-        format!(
-            "replication group {} is Multi-AZ with automatic failover, each of its {shards} shards with nodes in at least {smallest} availability zones",
+    let count_shards = g.node_groups.len();
+    let mut outcome = shards.outcome(resource, |status, _| match status {
+        Status::Fail => format!(
+            "replication group {} is Multi-AZ with automatic failover, but {} {} all its nodes in one zone: {}",
+            g.id,
+            count(one_zone.len(), "shard", "shards"),
+            if one_zone.len() == 1 { "has" } else { "have" },
+            one_zone.join(", ")
+        ),
+        Status::Unknown => format!(
+            "replication group {} reports Multi-AZ with automatic failover, but the zones of {} are not known",
+            g.id,
+            join_and(&unknown)
+        ),
+        _ => format!(
+            "replication group {} is Multi-AZ with automatic failover, each of its {count_shards} shards with nodes in at least {smallest} availability zones",
             g.id
         ),
-    )
+    });
+    if outcome.status == Status::Fail {
+        outcome.evidence.push(Evidence::new(
+            "MemberClusters",
+            members.to_string(),
+            format!("{count_shards} shards"),
+        ));
+    }
+    outcome
 }
 
 /// A cache cluster outside any replication group.

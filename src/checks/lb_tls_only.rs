@@ -3,13 +3,14 @@
 
 use super::resource::{is_classic, is_internet_facing, lb_ref};
 use super::{Check, CheckDoc, Context, NoParams};
-use crate::findings::{Evidence, Outcome};
+use crate::analysis::tls::is_tls_listener;
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Inventory, Listener};
 
 pub struct LbTlsOnly;
 
 /// The verdict on one listener.
-enum Verdict {
+enum ListenerVerdict {
     Ok,
     /// Not TLS: what it does instead.
     NotTls(String),
@@ -44,16 +45,16 @@ fn serves_plain_http(a: &crate::inventory::ListenerAction) -> bool {
 
 /// An HTTP listener that redirects to HTTPS by default still serves plain
 /// HTTP if one of its other rules forwards, answers or redirects elsewhere.
-fn judge_rules(l: &Listener) -> Verdict {
+fn judge_rules(l: &Listener) -> ListenerVerdict {
     if let Some(e) = &l.rules_error {
-        return Verdict::Unknown(format!(
+        return ListenerVerdict::Unknown(format!(
             "the default action redirects to HTTPS, but the listener's rules could not be read ({}), so a rule \
              serving plain HTTP cannot be ruled out",
             e.code
         ));
     }
     let Some(rules) = &l.rules else {
-        return Verdict::Unknown(
+        return ListenerVerdict::Unknown(
             "the default action redirects to HTTPS, but the listener's rules were not collected, so a rule \
              serving plain HTTP cannot be ruled out"
                 .into(),
@@ -67,19 +68,19 @@ fn judge_rules(l: &Listener) -> Verdict {
         })
         .collect();
     if plain.is_empty() {
-        Verdict::Ok
+        ListenerVerdict::Ok
     } else {
-        Verdict::NotTls(format!(
+        ListenerVerdict::NotTls(format!(
             "plain HTTP redirected to HTTPS by default, but served by {}",
             plain.join(", ")
         ))
     }
 }
 
-fn judge(classic: bool, l: &Listener) -> Verdict {
+fn judge(classic: bool, l: &Listener) -> ListenerVerdict {
     match l.protocol.trim().to_ascii_uppercase().as_str() {
-        "HTTPS" | "TLS" | "SSL" => Verdict::Ok,
-        "HTTP" if classic => Verdict::NotTls("plain HTTP (classic load balancers cannot redirect to HTTPS)".into()),
+        p if is_tls_listener(p) => ListenerVerdict::Ok,
+        "HTTP" if classic => ListenerVerdict::NotTls("plain HTTP (classic load balancers cannot redirect to HTTPS)".into()),
         "HTTP" => {
             let is = |a: &&crate::inventory::ListenerAction, k: &str| a.kind.trim().eq_ignore_ascii_case(k);
             let redirects: Vec<_> = l.default_actions.iter().filter(|a| is(a, "redirect")).collect();
@@ -88,7 +89,7 @@ fn judge(classic: bool, l: &Listener) -> Verdict {
                 .iter()
                 .any(|a| is(&a, "forward") || is(&a, "fixed-response"));
             if redirects.is_empty() || serves {
-                return Verdict::NotTls("plain HTTP that is served, not redirected to HTTPS".into());
+                return ListenerVerdict::NotTls("plain HTTP that is served, not redirected to HTTPS".into());
             }
             match redirects
                 .iter()
@@ -97,18 +98,18 @@ fn judge(classic: bool, l: &Listener) -> Verdict {
                 None => judge_rules(l),
                 Some(a) => {
                     let to = a.redirect_protocol.as_deref().unwrap_or("#{protocol}");
-                    Verdict::NotTls(format!(
+                    ListenerVerdict::NotTls(format!(
                         "plain HTTP redirected to {to}, which is not HTTPS (#{{protocol}} keeps HTTP)"
                     ))
                 }
             }
         }
-        "TCP" => Verdict::NotTls(
+        "TCP" => ListenerVerdict::NotTls(
             "TCP passes bytes through unencrypted by the load balancer; TLS is not enforced even on port 443".into(),
         ),
-        "UDP" | "TCP_UDP" => Verdict::NotTls(format!("{} is not TLS", l.protocol)),
-        "GENEVE" => Verdict::NotTls("GENEVE encapsulation is not TLS".into()),
-        _ => Verdict::Unknown(format!("cannot judge protocol {:?}", l.protocol)),
+        "UDP" | "TCP_UDP" => ListenerVerdict::NotTls(format!("{} is not TLS", l.protocol)),
+        "GENEVE" => ListenerVerdict::NotTls("GENEVE encapsulation is not TLS".into()),
+        _ => ListenerVerdict::Unknown(format!("cannot judge protocol {:?}", l.protocol)),
     }
 }
 
@@ -161,17 +162,16 @@ Edit listener.",
                 continue;
             }
             let classic = is_classic(lb);
-            let mut fails = Vec::new();
-            let mut unknowns = Vec::new();
+            let mut verdict = Verdict::every();
             for (i, l) in lb.listeners.iter().enumerate() {
                 match judge(classic, l) {
-                    Verdict::Ok => {}
-                    Verdict::NotTls(note) => fails.push(Evidence::new(
+                    ListenerVerdict::Ok => {}
+                    ListenerVerdict::NotTls(note) => verdict.fail(Evidence::new(
                         format!("Listeners[{i}]"),
                         describe_actions(l),
                         note,
                     )),
-                    Verdict::Unknown(note) => unknowns.push(Evidence::new(
+                    ListenerVerdict::Unknown(note) => verdict.unknown(Evidence::new(
                         format!("Listeners[{i}]"),
                         describe_actions(l),
                         note,
@@ -184,35 +184,22 @@ Edit listener.",
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            if !fails.is_empty() {
-                outcomes.push(Outcome::fail(
-                    resource,
-                    format!(
-                        "internet-facing load balancer {} accepts non-TLS connections on {}",
-                        lb.name,
-                        listed(&fails)
-                    ),
-                    fails,
-                ));
-            } else if !unknowns.is_empty() {
-                outcomes.push(Outcome::unknown(
-                    resource,
-                    format!(
-                        "cannot judge listener {} of load balancer {}",
-                        listed(&unknowns),
-                        lb.name
-                    ),
-                    unknowns,
-                ));
-            } else {
-                outcomes.push(Outcome::pass(
-                    resource,
-                    format!(
-                        "every listener of internet-facing load balancer {} is TLS or redirects to HTTPS",
-                        lb.name
-                    ),
-                ));
-            }
+            outcomes.push(verdict.outcome(resource, |status, evidence| match status {
+                Status::Fail => format!(
+                    "internet-facing load balancer {} accepts non-TLS connections on {}",
+                    lb.name,
+                    listed(evidence)
+                ),
+                Status::Unknown => format!(
+                    "cannot judge listener {} of load balancer {}",
+                    listed(evidence),
+                    lb.name
+                ),
+                _ => format!(
+                    "every listener of internet-facing load balancer {} is TLS or redirects to HTTPS",
+                    lb.name
+                ),
+            }));
         }
         outcomes
     }

@@ -30,7 +30,11 @@ use serde::{Deserialize, Serialize};
 
 use super::resource::{by_place_and_name, coverage_note, is_classic, lb_ref};
 use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::analysis::tls::{
+    Bulk, CIPHER_FAMILIES, PROTOCOLS, bulk_cipher, display_protocol, is_option, is_tls_listener,
+    norm_protocol,
+};
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{CLASSIC_PREDEFINED, Dataset, Inventory, LoadBalancer, SslPolicy};
 
 pub struct LbTlsPolicy;
@@ -52,120 +56,6 @@ impl Default for Params {
             allowed_ciphers: vec!["AES128".into(), "AES256".into()],
         }
     }
-}
-
-/// The bulk-cipher families conform recognises, as written in
-/// `allowed_ciphers`.
-pub const CIPHER_FAMILIES: &[&str] = &[
-    "AES128",
-    "AES256",
-    "CHACHA20",
-    "3DES",
-    "DES",
-    "RC4",
-    "RC2",
-    "CAMELLIA128",
-    "CAMELLIA256",
-    "ARIA128",
-    "ARIA256",
-    "SEED",
-    "IDEA",
-    "SM4",
-    "NULL",
-];
-
-const PROTOCOLS: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
-
-/// What a cipher suite's name says about its bulk cipher.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bulk {
-    /// One of [`CIPHER_FAMILIES`].
-    Family(&'static str),
-    /// Anonymous key exchange (no authentication): never allowed.
-    Anonymous,
-    /// Not recognised: never allowed.
-    Unknown,
-}
-
-/// Classifies a cipher suite named in OpenSSL style
-/// (`ECDHE-RSA-AES128-GCM-SHA256`, `DES-CBC3-SHA`) or IANA style
-/// (`TLS_AES_128_GCM_SHA256`, `TLS_RSA_WITH_3DES_EDE_CBC_SHA`) by its bulk
-/// cipher.
-pub fn bulk_cipher(name: &str) -> Bulk {
-    let upper = name.trim().to_ascii_uppercase();
-    let tokens: Vec<&str> = upper.split(['-', '_']).filter(|t| !t.is_empty()).collect();
-    if tokens.iter().any(|t| {
-        matches!(*t, "ADH" | "AECDH" | "ANON") || t.starts_with("ADH") || t.starts_with("AECDH")
-    }) {
-        return Bulk::Anonymous;
-    }
-    // IANA names: the bulk cipher follows WITH (TLS 1.3 names have none).
-    let start = tokens
-        .iter()
-        .position(|t| *t == "WITH")
-        .map_or(0, |i| i + 1);
-    let tokens = &tokens[start..];
-    let sized = |i: usize, family128: &'static str, family256: &'static str| match tokens.get(i + 1)
-    {
-        Some(&"128") => Some(Bulk::Family(family128)),
-        Some(&"256") => Some(Bulk::Family(family256)),
-        _ => None,
-    };
-    for (i, t) in tokens.iter().enumerate() {
-        let found = match *t {
-            "AES128" => Some(Bulk::Family("AES128")),
-            "AES256" => Some(Bulk::Family("AES256")),
-            "AES" => Some(sized(i, "AES128", "AES256").unwrap_or(Bulk::Unknown)),
-            "CHACHA20" => Some(Bulk::Family("CHACHA20")),
-            "3DES" => Some(Bulk::Family("3DES")),
-            "DES" => Some(Bulk::Family(if tokens.get(i + 1) == Some(&"CBC3") {
-                "3DES"
-            } else {
-                "DES"
-            })),
-            "DES40" | "DES192" => Some(Bulk::Family("DES")),
-            "RC4" => Some(Bulk::Family("RC4")),
-            "RC2" => Some(Bulk::Family("RC2")),
-            "CAMELLIA128" => Some(Bulk::Family("CAMELLIA128")),
-            "CAMELLIA256" => Some(Bulk::Family("CAMELLIA256")),
-            "CAMELLIA" => Some(sized(i, "CAMELLIA128", "CAMELLIA256").unwrap_or(Bulk::Unknown)),
-            "ARIA128" => Some(Bulk::Family("ARIA128")),
-            "ARIA256" => Some(Bulk::Family("ARIA256")),
-            "ARIA" => Some(sized(i, "ARIA128", "ARIA256").unwrap_or(Bulk::Unknown)),
-            "SEED" => Some(Bulk::Family("SEED")),
-            "IDEA" => Some(Bulk::Family("IDEA")),
-            "SM4" => Some(Bulk::Family("SM4")),
-            "NULL" => Some(Bulk::Family("NULL")),
-            _ => None,
-        };
-        if let Some(b) = found {
-            return b;
-        }
-    }
-    Bulk::Unknown
-}
-
-/// Attribute names of classic policies that are options, not ciphers.
-fn is_option(name: &str) -> bool {
-    let n = name.trim();
-    n.eq_ignore_ascii_case("Server-Defined-Cipher-Order")
-        || n.eq_ignore_ascii_case("Reference-Security-Policy")
-}
-
-/// A protocol name in a comparable form: no `Protocol-` prefix, lower case,
-/// `TLSv1.0` the same as `TLSv1`.
-fn norm_protocol(p: &str) -> String {
-    let p = p.trim();
-    let p = p
-        .strip_prefix("Protocol-")
-        .unwrap_or(p)
-        .to_ascii_lowercase();
-    if p == "tlsv1.0" { "tlsv1".into() } else { p }
-}
-
-fn display_protocol(p: &str) -> &str {
-    let p = p.trim();
-    p.strip_prefix("Protocol-").unwrap_or(p)
 }
 
 /// The key a listener's policy definition is stored under.
@@ -395,19 +285,13 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                 .listeners
                 .iter()
                 .enumerate()
-                .filter(|(_, l)| {
-                    matches!(
-                        l.protocol.trim().to_ascii_uppercase().as_str(),
-                        "HTTPS" | "TLS" | "SSL"
-                    )
-                })
+                .filter(|(_, l)| is_tls_listener(&l.protocol))
                 .collect();
             if tls.is_empty() {
                 continue;
             }
-            let mut bad = Vec::new();
+            let mut verdict = Verdict::every();
             let mut bad_summary = Vec::new();
-            let mut unknown = Vec::new();
             let mut unknown_summary = Vec::new();
             let mut ok = Vec::new();
             // Policy-level evidence is given once per policy.
@@ -417,7 +301,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                 let at = format!("{}:{}", l.protocol, l.port);
                 let Some(policy_name) = l.ssl_policy.as_deref().filter(|p| !p.trim().is_empty())
                 else {
-                    unknown.push(Evidence::new(
+                    verdict.unknown(Evidence::new(
                         field,
                         format!("{at} (none)"),
                         "no security policy recorded for this TLS listener; which AWS default applies cannot be judged",
@@ -434,7 +318,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                     ))
                     .copied();
                 let Some(definition) = definition else {
-                    unknown.push(Evidence::new(
+                    verdict.unknown(Evidence::new(
                         field,
                         format!("{at} uses {policy_name}"),
                         format!(
@@ -479,7 +363,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                                 Some(e) => format!("could not be read: {e}"),
                                 None => "was not collected".to_string(),
                             };
-                            unknown.push(Evidence::new(
+                            verdict.unknown(Evidence::new(
                                 format!("SslPolicies[{key}].Reference-Security-Policy"),
                                 reference.to_string(),
                                 format!(
@@ -497,55 +381,44 @@ the predefined policy it references {why}"
                 match judge_policy(&shown, &field_name, definition, params) {
                     PolicyVerdict::Ok(text) => ok.push(format!("{at} uses {text}")),
                     PolicyVerdict::Bad { summary, evidence } => {
-                        bad.push(Evidence::new(
+                        verdict.fail(Evidence::new(
                             field,
                             format!("{at} uses {policy_name}"),
                             summary.clone(),
                         ));
                         if first {
-                            bad.extend(evidence);
+                            for e in evidence {
+                                verdict.fail(e);
+                            }
                             bad_summary.push(summary);
                         }
                     }
                     PolicyVerdict::Unknown { summary, evidence } => {
-                        unknown.push(Evidence::new(
+                        verdict.unknown(Evidence::new(
                             field,
                             format!("{at} uses {policy_name}"),
                             summary.clone(),
                         ));
                         if first {
-                            unknown.push(evidence);
+                            verdict.unknown(evidence);
                             unknown_summary.push(summary);
                         }
                     }
                 }
             }
-            if !bad.is_empty() {
-                outcomes.push(Outcome::fail(
-                    resource,
-                    format!(
-                        "load balancer {}: TLS policy {}",
-                        lb.name,
-                        bad_summary.join("; ")
-                    ),
-                    bad,
-                ));
-            } else if !unknown.is_empty() {
-                outcomes.push(Outcome::unknown(
-                    resource,
-                    format!(
-                        "cannot judge the TLS policy of load balancer {}: {}",
-                        lb.name,
-                        unknown_summary.join("; ")
-                    ),
-                    unknown,
-                ));
-            } else {
-                outcomes.push(Outcome::pass(
-                    resource,
-                    format!("load balancer {}: {}", lb.name, ok.join("; ")),
-                ));
-            }
+            outcomes.push(verdict.outcome(resource, |status, _| match status {
+                Status::Fail => format!(
+                    "load balancer {}: TLS policy {}",
+                    lb.name,
+                    bad_summary.join("; ")
+                ),
+                Status::Unknown => format!(
+                    "cannot judge the TLS policy of load balancer {}: {}",
+                    lb.name,
+                    unknown_summary.join("; ")
+                ),
+                _ => format!("load balancer {}: {}", lb.name, ok.join("; ")),
+            }));
         }
         outcomes
     }
@@ -563,45 +436,6 @@ mod tests {
         "ECDHE-ECDSA-AES128-GCM-SHA256",
         "ECDHE-RSA-AES256-GCM-SHA384",
     ];
-
-    #[test]
-    fn cipher_names_are_classified() {
-        let cases = [
-            ("ECDHE-RSA-AES128-GCM-SHA256", Bulk::Family("AES128")),
-            ("AES256-SHA", Bulk::Family("AES256")),
-            ("AES128-SHA256", Bulk::Family("AES128")),
-            ("DES-CBC3-SHA", Bulk::Family("3DES")),
-            ("EDH-RSA-DES-CBC3-SHA", Bulk::Family("3DES")),
-            ("DES-CBC-SHA", Bulk::Family("DES")),
-            ("ECDHE-RSA-RC4-SHA", Bulk::Family("RC4")),
-            ("RC4-MD5", Bulk::Family("RC4")),
-            ("DHE-RSA-CAMELLIA256-SHA", Bulk::Family("CAMELLIA256")),
-            ("ECDHE-RSA-CHACHA20-POLY1305", Bulk::Family("CHACHA20")),
-            ("NULL-SHA", Bulk::Family("NULL")),
-            ("ADH-AES128-SHA", Bulk::Anonymous),
-            ("TLS_AES_128_GCM_SHA256", Bulk::Family("AES128")),
-            ("TLS_AES_256_GCM_SHA384", Bulk::Family("AES256")),
-            ("TLS_CHACHA20_POLY1305_SHA256", Bulk::Family("CHACHA20")),
-            (
-                "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
-                Bulk::Family("AES256"),
-            ),
-            ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", Bulk::Family("3DES")),
-            ("TLS_RSA_WITH_RC4_128_SHA", Bulk::Family("RC4")),
-            (
-                "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA",
-                Bulk::Family("CAMELLIA128"),
-            ),
-            ("TLS_RSA_WITH_NULL_SHA", Bulk::Family("NULL")),
-            ("TLS_DH_anon_WITH_AES_128_CBC_SHA", Bulk::Anonymous),
-            ("TLS_AES_128_CCM_8_SHA256", Bulk::Family("AES128")),
-            ("SOMETHING-NEW", Bulk::Unknown),
-            ("", Bulk::Unknown),
-        ];
-        for (name, want) in cases {
-            assert_eq!(bulk_cipher(name), want, "{name}");
-        }
-    }
 
     fn judge_with(policies: Vec<SslPolicy>, listeners: Vec<crate::inventory::Listener>) -> Outcome {
         let mut inv = inventory();

@@ -6,8 +6,8 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::resource::{cache_cluster_ref, db_cluster_ref, db_instance_ref, join_and, set};
-use super::window::{Window, ZoneOffset, offsets_in_year, violations};
 use super::{Check, CheckDoc, Context};
+use crate::analysis::window::{Window, ZoneOffset, offsets_in_year, violations};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, Inventory};
 

@@ -10,8 +10,7 @@
 //! then list it in [`registry`]. Its name is part of the rules-file format,
 //! so it never changes meaning once shipped.
 
-pub mod net;
-pub mod window;
+mod sources;
 mod zones;
 
 mod resource;
@@ -51,9 +50,9 @@ use jiff::Timestamp;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::analysis::net::AddressSpace;
 use crate::findings::Outcome;
 use crate::inventory::{Dataset, Inventory};
-use net::AddressSpace;
 
 /// What a check documents about itself, shown by `conform explain` and in
 /// SARIF help. Markdown is allowed in every field but `summary`.

@@ -10,21 +10,21 @@
 //! same entries and is either wholly internet or wholly not. For each
 //! internet atom the entries are applied in order to the set of all
 //! traffic (exact protocol/port set arithmetic, see
-//! [`super::net::ports`]), which yields what each allow entry admits there.
+//! [`crate::analysis::net::ports`]), which yields what each allow entry admits there.
 
 use std::collections::BTreeSet;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-use super::net::parse_cidr;
-use super::net::ports::{
+use super::resource::nacl_ref;
+use super::{Check, CheckDoc, Context};
+use crate::analysis::net::parse_cidr;
+use crate::analysis::net::ports::{
     Protocol, Traffic, aws_traffic, aws_traffic_text, parse_port_range, parse_protocol,
     parse_services,
 };
-use super::resource::nacl_ref;
-use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Inventory, NaclEntry};
 
 pub struct NaclInternetIngress;
@@ -172,14 +172,16 @@ Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACL
                 }
             }
             let result = admitted(&parsed, &not_internet, &permitted);
-            let mut fails = Vec::new();
+            // An entry admitting a violation fails the ACL even when a
+            // later entry cannot be interpreted; that entry is shown too.
+            let mut verdict = Verdict::every().with_unknown_on_fail();
             let mut excess_total = Traffic::none();
             for (p, excess) in parsed.iter().zip(&result.excess) {
                 if excess.is_empty() {
                     continue;
                 }
                 excess_total = excess_total.union(excess);
-                fails.push(Evidence::new(
+                verdict.fail(Evidence::new(
                     format!("Entries[{}]", p.index),
                     entry_text(p.entry),
                     format!(
@@ -188,49 +190,32 @@ Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACL
                     ),
                 ));
             }
-            let bad_evidence = bad.as_ref().map(|(index, entry, e)| {
-                Evidence::new(
+            if let Some((index, entry, e)) = &bad {
+                verdict.unknown(Evidence::new(
                     format!("Entries[{index}]"),
                     entry_text(entry),
                     format!("{e}; conform cannot tell what this entry and those after it admit"),
-                )
-            });
-            let outcome = if !fails.is_empty() {
-                fails.extend(bad_evidence);
-                Outcome::fail(
-                    resource,
-                    format!(
-                        "network ACL {} admits {} from the internet beyond {permitted_text}",
-                        acl.id,
-                        excess_total.describe()
-                    ),
-                    fails,
-                )
-            } else if let (Some((_, entry, e)), Some(ev)) = (&bad, bad_evidence) {
-                Outcome::unknown(
-                    resource,
-                    format!(
-                        "cannot judge network ACL {}: rule {} has {e}",
-                        acl.id, entry.rule_number
-                    ),
-                    vec![ev],
-                )
-            } else if result.admitted.is_empty() {
-                Outcome::pass(
-                    resource,
-                    format!("network ACL {} admits no internet traffic", acl.id),
-                )
-            } else {
-                Outcome::pass(
-                    resource,
-                    format!(
-                        "network ACL {} admits from the internet only {}",
-                        acl.id,
-                        result.admitted.describe()
-                    ),
-                )
-            };
-            outcomes.push(outcome);
+                ));
+            }
+            outcomes.push(verdict.outcome(resource, |status, _| match (status, &bad) {
+                (Status::Fail, _) => format!(
+                    "network ACL {} admits {} from the internet beyond {permitted_text}",
+                    acl.id,
+                    excess_total.describe()
+                ),
+                (Status::Unknown, Some((_, entry, e))) => format!(
+                    "cannot judge network ACL {}: rule {} has {e}",
+                    acl.id, entry.rule_number
+                ),
+                _ if result.admitted.is_empty() => {
+                    format!("network ACL {} admits no internet traffic", acl.id)
+                }
+                _ => format!(
+                    "network ACL {} admits from the internet only {}",
+                    acl.id,
+                    result.admitted.describe()
+                ),
+            }));
         }
         outcomes
     }

@@ -6,8 +6,7 @@ use super::resource::{
     join_and, read_completely,
 };
 use super::{Check, CheckDoc, Context, NoParams};
-use crate::findings::Status;
-use crate::findings::{Evidence, Outcome, ResourceRef};
+use crate::findings::{Evidence, Outcome, ResourceRef, Status, Verdict};
 use crate::inventory::{Dataset, DbCluster, Inventory};
 
 pub struct RdsCrossRegionCopy;
@@ -27,7 +26,8 @@ struct Copies<'a> {
 struct Found {
     /// Regions other than the database's, with what is there.
     remote: Vec<(String, &'static str)>,
-    evidence: Vec<Evidence>,
+    /// One copy in another region is enough; every entry is evidence.
+    verdict: Verdict,
     /// Entries whose region could not be told.
     unclear: Vec<String>,
 }
@@ -35,7 +35,7 @@ struct Found {
 fn survey(home: &str, lists: &[Copies]) -> Found {
     let mut found = Found {
         remote: Vec::new(),
-        evidence: Vec::new(),
+        verdict: Verdict::any(),
         unclear: Vec::new(),
     };
     for list in lists {
@@ -46,7 +46,7 @@ fn survey(home: &str, lists: &[Copies]) -> Found {
             .filter(|e| !e.is_empty())
             .collect();
         if entries.is_empty() {
-            found.evidence.push(Evidence::new(
+            found.verdict.fail(Evidence::new(
                 list.field,
                 "none",
                 format!("no {} to another region", list.what),
@@ -59,7 +59,7 @@ fn survey(home: &str, lists: &[Copies]) -> Found {
                 None if list.plain_is_local && !entry.starts_with("arn:") => home,
                 None => {
                     found.unclear.push(entry.to_string());
-                    found.evidence.push(Evidence::new(
+                    found.verdict.unknown(Evidence::new(
                         list.field,
                         entry,
                         "not an ARN that names a region, so where this copy is cannot be told",
@@ -68,14 +68,14 @@ fn survey(home: &str, lists: &[Copies]) -> Found {
                 }
             };
             if region == home {
-                found.evidence.push(Evidence::new(
+                found.verdict.fail(Evidence::new(
                     list.field,
                     entry,
                     format!("in {home}, the database's own region: lost with it"),
                 ));
             } else {
                 found.remote.push((region.to_string(), list.what));
-                found.evidence.push(Evidence::new(
+                found.verdict.pass(Evidence::new(
                     list.field,
                     entry,
                     format!("{} in {region}", list.what),
@@ -124,35 +124,19 @@ fn global_copies(inventory: &Inventory, c: &DbCluster) -> (&'static str, Vec<Str
 
 fn judge(resource: ResourceRef, what: &str, id: &str, home: &str, lists: &[Copies]) -> Outcome {
     let found = survey(home, lists);
-    if !found.remote.is_empty() {
-        let regions = distinct(found.remote.iter().map(|(r, _)| r.as_str()));
-        let kinds = distinct(found.remote.iter().map(|(_, k)| *k));
-        let mut outcome = Outcome::pass(
-            resource,
-            format!(
-                "{what} {id} has a copy in another region ({}: {})",
-                join_and(&kinds),
-                join_and(&regions)
-            ),
-        );
-        outcome.evidence = found.evidence;
-        return outcome;
-    }
-    if !found.unclear.is_empty() {
-        return Outcome::unknown(
-            resource,
-            format!(
-                "cannot tell whether {what} {id} has a copy outside {home}: the region of {} is not given",
-                join_and(&found.unclear)
-            ),
-            found.evidence,
-        );
-    }
-    Outcome::fail(
-        resource,
-        format!("{what} {id} has no copy outside {home}: losing the region loses the database"),
-        found.evidence,
-    )
+    let (remote, unclear) = (&found.remote, &found.unclear);
+    found.verdict.outcome(resource, |status, _| match status {
+        Status::Pass => format!(
+            "{what} {id} has a copy in another region ({}: {})",
+            join_and(&distinct(remote.iter().map(|(_, k)| *k))),
+            join_and(&distinct(remote.iter().map(|(r, _)| r.as_str())))
+        ),
+        Status::Unknown => format!(
+            "cannot tell whether {what} {id} has a copy outside {home}: the region of {} is not given",
+            join_and(unclear)
+        ),
+        _ => format!("{what} {id} has no copy outside {home}: losing the region loses the database"),
+    })
 }
 
 impl Check for RdsCrossRegionCopy {

@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::resource::{
     by_place_and_name, clusterless_member_outcome, clusterless_members, db_cluster_ref,
-    db_instance_ref, distinct, is_standalone_primary, join_and, set,
+    db_instance_ref, is_standalone_primary, join_and, set,
 };
 use super::{Check, CheckDoc, Context};
+use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, DbCluster, DbInstance, Inventory};
 
@@ -124,7 +125,7 @@ fn judge_cluster(cluster: &DbCluster, instances: &Instances<'_>, min: usize) -> 
             }
         }
     }
-    let azs = distinct(found);
+    let azs = Spread::of(found).into_zones();
     let count = azs.len();
     let az_text = if azs.is_empty() {
         "none".to_string()

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::net::ports::aws_traffic_text;
-use super::net::sources::{IngressSource, SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
+use super::sources::{IngressSource, SourceKind, ingress_sources};
 use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::analysis::net::ports::aws_traffic_text;
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Instance, Inventory, NetworkInterface, Place};
 
 pub struct SgInternetAttachment;
@@ -174,6 +174,20 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
                 ));
                 continue;
             }
+            // A source that surely admits the internet beats one that may:
+            // the evidence is the sure ones, or else the doubtful ones.
+            let why = match maybe.first().map(|s| &s.source.kind) {
+                Some(SourceKind::Unknown(why)) => why.clone(),
+                _ => String::new(),
+            };
+            let mut exposure = Verdict::every();
+            for s in &internet {
+                exposure.fail(source_evidence(s, "admits internet traffic"));
+            }
+            for s in &maybe {
+                exposure.unknown(source_evidence(s, &why));
+            }
+            let (exposure, sources) = exposure.into_evidence();
 
             // What carries the group, other than load balancers.
             let key = carrier(&group.place, &group.id);
@@ -219,43 +233,37 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
                     "NetworkInterfaces",
                     "attachments",
                 );
-                if !internet.is_empty() {
-                    let mut evidence: Vec<Evidence> = internet
-                        .iter()
-                        .map(|s| source_evidence(s, "admits internet traffic"))
-                        .collect();
-                    evidence =
-                        cap_evidence(evidence, MAX_SOURCES, "IpPermissions", "internet sources");
-                    evidence.extend(attachments);
-                    outcomes.push(Outcome::fail(
-                        resource,
+                let interfaces = if count == 1 {
+                    "interface"
+                } else {
+                    "interfaces"
+                };
+                let (message, listed) = if exposure == Status::Fail {
+                    (
                         format!(
-                            "security group {} admits internet traffic and is attached to {count} non-load-balancer {}: {first}{}",
+                            "security group {} admits internet traffic and is attached to {count} non-load-balancer {interfaces}: {first}{}",
                             group.id,
-                            if count == 1 { "interface" } else { "interfaces" },
                             if count > 1 { ", ..." } else { "" }
                         ),
-                        evidence,
-                    ));
+                        "internet sources",
+                    )
                 } else {
-                    let why = match &maybe[0].source.kind {
-                        SourceKind::Unknown(why) => why.clone(),
-                        _ => String::new(),
-                    };
-                    let mut evidence: Vec<Evidence> =
-                        maybe.iter().map(|s| source_evidence(s, &why)).collect();
-                    evidence = cap_evidence(evidence, MAX_SOURCES, "IpPermissions", "sources");
-                    evidence.extend(attachments);
-                    outcomes.push(Outcome::unknown(
-                        resource,
+                    (
                         format!(
-                            "cannot tell whether security group {} admits internet traffic ({why}); it is attached to {count} non-load-balancer {}",
-                            group.id,
-                            if count == 1 { "interface" } else { "interfaces" }
+                            "cannot tell whether security group {} admits internet traffic ({why}); it is attached to {count} non-load-balancer {interfaces}",
+                            group.id
                         ),
-                        evidence,
-                    ));
-                }
+                        "sources",
+                    )
+                };
+                let mut evidence = cap_evidence(sources, MAX_SOURCES, "IpPermissions", listed);
+                evidence.extend(attachments);
+                outcomes.push(Outcome {
+                    resource,
+                    status: exposure,
+                    message,
+                    evidence,
+                });
                 continue;
             }
 
@@ -275,31 +283,17 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
             // can be concluded from interfaces that were not fully read,
             // whether the group surely or only possibly admits the internet.
             if let Some(why) = unreadable {
-                let mut evidence: Vec<Evidence> = if internet.is_empty() {
-                    let source_why = match &maybe[0].source.kind {
-                        SourceKind::Unknown(why) => why.clone(),
-                        _ => String::new(),
-                    };
-                    maybe
-                        .iter()
-                        .map(|s| source_evidence(s, &source_why))
-                        .collect()
-                } else {
-                    internet
-                        .iter()
-                        .map(|s| source_evidence(s, "admits internet traffic"))
-                        .collect()
-                };
-                evidence = cap_evidence(evidence, MAX_SOURCES, "IpPermissions", "internet sources");
+                let mut evidence =
+                    cap_evidence(sources, MAX_SOURCES, "IpPermissions", "internet sources");
                 evidence.push(Evidence::new(
                     "NetworkInterfaces",
                     format!("{} {}", group.place.account, group.place.region),
                     format!("{why}; cannot tell what the group is attached to"),
                 ));
-                let exposure = if internet.is_empty() {
-                    "may admit internet traffic"
-                } else {
+                let exposure = if exposure == Status::Fail {
                     "admits internet traffic"
+                } else {
+                    "may admit internet traffic"
                 };
                 outcomes.push(Outcome::unknown(
                     resource,

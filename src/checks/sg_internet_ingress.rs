@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::net::ports::{Traffic, aws_traffic, aws_traffic_text, parse_services};
-use super::net::sources::{SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
+use super::sources::{SourceKind, ingress_sources};
 use super::{Check, CheckDoc, Context};
-use crate::findings::{Evidence, Outcome};
+use crate::analysis::net::ports::{Traffic, aws_traffic, aws_traffic_text, parse_services};
+use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Inventory};
 
 pub struct SgInternetIngress;
@@ -80,11 +80,9 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
         };
         let mut outcomes = Vec::new();
         for group in &inventory.security_groups {
-            let mut fails = Vec::new();
-            let mut unknowns = Vec::new();
+            let mut verdict = Verdict::every();
             let mut unknown_reason = None;
             let mut opened = Traffic::none();
-            let mut allowed_seen = Vec::new();
             for src in ingress_sources(group, inventory, &ctx.addresses) {
                 let p = src.permission;
                 let value = format!(
@@ -96,7 +94,7 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
                     Ok(t) => t.subtract(&allowed),
                     Err(e) => {
                         let why = format!("cannot judge permission {}: {e}", src.index);
-                        unknowns.push(Evidence::new(
+                        verdict.unknown(Evidence::new(
                             format!("IpPermissions[{}]", src.index),
                             value,
                             format!("{e}; conform cannot tell what this permission opens"),
@@ -106,12 +104,12 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
                     }
                 };
                 if extra.is_empty() {
-                    allowed_seen.push(Evidence::new(src.field(), value, "allowed service"));
+                    verdict.pass(Evidence::new(src.field(), value, "allowed service"));
                     continue;
                 }
                 match &src.source.kind {
                     SourceKind::Internet => {
-                        fails.push(Evidence::new(
+                        verdict.fail(Evidence::new(
                             src.field(),
                             value,
                             format!("opens {} to the internet", extra.describe()),
@@ -119,7 +117,7 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
                         opened = opened.union(&extra);
                     }
                     SourceKind::Unknown(why) => {
-                        unknowns.push(Evidence::new(
+                        verdict.unknown(Evidence::new(
                             src.field(),
                             value,
                             format!(
@@ -133,51 +131,32 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
                 }
             }
             let resource = sg_ref(group);
-            let outcome = if !fails.is_empty() {
-                Outcome::fail(
-                    resource,
-                    format!(
-                        "security group {} ({}) opens {} to the internet beyond {allowed_text}",
-                        group.id,
-                        group.name,
-                        opened.describe()
-                    ),
-                    cap_evidence(fails, MAX_EVIDENCE, "IpPermissions", "internet sources"),
-                )
-            } else if let Some(why) = unknown_reason {
-                Outcome::unknown(
-                    resource,
-                    format!(
-                        "cannot tell whether security group {} opens more than {allowed_text} to the internet: {why}",
-                        group.id
-                    ),
-                    cap_evidence(
-                        unknowns,
-                        MAX_EVIDENCE,
-                        "IpPermissions",
-                        "unjudgeable sources",
-                    ),
-                )
-            } else {
-                let mut o = Outcome::pass(
-                    resource,
-                    if allowed_seen.is_empty() {
-                        format!("security group {} admits no internet traffic", group.id)
-                    } else {
-                        format!(
-                            "security group {} admits internet traffic only on {allowed_text}",
-                            group.id
-                        )
-                    },
-                );
-                o.evidence = cap_evidence(
-                    allowed_seen,
-                    MAX_EVIDENCE,
-                    "IpPermissions",
-                    "internet sources",
-                );
-                o
+            let mut outcome = verdict.outcome(resource, |status, evidence| match status {
+                Status::Fail => format!(
+                    "security group {} ({}) opens {} to the internet beyond {allowed_text}",
+                    group.id,
+                    group.name,
+                    opened.describe()
+                ),
+                Status::Unknown => format!(
+                    "cannot tell whether security group {} opens more than {allowed_text} to the internet: {}",
+                    group.id,
+                    unknown_reason.as_deref().unwrap_or_default()
+                ),
+                _ if evidence.is_empty() => {
+                    format!("security group {} admits no internet traffic", group.id)
+                }
+                _ => format!(
+                    "security group {} admits internet traffic only on {allowed_text}",
+                    group.id
+                ),
+            });
+            let listed = match outcome.status {
+                Status::Unknown => "unjudgeable sources",
+                _ => "internet sources",
             };
+            outcome.evidence =
+                cap_evidence(outcome.evidence, MAX_EVIDENCE, "IpPermissions", listed);
             outcomes.push(outcome);
         }
         outcomes

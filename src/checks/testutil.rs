@@ -6,8 +6,8 @@ use ipnet::IpNet;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 
-use super::net::AddressSpace;
 use super::{Check, Context};
+use crate::analysis::net::AddressSpace;
 use crate::findings::{Outcome, Status};
 use crate::inventory::*;
 
@@ -67,7 +67,7 @@ pub fn ctx() -> Context {
 
 /// A context that also trusts `trusted`.
 pub fn ctx_trusting(trusted: &[&str]) -> Context {
-    let private: Vec<IpNet> = super::net::DEFAULT_PRIVATE_CIDRS
+    let private: Vec<IpNet> = crate::analysis::net::DEFAULT_PRIVATE_CIDRS
         .iter()
         .map(|c| IpNet::from_str(c).unwrap())
         .collect();

@@ -1,10 +1,12 @@
-//! Spread over availability zones, shared by the checks that require a
-//! resource to survive the loss of one zone (HA-002: load balancers and
-//! Auto Scaling groups).
+//! The verdict on a resource's spread over availability zones, shared by
+//! the checks that require a resource to survive the loss of one zone
+//! (HA-002: load balancers and Auto Scaling groups). The counting is
+//! [`crate::analysis::zones`].
 
 use serde::{Deserialize, Serialize};
 
-use super::resource::{distinct, join_and};
+use super::resource::join_and;
+use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome, ResourceRef};
 
 /// Parameters of a zone-spread check.
@@ -33,15 +35,16 @@ impl MinAzs {
 /// Judges `resource` (called `label`, e.g. "load balancer web") by the
 /// distinct zones in `zones` (blank and repeated entries ignored).
 pub fn judge_spread(resource: ResourceRef, label: &str, zones: &[String], min: u32) -> Outcome {
-    let azs = distinct(zones.iter().map(|a| a.trim()).filter(|a| !a.is_empty()));
-    let count = azs.len();
+    let spread = Spread::of(zones.iter().map(String::as_str));
+    let azs = spread.zones();
+    let count = spread.count();
     let noun = if count == 1 { "zone" } else { "zones" };
-    if count >= min as usize {
+    if spread.spans(min as usize) {
         return Outcome::pass(
             resource,
             format!(
                 "{label} spans {count} availability {noun} ({})",
-                join_and(&azs)
+                join_and(azs)
             ),
         );
     }

@@ -22,57 +22,27 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{PolicyText, ReportInput};
-use crate::findings::{Finding, Status};
+use crate::findings::{Finding, Status, Tally};
 
 const TEMPLATE: &str = include_str!("html/report.html");
 const SCRIPT: &str = include_str!("html/report.js");
 const STYLE: &str = include_str!("html/report.css");
 
-/// A status's class name and label on the page, and its rank when several
-/// verdicts are summed up in one (the worst shows).
-fn status_look(status: Status) -> (&'static str, &'static str, u8) {
+/// A status's class name and label on the page.
+fn status_look(status: Status) -> (&'static str, &'static str) {
     match status {
-        Status::Fail => ("fail", "broken", 4),
-        Status::Unknown => ("unknown", "unknown", 3),
-        Status::Waived => ("waived", "waived", 2),
-        Status::Pass => ("pass", "kept", 1),
+        Status::Fail => ("fail", "broken"),
+        Status::Unknown => ("unknown", "unknown"),
+        Status::Waived => ("waived", "waived"),
+        Status::Pass => ("pass", "kept"),
     }
 }
 const NA: (&str, &str) = ("na", "no resources");
 
-#[derive(Default, Clone, Copy)]
-struct Tally {
-    fail: usize,
-    unknown: usize,
-    pass: usize,
-    waived: usize,
-    worst: Option<Status>,
-}
-
-impl Tally {
-    fn add(&mut self, status: Status) {
-        match status {
-            Status::Fail => self.fail += 1,
-            Status::Unknown => self.unknown += 1,
-            Status::Pass => self.pass += 1,
-            Status::Waived => self.waived += 1,
-        }
-        if self
-            .worst
-            .is_none_or(|w| status_look(status).2 > status_look(w).2)
-        {
-            self.worst = Some(status);
-        }
-    }
-    fn look(&self) -> (&'static str, &'static str) {
-        match self.worst {
-            Some(s) => {
-                let (class, label, _) = status_look(s);
-                (class, label)
-            }
-            None => NA,
-        }
-    }
+/// The class name and label of what a group of verdicts shows as one:
+/// its worst status, or "no resources".
+fn look(t: &Tally) -> (&'static str, &'static str) {
+    t.worst().map_or(NA, status_look)
 }
 
 #[derive(Serialize)]
@@ -240,15 +210,15 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
         .map(|r| {
             let doc = files.iter().position(|f| *f == r.promise.file).unwrap_or(0);
             let t = by_rule.get(r.id.as_str()).copied().unwrap_or_default();
-            let (verdict, verdict_label) = t.look();
-            let all = (t.fail + t.unknown + t.waived + t.pass).max(1) as f64;
+            let (verdict, verdict_label) = look(&t);
+            let all = t.total().max(1) as f64;
             let mut x = 0.0;
             let mut bar = Vec::new();
             for (n, color) in [
-                (t.fail, "#c62828"),
+                (t.failed, "#c62828"),
                 (t.unknown, "#b26a00"),
                 (t.waived, "#6a5acd"),
-                (t.pass, "#2e7d32"),
+                (t.passed, "#2e7d32"),
             ] {
                 if n > 0 {
                     let w = n as f64 * 100.0 / all;
@@ -275,9 +245,9 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                 promise_lines: lines,
                 promise_text: &r.promise.text,
                 controls: &r.controls,
-                fail: t.fail,
+                fail: t.failed,
                 unknown: t.unknown,
-                pass: t.pass,
+                pass: t.passed,
                 waived: t.waived,
                 bar,
             }
@@ -300,9 +270,9 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                         .get(&(s.account.as_str(), r.id.as_str()))
                         .copied()
                         .unwrap_or_default();
-                    let (verdict, _) = c.look();
-                    let label = match c.worst {
-                        Some(Status::Fail) => c.fail.to_string(),
+                    let (verdict, _) = look(&c);
+                    let label = match c.worst() {
+                        Some(Status::Fail) => c.failed.to_string(),
                         Some(Status::Unknown) => format!("?{}", c.unknown),
                         Some(Status::Waived) => format!("~{}", c.waived),
                         Some(Status::Pass) => "✓".to_string(),
@@ -313,7 +283,7 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                         label,
                         title: format!(
                             "{} in {}: {} broken, {} unknown, {} waived, {} kept",
-                            r.id, s.account, c.fail, c.unknown, c.waived, c.pass
+                            r.id, s.account, c.failed, c.unknown, c.waived, c.passed
                         ),
                     }
                 })
@@ -322,9 +292,9 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
                 account: &s.account,
                 regions: &s.regions,
                 error: s.error.as_ref().map(|e| visible(&e.to_string())),
-                fail: t.fail,
+                fail: t.failed,
                 unknown: t.unknown,
-                pass: t.pass,
+                pass: t.passed,
                 waived: t.waived,
                 cells,
             }
@@ -415,9 +385,9 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
             summary => minijinja::context! {
                 rules => input.rules.len(),
                 verdicts => findings.len(),
-                fail => total.fail,
+                fail => total.failed,
                 unknown => total.unknown,
-                pass => total.pass,
+                pass => total.passed,
                 waived => total.waived,
             },
             rules => rules,
@@ -481,7 +451,7 @@ fn policy_views<'a>(
                             v.iter()
                                 .map(|(id, t)| LineRule {
                                     id,
-                                    verdict: t.look().0,
+                                    verdict: look(t).0,
                                 })
                                 .collect()
                         })
@@ -491,11 +461,11 @@ fn policy_views<'a>(
                         .map(|v| {
                             let mut worst = Tally::default();
                             for (_, t) in v {
-                                if let Some(s) = t.worst {
+                                if let Some(s) = t.worst() {
                                     worst.add(s);
                                 }
                             }
-                            worst.look().0
+                            look(&worst).0
                         })
                         .unwrap_or("");
                     Line {

@@ -15,7 +15,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::{ReportInput, RuleInfo};
-use crate::findings::{Finding, Status};
+use crate::findings::{Finding, Status, Tally};
 
 /// What a verdict is in JUnit's terms: the child element of the test case
 /// (none for a pass) and its `type` attribute.
@@ -73,20 +73,15 @@ impl Counts {
 }
 
 fn counts(findings: &[&Finding]) -> Counts {
-    let mut c = Counts {
+    // As `outcome` maps them: a failure, an error (unknown), skipped
+    // (waived); a rule with no findings is one skipped test.
+    let tally = Tally::of(findings.iter().copied());
+    Counts {
         tests: findings.len().max(1),
-        skipped: usize::from(findings.is_empty()),
-        ..Counts::default()
-    };
-    for f in findings {
-        match outcome(f.status) {
-            Some(("failure", _)) => c.failures += 1,
-            Some(("error", _)) => c.errors += 1,
-            Some(_) => c.skipped += 1,
-            None => {}
-        }
+        failures: tally.failed,
+        errors: tally.unknown,
+        skipped: tally.waived + usize::from(findings.is_empty()),
     }
-    c
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {

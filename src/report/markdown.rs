@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::ReportInput;
-use crate::findings::{Finding, Status};
+use crate::findings::{Finding, Status, Tally};
 
 /// Failures listed per rule before "and N more".
 pub const MAX_LISTED: usize = 50;
@@ -106,24 +106,18 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         let _ = writeln!(out, "|---|---|---|---:|---:|---:|");
     }
     for rule in &input.rules {
-        let of_rule = findings.iter().filter(|f| f.rule_id == rule.id);
-        let (mut failed, mut unknown, mut waived, mut passed) = (0, 0, 0, 0);
-        for f in of_rule {
-            match f.status {
-                Status::Fail => failed += 1,
-                Status::Unknown => unknown += 1,
-                Status::Waived => waived += 1,
-                Status::Pass => passed += 1,
-            }
-        }
-        let mark = if failed > 0 {
-            "❌"
-        } else if unknown > 0 {
-            "⚠️"
-        } else if waived > 0 {
-            "☑️"
-        } else {
-            "✅"
+        let tally = Tally::of(findings.iter().filter(|f| f.rule_id == rule.id));
+        let Tally {
+            failed,
+            unknown,
+            waived,
+            passed,
+        } = tally;
+        let mark = match tally.worst() {
+            Some(Status::Fail) => "❌",
+            Some(Status::Unknown) => "⚠️",
+            Some(Status::Waived) => "☑️",
+            _ => "✅",
         };
         let waived = if with_waivers {
             format!(" {waived} |")

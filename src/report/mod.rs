@@ -25,6 +25,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Evaluation;
+use crate::findings::Tally;
 use crate::history::BaselineReport;
 use crate::inventory::{Coverage, Inventory, ScannedAccount};
 use crate::rules::{Promise, RulePack, Severity};
@@ -190,36 +191,19 @@ impl<'a> ReportInput<'a> {
     }
 }
 
-/// Failed, unknown and passed verdicts of one account.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct AccountTally {
-    pub failed: usize,
-    pub unknown: usize,
-    pub passed: usize,
-    pub waived: usize,
-}
-
 impl ReportInput<'_> {
     /// Every account of the scope, in order, with its tally of verdicts
     /// (the text and Markdown reports show it when there are several).
-    pub fn by_account(&self) -> Vec<(&ScannedAccount, AccountTally)> {
+    pub fn by_account(&self) -> Vec<(&ScannedAccount, Tally)> {
         self.scope
             .iter()
             .map(|scanned| {
-                let mut tally = AccountTally::default();
-                for f in self
-                    .evaluation
-                    .findings
-                    .iter()
-                    .filter(|f| f.resource.account == scanned.account)
-                {
-                    match f.status {
-                        crate::findings::Status::Fail => tally.failed += 1,
-                        crate::findings::Status::Unknown => tally.unknown += 1,
-                        crate::findings::Status::Waived => tally.waived += 1,
-                        crate::findings::Status::Pass => tally.passed += 1,
-                    }
-                }
+                let tally = Tally::of(
+                    self.evaluation
+                        .findings
+                        .iter()
+                        .filter(|f| f.resource.account == scanned.account),
+                );
                 (scanned, tally)
             })
             .collect()

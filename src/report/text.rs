@@ -9,7 +9,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use super::{ReportInput, RuleInfo};
-use crate::findings::{Finding, Status};
+use crate::findings::{Finding, Status, Tally};
 use crate::inventory::GLOBAL;
 
 const BOLD: Style = Style::new().bold();
@@ -221,23 +221,19 @@ fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> String
 fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: &ReportInput<'_>) {
     let show_passing = input.show_passing;
     let width = input.width;
-    let count = |s: Status| findings.iter().filter(|f| f.status == s).count();
-    let (failed, unknown, passed, waived) = (
-        count(Status::Fail),
-        count(Status::Unknown),
-        count(Status::Pass),
-        count(Status::Waived),
-    );
-    let mark = if failed > 0 {
-        paint(RED, "FAIL")
-    } else if unknown > 0 {
-        paint(YELLOW, "UNKNOWN")
-    } else if waived > 0 {
-        paint(CYAN, "WAIVED")
-    } else if passed > 0 {
-        paint(GREEN, "PASS")
-    } else {
-        paint(DIM, "N/A")
+    let tally = Tally::of(findings.iter().copied());
+    let Tally {
+        failed,
+        unknown,
+        passed,
+        waived,
+    } = tally;
+    let mark = match tally.worst() {
+        Some(Status::Fail) => paint(RED, "FAIL"),
+        Some(Status::Unknown) => paint(YELLOW, "UNKNOWN"),
+        Some(Status::Waived) => paint(CYAN, "WAIVED"),
+        Some(Status::Pass) => paint(GREEN, "PASS"),
+        None => paint(DIM, "N/A"),
     };
     let _ = writeln!(
         out,

@@ -11,7 +11,8 @@ use toml::Spanned;
 
 use super::scope::{Pattern, Scope};
 use super::{Promise, Rule, RuleCheck, RulePack, Severity};
-use crate::checks::{self, net::AddressSpace};
+use crate::analysis::net::AddressSpace;
+use crate::checks;
 use crate::error::RulesError;
 
 /// The Kliv rule pack, compiled into the binary.
@@ -169,7 +170,7 @@ pub fn parse(path: &Path, text: &str) -> Result<RulePack, RulesError> {
                 };
             let private = match &net.private_cidrs {
                 Some(list) => cidrs(list, "network.private_cidrs")?,
-                None => checks::net::DEFAULT_PRIVATE_CIDRS
+                None => crate::analysis::net::DEFAULT_PRIVATE_CIDRS
                     .iter()
                     .filter_map(|c| ipnet::IpNet::from_str(c).ok())
                     .collect(),

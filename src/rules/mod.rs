@@ -20,8 +20,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::net::AddressSpace;
 use crate::checks::BoundCheck;
-use crate::checks::net::AddressSpace;
 
 /// How bad it is when a rule fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

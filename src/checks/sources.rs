@@ -8,8 +8,12 @@
 //!   any entry is. A list that is missing from the inventory, or whose
 //!   entries could not be read, cannot be judged.
 //! - Referenced security groups are never internet sources.
+//!
+//! Shared by the security-group checks. It reads the inventory (prefix
+//! lists and whether they were collected), so it lives with the checks;
+//! the address algebra it uses is [`crate::analysis::net`].
 
-use super::{AddressSpace, parse_cidr};
+use crate::analysis::net::{AddressSpace, parse_cidr};
 use crate::inventory::{Dataset, Inventory, IpPermission, Place, SecurityGroup};
 
 /// What a source is.

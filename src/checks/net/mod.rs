@@ -1,8 +1,0 @@
-//! Network reasoning shared by the network checks: which source addresses
-//! are "internet", and which protocols and ports a rule opens.
-
-mod addresses;
-pub mod ports;
-pub mod sources;
-
-pub use addresses::{AddressSpace, DEFAULT_PRIVATE_CIDRS, parse_cidr};
