@@ -22,6 +22,7 @@
 
 pub mod checks;
 pub mod collect;
+pub mod diagnostic;
 pub mod error;
 pub mod evaluate;
 pub mod exit;
@@ -30,6 +31,7 @@ pub mod findings;
 pub mod history;
 pub mod inventory;
 pub mod merge;
+pub mod regions;
 pub mod report;
 pub mod rules;
 pub mod waivers;
