@@ -565,6 +565,9 @@ fn scan(mut args: ScanArgs) -> Result<i32, Error> {
         }
     };
     let mut evaluation = evaluate::evaluate(&pack, &inventory, args.now);
+    for warning in &evaluation.scope_warnings {
+        eprintln!("conform: warning: {warning}");
+    }
     let waiver_report = waivers.as_ref().map(|set| {
         let now = args.now.unwrap_or(inventory.collected_at);
         let report =

@@ -227,6 +227,7 @@ pub fn merge(reports: Vec<(PathBuf, JsonReport)>, pack: &RulePack) -> Result<Mer
             findings,
             summary,
             set_aside: Default::default(),
+            scope_warnings: Vec::new(),
         },
         rules,
         rules_origin,

@@ -14,7 +14,7 @@ pub use load::{
     BUILTIN_PACK, BUILTIN_PACK_NAME, BUILTIN_POLICY, BUILTIN_POLICY_FILE, PolicySource, load,
     load_builtin, load_file, param_span, parse, parse_with,
 };
-pub use scope::{Pattern, Scope};
+pub use scope::{Pattern, Scope, ScopeWarning, Watch};
 
 use std::fmt;
 use std::str::FromStr;

@@ -708,3 +708,53 @@ fn a_broken_rules_file_reports_every_error_with_an_underline() {
         run.stderr
     );
 }
+
+/// A scope or exclude that matches none of the resources its checks judge
+/// is a warning on stderr (a typo, or resources that are gone); the scan
+/// goes on and exits as usual. Unread data may hold what it names: no
+/// warning then.
+#[test]
+fn a_scope_that_matches_nothing_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("scoped.toml");
+    let estate = example_estate();
+    // The example estate's security groups are all in eu-north-1 and
+    // us-east-1; they are named by their ids.
+    let scoped = GOOD_PACK
+        .replace("LOG-001", "NET-001")
+        .replace(
+            "checks = [{ name = \"log-retention\", params = { min_days = 30 } }]",
+            "exclude = { names = [\"sg-0a1b2c3d4e5f6003\"] }\nchecks = [{ name = \"sg-internet-ingress\", scope = { regions = [\"ap-south-1\"] } }]",
+        );
+    std::fs::write(&pack, &scoped).unwrap();
+    let run = conform_offline(&["scan", "--inventory", &estate, "--rules", arg(&pack), "-q"]);
+    run.expect_code(exit::OK);
+    assert!(
+        run.stderr.contains("conform: warning: rule NET-001, check sg-internet-ingress: scope `regions=ap-south-1` matches none of the"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "conform: warning: rule NET-001: exclude `names=sg-0a1b2c3d4e5f6003` matches none of the"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("so it excludes nothing"),
+        "{}",
+        run.stderr
+    );
+
+    // Spelt right, it excludes something: no warning.
+    std::fs::write(
+        &pack,
+        scoped
+            .replace("sg-0a1b2c3d4e5f6003", "sg-0a1b2c3d4e5f60003")
+            .replace("ap-south-1", "eu-*"),
+    )
+    .unwrap();
+    let run = conform_offline(&["scan", "--inventory", &estate, "--rules", arg(&pack), "-q"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
