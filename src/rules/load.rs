@@ -636,7 +636,13 @@ fn compile_promise(
         let Some(doc) = doc else { continue };
         let count = doc.len();
         let mut beyond = |n: u32, at: Range<usize>, what: &str| {
-            if n == 0 || n as usize > count {
+            if n == 0 {
+                diags.push(
+                    text,
+                    at,
+                    format!("rule {id}: {what} 0: lines are numbered from 1"),
+                );
+            } else if n as usize > count {
                 diags.push(
                     text,
                     at,
