@@ -847,12 +847,23 @@ fn compile_scope(
         return Scope::default();
     };
     let raw = raw.into_inner();
-    let mut patterns = |list: Vec<Spanned<String>>, regions: bool| -> Vec<Pattern> {
+    #[derive(PartialEq)]
+    enum Field {
+        Regions,
+        Accounts,
+        Names,
+    }
+    let mut patterns = |list: Vec<Spanned<String>>, field: Field| -> Vec<Pattern> {
         let mut out = Vec::new();
         for p in list {
             match Pattern::new(p.get_ref()) {
                 Ok(pattern) => {
-                    if regions && let Some(m) = unknown_region(&pattern) {
+                    let wrong = match field {
+                        Field::Regions => unknown_region(&pattern),
+                        Field::Accounts => not_an_account(&pattern),
+                        Field::Names => None,
+                    };
+                    if let Some(m) = wrong {
                         diags.push(text, p.span(), format!("rule {id}: {m}"));
                     }
                     out.push(pattern);
@@ -862,9 +873,9 @@ fn compile_scope(
         }
         out
     };
-    let regions = patterns(raw.regions, true);
-    let accounts = patterns(raw.accounts, false);
-    let names = patterns(raw.names, false);
+    let regions = patterns(raw.regions, Field::Regions);
+    let accounts = patterns(raw.accounts, Field::Accounts);
+    let names = patterns(raw.names, Field::Names);
     let mut tags = BTreeMap::new();
     for (k, v) in raw.tags {
         match Pattern::new(v.get_ref()) {
@@ -880,6 +891,17 @@ fn compile_scope(
         tags,
         names,
     }
+}
+
+/// Why an account pattern without wildcards is not an account id, if it
+/// is not one.
+fn not_an_account(pattern: &Pattern) -> Option<String> {
+    let text = pattern.text.as_str();
+    let literal = !text.contains(['*', '?', '[', '{']);
+    let id = text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
+    (literal && !id).then(|| {
+        format!("account {text:?} is not an AWS account id (12 digits, e.g. \"111122223333\"), nor a glob")
+    })
 }
 
 /// Why a region pattern can match no region conform knows, if it cannot.
@@ -1080,6 +1102,24 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
         );
         assert!(
             shown.contains(&format!("\n   | {}^^^^^^^^^^^\n", " ".repeat(21))),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn account_ids_have_twelve_digits() {
+        let scoped = |accounts: &str| {
+            GOOD.replace(
+                "area = \"logging\"",
+                &format!("area = \"logging\"\nscope = {{ accounts = [{accounts}] }}"),
+            )
+        };
+        parse(Path::new("t.toml"), &scoped("\"111122223333\", \"1111*\"")).unwrap();
+        let shown = errors(&scoped("\"1111-2222-3333\""), &PolicySource::none()).to_string();
+        assert!(
+            shown.starts_with(
+                "t.toml:6:23: rule LOG-001: account \"1111-2222-3333\" is not an AWS account id"
+            ),
             "{shown}"
         );
     }
