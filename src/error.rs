@@ -15,13 +15,10 @@ pub enum RulesError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}:{line}:{column}: {message}", path.display())]
-    Invalid {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    /// Every problem of the file, each with its line, column and source
+    /// line ([`crate::diagnostic`]).
+    #[error("{0}")]
+    Invalid(crate::diagnostic::Diagnostics),
     #[error("{}: {message}", path.display())]
     Pack { path: PathBuf, message: String },
 }

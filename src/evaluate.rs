@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::checks::Context;
 use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally};
 use crate::inventory::{Arn, Dataset, GLOBAL, Inventory};
-use crate::rules::{Rule, RulePack, Severity};
+use crate::rules::{Rule, RulePack, ScopeWarning, Severity, Watch};
 
 /// The result of evaluating a pack over an inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +32,10 @@ pub struct Evaluation {
     /// judged nothing. Empty for reports read back from JSON (merge).
     #[serde(skip)]
     pub set_aside: BTreeMap<String, SetAside>,
+    /// Scopes and excludes that matched none of the resources judged
+    /// (warnings). Empty for reports read back from JSON (merge).
+    #[serde(skip)]
+    pub scope_warnings: Vec<ScopeWarning>,
 }
 
 /// Distinct resources of one rule that a scope or an exclusion set aside
@@ -101,15 +105,17 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         addresses: pack.addresses.clone(),
         now: now.unwrap_or(inventory.collected_at),
     };
-    let per_rule: Vec<(Vec<Finding>, SetAside)> = pack
+    let per_rule: Vec<(Vec<Finding>, SetAside, Vec<ScopeWarning>)> = pack
         .rules
         .par_iter()
         .map(|rule| evaluate_rule(&ctx, rule, inventory))
         .collect();
     let mut findings = Vec::new();
     let mut set_aside = BTreeMap::new();
-    for (rule, (rule_findings, aside)) in pack.rules.iter().zip(per_rule) {
+    let mut scope_warnings = Vec::new();
+    for (rule, (rule_findings, aside, warnings)) in pack.rules.iter().zip(per_rule) {
         findings.extend(rule_findings);
+        scope_warnings.extend(warnings);
         if aside != SetAside::default() {
             set_aside.insert(rule.id.clone(), aside);
         }
@@ -120,10 +126,21 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         findings,
         summary,
         set_aside,
+        scope_warnings,
     }
 }
 
-fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> (Vec<Finding>, SetAside) {
+fn evaluate_rule(
+    ctx: &Context,
+    rule: &Rule,
+    inventory: &Inventory,
+) -> (Vec<Finding>, SetAside, Vec<ScopeWarning>) {
+    // Which scopes match anything, to warn about those that match nothing.
+    let mut rule_watch = [
+        Watch::new(&rule.scope, "scope"),
+        Watch::new(&rule.exclude, "exclude"),
+    ];
+    let (mut judged, mut warnings) = (0, Vec::new());
     // ARN -> excluded (true) or out of scope (false).
     let mut aside: BTreeMap<String, bool> = BTreeMap::new();
     let mut by_arn: BTreeMap<String, Outcome> = BTreeMap::new();
@@ -137,8 +154,17 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> (Vec<Find
     };
     for check in &rule.checks {
         let scopes = [(&rule.scope, &rule.exclude), (&check.scope, &check.exclude)];
+        let mut check_watch = [
+            Watch::new(&check.scope, "scope"),
+            Watch::new(&check.exclude, "exclude"),
+        ];
+        let mut check_judged = 0;
         for outcome in check.evaluate(ctx, inventory) {
             let r = &outcome.resource;
+            check_judged += 1;
+            for w in rule_watch.iter_mut().chain(&mut check_watch) {
+                w.resource(r);
+            }
             if !scopes.iter().all(|(scope, _)| scope.contains(r)) {
                 aside.entry(r.arn.clone()).or_insert(false);
             } else if scopes
@@ -152,6 +178,9 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> (Vec<Find
         }
         for gap in coverage_gaps(inventory, check.subjects()) {
             let r = &gap.resource;
+            for w in rule_watch.iter_mut().chain(&mut check_watch) {
+                w.unread(&r.account, &r.region);
+            }
             // An exclusion by name or tag cannot be applied to resources
             // nobody could see: only a place-only exclusion removes a gap.
             let in_scope = scopes.iter().all(|(scope, exclude)| {
@@ -164,7 +193,19 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> (Vec<Find
                 keep(gap);
             }
         }
+        judged += check_judged;
+        let name = check.doc().name;
+        warnings.extend(
+            check_watch
+                .iter()
+                .filter_map(|w| w.warning(&rule.id, Some(name), check_judged)),
+        );
     }
+    warnings.extend(
+        rule_watch
+            .iter()
+            .filter_map(|w| w.warning(&rule.id, None, judged)),
+    );
     let mut set_aside = SetAside::default();
     for (arn, excluded) in &aside {
         if !by_arn.contains_key(arn) {
@@ -189,7 +230,7 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> (Vec<Find
             baseline: None,
         })
         .collect();
-    (findings, set_aside)
+    (findings, set_aside, warnings)
 }
 
 /// Joins a second verdict on the same resource into the first: the worse

@@ -23,6 +23,7 @@
 pub mod analysis;
 pub mod checks;
 pub mod collect;
+pub mod diagnostic;
 pub mod error;
 pub mod evaluate;
 pub mod exit;
@@ -32,6 +33,7 @@ pub mod history;
 pub mod interrupt;
 pub mod inventory;
 pub mod merge;
+pub mod regions;
 pub mod report;
 pub mod rules;
 pub mod waivers;

@@ -157,6 +157,7 @@ pub fn merge(
             findings,
             summary,
             set_aside: Default::default(),
+            scope_warnings: Vec::new(),
         },
         rules,
         rules_origin,

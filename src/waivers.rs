@@ -77,15 +77,10 @@ pub enum WaiversError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{}:{line}:{column}: {message}\n{snippet}", path.display())]
-    Invalid {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-        /// The line, and a caret under the column.
-        snippet: String,
-    },
+    /// Every problem of the file that keeps it from being read, each with
+    /// its line, column and source line ([`crate::diagnostic`]).
+    #[error("{0}")]
+    Invalid(crate::diagnostic::Diagnostics),
     /// `--strict-waivers`: malformed or stale waivers, one per line.
     #[error("--strict-waivers: {count} waiver problem(s):\n{list}")]
     Strict { count: usize, list: String },
@@ -502,32 +497,35 @@ pub fn parse(
     now: Timestamp,
 ) -> Result<(Vec<Waiver>, Vec<Invalid>), WaiversError> {
     let file = path.display().to_string();
+    // Every syntax error at once; then the file's shape.
+    let mut diags = crate::diagnostic::Diagnostics::new(path);
+    let (_, syntax) = toml::de::DeTable::parse_recoverable(text);
+    for e in syntax {
+        diags.push(text, e.span().unwrap_or(0..0), e.message().to_string());
+    }
+    if !diags.is_empty() {
+        diags.sort();
+        return Err(WaiversError::Invalid(diags));
+    }
     let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let offset = e.span().map(|s| s.start).unwrap_or(0);
-        let (line, column) = crate::rules::line_column(text, offset);
-        WaiversError::Invalid {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: e.message().to_string(),
-            snippet: crate::rules::caret(text, offset),
-        }
+        diags.push(text, e.span().unwrap_or(0..0), e.message().to_string());
+        WaiversError::Invalid(diags)
     })?;
     let invalid_at = |span: Range<usize>, message: String| {
-        let (line, column) = crate::rules::line_column(text, span.start);
+        let (line, column) = crate::diagnostic::line_column(text, span.start);
         Invalid {
             file: file.clone(),
             line,
             column,
             message,
-            snippet: crate::rules::caret(text, span.start),
+            snippet: crate::diagnostic::snippet(text, span),
         }
     };
     let mut waivers = Vec::new();
     let mut invalid = Vec::new();
     for table in raw.waiver {
         let header = table.span();
-        let (line, _) = crate::rules::line_column(text, header.start);
+        let (line, _) = crate::diagnostic::line_column(text, header.start);
         match compile(
             table.into_inner(),
             &file,
@@ -538,7 +536,11 @@ pub fn parse(
             now,
         ) {
             Ok(w) => waivers.push(w),
-            Err((span, message)) => invalid.push(invalid_at(span, message)),
+            Err(problems) => invalid.extend(
+                problems
+                    .into_iter()
+                    .map(|(span, message)| invalid_at(span, message)),
+            ),
         }
     }
     Ok((waivers, invalid))
@@ -549,6 +551,19 @@ type Fields = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 /// A value checked from a waiver, or where and why it is wrong.
 type Checked<T> = Result<T, (Range<usize>, String)>;
 
+/// The value of a check, or `None` with its problem recorded.
+fn ok<T>(checked: Checked<Option<T>>, errors: &mut Vec<(Range<usize>, String)>) -> Option<T> {
+    match checked {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+/// Checks a waiver; every problem it has, each where it is, when it has
+/// any.
 fn compile(
     fields: Fields,
     file: &str,
@@ -557,10 +572,11 @@ fn compile(
     rule_ids: &[&str],
     policy: &WaiverPolicy,
     now: Timestamp,
-) -> Checked<Waiver> {
+) -> Result<Waiver, Vec<(Range<usize>, String)>> {
+    let mut errors: Vec<(Range<usize>, String)> = Vec::new();
     for key in fields.keys() {
         if !FIELDS.contains(&key.get_ref().as_str()) {
-            return Err((
+            errors.push((
                 key.span(),
                 format!(
                     "unknown field `{}` in a waiver, expected one of {}",
@@ -576,14 +592,15 @@ fn compile(
             .find(|(k, _)| k.get_ref() == name)
             .map(|(_, v)| v)
     };
+    let missing = |name: &str| {
+        (
+            header.clone(),
+            format!("waiver without `{name}` (required: rule, resource, reason, owner, expires)"),
+        )
+    };
     let string = |name: &str, required: bool| -> Checked<Option<(String, Range<usize>)>> {
         match get(name) {
-            None if required => Err((
-                header.clone(),
-                format!(
-                    "waiver without `{name}` (required: rule, resource, reason, owner, expires)"
-                ),
-            )),
+            None if required => Err(missing(name)),
             None => Ok(None),
             Some(v) => match v.get_ref() {
                 toml::Value::String(s) if !s.trim().is_empty() => {
@@ -600,12 +617,7 @@ fn compile(
     let date = |name: &str, required: bool| -> Checked<Option<(Date, Range<usize>)>> {
         let Some(v) = get(name) else {
             return if required {
-                Err((
-                    header.clone(),
-                    format!(
-                        "waiver without `{name}` (required: rule, resource, reason, owner, expires)"
-                    ),
-                ))
+                Err(missing(name))
             } else {
                 Ok(None)
             };
@@ -627,79 +639,92 @@ fn compile(
             })
     };
     let pattern = |text: &str, span: &Range<usize>, name: &str| {
-        Pattern::new(text).map_err(|m| (span.clone(), format!("`{name}`: {m}")))
+        Pattern::new(text)
+            .map(Some)
+            .map_err(|m| (span.clone(), format!("`{name}`: {m}")))
     };
 
-    let Some((rule_text, rule_span)) = string("rule", true)? else {
-        return Err((header, "waiver without `rule`".into()));
-    };
-    let rule = pattern(&rule_text, &rule_span, "rule")?;
-    if !rule_ids.iter().any(|id| rule.is_match(id)) {
-        return Err((
-            rule_span,
-            format!(
-                "`rule`: {rule_text:?} names no rule of the pack (rules: {})",
-                rule_ids.join(", ")
-            ),
-        ));
+    let rule_field = ok(string("rule", true), &mut errors);
+    let mut rule = None;
+    if let Some((rule_text, rule_span)) = &rule_field {
+        rule = ok(pattern(rule_text, rule_span, "rule"), &mut errors);
+        if let Some(r) = &rule
+            && !rule_ids.iter().any(|id| r.is_match(id))
+        {
+            errors.push((
+                rule_span.clone(),
+                format!(
+                    "`rule`: {rule_text:?} names no rule of the pack (rules: {})",
+                    rule_ids.join(", ")
+                ),
+            ));
+        }
     }
-    let Some((resource_text, resource_span)) = string("resource", true)? else {
-        return Err((header, "waiver without `resource`".into()));
-    };
-    if !(resource_text.starts_with("arn:") || resource_text.starts_with('*')) {
-        return Err((
-            resource_span,
-            format!("`resource`: {resource_text:?} is not an ARN or an ARN glob (arn:aws:...)"),
-        ));
+    let resource_field = ok(string("resource", true), &mut errors);
+    let mut resource = None;
+    if let Some((resource_text, resource_span)) = &resource_field {
+        if !(resource_text.starts_with("arn:") || resource_text.starts_with('*')) {
+            errors.push((
+                resource_span.clone(),
+                format!("`resource`: {resource_text:?} is not an ARN or an ARN glob (arn:aws:...)"),
+            ));
+        } else {
+            resource = ok(
+                pattern(resource_text, resource_span, "resource"),
+                &mut errors,
+            );
+        }
     }
-    let resource = pattern(&resource_text, &resource_span, "resource")?;
-    let account = string("account", false)?;
-    let region = string("region", false)?;
+    let account = ok(string("account", false), &mut errors);
+    let region = ok(string("region", false), &mut errors);
     let mut tags = BTreeMap::new();
     let mut tag_texts = BTreeMap::new();
     if let Some(v) = get("tags") {
-        let toml::Value::Table(table) = v.get_ref() else {
-            return Err((
+        match v.get_ref() {
+            toml::Value::Table(table) => {
+                for (k, value) in table {
+                    let toml::Value::String(s) = value else {
+                        errors.push((
+                            v.span(),
+                            format!("`tags`: the value of {k:?} must be a string"),
+                        ));
+                        continue;
+                    };
+                    if let Some(p) = ok(pattern(s, &v.span(), "tags"), &mut errors) {
+                        tags.insert(k.clone(), p);
+                        tag_texts.insert(k.clone(), s.clone());
+                    }
+                }
+            }
+            _ => errors.push((
                 v.span(),
                 "`tags` must be a table of tag key = value pattern".into(),
-            ));
-        };
-        for (k, value) in table {
-            let toml::Value::String(s) = value else {
-                return Err((
-                    v.span(),
-                    format!("`tags`: the value of {k:?} must be a string"),
-                ));
-            };
-            tags.insert(k.clone(), pattern(s, &v.span(), "tags")?);
-            tag_texts.insert(k.clone(), s.clone());
+            )),
         }
     }
-    let reason = string("reason", true)?.map(|(s, _)| s).unwrap_or_default();
-    let owner = string("owner", true)?.map(|(s, _)| s).unwrap_or_default();
-    let ticket = string("ticket", false)?.map(|(s, _)| s);
-    let Some((expires, expires_span)) = date("expires", true)? else {
-        return Err((header, "waiver without `expires`".into()));
-    };
-    let created = date("created", false)?;
-    if let Some((created, span)) = &created
-        && *created >= expires
+    let reason = ok(string("reason", true), &mut errors).map(|(s, _)| s);
+    let owner = ok(string("owner", true), &mut errors).map(|(s, _)| s);
+    let ticket = ok(string("ticket", false), &mut errors).map(|(s, _)| s);
+    let expires = ok(date("expires", true), &mut errors);
+    let created = ok(date("created", false), &mut errors);
+    if let (Some((created, span)), Some((expires, _))) = (&created, &expires)
+        && created >= expires
     {
-        return Err((
+        errors.push((
             span.clone(),
             format!("`created` ({created}) is not before `expires` ({expires})"),
         ));
     }
-    if let Some(max) = policy.max_days {
+    if let (Some(max), Some((expires, expires_span))) = (policy.max_days, &expires) {
         let today = now.to_zoned(TimeZone::UTC).date();
         let from = match &created {
             Some((c, _)) if *c > today => *c,
             _ => today,
         };
-        let days = (expires - from).get_days();
+        let days = (*expires - from).get_days();
         if days > i32::try_from(max).unwrap_or(i32::MAX) {
-            return Err((
-                expires_span,
+            errors.push((
+                expires_span.clone(),
                 format!(
                     "`expires` {expires} is {days} days after {from}: the rule pack allows waivers of at most {max} days ([waivers] max_days)"
                 ),
@@ -707,13 +732,39 @@ fn compile(
         }
     }
     let account_pattern = match &account {
-        Some((text, span)) => Some(pattern(text, span, "account")?),
+        Some((text, span)) => ok(pattern(text, span, "account"), &mut errors),
         None => None,
     };
     let region_pattern = match &region {
-        Some((text, span)) => Some(pattern(text, span, "region")?),
+        Some((text, span)) => ok(pattern(text, span, "region"), &mut errors),
         None => None,
     };
+    let (
+        Some(rule),
+        Some((rule_text, _)),
+        Some(resource),
+        Some((resource_text, _)),
+        Some(reason),
+        Some(owner),
+        Some((expires, _)),
+    ) = (
+        rule,
+        rule_field,
+        resource,
+        resource_field,
+        reason,
+        owner,
+        expires,
+    )
+    else {
+        if errors.is_empty() {
+            errors.push((header, "malformed waiver".into()));
+        }
+        return Err(errors);
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(Waiver {
         rule,
         resource,
@@ -1053,6 +1104,39 @@ mod tests {
             .unwrap()
             .1
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_problem_of_a_waiver_is_reported() {
+        let text = waiver("NET-01", "sg-1", "\"2026-13-01\"", "")
+            .replace("owner", "ownr")
+            .replace("reason = \"partner range\"\n", "");
+        let (w, invalid) = parse(
+            Path::new("w.toml"),
+            &text,
+            RULES,
+            &WaiverPolicy::default(),
+            now(),
+        )
+        .unwrap();
+        assert!(w.is_empty());
+        let messages: Vec<String> = invalid.iter().map(|i| i.to_string()).collect();
+        let all = messages.join("\n");
+        for expected in [
+            "unknown field `ownr`",
+            "names no rule",
+            "not an ARN",
+            "without `reason`",
+            "without `owner`",
+            "not a date",
+        ] {
+            assert!(all.contains(expected), "{expected}: {all}");
+        }
+        // The offending value is underlined.
+        assert!(
+            all.contains("2 | rule = \"NET-01\"\n  |        ^^^^^^^^"),
+            "{all}"
         );
     }
 

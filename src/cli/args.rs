@@ -52,8 +52,9 @@ pub struct PackArgs {
     pub rules: Option<PathBuf>,
 
     /// Where the policy document lives in your repository (a path relative
-    /// to its root): SARIF alerts open on its lines. Replaces the pack's
-    /// `[policy] file`.
+    /// to its root): SARIF alerts open on its lines, and when it can be
+    /// read, findings quote the promise from its lines (a translation in
+    /// its own language). Replaces the pack's `[policy] file`.
     #[arg(long, value_name = "PATH", env = "CONFORM_POLICY_FILE")]
     pub policy_file: Option<String>,
 }

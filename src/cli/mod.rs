@@ -37,14 +37,12 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
 }
 
 fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
-    let mut pack = match &args.rules {
-        Some(path) => rules::load_file(path)?,
-        None => rules::load_builtin()?,
-    };
-    if let Some(file) = &args.policy_file {
-        pack.set_policy_file(file);
-    }
-    Ok(pack)
+    // The pack's promises are checked against their policy document, and
+    // quoted from `--policy-file` when it can be read.
+    Ok(rules::load(
+        args.rules.as_deref(),
+        args.policy_file.as_deref(),
+    )?)
 }
 
 /// The text of each policy document the pack's rules cite: read from the

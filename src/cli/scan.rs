@@ -32,6 +32,9 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
         }
     };
     let mut evaluation = evaluate::evaluate(pack, &inventory, plan.now);
+    for warning in &evaluation.scope_warnings {
+        eprintln!("conform: warning: {warning}");
+    }
     let waiver_report = plan.waivers.as_ref().map(|set| {
         let now = plan.now.unwrap_or(inventory.collected_at);
         let report =

@@ -813,6 +813,7 @@ mod tests {
                 findings,
                 summary,
                 set_aside: Default::default(),
+                scope_warnings: Vec::new(),
             },
             rules,
         )

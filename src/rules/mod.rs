@@ -9,11 +9,12 @@
 mod load;
 mod scope;
 
+pub use crate::diagnostic::{caret, line_column};
 pub use load::{
-    BUILTIN_PACK, BUILTIN_PACK_NAME, BUILTIN_POLICY, caret, line_column, load_builtin, load_file,
-    parse,
+    BUILTIN_PACK, BUILTIN_PACK_NAME, BUILTIN_POLICY, BUILTIN_POLICY_FILE, PolicySource, load,
+    load_builtin, load_file, param_span, parse, parse_with,
 };
-pub use scope::{Pattern, Scope};
+pub use scope::{Pattern, Scope, ScopeWarning, Watch};
 
 use std::fmt;
 use std::str::FromStr;

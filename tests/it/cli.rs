@@ -704,3 +704,192 @@ fn the_crate_package_holds_every_embedded_file() {
     }
     assert!(embedded >= 5, "found only {embedded} embedded files");
 }
+
+/// `--policy-file` naming the Japanese policy (line for line the Swedish
+/// one): findings quote the Japanese original, in text and in JSON, at the
+/// line numbers of the pack.
+#[test]
+fn policy_file_in_japanese_is_quoted_in_japanese() {
+    let ja = "policy/security-policy.ja.md";
+    let net001 = "一般向けトラフィックの場合、ネットワークロードバランサーのポート443と80へのアクセスが制限されています。";
+    // TLS-002 quotes the first of two sentences of line 71: so does its
+    // translation.
+    let tls002 = "Klivは業界標準のトランスポート層セキュリティ（「TLS」）を使用して、128ビット高度暗号化規格（「AES」）暗号化で安全な接続を作成します。";
+    let estate = example_estate();
+    let text = conform_offline(&["scan", "--inventory", &estate, "--policy-file", ja]);
+    text.expect_code(exit::BROKEN);
+    assert!(
+        text.stdout
+            .contains(&format!("policy/security-policy.ja.md:23,15 «{net001}»")),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        !text.stdout.contains("Offentlig åtkomst"),
+        "{}",
+        text.stdout
+    );
+
+    let json = conform_offline(&[
+        "scan",
+        "--inventory",
+        &estate,
+        "--policy-file",
+        ja,
+        "--format",
+        "json",
+    ]);
+    json.expect_code(exit::BROKEN);
+    let report = json.json();
+    let all = findings(&report);
+    let quote = |rule: &str| {
+        let f = all
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("no finding of {rule}"));
+        (
+            f["promise"]["file"].as_str().unwrap().to_string(),
+            f["promise"]["line"].as_u64().unwrap(),
+            f["promise"]["text"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(quote("NET-001"), (ja.to_string(), 23, net001.to_string()));
+    assert_eq!(quote("TLS-002"), (ja.to_string(), 71, tls002.to_string()));
+
+    // The default policy file quotes the pack's own (Swedish) words.
+    let sv = conform_offline(&["scan", "--inventory", &estate, "--format", "json"]);
+    let report = sv.json();
+    let f = findings(&report)
+        .iter()
+        .find(|f| f["rule_id"] == "NET-001")
+        .unwrap();
+    assert!(
+        f["promise"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Offentlig åtkomst"),
+        "{f}"
+    );
+}
+
+/// A rules file with several mistakes reports them all at once, each with
+/// its line, column and an underline, then exits 2; promises are checked
+/// against the policy document when it is at hand.
+#[test]
+fn a_broken_rules_file_reports_every_error_with_an_underline() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack.toml");
+    let text = GOOD_PACK
+        .replace("\"medium\"", "\"severe\"")
+        .replace("min_days = 30", "min_days = -30")
+        .replace(
+            "area = \"logging\"",
+            "area = \"logging\"\nscope = { regions = [\"eu-nort-1\"] }",
+        )
+        .replace("line = 117", "line = 9117");
+    std::fs::write(&pack, &text).unwrap();
+    let run = conform_offline(&["rules", "--rules", arg(&pack)]);
+    run.expect_code(exit::USAGE);
+    assert_eq!(run.stdout, "");
+    let path = arg(&pack);
+    let err = &run.stderr;
+    assert!(err.ends_with(&format!("\n{path}: 4 errors\n")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{path}:4:12: unknown severity \"severe\" (expected critical, high, medium or low)\n4 | severity = \"severe\"\n  |            ^^^^^^^^\n"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{path}:6:22: rule LOG-001: unknown region \"eu-nort-1\""
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "rule LOG-001: promise line 9117 is beyond the end of policy/security-policy.sv.md"
+        ),
+        "{err}"
+    );
+    // The negative parameter is underlined where it is written.
+    let line = text.lines().nth(7).unwrap();
+    let col = line.find("-30").unwrap();
+    assert!(
+        err.contains(&format!(
+            "{path}:8:{}: rule LOG-001, check log-retention: params: ",
+            col + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("8 | {line}\n  | {}^^^", " ".repeat(col))),
+        "{err}"
+    );
+
+    // A quote that is not on its line, when the policy file is at hand.
+    std::fs::write(&pack, GOOD_PACK.replace("line = 117", "line = 23")).unwrap();
+    let run = conform_offline(&["rules", "--rules", arg(&pack)]);
+    run.expect_code(exit::USAGE);
+    assert!(
+        run.stderr
+            .contains("the quoted text is not on line 23 of policy/security-policy.sv.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("(the text is on line 117)"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A scope or exclude that matches none of the resources its checks judge
+/// is a warning on stderr (a typo, or resources that are gone); the scan
+/// goes on and exits as usual. Unread data may hold what it names: no
+/// warning then.
+#[test]
+fn a_scope_that_matches_nothing_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("scoped.toml");
+    let estate = example_estate();
+    // The example estate's security groups are all in eu-north-1 and
+    // us-east-1; they are named by their ids.
+    let scoped = GOOD_PACK
+        .replace("LOG-001", "NET-001")
+        .replace(
+            "checks = [{ name = \"log-retention\", params = { min_days = 30 } }]",
+            "exclude = { names = [\"sg-0a1b2c3d4e5f6003\"] }\nchecks = [{ name = \"sg-internet-ingress\", scope = { regions = [\"ap-south-1\"] } }]",
+        );
+    std::fs::write(&pack, &scoped).unwrap();
+    let run = conform_offline(&["scan", "--inventory", &estate, "--rules", arg(&pack), "-q"]);
+    run.expect_code(exit::OK);
+    assert!(
+        run.stderr.contains("conform: warning: rule NET-001, check sg-internet-ingress: scope `regions=ap-south-1` matches none of the"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "conform: warning: rule NET-001: exclude `names=sg-0a1b2c3d4e5f6003` matches none of the"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("so it excludes nothing"),
+        "{}",
+        run.stderr
+    );
+
+    // Spelt right, it excludes something: no warning.
+    std::fs::write(
+        &pack,
+        scoped
+            .replace("sg-0a1b2c3d4e5f6003", "sg-0a1b2c3d4e5f60003")
+            .replace("ap-south-1", "eu-*"),
+    )
+    .unwrap();
+    let run = conform_offline(&["scan", "--inventory", &estate, "--rules", arg(&pack), "-q"]);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}

@@ -71,3 +71,49 @@ fn swedish_and_japanese_policies_are_line_for_line() {
         );
     }
 }
+
+/// With the Japanese policy as `--policy-file`, every promise is quoted
+/// from the same line of the Japanese document; with the default policy
+/// file, the quotes are the pack's own words (so reports do not change).
+#[test]
+fn the_japanese_policy_is_quoted_line_for_line() {
+    let builtin = rules::load_builtin().expect("built-in pack loads");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ja_file = root.join("policy/security-policy.ja.md");
+    let ja_path = ja_file.to_str().unwrap();
+    let ja = rules::load(None, Some(ja_path)).expect("pack loads with the Japanese policy");
+    let ja_lines = policy_lines("policy/security-policy.ja.md");
+    let raw: toml::Table = toml::from_str(rules::BUILTIN_PACK).unwrap();
+    let raw_rules = raw["rule"].as_array().unwrap();
+    for ((sv, ja), raw) in builtin.rules.iter().zip(&ja.rules).zip(raw_rules) {
+        assert_eq!(
+            sv.promise.text,
+            raw["promise"]["text"].as_str().unwrap(),
+            "{}: the default policy file changes the quote",
+            sv.id
+        );
+        assert_eq!(ja.promise.file, ja_path);
+        assert_eq!(ja.promise.line, sv.promise.line);
+        let line = &ja_lines[ja.promise.line as usize - 1];
+        assert!(
+            !ja.promise.text.is_empty() && line.contains(&ja.promise.text),
+            "{}: {:?} is not on line {} of the Japanese policy",
+            ja.id,
+            ja.promise.text,
+            ja.promise.line
+        );
+        assert!(
+            ja.promise
+                .text
+                .chars()
+                .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+            "{}: {:?} is not Japanese",
+            ja.id,
+            ja.promise.text
+        );
+    }
+    // A policy file that cannot be read: the pack's words.
+    let absent = rules::load(None, Some("no/such/policy.md")).unwrap();
+    assert_eq!(absent.rules[0].promise.text, builtin.rules[0].promise.text);
+    assert_eq!(absent.rules[0].promise.file, "no/such/policy.md");
+}
