@@ -108,6 +108,7 @@ mod tests {
             findings: report.findings.into_owned(),
             summary: report.summary.into_owned(),
             set_aside: Default::default(),
+            scope_warnings: Vec::new(),
         }
     }
 
