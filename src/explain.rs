@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::checks::{self, CheckDoc};
+use crate::checks::{self, Doc};
 use crate::rules::{Rule, RulePack};
 
 /// Explains a rule (by id, any case) or a check (by name). `None` when
@@ -13,7 +13,30 @@ pub fn explain(pack: &RulePack, id: &str) -> Option<String> {
     if let Some(rule) = pack.rule(id) {
         return Some(rule_markdown(rule));
     }
-    checks::find(id).map(|r| check_markdown(r.doc, 1))
+    checks::find(id).map(check_with_defaults)
+}
+
+/// A check's help with its default parameters filled in, and saying so.
+fn check_with_defaults(check: &checks::Registered) -> String {
+    let bound = match check.with_defaults() {
+        Ok(bound) => bound,
+        Err(e) => return format!("# Check `{}`\n\n{e}\n", check.doc.name),
+    };
+    let mut out = check_markdown(bound.doc(), 1);
+    let params = bound.params();
+    if params.as_object().is_some_and(|o| !o.is_empty()) {
+        let _ = writeln!(
+            out,
+            "This text assumes the check's default parameters; a rule may set others \
+(`conform explain RULE` shows a rule's own):\n"
+        );
+        let _ = writeln!(
+            out,
+            "```json\n{}\n```\n",
+            serde_json::to_string_pretty(&params).unwrap_or_default()
+        );
+    }
+    out
 }
 
 /// A rule's help: its promise, then each check's documentation and
@@ -54,7 +77,7 @@ pub fn rule_markdown(rule: &Rule) -> String {
 }
 
 /// A check's documentation as Markdown, headed at `level`.
-pub fn check_markdown(doc: &CheckDoc, level: usize) -> String {
+pub fn check_markdown(doc: &Doc, level: usize) -> String {
     let h = "#".repeat(level);
     let sub = "#".repeat(level + 1);
     format!(

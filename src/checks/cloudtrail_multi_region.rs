@@ -333,6 +333,7 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
 
 impl Check for CloudtrailMultiRegion {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "cloudtrail-multi-region",
         summary: "Every scanned account has a multi-region CloudTrail trail that is logging",
@@ -366,7 +367,11 @@ In an AWS Organization, an organization trail created in the management account 
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Trails];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let accounts = distinct(inventory.scope.iter().map(|s| s.account.as_str()));
         accounts
             .iter()

@@ -9,6 +9,7 @@ pub struct EbsSnapshotEncrypted;
 
 impl Check for EbsSnapshotEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ebs-snapshot-encrypted",
         summary: "EBS snapshots owned by the account are encrypted",
@@ -28,7 +29,11 @@ To keep new snapshots encrypted, encrypt the source volumes and turn on EBS encr
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Snapshots];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .snapshots
             .iter()

@@ -9,6 +9,7 @@ pub struct EbsVolumeEncrypted;
 
 impl Check for EbsVolumeEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ebs-volume-encrypted",
         summary: "EBS volumes are encrypted",
@@ -25,7 +26,11 @@ Turn on EBS encryption by default (`aws ec2 enable-ebs-encryption-by-default`) s
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Volumes];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .volumes
             .iter()

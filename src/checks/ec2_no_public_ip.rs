@@ -125,6 +125,7 @@ fn exposure(i: &Instance) -> Exposure {
 
 impl Check for Ec2NoPublicIp {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ec2-no-public-ip",
         summary: "EC2 instances carry no public IP address on any interface",
@@ -154,7 +155,11 @@ network interface without one.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Instances];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for i in &inventory.instances {
             let state = i.state.as_deref().unwrap_or("").trim().to_ascii_lowercase();

@@ -293,6 +293,7 @@ fn count_zones(n: usize) -> String {
 
 impl Check for ElasticacheMultiAz {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "elasticache-multi-az",
         summary: "ElastiCache replication groups are Multi-AZ with automatic failover, with nodes in 2+ zones",
@@ -324,7 +325,11 @@ In the console: ElastiCache → the cache → Modify → Multi-AZ and Auto-failo
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::CacheReplicationGroups, Dataset::CacheClusters];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes: Vec<Outcome> = inventory
             .cache_replication_groups
             .iter()

@@ -3,7 +3,7 @@
 
 use super::resource::lb_ref;
 use super::zones::{MinAzs, judge_spread};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::Outcome;
 use crate::inventory::{Dataset, Inventory};
 
@@ -14,6 +14,7 @@ pub type Params = MinAzs;
 
 impl Check for LbMultiAz {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-multi-az",
         summary: "Load balancers span at least two availability zones",
@@ -28,8 +29,14 @@ In the console: EC2 → Load Balancers → the load balancer → Network mapping
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        params.validate()
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        if params.min_azs == 0 {
+            return Err(ParamError::new(
+                "min_azs",
+                "must be a whole number of availability zones from 1 upwards",
+            ));
+        }
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -88,8 +95,8 @@ mod tests {
         assert_eq!(o.evidence[0].value, "none");
 
         let p: Params = params("min_azs = 3");
-        let out = LbMultiAz::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LbMultiAz>(&ctx(), &inv, &p);
         expect(&out, "alb-two", Status::Fail);
-        assert!(LbMultiAz::validate(&Params { min_azs: 0 }).is_err());
+        assert!(LbMultiAz::compile(&Params { min_azs: 0 }).is_err());
     }
 }

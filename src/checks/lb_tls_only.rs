@@ -114,6 +114,7 @@ fn judge(classic: bool, l: &Listener) -> Verdict {
 
 impl Check for LbTlsOnly {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "lb-tls-only",
         summary: "Internet-facing load balancers accept only HTTPS/TLS, or redirect HTTP to HTTPS",
@@ -142,7 +143,11 @@ Edit listener.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for lb in &inventory.load_balancers {
             if !is_internet_facing(lb) {
@@ -296,7 +301,7 @@ mod tests {
                 vec![redirecting(None, None)],
             ),
         ];
-        let out = LbTlsOnly::evaluate(&ctx(), &inv, &NoParams::default());
+        let out = run_with::<LbTlsOnly>(&ctx(), &inv, &NoParams::default());
         let status = |name: &str| {
             out.iter()
                 .find(|o| o.resource.name == name)

@@ -29,7 +29,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{by_place_and_name, coverage_note, is_classic, lb_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{CLASSIC_PREDEFINED, Dataset, Inventory, LoadBalancer, SslPolicy};
 
@@ -193,17 +193,9 @@ enum PolicyVerdict {
 
 /// Judges `policy`'s definition; `name` is how messages call it, `field`
 /// the inventory key its evidence points at.
-fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdict {
-    let allowed_p: Vec<String> = params
-        .allowed_protocols
-        .iter()
-        .map(|p| norm_protocol(p))
-        .collect();
-    let allowed_c: Vec<String> = params
-        .allowed_ciphers
-        .iter()
-        .map(|c| c.trim().to_ascii_uppercase())
-        .collect();
+fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Compiled) -> PolicyVerdict {
+    let allowed_p = &params.protocols;
+    let allowed_c = &params.ciphers;
     let ciphers: Vec<&String> = policy.ciphers.iter().filter(|c| !is_option(c)).collect();
     if policy.protocols.is_empty() || ciphers.is_empty() {
         let missing = if policy.protocols.is_empty() {
@@ -312,8 +304,19 @@ fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Params) ->
     }
 }
 
+/// The parameters as written (for messages), and in the form policies
+/// are compared with: protocols normalised, cipher families upper case.
+#[derive(Debug)]
+pub struct Compiled {
+    allowed_protocols: Vec<String>,
+    allowed_ciphers: Vec<String>,
+    protocols: Vec<String>,
+    ciphers: Vec<String>,
+}
+
 impl Check for LbTlsPolicy {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-tls-policy",
         summary: "TLS listeners allow only TLS 1.2+ and AES-128/AES-256 cipher suites",
@@ -349,33 +352,72 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
     const USES: &'static [Dataset] = &[Dataset::SslPolicies];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        for p in &params.allowed_protocols {
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        if params.allowed_protocols.is_empty() {
+            return Err(ParamError::new(
+                "allowed_protocols",
+                format!(
+                    "must name at least one protocol version ({})",
+                    PROTOCOLS.join(", ")
+                ),
+            ));
+        }
+        if params.allowed_ciphers.is_empty() {
+            return Err(ParamError::new(
+                "allowed_ciphers",
+                format!(
+                    "must name at least one cipher family ({})",
+                    CIPHER_FAMILIES.join(", ")
+                ),
+            ));
+        }
+        for (i, p) in params.allowed_protocols.iter().enumerate() {
             if !PROTOCOLS
                 .iter()
                 .any(|k| norm_protocol(k) == norm_protocol(p))
             {
-                return Err(format!(
-                    "allowed_protocols: unknown protocol {p:?} (expected one of {})",
-                    PROTOCOLS.join(", ")
+                return Err(ParamError::at(
+                    "allowed_protocols",
+                    i,
+                    format!(
+                        "unknown protocol version {p:?} (expected one of {})",
+                        PROTOCOLS.join(", ")
+                    ),
                 ));
             }
         }
-        for c in &params.allowed_ciphers {
+        for (i, c) in params.allowed_ciphers.iter().enumerate() {
             if !CIPHER_FAMILIES
                 .iter()
                 .any(|f| f.eq_ignore_ascii_case(c.trim()))
             {
-                return Err(format!(
-                    "allowed_ciphers: unknown cipher family {c:?} (expected one of {})",
-                    CIPHER_FAMILIES.join(", ")
+                return Err(ParamError::at(
+                    "allowed_ciphers",
+                    i,
+                    format!(
+                        "unknown cipher family {c:?} (expected one of {})",
+                        CIPHER_FAMILIES.join(", ")
+                    ),
                 ));
             }
         }
-        Ok(())
+        Ok(Compiled {
+            allowed_protocols: params.allowed_protocols.clone(),
+            allowed_ciphers: params.allowed_ciphers.clone(),
+            protocols: params
+                .allowed_protocols
+                .iter()
+                .map(|p| norm_protocol(p))
+                .collect(),
+            ciphers: params
+                .allowed_ciphers
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect(),
+        })
     }
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         let policies = by_place_and_name(&inventory.ssl_policies, |p| (&p.place, &p.name));
         for lb in &inventory.load_balancers {
@@ -776,7 +818,7 @@ mod tests {
             vec![tls_listener("TLS", 443, "chacha")],
         )];
         let p: Params = params(r#"allowed_ciphers = ["AES128", "AES256", "CHACHA20"]"#);
-        let out = LbTlsPolicy::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LbTlsPolicy>(&ctx(), &inv, &p);
         expect(&out, "lb", Status::Pass);
 
         let o = judge_with(
@@ -906,24 +948,22 @@ mod tests {
 
     #[test]
     fn params_are_validated() {
-        assert!(LbTlsPolicy::validate(&Params::default()).is_ok());
-        let bad = Params {
-            allowed_ciphers: vec!["AES".into()],
+        assert!(LbTlsPolicy::compile(&Params::default()).is_ok());
+        let err = |bad: Params| LbTlsPolicy::compile(&bad).unwrap_err();
+        let e = err(Params {
+            allowed_ciphers: vec!["AES128".into(), "AES".into()],
             ..Params::default()
-        };
-        assert!(
-            LbTlsPolicy::validate(&bad)
-                .unwrap_err()
-                .starts_with("allowed_ciphers")
-        );
-        let bad = Params {
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed_ciphers", Some(1)));
+        let e = err(Params {
             allowed_protocols: vec!["TLS1.2".into()],
             ..Params::default()
-        };
-        assert!(
-            LbTlsPolicy::validate(&bad)
-                .unwrap_err()
-                .starts_with("allowed_protocols")
-        );
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed_protocols", Some(0)));
+        let e = err(Params {
+            allowed_protocols: vec![],
+            ..Params::default()
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed_protocols", None));
     }
 }

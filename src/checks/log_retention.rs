@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{count, log_group_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
 
@@ -25,6 +25,7 @@ impl Default for Params {
 
 impl Check for LogRetention {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "log-retention",
         summary: "CloudWatch Logs log groups keep events at least 30 days",
@@ -41,6 +42,16 @@ by a service or framework, set the retention where the group is defined (CloudFo
 not reset.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LogGroups];
+
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        if params.min_days == 0 {
+            return Err(ParamError::new(
+                "min_days",
+                "must be a whole number of days from 1 upwards",
+            ));
+        }
+        Ok(params.clone())
+    }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
         let min = i64::from(params.min_days);
@@ -114,7 +125,7 @@ mod tests {
         assert_eq!(o.evidence[0].value, "7");
         expect(&out, "month", Status::Pass);
         let p: Params = params("min_days = 90");
-        let out = LogRetention::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LogRetention>(&ctx(), &inv, &p);
         expect(&out, "month", Status::Fail);
         expect(&out, "forever", Status::Pass);
     }

@@ -20,10 +20,9 @@ use serde::{Deserialize, Serialize};
 use super::net::parse_cidr;
 use super::net::ports::{
     Protocol, Traffic, aws_traffic, aws_traffic_text, parse_port_range, parse_protocol,
-    parse_services,
 };
 use super::resource::nacl_ref;
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError, compile_services};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory, NaclEntry};
 
@@ -52,43 +51,16 @@ impl Default for Params {
     }
 }
 
-impl Params {
-    /// The permitted traffic, and how to describe it.
-    fn permitted(&self) -> Result<(Traffic, String), String> {
-        let mut permitted = parse_services("allowed", &self.allowed)?;
-        let mut text = if self.allowed.is_empty() {
-            "nothing".to_string()
-        } else {
-            self.allowed.join(", ")
-        };
-        if self.ephemeral_ports.trim().is_empty() {
-            return Ok((permitted, text));
-        }
-        let ports =
-            parse_port_range(&self.ephemeral_ports).map_err(|e| format!("ephemeral_ports: {e}"))?;
-        let mut names = Vec::new();
-        for p in &self.ephemeral_protocols {
-            match parse_protocol(p) {
-                Some(Protocol::Number(n @ (6 | 17))) => {
-                    permitted = permitted.union(&Traffic::ports(n, ports.clone()));
-                    names.push(p.trim().to_string());
-                }
-                _ => return Err(format!("ephemeral_protocols: {p:?} is not tcp or udp")),
-            }
-        }
-        if !names.is_empty() {
-            text = format!(
-                "{text} and ephemeral {} {}",
-                names.join("/"),
-                ports.to_text()
-            );
-        }
-        Ok((permitted, text))
-    }
+/// The permitted traffic, and how to describe it.
+#[derive(Debug)]
+pub struct Compiled {
+    permitted: Traffic,
+    text: String,
 }
 
 impl Check for NaclInternetIngress {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "nacl-internet-ingress",
         summary: "Network ACLs admit internet traffic only on the allowed services and the ephemeral return ports",
@@ -129,16 +101,50 @@ Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACL
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::NetworkAcls];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        params.permitted().map(|_| ())
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        let mut permitted = compile_services("allowed", &params.allowed)?;
+        let mut text = if params.allowed.is_empty() {
+            "nothing".to_string()
+        } else {
+            params.allowed.join(", ")
+        };
+        if params.ephemeral_ports.trim().is_empty() {
+            return Ok(Compiled { permitted, text });
+        }
+        let ports = parse_port_range(&params.ephemeral_ports)
+            .map_err(|e| ParamError::new("ephemeral_ports", e))?;
+        if params.ephemeral_protocols.is_empty() {
+            return Err(ParamError::new(
+                "ephemeral_protocols",
+                "must name tcp, udp or both while ephemeral_ports is set (set ephemeral_ports = \"\" to allow no return ports)",
+            ));
+        }
+        let mut names = Vec::new();
+        for (i, p) in params.ephemeral_protocols.iter().enumerate() {
+            match parse_protocol(p) {
+                Some(Protocol::Number(n @ (6 | 17))) => {
+                    permitted = permitted.union(&Traffic::ports(n, ports.clone()));
+                    names.push(p.trim().to_string());
+                }
+                _ => {
+                    return Err(ParamError::at(
+                        "ephemeral_protocols",
+                        i,
+                        format!("{p:?} is not tcp or udp"),
+                    ));
+                }
+            }
+        }
+        text = format!(
+            "{text} and ephemeral {} {}",
+            names.join("/"),
+            ports.to_text()
+        );
+        Ok(Compiled { permitted, text })
     }
 
-    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let (permitted, permitted_text) = match params.permitted() {
-            Ok(p) => p,
-            // validate() rejects these; judge nothing rather than wrongly.
-            Err(_) => return Vec::new(),
-        };
+    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
+        let (permitted, permitted_text) = (&params.permitted, &params.text);
         let not_internet: Vec<Span> = ctx.addresses.not_internet().iter().map(span).collect();
         let mut outcomes = Vec::new();
         for acl in &inventory.network_acls {
@@ -171,7 +177,7 @@ Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACL
                     }
                 }
             }
-            let result = admitted(&parsed, &not_internet, &permitted);
+            let result = admitted(&parsed, &not_internet, permitted);
             let mut fails = Vec::new();
             let mut excess_total = Traffic::none();
             for (p, excess) in parsed.iter().zip(&result.excess) {
@@ -602,7 +608,7 @@ mod tests {
         let mut entries = vec![entry(100, "allow", "6", "198.51.100.0/26", Some((22, 22)))];
         entries.extend(default_deny());
         inv.network_acls = vec![nacl("acl-vpn", entries)];
-        let out = NaclInternetIngress::evaluate(
+        let out = run_with::<NaclInternetIngress>(
             &ctx_trusting(&["198.51.100.0/26"]),
             &inv,
             &Params::default(),
@@ -668,41 +674,38 @@ mod tests {
 
     #[test]
     fn params_are_validated() {
-        assert!(NaclInternetIngress::validate(&Params::default()).is_ok());
-        let bad = Params {
+        assert!(NaclInternetIngress::compile(&Params::default()).is_ok());
+        let err = |bad: Params| NaclInternetIngress::compile(&bad).unwrap_err();
+        let e = err(Params {
             ephemeral_ports: "65535-1024".into(),
             ..Params::default()
-        };
-        assert!(
-            NaclInternetIngress::validate(&bad)
-                .unwrap_err()
-                .starts_with("ephemeral_ports")
-        );
-        let bad = Params {
-            ephemeral_protocols: vec!["icmp".into()],
+        });
+        assert_eq!((e.param.as_str(), e.index), ("ephemeral_ports", None));
+        let e = err(Params {
+            ephemeral_protocols: vec!["tcp".into(), "icmp".into()],
             ..Params::default()
-        };
-        assert!(
-            NaclInternetIngress::validate(&bad)
-                .unwrap_err()
-                .starts_with("ephemeral_protocols")
+        });
+        assert_eq!(
+            (e.param.as_str(), e.index),
+            ("ephemeral_protocols", Some(1))
         );
-        let bad = Params {
+        let e = err(Params {
+            ephemeral_protocols: vec![],
+            ..Params::default()
+        });
+        assert_eq!((e.param.as_str(), e.index), ("ephemeral_protocols", None));
+        let e = err(Params {
             allowed: vec!["tcp/x".into()],
             ..Params::default()
-        };
-        assert!(
-            NaclInternetIngress::validate(&bad)
-                .unwrap_err()
-                .starts_with("allowed")
-        );
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed", Some(0)));
         let none: Params = params(r#"ephemeral_ports = """#);
         let mut inv = inventory();
         inv.network_acls = vec![nacl(
             "acl-1",
             vec![entry(120, "allow", "6", "0.0.0.0/0", Some((1024, 65535)))],
         )];
-        let out = NaclInternetIngress::evaluate(&ctx(), &inv, &none);
+        let out = run_with::<NaclInternetIngress>(&ctx(), &inv, &none);
         expect(&out, "acl-1", Status::Fail);
     }
 }

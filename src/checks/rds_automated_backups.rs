@@ -7,7 +7,7 @@ use super::resource::{
     clusterless_member_outcome, clusterless_members, count, db_cluster_ref, db_instance_ref,
     is_standalone_primary,
 };
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, Inventory};
 
@@ -80,6 +80,7 @@ fn judge(resource: ResourceRef, what: &str, id: &str, retention: Option<i32>, mi
 
 impl Check for RdsAutomatedBackups {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "rds-automated-backups",
         summary: "Primary RDS databases keep automated backups (retention at least 1 day)",
@@ -105,13 +106,16 @@ In the console: RDS → Databases → the database → Modify → Backup → Bac
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if !(1..=RDS_MAX_RETENTION).contains(&params.min_retention_days) {
-            return Err(format!(
-                "min_retention_days: must be between 1 and {RDS_MAX_RETENTION} (RDS keeps automated backups at most {RDS_MAX_RETENTION} days)"
+            return Err(ParamError::new(
+                "min_retention_days",
+                format!(
+                    "must be a number of days from 1 to {RDS_MAX_RETENTION} (RDS keeps automated backups at most {RDS_MAX_RETENTION} days)"
+                ),
             ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -217,7 +221,7 @@ mod tests {
         let mut inv = inventory();
         inv.db_instances = vec![with("db-3", Some(3)), with("db-7", Some(7))];
         let p: Params = params("min_retention_days = 7");
-        let out = RdsAutomatedBackups::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<RdsAutomatedBackups>(&ctx(), &inv, &p);
         let o = expect(&out, "db-3", Status::Fail);
         assert!(
             o.message.contains("3 days (at least 7 days required)"),
@@ -226,11 +230,11 @@ mod tests {
         );
         expect(&out, "db-7", Status::Pass);
         for bad in [0, 36] {
-            let err = RdsAutomatedBackups::validate(&Params {
+            let err = RdsAutomatedBackups::compile(&Params {
                 min_retention_days: bad,
             })
             .unwrap_err();
-            assert!(err.contains("min_retention_days"), "{err}");
+            assert_eq!(err.param, "min_retention_days", "{err}");
         }
     }
 }

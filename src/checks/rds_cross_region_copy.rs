@@ -157,6 +157,7 @@ fn judge(resource: ResourceRef, what: &str, id: &str, home: &str, lists: &[Copie
 
 impl Check for RdsCrossRegionCopy {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-cross-region-copy",
         summary: "Primary RDS databases have a copy in another region",
@@ -188,7 +189,11 @@ For Aurora, add a secondary region to a global database (`aws rds create-global-
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
     const USES: &'static [Dataset] = &[Dataset::DbGlobalClusters];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for db in inventory
             .db_instances

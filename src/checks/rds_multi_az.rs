@@ -7,7 +7,7 @@ use super::resource::{
     by_place_and_name, clusterless_member_outcome, clusterless_members, db_cluster_ref,
     db_instance_ref, distinct, is_standalone_primary, join_and, set,
 };
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, DbCluster, DbInstance, Inventory};
 
@@ -198,6 +198,7 @@ fn judge_cluster(cluster: &DbCluster, instances: &Instances<'_>, min: usize) -> 
 
 impl Check for RdsMultiAz {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "rds-multi-az",
         summary: "RDS instances are Multi-AZ and DB clusters have members in at least two availability zones",
@@ -226,11 +227,14 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.min_azs == 0 {
-            return Err("min_azs: must be at least 1".into());
+            return Err(ParamError::new(
+                "min_azs",
+                "must be a whole number of availability zones from 1 upwards",
+            ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -353,9 +357,9 @@ mod tests {
         ];
         inv.db_clusters = vec![db_cluster("c", &["a", "b", "x"])];
         let p: Params = params("min_azs = 3");
-        let out = RdsMultiAz::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<RdsMultiAz>(&ctx(), &inv, &p);
         expect(&out, "db-multi", Status::Fail);
         expect(&out, "c", Status::Pass);
-        assert!(RdsMultiAz::validate(&Params { min_azs: 0 }).is_err());
+        assert!(RdsMultiAz::compile(&Params { min_azs: 0 }).is_err());
     }
 }

@@ -9,6 +9,7 @@ pub struct RdsNotPublic;
 
 impl Check for RdsNotPublic {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-not-public",
         summary: "RDS DB instances are not publicly accessible",
@@ -24,7 +25,11 @@ In the console: RDS → Databases → the instance → Modify → Connectivity �
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .db_instances
             .iter()

@@ -25,6 +25,7 @@ fn kind(s: &DbSnapshot) -> &'static str {
 
 impl Check for RdsSnapshotEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-snapshot-encrypted",
         summary: "RDS DB snapshots and DB cluster snapshots are encrypted",
@@ -45,7 +46,11 @@ encrypted, encrypt the database itself (see `rds-storage-encrypted`).",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbSnapshots, Dataset::DbClusterSnapshots];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .db_snapshots
             .iter()

@@ -13,6 +13,7 @@ const NOTE: &str =
 
 impl Check for RdsStorageEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-storage-encrypted",
         summary: "RDS DB instances and DB clusters have encrypted storage, so their backups are encrypted",
@@ -37,7 +38,11 @@ For clusters, use `create-db-cluster-snapshot`, `copy-db-cluster-snapshot` and \
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for db in &inventory.db_instances {
             if set(&db.cluster_id).is_some() {

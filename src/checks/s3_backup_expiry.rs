@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{bucket_ref, cap_evidence, count, read_completely};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Bucket, Dataset, GLOBAL, Inventory, LifecycleRule, Read};
 
@@ -295,6 +295,7 @@ fn judge(inventory: &Inventory, b: &Bucket, max: i64) -> Option<Outcome> {
 
 impl Check for S3BackupExpiry {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "s3-backup-expiry",
         summary: "S3 buckets that hold backups expire their objects within 90 days",
@@ -338,11 +339,14 @@ Management → Lifecycle rules → Create lifecycle rule. If the verdict is unkn
     const SUBJECTS: &'static [Dataset] = &[Dataset::BucketDetails];
     const USES: &'static [Dataset] = &[Dataset::Buckets];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.max_days == 0 {
-            return Err("max_days: must be at least 1".into());
+            return Err(ParamError::new(
+                "max_days",
+                "must be a whole number of days from 1 upwards",
+            ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -551,8 +555,8 @@ mod tests {
             Some("backup")
         );
         let p: Params = params("max_days = 20");
-        let out = S3BackupExpiry::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<S3BackupExpiry>(&ctx(), &inv, &p);
         expect(&out, "kliv-db-dumps", Status::Fail);
-        assert!(S3BackupExpiry::validate(&Params { max_days: 0 }).is_err());
+        assert!(S3BackupExpiry::compile(&Params { max_days: 0 }).is_err());
     }
 }

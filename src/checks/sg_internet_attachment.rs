@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::net::ports::aws_traffic_text;
 use super::net::sources::{IngressSource, SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Instance, Inventory, NetworkInterface, Place};
 
@@ -98,6 +98,7 @@ fn eni_text(eni: &NetworkInterface) -> String {
 
 impl Check for SgInternetAttachment {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "sg-internet-attachment",
         summary: "Security groups that admit internet traffic are attached only to load balancers",
@@ -132,6 +133,21 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
         Dataset::Instances,
         Dataset::PrefixLists,
     ];
+
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        for (key, list) in [
+            (
+                "load_balancer_interface_types",
+                &params.load_balancer_interface_types,
+            ),
+            ("load_balancer_requesters", &params.load_balancer_requesters),
+        ] {
+            if let Some(i) = list.iter().position(|v| v.trim().is_empty()) {
+                return Err(ParamError::at(key, i, "must not be empty"));
+            }
+        }
+        Ok(params.clone())
+    }
 
     fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
         let mut outcomes = Vec::new();

@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::net::ports::{Traffic, aws_traffic, aws_traffic_text, parse_services};
+use super::net::ports::{Traffic, aws_traffic, aws_traffic_text};
 use super::net::sources::{SourceKind, ingress_sources};
 use super::resource::{cap_evidence, sg_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError, compile_services};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
 
@@ -33,8 +33,16 @@ impl Default for Params {
 /// Most pieces of evidence listed for one group.
 const MAX_EVIDENCE: usize = 25;
 
+/// The allowed services, and how to write them.
+#[derive(Debug)]
+pub struct Compiled {
+    allowed: Traffic,
+    text: String,
+}
+
 impl Check for SgInternetIngress {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "sg-internet-ingress",
         summary: "Security groups admit internet traffic only on the allowed services (default tcp/80 and tcp/443)",
@@ -67,17 +75,20 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
     const SUBJECTS: &'static [Dataset] = &[Dataset::SecurityGroups];
     const USES: &'static [Dataset] = &[Dataset::PrefixLists];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        parse_services("allowed", &params.allowed).map(|_| ())
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        Ok(Compiled {
+            allowed: compile_services("allowed", &params.allowed)?,
+            text: if params.allowed.is_empty() {
+                "nothing".to_string()
+            } else {
+                params.allowed.join(", ")
+            },
+        })
     }
 
-    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let allowed = parse_services("allowed", &params.allowed).unwrap_or_default();
-        let allowed_text = if params.allowed.is_empty() {
-            "nothing".to_string()
-        } else {
-            params.allowed.join(", ")
-        };
+    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
+        let allowed = &params.allowed;
+        let allowed_text = &params.text;
         let mut outcomes = Vec::new();
         for group in &inventory.security_groups {
             let mut fails = Vec::new();
@@ -93,7 +104,7 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
                     src.source_text()
                 );
                 let extra = match aws_traffic(&p.protocol, p.from_port, p.to_port) {
-                    Ok(t) => t.subtract(&allowed),
+                    Ok(t) => t.subtract(allowed),
                     Err(e) => {
                         let why = format!("cannot judge permission {}: {e}", src.index);
                         unknowns.push(Evidence::new(
@@ -194,7 +205,7 @@ mod tests {
     fn run_groups(groups: Vec<crate::inventory::SecurityGroup>) -> Vec<Outcome> {
         let mut inv = inventory();
         inv.security_groups = groups;
-        SgInternetIngress::evaluate(&ctx(), &inv, &Params::default())
+        run_with::<SgInternetIngress>(&ctx(), &inv, &Params::default())
     }
 
     #[test]
@@ -303,7 +314,7 @@ mod tests {
                 vec![tcp(22, 22, &["10.0.0.0/8", "203.0.113.5/32"])],
             ),
         ];
-        let out = SgInternetIngress::evaluate(
+        let out = run_with::<SgInternetIngress>(
             &ctx_trusting(&["198.51.100.0/26"]),
             &inv,
             &Params::default(),
@@ -319,7 +330,7 @@ mod tests {
         assert_eq!(o.evidence.len(), 1);
         assert_eq!(o.evidence[0].field, "IpPermissions[0].IpRanges[1]");
         // Without the trust, the VPN range is internet.
-        let out = SgInternetIngress::evaluate(&ctx(), &inv, &Params::default());
+        let out = run_with::<SgInternetIngress>(&ctx(), &inv, &Params::default());
         expect(&out, "sg-trusted", Status::Fail);
     }
 
@@ -356,7 +367,7 @@ mod tests {
                 vec![pl("pl-missing"), tcp(3389, 3389, &["0.0.0.0/0"])],
             ),
         ];
-        let out = SgInternetIngress::evaluate(&ctx(), &inv, &Params::default());
+        let out = run_with::<SgInternetIngress>(&ctx(), &inv, &Params::default());
         let o = expect(&out, "sg-pl-public", Status::Fail);
         assert_eq!(o.evidence[0].field, "IpPermissions[0].PrefixListIds[0]");
         assert!(o.evidence[0].value.contains("203.0.113.0/24"), "{o:?}");
@@ -401,20 +412,18 @@ mod tests {
 
     #[test]
     fn params_are_validated_and_used() {
-        assert!(SgInternetIngress::validate(&Params::default()).is_ok());
+        assert!(SgInternetIngress::compile(&Params::default()).is_ok());
         let bad = Params {
-            allowed: vec!["tcp/80-70".into()],
+            allowed: vec!["tcp/443".into(), "tcp/80-70".into()],
         };
-        assert!(
-            SgInternetIngress::validate(&bad)
-                .unwrap_err()
-                .contains("allowed")
-        );
+        let err = SgInternetIngress::compile(&bad).unwrap_err();
+        assert_eq!((err.param.as_str(), err.index), ("allowed", Some(1)));
+        assert!(err.message.contains("ends before it starts"), "{err}");
         let p: Params = params(r#"allowed = ["tcp/22", "tcp/80", "tcp/443"]"#);
         let mut inv = inventory();
         inv.security_groups = vec![sg("sg-ssh", vec![tcp(22, 22, &["0.0.0.0/0"])])];
         expect(
-            &SgInternetIngress::evaluate(&ctx(), &inv, &p),
+            &run_with::<SgInternetIngress>(&ctx(), &inv, &p),
             "sg-ssh",
             Status::Pass,
         );

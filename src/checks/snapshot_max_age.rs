@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::resource::{age_text, count, db_snapshot_ref, snapshot_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, DbSnapshot, Inventory, Snapshot};
 
@@ -112,6 +112,7 @@ fn judge_age(
 
 impl Check for SnapshotMaxAge {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "snapshot-max-age",
         summary: "Manual RDS and EBS snapshots are no older than 90 days",
@@ -150,11 +151,14 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
         Dataset::DbClusterSnapshots,
     ];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.max_age_days == 0 {
-            return Err("max_age_days: must be at least 1".into());
+            return Err(ParamError::new(
+                "max_age_days",
+                "must be a whole number of days from 1 upwards",
+            ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -346,15 +350,15 @@ mod tests {
         inv.snapshots = vec![snapshot("snap", "2025-03-01T00:00:00Z")];
         let mut at = ctx();
         at.now = "2025-05-30T00:00:00Z".parse().unwrap();
-        let out = SnapshotMaxAge::evaluate(&at, &inv, &Params::default());
+        let out = run_with::<SnapshotMaxAge>(&at, &inv, &Params::default());
         expect(&out, "snap", Status::Pass);
         at.now = "2025-06-01T00:00:00Z".parse().unwrap();
-        let out = SnapshotMaxAge::evaluate(&at, &inv, &Params::default());
+        let out = run_with::<SnapshotMaxAge>(&at, &inv, &Params::default());
         let o = expect(&out, "snap", Status::Fail);
         assert!(o.message.contains("92 days old"), "{}", o.message);
         let p: Params = params("max_age_days = 100");
-        let out = SnapshotMaxAge::evaluate(&at, &inv, &p);
+        let out = run_with::<SnapshotMaxAge>(&at, &inv, &p);
         expect(&out, "snap", Status::Pass);
-        assert!(SnapshotMaxAge::validate(&Params { max_age_days: 0 }).is_err());
+        assert!(SnapshotMaxAge::compile(&Params { max_age_days: 0 }).is_err());
     }
 }
