@@ -109,4 +109,32 @@ mod tests {
         );
         assert!(explain(&pack, "NOPE-1").is_none());
     }
+
+    #[test]
+    fn a_rule_is_explained_with_its_parameters_a_check_with_the_defaults() {
+        let text = r#"
+[[rule]]
+id = "LOG-365"
+title = "Logs kept a year"
+severity = "medium"
+area = "logging"
+promise = { file = "policy.md", line = 3, text = "Logs are kept a year." }
+checks = [{ name = "log-retention", params = { min_days = 365 } }]
+"#;
+        let pack = crate::rules::parse(std::path::Path::new("t.toml"), text).unwrap();
+        let rule = explain(&pack, "LOG-365").unwrap();
+        assert!(rule.contains("keep events at least 365 days\n"), "{rule}");
+        assert!(!rule.contains("30 days"), "{rule}");
+        let check = explain(&pack, "log-retention").unwrap();
+        assert!(check.contains("keep events at least 30 days\n"), "{check}");
+        assert!(check.contains("default parameters"), "{check}");
+        // SARIF's rule help and description are the rule's.
+        let info = &crate::report::RuleInfo::all(&pack)[0];
+        assert!(info.help_markdown.contains("365 days"));
+        assert!(
+            info.description.contains("365 days"),
+            "{}",
+            info.description
+        );
+    }
 }

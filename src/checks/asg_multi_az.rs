@@ -17,13 +17,13 @@ impl Check for AsgMultiAz {
     type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "asg-multi-az",
-        summary: "Auto Scaling groups span at least two availability zones",
-        what: "Every EC2 Auto Scaling group must be configured for at least `min_azs` (default 2) **distinct** \
+        summary: "Auto Scaling groups span at least {{ min_azs }} availability zones",
+        what: "Every EC2 Auto Scaling group must be configured for at least {{ min_azs }} (`min_azs`) **distinct** \
 availability zones (the zones of its subnets, `AvailabilityZones`). Evidence lists the zones found. The \
 group's configuration is judged, not where its instances happen to run now: Auto Scaling rebalances \
 instances across the configured zones and relaunches them in a surviving zone.",
         why: "A group confined to one zone cannot replace its instances when that zone fails, so the service it \
-runs goes down with the zone. The policy promises that Kliv survives the loss of one availability zone.",
+runs goes down with the zone. Spread over {{ min_azs }} zones, it survives the loss of {% if min_azs > 1 %}{{ min_azs - 1 }} of them{% else %}none of them{% endif %}.",
         fix: "Add subnets in other zones to the group:\n\n\
 ```sh\naws autoscaling update-auto-scaling-group --auto-scaling-group-name web \\\n  \
 --vpc-zone-identifier \"subnet-aaaa,subnet-bbbb\"\n```\n\n\

@@ -355,12 +355,12 @@ selectors of a multi-region trail could not be read (or, in an inventory saved b
 were not collected), or its advanced selectors use conditions conform cannot judge. The evidence gives the \
 error.\n\n\
 If the trail list itself could not be read in an account, the evaluator reports the account unknown.",
-        why: "The policy promises that all API calls are logged. Only a trail that covers every region records \
+        why: "Only a trail that covers every region records \
 calls in regions nobody watches, and those are where an intruder's resources tend to appear. A trail that \
 was stopped records nothing.",
         fix: "Create a multi-region trail (or make an existing one multi-region) and start it:\n\n\
-```sh\naws cloudtrail create-trail --name kliv-all-regions --s3-bucket-name kliv-cloudtrail-logs --is-multi-region-trail\n\
-aws cloudtrail start-logging --name kliv-all-regions\n# or\naws cloudtrail update-trail --name existing --is-multi-region-trail\n```\n\n\
+```sh\naws cloudtrail create-trail --name all-regions --s3-bucket-name my-cloudtrail-logs --is-multi-region-trail\n\
+aws cloudtrail start-logging --name all-regions\n# or\naws cloudtrail update-trail --name existing --is-multi-region-trail\n```\n\n\
 In an AWS Organization, an organization trail created in the management account \
 (`--is-organization-trail`) covers every member account. If the verdict is unknown, grant the scanning role \
 `cloudtrail:GetTrailStatus`.",

@@ -18,7 +18,7 @@ snapshots with AES-256 under a KMS key, so the flag is the whole question. All s
 whoever made them: by hand, by Data Lifecycle Manager, by AWS Backup, or as the storage of an AMI. A \
 snapshot's encryption is fixed when it is made, so a snapshot of an unencrypted volume stays unencrypted \
 until it is copied with encryption.",
-        why: "The policy promises that all backups are encrypted with AES. A snapshot is a full copy of a \
+        why: "A snapshot is a full copy of a \
 volume's data. Anyone who can read it or copy it, or who gets it through a mistaken share, can restore the \
 data.",
         fix: "Copy the snapshot with encryption, then delete the unencrypted one:\n\n\

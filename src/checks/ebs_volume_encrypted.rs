@@ -15,7 +15,7 @@ impl Check for EbsVolumeEncrypted {
         summary: "EBS volumes are encrypted",
         what: "Every EBS volume, attached or not, must be encrypted (EBS encryption is AES-256, with an AWS-managed \
 or customer-managed KMS key). Evidence names the instances an unencrypted volume is attached to.",
-        why: "The policy promises that data drives are fully encrypted with AES. An unencrypted volume, and every \
+        why: "An unencrypted volume, and every \
 snapshot taken of it, holds data in clear text at rest.",
         fix: "A volume cannot be encrypted in place. Snapshot it, copy the snapshot with encryption, create a volume \
 from the copy and swap it in:\n\n\

@@ -142,7 +142,7 @@ Evidence names each public address, the interface and the private address it is 
 Elastic IP. Inventories saved before conform read every interface are judged on the instance's public IPv4 \
 and IPv6 addresses as they were saved. Instances that must have a public address (a bastion) are exempted by \
 the rule's `exclude`, not by this check.",
-        why: "The policy allows public access only through the load balancers. An instance with a public address \
+        why: "An instance with a public address \
 is reachable from the internet directly, so a single permissive security-group rule exposes it, and it bypasses \
 the load balancer's TLS termination and logging.",
         fix: "Launch instances in private subnets with public-IP and IPv6 auto-assignment off, and reach them \

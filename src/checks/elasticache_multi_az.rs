@@ -313,8 +313,7 @@ survive the loss of its zone; a replication group with a replica in another zone
 - Memcached: **not judged**. Memcached has no replication at all (each node holds its own keys, and the data \
 is a rebuildable cache by design), so there is no replica to place in another zone.\n\
 - An engine that is not reported or not known: **unknown**.",
-        why: "The policy promises that every critical service has a replica running in another availability zone. \
-Without Multi-AZ and automatic failover, a zone outage takes the primary node down and the cache stays \
+        why: "Without Multi-AZ and automatic failover, a zone outage takes the primary node down and the cache stays \
 read-only or unavailable until someone acts.",
         fix: "Add a replica in another zone if needed, then enable both settings:\n\n\
 ```sh\naws elasticache increase-replica-count --replication-group-id my-cache --new-replica-count 1 --apply-immediately\n\

@@ -38,10 +38,10 @@ impl Check for LbInternetPorts {
     type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-internet-ports",
-        summary: "Internet-facing load balancers listen only on the allowed ports (default 80 and 443)",
+        summary: "Internet-facing load balancers listen only on {% if allowed_ports %}port{% if allowed_ports|length > 1 %}s{% endif %} {{ allowed_ports | and_list }}{% else %}no port at all{% endif %}",
         what: "Every listener of every load balancer whose scheme is `internet-facing` (application, network and \
 classic; gateway load balancers are never internet-facing and are skipped) must listen on a port in \
-`allowed_ports` (default `[80, 443]`), whatever its protocol. Internal load balancers are not judged.\n\n\
+`allowed_ports` ({{ allowed_ports | and_list }}), whatever its protocol. Internal load balancers are not judged.\n\n\
 If the load balancer's listeners could not be read, the verdict is **unknown** with the AWS error. Evidence \
 lists each listener on another port.",
         why: "An internet-facing load balancer forwards whatever its listeners accept. A listener on 22, 3306 or \

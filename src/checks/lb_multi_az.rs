@@ -17,11 +17,11 @@ impl Check for LbMultiAz {
     type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-multi-az",
-        summary: "Load balancers span at least two availability zones",
+        summary: "Load balancers span at least {{ min_azs }} availability zones",
         what: "Every load balancer (application, network, gateway and classic; internet-facing and internal) must \
-be enabled in at least `min_azs` (default 2) **distinct** availability zones. Evidence lists the zones found.",
+be enabled in at least {{ min_azs }} (`min_azs`) **distinct** availability zones. Evidence lists the zones found.",
         why: "A load balancer enabled in one zone goes down with that zone, taking the service with it even if its \
-targets run elsewhere. The policy promises that critical services survive the loss of one availability zone.",
+targets run elsewhere. Spread over {{ min_azs }} zones, it survives the loss of {% if min_azs > 1 %}{{ min_azs - 1 }} of them{% else %}none of them{% endif %}.",
         fix: "Enable the load balancer in another zone by adding a subnet there (and run targets in that zone):\n\n\
 ```sh\naws elbv2 set-subnets --load-balancer-arn arn:aws:elasticloadbalancing:... --subnets subnet-a subnet-b\n\
 aws elb enable-availability-zones-for-load-balancer --load-balancer-name web --availability-zones eu-north-1b\n```\n\n\

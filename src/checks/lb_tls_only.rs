@@ -131,7 +131,7 @@ keeps the request's protocol, i.e. HTTP), and a classic load balancer's HTTP lis
 serves plain HTTP, and fails the load balancer, naming the rule's priority. Rules that could not be read, or \
 were not collected, make the verdict **unknown**.\n\
 - If the listeners could not be read, the verdict is **unknown**. Internal load balancers are not judged.",
-        why: "The policy promises there is no non-TLS way to connect. A plain HTTP or TCP listener lets credentials, \
+        why: "A plain HTTP or TCP listener lets credentials, \
 session cookies and customer data cross the internet unencrypted, and lets an attacker on the path downgrade or \
 tamper with traffic.",
         fix: "Replace the plain listener with HTTPS/TLS (with a certificate from ACM), or make the HTTP listener's \

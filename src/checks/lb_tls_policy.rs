@@ -319,10 +319,10 @@ impl Check for LbTlsPolicy {
     type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-tls-policy",
-        summary: "TLS listeners allow only TLS 1.2+ and AES-128/AES-256 cipher suites",
+        summary: "TLS listeners allow only {{ allowed_protocols | and_list('or') }} with {{ allowed_ciphers | and_list('or') }} cipher suites",
         what: "For every `HTTPS`, `TLS` or `SSL` listener of every load balancer (internet-facing or internal), the \
-listener's security policy must allow only protocol versions in `allowed_protocols` (default `TLSv1.2`, \
-`TLSv1.3`) and only cipher suites whose bulk cipher is in `allowed_ciphers` (default `AES128`, `AES256`).\n\n\
+listener's security policy must allow only protocol versions in `allowed_protocols` ({{ allowed_protocols | and_list }}) \
+and only cipher suites whose bulk cipher is in `allowed_ciphers` ({{ allowed_ciphers | and_list }}).\n\n\
 - The policy is judged from its **definition** (its protocols and cipher suites), never from its name, so new \
 AWS policies need no update. Definitions come from `DescribeSSLPolicies` (ELBv2) or, for classic load \
 balancers, from the load balancer's own policy, stored as `<load balancer>/<policy>`. A classic policy that \
@@ -337,12 +337,13 @@ suite newer than conform) makes the verdict unknown, unless the policy already f
 - **Unknown**: a policy whose definition was not collected, a definition that lists no protocols or ciphers, a \
 TLS listener with no policy recorded, or listeners that could not be read.\n\
 - Load balancers without TLS listeners are not judged.",
-        why: "The policy promises TLS with 128-bit or stronger AES. A security policy that still allows TLS 1.0/1.1, \
-3DES, RC4 or non-AES suites lets a client (or an attacker forcing a downgrade) negotiate a weak or \
-non-compliant connection even though the listener is HTTPS. ChaCha20 is strong, but it is not the AES the \
-policy promises; allow it with `allowed_ciphers` if the policy changes.",
-        fix: "Switch the listener to a policy that allows only TLS 1.2/1.3 with AES-GCM suites, such as \
-`ELBSecurityPolicy-TLS13-1-2-Res-2021-06` (check its definition with `aws elbv2 describe-ssl-policies --names ...`):\n\n\
+        why: "A security policy that still allows protocol versions or ciphers beyond these (TLS 1.0/1.1, \
+3DES, RC4, ...) lets a client (or an attacker forcing a downgrade) negotiate a weak or \
+non-compliant connection even though the listener is HTTPS.{% if \"CHACHA20\" not in ciphers %} ChaCha20 is strong, but this rule \
+does not allow it; add `CHACHA20` to `allowed_ciphers` if the promise accepts it.{% endif %}",
+        fix: "Switch the listener to a predefined policy whose definition allows only {{ allowed_protocols | and_list('or') }} with \
+{{ allowed_ciphers | and_list('or') }} suites (check a definition with `aws elbv2 describe-ssl-policies --names ...`; for TLS 1.2 \
+and 1.3 with AES-GCM, `ELBSecurityPolicy-TLS13-1-2-Res-2021-06`):\n\n\
 ```sh\naws elbv2 modify-listener --listener-arn arn:aws:elasticloadbalancing:...:listener/app/web/... \\\n  \
 --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-2021-06\n```\n\n\
 Classic load balancers: create a policy from a predefined reference with `aws elb create-load-balancer-policy \
@@ -415,6 +416,12 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                 .map(|c| c.trim().to_ascii_uppercase())
                 .collect(),
         })
+    }
+
+    fn doc_vars(compiled: &Compiled) -> serde_json::Map<String, serde_json::Value> {
+        let mut vars = serde_json::Map::new();
+        vars.insert("ciphers".into(), compiled.ciphers.clone().into());
+        vars
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {

@@ -142,10 +142,10 @@ impl Check for MaintenanceWindow {
         what: "Judges the preferred maintenance window (`PreferredMaintenanceWindow`, given by AWS in UTC as \
 `ddd:hh:mm-ddd:hh:mm`) of every **RDS DB instance** (cluster members included, as each has its own window), \
 **RDS DB cluster** and **ElastiCache cache cluster**.\n\n\
-The allowed windows (`allowed`, default `tue:03:00-tue:06:00` and `sat:03:00-sun:06:00`) are in local time in \
-`time_zone` (default `America/New_York`). A window complies only if it lies wholly inside one allowed window \
+The allowed windows (`allowed`: {{ allowed | and_list }}) are in local time in \
+`time_zone` ({{ time_zone }}). A window complies only if it lies wholly inside one allowed window \
 (boundaries included) under **every** UTC offset the zone uses in the calendar year of the scan (EST and EDT \
-for US Eastern). Both offsets matter because the UTC window does not move when the clocks change, so a window \
+for US Eastern, say). Both offsets matter because the UTC window does not move when the clocks change, so a window \
 that fits in summer can fall outside in winter. The offsets come from the time-zone database bundled with \
 conform, not a fixed table. Windows that cross midnight or the end of the week (`sat:23:00-sun:01:00`, \
 `sun:23:30-mon:00:30`) are handled.\n\n\
@@ -153,13 +153,13 @@ A failure names each offset under which the window falls outside (EST, EDT) and 
 time. A database or cache without a window is **unknown**, and so is one whose window cannot be parsed (the \
 text is given). A **malformed** window, one of zero length (`tue:03:00-tue:03:00`) or ending before it starts \
 on the same day (`tue:06:00-tue:03:00`), is unknown with its value: it is not read as a window a week long.",
-        why: "The policy promises that planned maintenance happens only Tuesday 03:00-06:00 and Saturday \
-03:00-Sunday 06:00 US Eastern. AWS applies pending patches and upgrades in each resource's maintenance \
-window, which can restart or fail over the database or cache. A window outside the promised hours puts that \
+        why: "AWS applies pending patches and upgrades in each resource's maintenance \
+window, which can restart or fail over the database or cache. A window outside the allowed hours ({{ allowed | and_list }} {{ time_zone }}) puts that \
 downtime where customers were told it would not be.",
-        fix: "Move the window to one that fits both EST and EDT. For example, `tue:08:00-tue:10:00` UTC is \
+        fix: "Move the window to one that fits the allowed windows under every UTC offset of {{ time_zone }} (a failure \
+names the offsets and shows the window in local time).{% if time_zone == \"America/New_York\" and allowed == [\"tue:03:00-tue:06:00\", \"sat:03:00-sun:06:00\"] %} For example, `tue:08:00-tue:10:00` UTC is \
 03:00-05:00 EST and 04:00-06:00 EDT, and `sun:05:00-sun:06:00` UTC is Saturday night or Sunday small hours \
-Eastern:\n\n\
+Eastern.{% endif %} To move it:\n\n\
 ```sh\naws rds modify-db-instance --db-instance-identifier mydb --preferred-maintenance-window tue:08:00-tue:10:00\n\
 aws rds modify-db-cluster --db-cluster-identifier mycluster --preferred-maintenance-window tue:08:00-tue:10:00\n\
 aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-maintenance-window tue:08:00-tue:10:00\n```\n\n\

@@ -192,6 +192,28 @@ fn render_doc(doc: &CheckDoc, vars: &serde_json::Value) -> Result<Doc, String> {
     static ENV: LazyLock<minijinja::Environment<'static>> = LazyLock::new(|| {
         let mut env = minijinja::Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        // `["a", "b", "c"] | and_list` is "a, b and c" (`none` if empty);
+        // `and_list('or')` is "a, b or c".
+        env.add_filter(
+            "and_list",
+            |items: Vec<minijinja::Value>, word: Option<String>| {
+                let items: Vec<String> = items.iter().map(|v| v.to_string()).collect();
+                let word = word.unwrap_or_else(|| "and".to_string());
+                match items.split_last() {
+                    None => "none".to_string(),
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} {word} {last}", rest.join(", ")),
+                }
+            },
+        );
+        // `n | days` is "1 day" or "n days".
+        env.add_filter("days", |n: i64| {
+            if n == 1 {
+                "1 day".to_string()
+            } else {
+                format!("{n} days")
+            }
+        });
         env
     });
     let render = |field: &str, text: &str| {
@@ -213,9 +235,14 @@ fn doc_of<C: Check>(params: &C::Params, compiled: &C::Compiled) -> Doc {
         _ => serde_json::Map::new(),
     };
     vars.extend(C::doc_vars(compiled));
-    // The templates are tested with every check's defaults; should one
-    // fail for other values, the unfilled template still reads sensibly.
-    render_doc(&C::DOC, &serde_json::Value::Object(vars)).unwrap_or(Doc {
+    // The templates are tested with every check's defaults (and a test
+    // fails on any error); should one fail for other values, the unfilled
+    // template still reads sensibly.
+    let rendered = render_doc(&C::DOC, &serde_json::Value::Object(vars));
+    if let (true, Err(e)) = (cfg!(test), &rendered) {
+        panic!("{e}");
+    }
+    rendered.unwrap_or(Doc {
         name: C::DOC.name,
         summary: C::DOC.summary.to_string(),
         what: C::DOC.what.to_string(),
@@ -485,6 +512,86 @@ mod tests {
         // Values that read but cannot be right are rejected by compile.
         let e = bind_error("log-retention", "min_days = 0");
         assert_eq!(e.param, "min_days");
+    }
+
+    fn doc_with(check: &str, params: &str) -> Doc {
+        let value = toml::Value::Table(toml::from_str(params).unwrap());
+        find(check).unwrap().bind(value).unwrap().doc().clone()
+    }
+
+    #[test]
+    fn docs_follow_the_parameters() {
+        for r in registry() {
+            let doc = r.with_defaults().unwrap().doc().clone();
+            for text in [&doc.summary, &doc.what, &doc.why, &doc.fix] {
+                assert!(
+                    !text.contains("{{") && !text.contains("{%"),
+                    "{}",
+                    r.doc.name
+                );
+            }
+        }
+        let doc = doc_with("log-retention", "min_days = 365");
+        assert_eq!(
+            doc.summary,
+            "CloudWatch Logs log groups keep events at least 365 days"
+        );
+        assert!(!doc.what.contains("30"), "{}", doc.what);
+        assert!(doc.fix.contains("--retention-in-days 365"), "{}", doc.fix);
+        let doc = doc_with("log-retention", "min_days = 4000");
+        assert!(doc.fix.contains("delete-retention-policy"), "{}", doc.fix);
+        let doc = doc_with(
+            "lb-tls-policy",
+            r#"allowed_protocols = ["TLSv1.3"]
+allowed_ciphers = ["AES256", "CHACHA20"]"#,
+        );
+        assert_eq!(
+            doc.summary,
+            "TLS listeners allow only TLSv1.3 with AES256 or CHACHA20 cipher suites"
+        );
+        assert!(!doc.what.contains("TLSv1.2"), "{}", doc.what);
+        assert!(!doc.why.contains("ChaCha20 is strong"), "{}", doc.why);
+        let doc = doc_with(
+            "s3-default-encryption",
+            r#"allowed_algorithms = ["aws:kms"]"#,
+        );
+        assert!(
+            doc.summary.ends_with("encryption with aws:kms"),
+            "{}",
+            doc.summary
+        );
+        assert!(
+            doc.fix.contains(r#""SSEAlgorithm":"aws:kms""#),
+            "{}",
+            doc.fix
+        );
+        let doc = doc_with("s3-backup-expiry", "max_days = 30");
+        assert!(doc.summary.ends_with("within 30 days"), "{}", doc.summary);
+        assert!(doc.fix.contains(r#""Days": 20}"#), "{}", doc.fix);
+        assert!(doc.fix.contains(r#""NoncurrentDays": 10}"#), "{}", doc.fix);
+        let doc = doc_with("rds-automated-backups", "min_retention_days = 14");
+        assert!(
+            doc.fix.contains("--backup-retention-period 14 "),
+            "{}",
+            doc.fix
+        );
+        let doc = doc_with(
+            "maintenance-window",
+            r#"time_zone = "Asia/Tokyo"
+allowed = ["mon:09:00-mon:12:00"]"#,
+        );
+        assert!(
+            doc.why.contains("(mon:09:00-mon:12:00 Asia/Tokyo)"),
+            "{}",
+            doc.why
+        );
+        assert!(!doc.fix.contains("EST"), "{}", doc.fix);
+        let doc = doc_with("asg-multi-az", "min_azs = 3");
+        assert_eq!(
+            doc.summary,
+            "Auto Scaling groups span at least 3 availability zones"
+        );
+        assert!(doc.why.contains("loss of 2 of them"), "{}", doc.why);
     }
 
     #[test]

@@ -63,13 +63,13 @@ impl Check for NaclInternetIngress {
     type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "nacl-internet-ingress",
-        summary: "Network ACLs admit internet traffic only on the allowed services and the ephemeral return ports",
+        summary: "Network ACLs admit internet traffic only on {% if ephemeral_ports %}{{ allowed | join(', ') }} and the return ports {{ ephemeral_protocols | join('/') }} {{ ephemeral_ports }}{% else %}{{ allowed | and_list }}{% endif %}",
         what: "Evaluates each network ACL's **inbound** entries exactly as AWS does (ascending rule number, first \
 match wins, `deny` entries count, unmatched traffic is denied by the `*` rule 32767) and computes which protocols \
 and ports it admits from *internet* addresses (outside private space and the rule pack's `trusted_cidrs`). \
-Everything admitted must lie within `allowed` (default `tcp/80`, `tcp/443`) plus `ephemeral_ports` (default \
-`1024-65535`) for `ephemeral_protocols` (default `tcp`), which stateless return traffic for outbound \
-connections needs.\n\n\
+Everything admitted must lie within `allowed` ({{ allowed | and_list }}){% if ephemeral_ports %} plus `ephemeral_ports` \
+({{ ephemeral_ports }}) for `ephemeral_protocols` ({{ ephemeral_protocols | and_list }}), which stateless return traffic for \
+outbound connections needs{% else %}; this rule allows no ephemeral return ports (`ephemeral_ports` is empty){% endif %}.\n\n\
 - A deny before an allow closes what it denies (deny tcp/22 at rule 90 then allow all at 100 still opens \
 everything else); an allow before a deny wins.\n\
 - IPv4 and IPv6 entries are evaluated separately; `::/0` entries count.\n\
@@ -80,8 +80,8 @@ protocol.\n\
 - ICMP and ICMPv6 entries are judged by their type and code (`IcmpTypeCode`): a deny of ICMP type 8 closes only \
 echo requests, so an allow of all ICMP after it still admits every other type; an allow of one type opens only \
 that type.\n\
-- The default ephemeral range includes ports such as 3306, 3389 and 8080: an ACL cannot close them without \
-breaking return traffic, so security groups (NET-001) are what keep them closed.\n\
+- An ephemeral range such as `1024-65535` includes ports such as 3306, 3389 and 8080: an ACL cannot close them \
+without breaking return traffic, so security groups (`sg-internet-ingress`) are what keep them closed.\n\
 - Only ACLs associated with at least one subnet are judged; an unassociated ACL filters nothing and passes with \
 a note saying so.\n\
 - An entry conform cannot interpret (unknown action or protocol, unparsable CIDR, impossible port range) makes \
@@ -92,7 +92,7 @@ set, merged into ranges.",
 is what still keeps SSH, RDP or database ports closed to the internet. ACL logic is easy to misread: rules are \
 ordered, the first match wins, and ranges overlap, so an ACL that looks restrictive often is not.",
         fix: "Add deny entries with lower rule numbers than the broad allow, or replace the broad allow with allows \
-for tcp/80, tcp/443 and the ephemeral range only.\n\n\
+for {% if ephemeral_ports %}{{ allowed | join(', ') }} and the ephemeral range {{ ephemeral_ports }}{% else %}{{ allowed | and_list }}{% endif %} only.\n\n\
 ```sh\naws ec2 replace-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 100 \\\n  \
 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow\n\
 aws ec2 create-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 90 \\\n  \

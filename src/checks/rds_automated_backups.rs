@@ -83,9 +83,9 @@ impl Check for RdsAutomatedBackups {
     type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "rds-automated-backups",
-        summary: "Primary RDS databases keep automated backups (retention at least 1 day)",
-        what: "Each primary database must have automated backups on, kept at least `min_retention_days` (default \
-1; RDS allows 1-35) by `BackupRetentionPeriod`. Automated backups are a daily snapshot plus transaction logs, \
+        summary: "Primary RDS databases keep automated backups (retention at least {{ min_retention_days | days }})",
+        what: "Each primary database must have automated backups on, kept at least {{ min_retention_days | days }} \
+(`min_retention_days`; RDS allows 1-35) by `BackupRetentionPeriod`. Automated backups are a daily snapshot plus transaction logs, \
 so a database with them on has a full backup at least every 24 hours.\n\n\
 - **DB clusters** (Aurora and Multi-AZ DB clusters) are judged on the cluster's retention. Their **member \
 instances are not judged**, because the cluster owns the backups.\n\
@@ -95,13 +95,13 @@ judged: it is a copy of a primary whose own backups (judged here) hold the same 
 scan) is **unknown**, naming the cluster: it is never silently judged by nobody.\n\n\
 A retention of 0 means automated backups are off, which **fails**. A retention below the minimum **fails**. A \
 database whose retention AWS did not report is **unknown**.",
-        why: "The policy promises a full backup of the primary database every 24 hours. RDS takes that daily \
+        why: "Automated backups give a primary database a full backup every 24 hours: RDS takes that daily \
 snapshot only when automated backups are on. Without them, the only backups are the manual snapshots someone \
 remembered to take.",
         fix: "Turn automated backups on by setting a retention period (this may cause a brief outage on some \
 engines if changed from 0):\n\n\
-```sh\naws rds modify-db-instance --db-instance-identifier mydb --backup-retention-period 7 --apply-immediately\n\
-aws rds modify-db-cluster --db-cluster-identifier mycluster --backup-retention-period 7 --apply-immediately\n```\n\n\
+```sh\naws rds modify-db-instance --db-instance-identifier mydb --backup-retention-period {{ [min_retention_days, 7] | max }} --apply-immediately\n\
+aws rds modify-db-cluster --db-cluster-identifier mycluster --backup-retention-period {{ [min_retention_days, 7] | max }} --apply-immediately\n```\n\n\
 In the console: RDS → Databases → the database → Modify → Backup → Backup retention period.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];

@@ -176,8 +176,7 @@ region, so it **does not count**. The evidence lists every copy found, with its 
 cannot be told makes the verdict **unknown** when nothing else settles it.\n\n\
 Not seen by this check: snapshot copies made by AWS Backup copy jobs or scripts. A database protected only \
 that way fails here. Exclude it in the rule with a reason.",
-        why: "The policy's disaster-recovery target is at most 24 hours of data lost if the whole region is lost. \
-Backups and replicas kept in the same region go with it. Only a copy in another region can be restored.",
+        why: "If a whole region is lost, the backups and replicas kept in it go with it. Only a copy in another region can be restored.",
         fix: "Replicate automated backups to another region (RDS instances), or create a cross-region replica:\n\n\
 ```sh\naws rds start-db-instance-automated-backups-replication --region us-east-1 \\\n  \
 --source-db-instance-arn arn:aws:rds:eu-north-1:123456789012:db:mydb --backup-retention-period 7\n\

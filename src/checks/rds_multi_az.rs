@@ -201,21 +201,21 @@ impl Check for RdsMultiAz {
     type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "rds-multi-az",
-        summary: "RDS instances are Multi-AZ and DB clusters have members in at least two availability zones",
+        summary: "RDS instances are Multi-AZ and DB clusters have members in at least {{ min_azs }} availability zones",
         what: "Judges each database once:\n\n\
 - **Standalone DB instances** (not members of a cluster; read replicas are skipped, since they are the copy, \
 not the primary): Multi-AZ passes (a primary and a standby, two zones); a single-AZ instance fails with its zone.\n\
 - **DB clusters** (Aurora, Multi-AZ DB clusters, and engines such as Neptune and DocumentDB that RDS lists as \
 clusters): a cluster that reports `MultiAZ` passes; otherwise the distinct availability zones of its member \
-instances (looked up by id in the same account and region) are counted, and at least `min_azs` (default 2) are \
+instances (looked up by id in the same account and region) are counted, and at least {{ min_azs }} (`min_azs`) are \
 required. A cluster with all members in one zone, or without members, fails, listing the zones found. A member \
 missing from the inventory makes the verdict **unknown**, unless the members found already span enough zones.\n\
 - Cluster members are judged through their cluster, never as standalone instances. A member whose cluster is \
 not in the inventory (not read, or gone during the scan) is **unknown**, naming the cluster, rather than judged \
 by nobody.\n\
 - **Read replicas** are not judged: a replica is the copy, not the primary; its primary is judged.\n\n\
-With `min_azs` above 2, a Multi-AZ instance (two zones) fails and clusters are always judged by their members.",
-        why: "The policy promises a replica of every critical service running in another availability zone. A \
+{% if min_azs > 2 %}This rule requires {{ min_azs }} zones, so a Multi-AZ instance (two zones) fails and clusters are always judged by their members.{% else %}With `min_azs` above 2, a Multi-AZ instance (two zones) would fail and clusters would always be judged by their members.{% endif %}",
+        why: "A database survives the loss of an availability zone only with a replica running in another one. A \
 single-AZ database, or an Aurora cluster whose writer and readers all sit in one zone, goes down with that \
 zone, and recovery from backups loses time and data.",
         fix: "Instances: convert to Multi-AZ (a standby is created without downtime):\n\n\

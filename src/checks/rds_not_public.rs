@@ -16,7 +16,7 @@ impl Check for RdsNotPublic {
         what: "Every RDS DB instance (including Aurora cluster members) must have `PubliclyAccessible` off. A \
 publicly accessible instance gets a DNS name that resolves to a public IP address, so only its security groups \
 and network ACLs stand between it and the internet.",
-        why: "The policy allows public access only through the load balancers. A database that is reachable from \
+        why: "A database that is reachable from \
 the internet is one security-group mistake away from exposure to credential stuffing and exploits of the \
 database engine.",
         fix: "Turn public accessibility off (the instance keeps its private address):\n\n\

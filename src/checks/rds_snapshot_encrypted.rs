@@ -34,7 +34,7 @@ of the account must be encrypted (`Encrypted` is true). RDS encrypts with AES-25
 is the whole question. Snapshots of every origin are judged: `manual`, `automated` and `awsbackup` (made by AWS \
 Backup). Snapshots of `shared` and `public` type belong to other accounts and are only visible to this one, so \
 they are not judged here. They are judged in the account that owns them, if that account is scanned.",
-        why: "The policy promises that all backups are encrypted with AES. A DB snapshot is a full copy of the \
+        why: "A DB snapshot is a full copy of the \
 database. Anyone who can restore it or copy it, or who gets it through a mistaken share, can read every row.",
         fix: "A snapshot of an unencrypted database is unencrypted. Make an encrypted copy and delete the \
 original:\n\n\

@@ -25,7 +25,7 @@ flag only repeats the cluster's.\n\
 data.\n\n\
 RDS encrypts with AES-256. The automated backups and snapshots of an encrypted database are encrypted, and \
 those of an unencrypted one are not.",
-        why: "The policy promises that all backups are encrypted with AES. Automated backups and snapshots inherit \
+        why: "Automated backups and snapshots inherit \
 the database's encryption, so an unencrypted database makes unencrypted backups every day.",
         fix: "Encryption cannot be turned on for an existing database. Snapshot it, copy the snapshot with a KMS \
 key, restore from the encrypted copy, and switch the application over:\n\n\

@@ -42,20 +42,20 @@ impl Check for S3DefaultEncryption {
     type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "s3-default-encryption",
-        summary: "S3 buckets have default server-side encryption with an allowed algorithm (default: any AES-256 one)",
+        summary: "S3 buckets have default server-side encryption with {{ algorithms | and_list('or') }}",
         what: "Every S3 bucket must have a default encryption configuration, and every rule in it must use an \
-algorithm in `allowed_algorithms`. The default accepts `AES256` (SSE-S3), `aws:kms` (SSE-KMS) and \
+algorithm in `allowed_algorithms`. This rule accepts {{ algorithms | and_list }}. S3 knows `AES256` (SSE-S3), `aws:kms` (SSE-KMS) and \
 `aws:kms:dsse` (DSSE-KMS): all three encrypt objects server-side with 256-bit AES, the KMS ones with a key \
-the account controls. A stricter rule can require one algorithm (`allowed_algorithms = [\"aws:kms\"]`).\n\n\
+the account controls, so a rule can accept all three or require one (`allowed_algorithms = [\"aws:kms\"]`).\n\n\
 - No configuration at all: **fail**.\n\
 - A rule with another algorithm: **fail**, naming it.\n\
 - The configuration could not be read (access denied, for example): **unknown**, with AWS's error code and \
 message. Not being allowed to look is never taken as compliant, nor as a violation.",
-        why: "The policy promises customer databases in S3 are encrypted server-side with 256-bit AES. Default \
+        why: "Default \
 encryption guarantees that every object written without encryption headers is still encrypted at rest.",
         fix: "Set default encryption on the bucket:\n\n\
 ```sh\naws s3api put-bucket-encryption --bucket my-bucket --server-side-encryption-configuration \\\n  \
-'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]}'\n```\n\n\
+'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"{{ algorithms[0] }}\"}}]}'\n```\n\n\
 If the verdict is unknown, grant the scanning role `s3:GetEncryptionConfiguration` on the bucket. In the \
 console: S3 → the bucket → Properties → Default encryption → Edit.",
     };
@@ -91,6 +91,12 @@ console: S3 → the bucket → Properties → Default encryption → Edit.",
         }
         let text = algorithms.join(", ");
         Ok(Compiled { algorithms, text })
+    }
+
+    fn doc_vars(compiled: &Compiled) -> serde_json::Map<String, serde_json::Value> {
+        let mut vars = serde_json::Map::new();
+        vars.insert("algorithms".into(), compiled.algorithms.clone().into());
+        vars
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {

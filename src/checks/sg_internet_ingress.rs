@@ -45,9 +45,9 @@ impl Check for SgInternetIngress {
     type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "sg-internet-ingress",
-        summary: "Security groups admit internet traffic only on the allowed services (default tcp/80 and tcp/443)",
+        summary: "Security groups admit internet traffic only on {{ allowed | and_list }}",
         what: "For every security group, every inbound permission whose source is an *internet source* may open \
-nothing beyond the `allowed` services (default `tcp/80`, `tcp/443`).\n\n\
+nothing beyond the `allowed` services ({{ allowed | and_list }}).\n\n\
 - **Internet source**: an IPv4 or IPv6 range holding any address outside private space and the rule pack's \
 `trusted_cidrs` (`0.0.0.0/0`, `::/0`, `0.0.0.0/1` and a public `/32` all are); a managed prefix list is judged \
 by its entries and is internet if any entry is. Referenced security groups are never internet sources.\n\
@@ -62,10 +62,10 @@ makes it fail.\n\n\
 Evidence names the permission and source (`IpPermissions[2].IpRanges[0]`), what it opens (`tcp 80-443 from \
 0.0.0.0/0`) and what that adds beyond the allowed services.",
         why: "A security group is the last filter in front of an instance or interface. Anything it admits from the \
-internet beyond the public web ports (SSH, RDP, database ports, all traffic) is exposed to constant scanning \
-and brute force, and bypasses the rule that staff reach production only through the VPN. Wide port ranges \
+internet beyond the services meant to be public (SSH, RDP, database ports, all traffic) is exposed to constant \
+scanning and brute force. Wide port ranges \
 (`80-443`, `0-65535`) are a common mistake that opens far more than intended.",
-        fix: "Remove or narrow the offending inbound rule: keep only tcp/80 and tcp/443 from the internet, and \
+        fix: "Remove or narrow the offending inbound rule: keep only {{ allowed | and_list }} from the internet, and \
 restrict administrative ports to the VPN's egress ranges or to other security groups.\n\n\
 ```sh\naws ec2 revoke-security-group-ingress --group-id sg-0123 \\\n  --ip-permissions \
 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}]'\n```\n\n\

@@ -115,12 +115,12 @@ impl Check for SnapshotMaxAge {
     type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "snapshot-max-age",
-        summary: "Manual RDS and EBS snapshots are no older than 90 days",
+        summary: "Manual RDS and EBS snapshots are no older than {{ max_age_days | days }}",
         what: "Manual snapshots, which nobody deletes unless someone does it by hand, must be no older than \
-`max_age_days` (default 90). Age is measured from the snapshot's creation time (`SnapshotCreateTime` for RDS, \
+{{ max_age_days | days }} (`max_age_days`). Age is measured from the snapshot's creation time (`SnapshotCreateTime` for RDS, \
 `StartTime` for EBS) to the scan's collection time, or to `--now` when given, so re-evaluating a saved \
-inventory gives the same verdicts. A day is 24 hours. A snapshot **exactly** `max_age_days` old still complies, \
-because the policy destroys backups *after* 90 days. One a second older fails. The evidence gives the creation time and the age \
+inventory gives the same verdicts. A day is 24 hours. A snapshot **exactly** {{ max_age_days | days }} old still complies, \
+because a retention of {{ max_age_days | days }} destroys backups *after* that. One a second older fails. The evidence gives the creation time and the age \
 in days and hours.\n\n\
 Judged:\n\
 - **RDS DB snapshots and DB cluster snapshots of type `manual`**;\n\
@@ -135,15 +135,15 @@ A description is never trusted: anyone can write \"This snapshot is created by t
 manual snapshot, so such a snapshot without the tag is judged;\n\
 - RDS snapshots of type `shared` or `public`, which belong to other accounts.\n\n\
 A snapshot with no creation time, or an RDS snapshot of a type conform does not know, is **unknown**.",
-        why: "The policy promises that encrypted backups are destroyed after 90 days. Automated and AWS Backup \
+        why: "Backups kept past their retention hold data that should no longer exist. Automated and AWS Backup \
 snapshots expire on their own. A manual snapshot is kept, and paid for, until someone deletes it, and an old one \
 holds data that should no longer exist.",
-        fix: "Delete the snapshot, or copy what must be kept longer into an archive the policy allows:\n\n\
+        fix: "Delete the snapshot, or copy what must be kept longer into an archive whose retention allows it:\n\n\
 ```sh\naws rds delete-db-snapshot --db-snapshot-identifier mydb-2024-01-01\n\
 aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier mycluster-2024-01-01\n\
 aws ec2 delete-snapshot --snapshot-id snap-0123456789abcdef0\n```\n\n\
 To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manager with a retention of at most \
-90 days.",
+{{ max_age_days | days }}.",
     };
     const SUBJECTS: &'static [Dataset] = &[
         Dataset::Snapshots,
