@@ -8,7 +8,13 @@
 //!
 //! Adding a check: write a module with a type that implements [`Check`],
 //! then list it in [`registry`]. Its name is part of the rules-file format,
-//! so it never changes meaning once shipped.
+//! so it never changes meaning once shipped. Its `Params` are what a rules
+//! file writes; `compile` turns them into the form `evaluate` uses and
+//! rejects, with a [`ParamError`] naming the key, every value that cannot be
+//! right. Its [`CheckDoc`] is written for any rule that uses it: templates
+//! with the parameters' values (`{{ min_days | days }}`), never one
+//! customer's numbers or promises, which belong to the rule pack. A unit
+//! test renders every check's documentation with its defaults.
 
 pub mod net;
 pub mod window;
@@ -56,7 +62,8 @@ use crate::inventory::{Dataset, Inventory};
 use net::AddressSpace;
 
 /// What a check documents about itself, shown by `conform explain` and in
-/// SARIF help. Markdown is allowed in every field but `summary`.
+/// SARIF help. Markdown is allowed in every field but `summary`. Every field
+/// is a minijinja template over the parameters (see [`Check::DOC`]).
 #[derive(Debug, Clone, Copy)]
 pub struct CheckDoc {
     /// The check's stable name, used in rules files (`sg-internet-ingress`).
