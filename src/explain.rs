@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::checks::{self, CheckDoc};
+use crate::checks::{self, Doc};
 use crate::rules::{Rule, RulePack};
 
 /// Explains a rule (by id, any case) or a check (by name). `None` when
@@ -13,7 +13,30 @@ pub fn explain(pack: &RulePack, id: &str) -> Option<String> {
     if let Some(rule) = pack.rule(id) {
         return Some(rule_markdown(rule));
     }
-    checks::find(id).map(|r| check_markdown(r.doc, 1))
+    checks::find(id).map(check_with_defaults)
+}
+
+/// A check's help with its default parameters filled in, and saying so.
+fn check_with_defaults(check: &checks::Registered) -> String {
+    let bound = match check.with_defaults() {
+        Ok(bound) => bound,
+        Err(e) => return format!("# Check `{}`\n\n{e}\n", check.doc.name),
+    };
+    let mut out = check_markdown(bound.doc(), 1);
+    let params = bound.params();
+    if params.as_object().is_some_and(|o| !o.is_empty()) {
+        let _ = writeln!(
+            out,
+            "This text assumes the check's default parameters; a rule may set others \
+(`conform explain RULE` shows a rule's own):\n"
+        );
+        let _ = writeln!(
+            out,
+            "```json\n{}\n```\n",
+            serde_json::to_string_pretty(&params).unwrap_or_default()
+        );
+    }
+    out
 }
 
 /// A rule's help: its promise, then each check's documentation and
@@ -54,7 +77,7 @@ pub fn rule_markdown(rule: &Rule) -> String {
 }
 
 /// A check's documentation as Markdown, headed at `level`.
-pub fn check_markdown(doc: &CheckDoc, level: usize) -> String {
+pub fn check_markdown(doc: &Doc, level: usize) -> String {
     let h = "#".repeat(level);
     let sub = "#".repeat(level + 1);
     format!(
@@ -85,5 +108,33 @@ mod tests {
                 .contains("Check `log-retention`")
         );
         assert!(explain(&pack, "NOPE-1").is_none());
+    }
+
+    #[test]
+    fn a_rule_is_explained_with_its_parameters_a_check_with_the_defaults() {
+        let text = r#"
+[[rule]]
+id = "LOG-365"
+title = "Logs kept a year"
+severity = "medium"
+area = "logging"
+promise = { file = "policy.md", line = 3, text = "Logs are kept a year." }
+checks = [{ name = "log-retention", params = { min_days = 365 } }]
+"#;
+        let pack = crate::rules::parse(std::path::Path::new("t.toml"), text).unwrap();
+        let rule = explain(&pack, "LOG-365").unwrap();
+        assert!(rule.contains("keep events at least 365 days\n"), "{rule}");
+        assert!(!rule.contains("30 days"), "{rule}");
+        let check = explain(&pack, "log-retention").unwrap();
+        assert!(check.contains("keep events at least 30 days\n"), "{check}");
+        assert!(check.contains("default parameters"), "{check}");
+        // SARIF's rule help and description are the rule's.
+        let info = &crate::report::RuleInfo::all(&pack)[0];
+        assert!(info.help_markdown.contains("365 days"));
+        assert!(
+            info.description.contains("365 days"),
+            "{}",
+            info.description
+        );
     }
 }

@@ -3,7 +3,7 @@
 
 use super::resource::asg_ref;
 use super::zones::{MinAzs, judge_spread};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::Outcome;
 use crate::inventory::{Dataset, Inventory};
 
@@ -14,15 +14,16 @@ pub type Params = MinAzs;
 
 impl Check for AsgMultiAz {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "asg-multi-az",
-        summary: "Auto Scaling groups span at least two availability zones",
-        what: "Every EC2 Auto Scaling group must be configured for at least `min_azs` (default 2) **distinct** \
+        summary: "Auto Scaling groups span at least {{ min_azs }} availability zones",
+        what: "Every EC2 Auto Scaling group must be configured for at least {{ min_azs }} (`min_azs`) **distinct** \
 availability zones (the zones of its subnets, `AvailabilityZones`). Evidence lists the zones found. The \
 group's configuration is judged, not where its instances happen to run now: Auto Scaling rebalances \
 instances across the configured zones and relaunches them in a surviving zone.",
         why: "A group confined to one zone cannot replace its instances when that zone fails, so the service it \
-runs goes down with the zone. The policy promises that Kliv survives the loss of one availability zone.",
+runs goes down with the zone. Spread over {{ min_azs }} zones, it survives the loss of {% if min_azs > 1 %}{{ min_azs - 1 }} of them{% else %}none of them{% endif %}.",
         fix: "Add subnets in other zones to the group:\n\n\
 ```sh\naws autoscaling update-auto-scaling-group --auto-scaling-group-name web \\\n  \
 --vpc-zone-identifier \"subnet-aaaa,subnet-bbbb\"\n```\n\n\
@@ -30,8 +31,14 @@ In the console: EC2 → Auto Scaling groups → the group → Details → Networ
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::AutoScalingGroups];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        params.validate()
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        if params.min_azs == 0 {
+            return Err(ParamError::new(
+                "min_azs",
+                "must be a whole number of availability zones from 1 upwards",
+            ));
+        }
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -82,8 +89,8 @@ mod tests {
         let o = expect(&out, "empty", Status::Fail);
         assert_eq!(o.evidence[0].value, "none");
         let p: Params = params("min_azs = 1");
-        let out = AsgMultiAz::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<AsgMultiAz>(&ctx(), &inv, &p);
         expect(&out, "worker", Status::Pass);
-        assert!(AsgMultiAz::validate(&Params { min_azs: 0 }).is_err());
+        assert!(AsgMultiAz::compile(&Params { min_azs: 0 }).is_err());
     }
 }

@@ -322,6 +322,7 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
 
 impl Check for CloudtrailMultiRegion {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "cloudtrail-multi-region",
         summary: "Every scanned account has a multi-region CloudTrail trail that is logging",
@@ -343,19 +344,23 @@ selectors of a multi-region trail could not be read (or, in an inventory saved b
 were not collected), or its advanced selectors use conditions conform cannot judge. The evidence gives the \
 error.\n\n\
 If the trail list itself could not be read in an account, the evaluator reports the account unknown.",
-        why: "The policy promises that all API calls are logged. Only a trail that covers every region records \
+        why: "Only a trail that covers every region records \
 calls in regions nobody watches, and those are where an intruder's resources tend to appear. A trail that \
 was stopped records nothing.",
         fix: "Create a multi-region trail (or make an existing one multi-region) and start it:\n\n\
-```sh\naws cloudtrail create-trail --name kliv-all-regions --s3-bucket-name kliv-cloudtrail-logs --is-multi-region-trail\n\
-aws cloudtrail start-logging --name kliv-all-regions\n# or\naws cloudtrail update-trail --name existing --is-multi-region-trail\n```\n\n\
+```sh\naws cloudtrail create-trail --name all-regions --s3-bucket-name my-cloudtrail-logs --is-multi-region-trail\n\
+aws cloudtrail start-logging --name all-regions\n# or\naws cloudtrail update-trail --name existing --is-multi-region-trail\n```\n\n\
 In an AWS Organization, an organization trail created in the management account \
 (`--is-organization-trail`) covers every member account. If the verdict is unknown, grant the scanning role \
 `cloudtrail:GetTrailStatus`.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Trails];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let accounts = distinct(inventory.scope.iter().map(|s| s.account.as_str()));
         accounts
             .iter()

@@ -10,6 +10,7 @@ pub struct EbsDefaultEncryption;
 
 impl Check for EbsDefaultEncryption {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ebs-default-encryption",
         summary: "EBS encryption by default is enabled in every scanned region",
@@ -29,7 +30,11 @@ In the console: EC2 → Settings (Dashboard, Account attributes → Data protect
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::EbsEncryptionByDefault];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         // Every scanned region of every account, not only those with a
         // record: a region without one would otherwise get no verdict.
         let mut outcomes: Vec<Outcome> = Vec::new();

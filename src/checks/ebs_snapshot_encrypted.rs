@@ -9,6 +9,7 @@ pub struct EbsSnapshotEncrypted;
 
 impl Check for EbsSnapshotEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ebs-snapshot-encrypted",
         summary: "EBS snapshots owned by the account are encrypted",
@@ -17,7 +18,7 @@ snapshots with AES-256 under a KMS key, so the flag is the whole question. All s
 whoever made them: by hand, by Data Lifecycle Manager, by AWS Backup, or as the storage of an AMI. A \
 snapshot's encryption is fixed when it is made, so a snapshot of an unencrypted volume stays unencrypted \
 until it is copied with encryption.",
-        why: "The policy promises that all backups are encrypted with AES. A snapshot is a full copy of a \
+        why: "A snapshot is a full copy of a \
 volume's data. Anyone who can read it or copy it, or who gets it through a mistaken share, can restore the \
 data.",
         fix: "Copy the snapshot with encryption, then delete the unencrypted one:\n\n\
@@ -28,7 +29,11 @@ To keep new snapshots encrypted, encrypt the source volumes and turn on EBS encr
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Snapshots];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .snapshots
             .iter()

@@ -9,12 +9,13 @@ pub struct EbsVolumeEncrypted;
 
 impl Check for EbsVolumeEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ebs-volume-encrypted",
         summary: "EBS volumes are encrypted",
         what: "Every EBS volume, attached or not, must be encrypted (EBS encryption is AES-256, with an AWS-managed \
 or customer-managed KMS key). Evidence names the instances an unencrypted volume is attached to.",
-        why: "The policy promises that data drives are fully encrypted with AES. An unencrypted volume, and every \
+        why: "An unencrypted volume, and every \
 snapshot taken of it, holds data in clear text at rest.",
         fix: "A volume cannot be encrypted in place. Snapshot it, copy the snapshot with encryption, create a volume \
 from the copy and swap it in:\n\n\
@@ -25,7 +26,11 @@ Turn on EBS encryption by default (`aws ec2 enable-ebs-encryption-by-default`) s
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Volumes];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .volumes
             .iter()

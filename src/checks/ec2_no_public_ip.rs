@@ -125,6 +125,7 @@ fn exposure(i: &Instance) -> Exposure {
 
 impl Check for Ec2NoPublicIp {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "ec2-no-public-ip",
         summary: "EC2 instances carry no public IP address on any interface",
@@ -141,7 +142,7 @@ Evidence names each public address, the interface and the private address it is 
 Elastic IP. Inventories saved before conform read every interface are judged on the instance's public IPv4 \
 and IPv6 addresses as they were saved. Instances that must have a public address (a bastion) are exempted by \
 the rule's `exclude`, not by this check.",
-        why: "The policy allows public access only through the load balancers. An instance with a public address \
+        why: "An instance with a public address \
 is reachable from the internet directly, so a single permissive security-group rule exposes it, and it bypasses \
 the load balancer's TLS termination and logging.",
         fix: "Launch instances in private subnets with public-IP and IPv6 auto-assignment off, and reach them \
@@ -154,7 +155,11 @@ network interface without one.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Instances];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for i in &inventory.instances {
             let state = i.state.as_deref().unwrap_or("").trim().to_ascii_lowercase();

@@ -268,6 +268,7 @@ fn count_zones(n: usize) -> String {
 
 impl Check for ElasticacheMultiAz {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "elasticache-multi-az",
         summary: "ElastiCache replication groups are Multi-AZ with automatic failover, with nodes in 2+ zones",
@@ -287,8 +288,7 @@ survive the loss of its zone; a replication group with a replica in another zone
 - Memcached: **not judged**. Memcached has no replication at all (each node holds its own keys, and the data \
 is a rebuildable cache by design), so there is no replica to place in another zone.\n\
 - An engine that is not reported or not known: **unknown**.",
-        why: "The policy promises that every critical service has a replica running in another availability zone. \
-Without Multi-AZ and automatic failover, a zone outage takes the primary node down and the cache stays \
+        why: "Without Multi-AZ and automatic failover, a zone outage takes the primary node down and the cache stays \
 read-only or unavailable until someone acts.",
         fix: "Add a replica in another zone if needed, then enable both settings:\n\n\
 ```sh\naws elasticache increase-replica-count --replication-group-id my-cache --new-replica-count 1 --apply-immediately\n\
@@ -299,7 +299,11 @@ In the console: ElastiCache → the cache → Modify → Multi-AZ and Auto-failo
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::CacheReplicationGroups, Dataset::CacheClusters];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes: Vec<Outcome> = inventory
             .cache_replication_groups
             .iter()

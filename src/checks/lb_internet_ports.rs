@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{is_internet_facing, lb_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError, Port};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
 
@@ -15,25 +15,33 @@ pub struct LbInternetPorts;
 #[serde(deny_unknown_fields, default)]
 pub struct Params {
     /// The ports internet-facing load balancers may listen on.
-    pub allowed_ports: Vec<u16>,
+    pub allowed_ports: Vec<Port>,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
-            allowed_ports: vec![80, 443],
+            allowed_ports: vec![Port(80), Port(443)],
         }
     }
 }
 
+/// The allowed ports, and how to write them.
+#[derive(Debug)]
+pub struct Compiled {
+    ports: Vec<u16>,
+    text: String,
+}
+
 impl Check for LbInternetPorts {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-internet-ports",
-        summary: "Internet-facing load balancers listen only on the allowed ports (default 80 and 443)",
+        summary: "Internet-facing load balancers listen only on {% if allowed_ports %}port{% if allowed_ports|length > 1 %}s{% endif %} {{ allowed_ports | and_list }}{% else %}no port at all{% endif %}",
         what: "Every listener of every load balancer whose scheme is `internet-facing` (application, network and \
 classic; gateway load balancers are never internet-facing and are skipped) must listen on a port in \
-`allowed_ports` (default `[80, 443]`), whatever its protocol. Internal load balancers are not judged.\n\n\
+`allowed_ports` ({{ allowed_ports | and_list }}), whatever its protocol. Internal load balancers are not judged.\n\n\
 If the load balancer's listeners could not be read, the verdict is **unknown** with the AWS error. Evidence \
 lists each listener on another port.",
         why: "An internet-facing load balancer forwards whatever its listeners accept. A listener on 22, 3306 or \
@@ -46,13 +54,18 @@ In the console: EC2 → Load Balancers → the load balancer → Listeners and r
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let allowed_text = params
-            .allowed_ports
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        let ports: Vec<u16> = params.allowed_ports.iter().map(|p| p.0).collect();
+        let text = ports
             .iter()
             .map(|p| p.to_string())
             .collect::<Vec<_>>()
             .join(", ");
+        Ok(Compiled { ports, text })
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
+        let allowed_text = &params.text;
         let mut outcomes = Vec::new();
         for lb in &inventory.load_balancers {
             if !is_internet_facing(lb) || lb.kind.eq_ignore_ascii_case("gateway") {
@@ -74,7 +87,7 @@ In the console: EC2 → Load Balancers → the load balancer → Listeners and r
                 .listeners
                 .iter()
                 .enumerate()
-                .filter(|(_, l)| !params.allowed_ports.iter().any(|&p| i32::from(p) == l.port))
+                .filter(|(_, l)| !params.ports.iter().any(|&p| i32::from(p) == l.port))
                 .map(|(i, l)| {
                     Evidence::new(
                         format!("Listeners[{i}]"),
@@ -169,7 +182,7 @@ mod tests {
         assert!(o.message.contains("AccessDenied"));
 
         let p: Params = params("allowed_ports = [443]");
-        let out = LbInternetPorts::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LbInternetPorts>(&ctx(), &inv, &p);
         expect(&out, "alb-web", Status::Fail);
     }
 }

@@ -3,7 +3,7 @@
 
 use super::resource::lb_ref;
 use super::zones::{MinAzs, judge_spread};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::Outcome;
 use crate::inventory::{Dataset, Inventory};
 
@@ -14,13 +14,14 @@ pub type Params = MinAzs;
 
 impl Check for LbMultiAz {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-multi-az",
-        summary: "Load balancers span at least two availability zones",
+        summary: "Load balancers span at least {{ min_azs }} availability zones",
         what: "Every load balancer (application, network, gateway and classic; internet-facing and internal) must \
-be enabled in at least `min_azs` (default 2) **distinct** availability zones. Evidence lists the zones found.",
+be enabled in at least {{ min_azs }} (`min_azs`) **distinct** availability zones. Evidence lists the zones found.",
         why: "A load balancer enabled in one zone goes down with that zone, taking the service with it even if its \
-targets run elsewhere. The policy promises that critical services survive the loss of one availability zone.",
+targets run elsewhere. Spread over {{ min_azs }} zones, it survives the loss of {% if min_azs > 1 %}{{ min_azs - 1 }} of them{% else %}none of them{% endif %}.",
         fix: "Enable the load balancer in another zone by adding a subnet there (and run targets in that zone):\n\n\
 ```sh\naws elbv2 set-subnets --load-balancer-arn arn:aws:elasticloadbalancing:... --subnets subnet-a subnet-b\n\
 aws elb enable-availability-zones-for-load-balancer --load-balancer-name web --availability-zones eu-north-1b\n```\n\n\
@@ -28,8 +29,14 @@ In the console: EC2 → Load Balancers → the load balancer → Network mapping
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        params.validate()
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        if params.min_azs == 0 {
+            return Err(ParamError::new(
+                "min_azs",
+                "must be a whole number of availability zones from 1 upwards",
+            ));
+        }
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -88,8 +95,8 @@ mod tests {
         assert_eq!(o.evidence[0].value, "none");
 
         let p: Params = params("min_azs = 3");
-        let out = LbMultiAz::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LbMultiAz>(&ctx(), &inv, &p);
         expect(&out, "alb-two", Status::Fail);
-        assert!(LbMultiAz::validate(&Params { min_azs: 0 }).is_err());
+        assert!(LbMultiAz::compile(&Params { min_azs: 0 }).is_err());
     }
 }

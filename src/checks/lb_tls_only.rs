@@ -115,6 +115,7 @@ fn judge(classic: bool, l: &Listener) -> ListenerVerdict {
 
 impl Check for LbTlsOnly {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "lb-tls-only",
         summary: "Internet-facing load balancers accept only HTTPS/TLS, or redirect HTTP to HTTPS",
@@ -131,7 +132,7 @@ keeps the request's protocol, i.e. HTTP), and a classic load balancer's HTTP lis
 serves plain HTTP, and fails the load balancer, naming the rule's priority. Rules that could not be read, or \
 were not collected, make the verdict **unknown**.\n\
 - If the listeners could not be read, the verdict is **unknown**. Internal load balancers are not judged.",
-        why: "The policy promises there is no non-TLS way to connect. A plain HTTP or TCP listener lets credentials, \
+        why: "A plain HTTP or TCP listener lets credentials, \
 session cookies and customer data cross the internet unencrypted, and lets an attacker on the path downgrade or \
 tamper with traffic.",
         fix: "Replace the plain listener with HTTPS/TLS (with a certificate from ACM), or make the HTTP listener's \
@@ -143,7 +144,11 @@ Edit listener.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for lb in &inventory.load_balancers {
             if !is_internet_facing(lb) {
@@ -283,7 +288,7 @@ mod tests {
                 vec![redirecting(None, None)],
             ),
         ];
-        let out = LbTlsOnly::evaluate(&ctx(), &inv, &NoParams::default());
+        let out = run_with::<LbTlsOnly>(&ctx(), &inv, &NoParams::default());
         let status = |name: &str| {
             out.iter()
                 .find(|o| o.resource.name == name)

@@ -29,7 +29,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{by_place_and_name, coverage_note, is_classic, lb_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::analysis::tls::{
     Bulk, CIPHER_FAMILIES, PROTOCOLS, bulk_cipher, display_protocol, is_option, is_tls_listener,
     norm_protocol,
@@ -83,17 +83,9 @@ enum PolicyVerdict {
 
 /// Judges `policy`'s definition; `name` is how messages call it, `field`
 /// the inventory key its evidence points at.
-fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Params) -> PolicyVerdict {
-    let allowed_p: Vec<String> = params
-        .allowed_protocols
-        .iter()
-        .map(|p| norm_protocol(p))
-        .collect();
-    let allowed_c: Vec<String> = params
-        .allowed_ciphers
-        .iter()
-        .map(|c| c.trim().to_ascii_uppercase())
-        .collect();
+fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Compiled) -> PolicyVerdict {
+    let allowed_p = &params.protocols;
+    let allowed_c = &params.ciphers;
     let ciphers: Vec<&String> = policy.ciphers.iter().filter(|c| !is_option(c)).collect();
     if policy.protocols.is_empty() || ciphers.is_empty() {
         let missing = if policy.protocols.is_empty() {
@@ -202,14 +194,25 @@ fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Params) ->
     }
 }
 
+/// The parameters as written (for messages), and in the form policies
+/// are compared with: protocols normalised, cipher families upper case.
+#[derive(Debug)]
+pub struct Compiled {
+    allowed_protocols: Vec<String>,
+    allowed_ciphers: Vec<String>,
+    protocols: Vec<String>,
+    ciphers: Vec<String>,
+}
+
 impl Check for LbTlsPolicy {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "lb-tls-policy",
-        summary: "TLS listeners allow only TLS 1.2+ and AES-128/AES-256 cipher suites",
+        summary: "TLS listeners allow only {{ allowed_protocols | and_list('or') }} with {{ allowed_ciphers | and_list('or') }} cipher suites",
         what: "For every `HTTPS`, `TLS` or `SSL` listener of every load balancer (internet-facing or internal), the \
-listener's security policy must allow only protocol versions in `allowed_protocols` (default `TLSv1.2`, \
-`TLSv1.3`) and only cipher suites whose bulk cipher is in `allowed_ciphers` (default `AES128`, `AES256`).\n\n\
+listener's security policy must allow only protocol versions in `allowed_protocols` ({{ allowed_protocols | and_list }}) \
+and only cipher suites whose bulk cipher is in `allowed_ciphers` ({{ allowed_ciphers | and_list }}).\n\n\
 - The policy is judged from its **definition** (its protocols and cipher suites), never from its name, so new \
 AWS policies need no update. Definitions come from `DescribeSSLPolicies` (ELBv2) or, for classic load \
 balancers, from the load balancer's own policy, stored as `<load balancer>/<policy>`. A classic policy that \
@@ -224,12 +227,13 @@ suite newer than conform) makes the verdict unknown, unless the policy already f
 - **Unknown**: a policy whose definition was not collected, a definition that lists no protocols or ciphers, a \
 TLS listener with no policy recorded, or listeners that could not be read.\n\
 - Load balancers without TLS listeners are not judged.",
-        why: "The policy promises TLS with 128-bit or stronger AES. A security policy that still allows TLS 1.0/1.1, \
-3DES, RC4 or non-AES suites lets a client (or an attacker forcing a downgrade) negotiate a weak or \
-non-compliant connection even though the listener is HTTPS. ChaCha20 is strong, but it is not the AES the \
-policy promises; allow it with `allowed_ciphers` if the policy changes.",
-        fix: "Switch the listener to a policy that allows only TLS 1.2/1.3 with AES-GCM suites, such as \
-`ELBSecurityPolicy-TLS13-1-2-Res-2021-06` (check its definition with `aws elbv2 describe-ssl-policies --names ...`):\n\n\
+        why: "A security policy that still allows protocol versions or ciphers beyond these (TLS 1.0/1.1, \
+3DES, RC4, ...) lets a client (or an attacker forcing a downgrade) negotiate a weak or \
+non-compliant connection even though the listener is HTTPS.{% if \"CHACHA20\" not in ciphers %} ChaCha20 is strong, but this rule \
+does not allow it; add `CHACHA20` to `allowed_ciphers` if the promise accepts it.{% endif %}",
+        fix: "Switch the listener to a predefined policy whose definition allows only {{ allowed_protocols | and_list('or') }} with \
+{{ allowed_ciphers | and_list('or') }} suites (check a definition with `aws elbv2 describe-ssl-policies --names ...`; for TLS 1.2 \
+and 1.3 with AES-GCM, `ELBSecurityPolicy-TLS13-1-2-Res-2021-06`):\n\n\
 ```sh\naws elbv2 modify-listener --listener-arn arn:aws:elasticloadbalancing:...:listener/app/web/... \\\n  \
 --ssl-policy ELBSecurityPolicy-TLS13-1-2-Res-2021-06\n```\n\n\
 Classic load balancers: create a policy from a predefined reference with `aws elb create-load-balancer-policy \
@@ -239,33 +243,78 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
     const USES: &'static [Dataset] = &[Dataset::SslPolicies];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        for p in &params.allowed_protocols {
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        if params.allowed_protocols.is_empty() {
+            return Err(ParamError::new(
+                "allowed_protocols",
+                format!(
+                    "must name at least one protocol version ({})",
+                    PROTOCOLS.join(", ")
+                ),
+            ));
+        }
+        if params.allowed_ciphers.is_empty() {
+            return Err(ParamError::new(
+                "allowed_ciphers",
+                format!(
+                    "must name at least one cipher family ({})",
+                    CIPHER_FAMILIES.join(", ")
+                ),
+            ));
+        }
+        for (i, p) in params.allowed_protocols.iter().enumerate() {
             if !PROTOCOLS
                 .iter()
                 .any(|k| norm_protocol(k) == norm_protocol(p))
             {
-                return Err(format!(
-                    "allowed_protocols: unknown protocol {p:?} (expected one of {})",
-                    PROTOCOLS.join(", ")
+                return Err(ParamError::at(
+                    "allowed_protocols",
+                    i,
+                    format!(
+                        "unknown protocol version {p:?} (expected one of {})",
+                        PROTOCOLS.join(", ")
+                    ),
                 ));
             }
         }
-        for c in &params.allowed_ciphers {
+        for (i, c) in params.allowed_ciphers.iter().enumerate() {
             if !CIPHER_FAMILIES
                 .iter()
                 .any(|f| f.eq_ignore_ascii_case(c.trim()))
             {
-                return Err(format!(
-                    "allowed_ciphers: unknown cipher family {c:?} (expected one of {})",
-                    CIPHER_FAMILIES.join(", ")
+                return Err(ParamError::at(
+                    "allowed_ciphers",
+                    i,
+                    format!(
+                        "unknown cipher family {c:?} (expected one of {})",
+                        CIPHER_FAMILIES.join(", ")
+                    ),
                 ));
             }
         }
-        Ok(())
+        Ok(Compiled {
+            allowed_protocols: params.allowed_protocols.clone(),
+            allowed_ciphers: params.allowed_ciphers.clone(),
+            protocols: params
+                .allowed_protocols
+                .iter()
+                .map(|p| norm_protocol(p))
+                .collect(),
+            ciphers: params
+                .allowed_ciphers
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .collect(),
+        })
     }
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+    fn doc_vars(compiled: &Compiled) -> serde_json::Map<String, serde_json::Value> {
+        let mut vars = serde_json::Map::new();
+        vars.insert("ciphers".into(), compiled.ciphers.clone().into());
+        vars
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         let policies = by_place_and_name(&inventory.ssl_policies, |p| (&p.place, &p.name));
         for lb in &inventory.load_balancers {
@@ -610,7 +659,7 @@ mod tests {
             vec![tls_listener("TLS", 443, "chacha")],
         )];
         let p: Params = params(r#"allowed_ciphers = ["AES128", "AES256", "CHACHA20"]"#);
-        let out = LbTlsPolicy::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LbTlsPolicy>(&ctx(), &inv, &p);
         expect(&out, "lb", Status::Pass);
 
         let o = judge_with(
@@ -740,24 +789,22 @@ mod tests {
 
     #[test]
     fn params_are_validated() {
-        assert!(LbTlsPolicy::validate(&Params::default()).is_ok());
-        let bad = Params {
-            allowed_ciphers: vec!["AES".into()],
+        assert!(LbTlsPolicy::compile(&Params::default()).is_ok());
+        let err = |bad: Params| LbTlsPolicy::compile(&bad).unwrap_err();
+        let e = err(Params {
+            allowed_ciphers: vec!["AES128".into(), "AES".into()],
             ..Params::default()
-        };
-        assert!(
-            LbTlsPolicy::validate(&bad)
-                .unwrap_err()
-                .starts_with("allowed_ciphers")
-        );
-        let bad = Params {
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed_ciphers", Some(1)));
+        let e = err(Params {
             allowed_protocols: vec!["TLS1.2".into()],
             ..Params::default()
-        };
-        assert!(
-            LbTlsPolicy::validate(&bad)
-                .unwrap_err()
-                .starts_with("allowed_protocols")
-        );
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed_protocols", Some(0)));
+        let e = err(Params {
+            allowed_protocols: vec![],
+            ..Params::default()
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed_protocols", None));
     }
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{count, log_group_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
 
@@ -25,22 +25,45 @@ impl Default for Params {
 
 impl Check for LogRetention {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "log-retention",
-        summary: "CloudWatch Logs log groups keep events at least 30 days",
-        what: "Every CloudWatch Logs log group must keep its events at least `min_days` days (default 30). A group \
+        summary: "CloudWatch Logs log groups keep events at least {{ min_days | days }}",
+        what: "Every CloudWatch Logs log group must keep its events at least {{ min_days | days }} (`min_days`). A group \
 with no retention setting (\"Never expire\") keeps events forever and passes; a retention shorter than \
-`min_days` fails, with the value found.",
-        why: "The policy promises API calls and application logs are kept at least 30 days for monitoring and \
-investigation. Incidents are often found weeks after they start; logs that expired after a week cannot show \
-what happened.",
+{{ min_days | days }} fails, with the value found.",
+        why: "Logs are kept for monitoring and investigation, and incidents are often found weeks after they start: \
+logs that expire sooner than {{ min_days | days }} cannot show what happened in the time the rule promises to look back.",
         fix: "Raise the retention (CloudWatch accepts 1, 3, 5, 7, 14, 30, 60, 90, ... days):\n\n\
-```sh\naws logs put-retention-policy --log-group-name /aws/lambda/my-function --retention-in-days 30\n```\n\n\
+{% if retention_to_set %}```sh\naws logs put-retention-policy --log-group-name /aws/lambda/my-function --retention-in-days {{ retention_to_set }}\n```{% else %}No retention CloudWatch offers is that long: remove the retention policy so events never expire:\n\n```sh\naws logs delete-retention-policy --log-group-name /aws/lambda/my-function\n```{% endif %}\n\n\
 In the console: CloudWatch → Log groups → the group → Actions → Edit retention setting. If the group is created \
 by a service or framework, set the retention where the group is defined (CloudFormation, Terraform) so it is \
 not reset.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LogGroups];
+
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        if params.min_days == 0 {
+            return Err(ParamError::new(
+                "min_days",
+                "must be a whole number of days from 1 upwards",
+            ));
+        }
+        Ok(params.clone())
+    }
+
+    fn doc_vars(params: &Params) -> serde_json::Map<String, serde_json::Value> {
+        // The shortest retention CloudWatch Logs offers that is long enough
+        // (0: none is).
+        const OFFERED: &[u32] = &[
+            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+            2922, 3288, 3653,
+        ];
+        let to_set = OFFERED.iter().find(|&&d| d >= params.min_days).copied();
+        let mut vars = serde_json::Map::new();
+        vars.insert("retention_to_set".into(), to_set.unwrap_or(0).into());
+        vars
+    }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
         let min = i64::from(params.min_days);
@@ -114,7 +137,7 @@ mod tests {
         assert_eq!(o.evidence[0].value, "7");
         expect(&out, "month", Status::Pass);
         let p: Params = params("min_days = 90");
-        let out = LogRetention::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<LogRetention>(&ctx(), &inv, &p);
         expect(&out, "month", Status::Fail);
         expect(&out, "forever", Status::Pass);
     }

@@ -6,7 +6,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::resource::{cache_cluster_ref, db_cluster_ref, db_instance_ref, join_and, set};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::analysis::window::{Window, ZoneOffset, offsets_in_year, violations};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, Inventory};
@@ -33,25 +33,12 @@ impl Default for Params {
     }
 }
 
-fn zone(params: &Params) -> Result<TimeZone, String> {
-    let name = params.time_zone.trim();
-    TimeZone::get(name).map_err(|_| {
-        format!(
-            "time_zone: {name:?} is not a time zone of the tz database (for example \"America/New_York\")"
-        )
-    })
-}
-
-fn allowed(params: &Params) -> Result<Vec<Window>, String> {
-    if params.allowed.is_empty() {
-        return Err("allowed: must list at least one window, e.g. \"tue:03:00-tue:06:00\"".into());
-    }
-    params
-        .allowed
-        .iter()
-        .enumerate()
-        .map(|(i, w)| Window::parse_aws(w.trim()).map_err(|e| format!("allowed[{i}]: {e}")))
-        .collect()
+/// The zone and the allowed windows, read.
+#[derive(Debug)]
+pub struct Compiled {
+    zone: TimeZone,
+    zone_name: String,
+    allowed: Vec<Window>,
 }
 
 /// What every verdict needs: the zone's offsets this year and the allowed
@@ -148,16 +135,17 @@ fn judge(policy: &Policy, resource: ResourceRef, what: &str, window: &Option<Str
 
 impl Check for MaintenanceWindow {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "maintenance-window",
         summary: "RDS and ElastiCache maintenance windows lie inside the allowed local-time windows, in summer and winter",
         what: "Judges the preferred maintenance window (`PreferredMaintenanceWindow`, given by AWS in UTC as \
 `ddd:hh:mm-ddd:hh:mm`) of every **RDS DB instance** (cluster members included, as each has its own window), \
 **RDS DB cluster** and **ElastiCache cache cluster**.\n\n\
-The allowed windows (`allowed`, default `tue:03:00-tue:06:00` and `sat:03:00-sun:06:00`) are in local time in \
-`time_zone` (default `America/New_York`). A window complies only if it lies wholly inside one allowed window \
+The allowed windows (`allowed`: {{ allowed | and_list }}) are in local time in \
+`time_zone` ({{ time_zone }}). A window complies only if it lies wholly inside one allowed window \
 (boundaries included) under **every** UTC offset the zone uses in the calendar year of the scan (EST and EDT \
-for US Eastern). Both offsets matter because the UTC window does not move when the clocks change, so a window \
+for US Eastern, say). Both offsets matter because the UTC window does not move when the clocks change, so a window \
 that fits in summer can fall outside in winter. The offsets come from the time-zone database bundled with \
 conform, not a fixed table. Windows that cross midnight or the end of the week (`sat:23:00-sun:01:00`, \
 `sun:23:30-mon:00:30`) are handled.\n\n\
@@ -165,13 +153,13 @@ A failure names each offset under which the window falls outside (EST, EDT) and 
 time. A database or cache without a window is **unknown**, and so is one whose window cannot be parsed (the \
 text is given). A **malformed** window, one of zero length (`tue:03:00-tue:03:00`) or ending before it starts \
 on the same day (`tue:06:00-tue:03:00`), is unknown with its value: it is not read as a window a week long.",
-        why: "The policy promises that planned maintenance happens only Tuesday 03:00-06:00 and Saturday \
-03:00-Sunday 06:00 US Eastern. AWS applies pending patches and upgrades in each resource's maintenance \
-window, which can restart or fail over the database or cache. A window outside the promised hours puts that \
+        why: "AWS applies pending patches and upgrades in each resource's maintenance \
+window, which can restart or fail over the database or cache. A window outside the allowed hours ({{ allowed | and_list }} {{ time_zone }}) puts that \
 downtime where customers were told it would not be.",
-        fix: "Move the window to one that fits both EST and EDT. For example, `tue:08:00-tue:10:00` UTC is \
+        fix: "Move the window to one that fits the allowed windows under every UTC offset of {{ time_zone }} (a failure \
+names the offsets and shows the window in local time).{% if time_zone == \"America/New_York\" and allowed == [\"tue:03:00-tue:06:00\", \"sat:03:00-sun:06:00\"] %} For example, `tue:08:00-tue:10:00` UTC is \
 03:00-05:00 EST and 04:00-06:00 EDT, and `sun:05:00-sun:06:00` UTC is Saturday night or Sunday small hours \
-Eastern:\n\n\
+Eastern.{% endif %} To move it:\n\n\
 ```sh\naws rds modify-db-instance --db-instance-identifier mydb --preferred-maintenance-window tue:08:00-tue:10:00\n\
 aws rds modify-db-cluster --db-cluster-identifier mycluster --preferred-maintenance-window tue:08:00-tue:10:00\n\
 aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-maintenance-window tue:08:00-tue:10:00\n```\n\n\
@@ -183,13 +171,36 @@ aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-mai
         Dataset::CacheClusters,
     ];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        zone(params)?;
-        allowed(params)?;
-        Ok(())
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        let zone_name = params.time_zone.trim();
+        let zone = TimeZone::get(zone_name).map_err(|_| {
+            ParamError::new(
+                "time_zone",
+                format!(
+                    "{zone_name:?} is not a time zone of the tz database (for example \"America/New_York\")"
+                ),
+            )
+        })?;
+        if params.allowed.is_empty() {
+            return Err(ParamError::new(
+                "allowed",
+                "must list at least one window, e.g. \"tue:03:00-tue:06:00\"",
+            ));
+        }
+        let allowed = params
+            .allowed
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Window::parse_aws(w.trim()).map_err(|e| ParamError::at("allowed", i, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Compiled {
+            zone,
+            zone_name: zone_name.to_string(),
+            allowed,
+        })
     }
 
-    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
+    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
         let subjects = inventory
             .db_instances
             .iter()
@@ -214,22 +225,21 @@ aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-mai
                     &c.preferred_maintenance_window,
                 )
             }));
-        // Parameters were validated when the rule was loaded; should they
-        // still not hold, every resource is unknown rather than a panic.
-        let policy = zone(params).and_then(|z| {
-            let offsets = offsets_in_year(&z, ctx.now);
-            if offsets.is_empty() {
-                return Err(format!(
-                    "time_zone: no UTC offsets found for {:?}",
-                    params.time_zone
-                ));
-            }
+        // A zone has an offset on every day of a year jiff can represent;
+        // for an instant outside those years there is nothing to judge by.
+        let offsets = offsets_in_year(&params.zone, ctx.now);
+        let policy = if offsets.is_empty() {
+            Err(format!(
+                "time_zone: no UTC offsets found for {:?} in the year of {}",
+                params.zone_name, ctx.now
+            ))
+        } else {
             Ok(Policy {
-                zone_name: params.time_zone.trim().to_string(),
+                zone_name: params.zone_name.clone(),
                 offsets,
-                allowed: allowed(params)?,
+                allowed: params.allowed.clone(),
             })
-        });
+        };
         match policy {
             Ok(policy) => subjects
                 .map(|(resource, what, window)| judge(&policy, resource, &what, window))
@@ -239,7 +249,7 @@ aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-mai
                     Outcome::unknown(
                         resource,
                         format!("cannot judge the maintenance window of {what}: {e}"),
-                        vec![Evidence::new("params", params.time_zone.clone(), e.clone())],
+                        vec![Evidence::new("params", params.zone_name.clone(), e.clone())],
                     )
                 })
                 .collect(),
@@ -266,7 +276,7 @@ mod tests {
         inv.cache_clusters = vec![cache_cluster("cache", Some(window))];
         let mut at = ctx();
         at.now = "2026-11-20T06:00:00Z".parse().unwrap();
-        let out = MaintenanceWindow::evaluate(&at, &inv, &Params::default());
+        let out = run_with::<MaintenanceWindow>(&at, &inv, &Params::default());
         assert_eq!(out.len(), 2);
         let db = expect(&out, "db", out[0].status);
         let cache = expect(&out, "cache", db.status);
@@ -397,8 +407,7 @@ mod tests {
             r#"time_zone = "Asia/Tokyo"
 allowed = ["mon:09:00-mon:12:00"]"#,
         );
-        MaintenanceWindow::validate(&p).unwrap();
-        let out = MaintenanceWindow::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<MaintenanceWindow>(&ctx(), &inv, &p);
         let o = expect(&out, "db", Status::Pass);
         assert!(
             o.message.contains("mon 10:00–mon 11:00 JST"),
@@ -410,18 +419,13 @@ allowed = ["mon:09:00-mon:12:00"]"#,
     #[test]
     fn bad_parameters_name_themselves() {
         let bad_zone: Params = params(r#"time_zone = "America/Nowhere""#);
-        let err = MaintenanceWindow::validate(&bad_zone).unwrap_err();
-        assert!(err.starts_with("time_zone:"), "{err}");
+        let err = MaintenanceWindow::compile(&bad_zone).unwrap_err();
+        assert_eq!((err.param.as_str(), err.index), ("time_zone", None));
         let bad_window: Params = params(r#"allowed = ["tue:03:00-tue:06:00", "sat 3am"]"#);
-        let err = MaintenanceWindow::validate(&bad_window).unwrap_err();
-        assert!(err.starts_with("allowed[1]:"), "{err}");
+        let err = MaintenanceWindow::compile(&bad_window).unwrap_err();
+        assert!(err.to_string().starts_with("allowed[1]:"), "{err}");
         let empty: Params = params("allowed = []");
-        let err = MaintenanceWindow::validate(&empty).unwrap_err();
-        assert!(err.starts_with("allowed:"), "{err}");
-        // Unvalidated bad parameters make verdicts unknown, not a panic.
-        let mut inv = inventory();
-        inv.db_instances = vec![db_instance("db")];
-        let out = MaintenanceWindow::evaluate(&ctx(), &inv, &bad_zone);
-        expect(&out, "db", Status::Unknown);
+        let err = MaintenanceWindow::compile(&empty).unwrap_err();
+        assert_eq!((err.param.as_str(), err.index), ("allowed", None));
     }
 }

@@ -18,11 +18,10 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
 use super::resource::nacl_ref;
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError, compile_services};
 use crate::analysis::net::parse_cidr;
 use crate::analysis::net::ports::{
     Protocol, Traffic, aws_traffic, aws_traffic_text, parse_port_range, parse_protocol,
-    parse_services,
 };
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Inventory, NaclEntry};
@@ -52,52 +51,25 @@ impl Default for Params {
     }
 }
 
-impl Params {
-    /// The permitted traffic, and how to describe it.
-    fn permitted(&self) -> Result<(Traffic, String), String> {
-        let mut permitted = parse_services("allowed", &self.allowed)?;
-        let mut text = if self.allowed.is_empty() {
-            "nothing".to_string()
-        } else {
-            self.allowed.join(", ")
-        };
-        if self.ephemeral_ports.trim().is_empty() {
-            return Ok((permitted, text));
-        }
-        let ports =
-            parse_port_range(&self.ephemeral_ports).map_err(|e| format!("ephemeral_ports: {e}"))?;
-        let mut names = Vec::new();
-        for p in &self.ephemeral_protocols {
-            match parse_protocol(p) {
-                Some(Protocol::Number(n @ (6 | 17))) => {
-                    permitted = permitted.union(&Traffic::ports(n, ports.clone()));
-                    names.push(p.trim().to_string());
-                }
-                _ => return Err(format!("ephemeral_protocols: {p:?} is not tcp or udp")),
-            }
-        }
-        if !names.is_empty() {
-            text = format!(
-                "{text} and ephemeral {} {}",
-                names.join("/"),
-                ports.to_text()
-            );
-        }
-        Ok((permitted, text))
-    }
+/// The permitted traffic, and how to describe it.
+#[derive(Debug)]
+pub struct Compiled {
+    permitted: Traffic,
+    text: String,
 }
 
 impl Check for NaclInternetIngress {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "nacl-internet-ingress",
-        summary: "Network ACLs admit internet traffic only on the allowed services and the ephemeral return ports",
+        summary: "Network ACLs admit internet traffic only on {% if ephemeral_ports %}{{ allowed | join(', ') }} and the return ports {{ ephemeral_protocols | join('/') }} {{ ephemeral_ports }}{% else %}{{ allowed | and_list }}{% endif %}",
         what: "Evaluates each network ACL's **inbound** entries exactly as AWS does (ascending rule number, first \
 match wins, `deny` entries count, unmatched traffic is denied by the `*` rule 32767) and computes which protocols \
 and ports it admits from *internet* addresses (outside private space and the rule pack's `trusted_cidrs`). \
-Everything admitted must lie within `allowed` (default `tcp/80`, `tcp/443`) plus `ephemeral_ports` (default \
-`1024-65535`) for `ephemeral_protocols` (default `tcp`), which stateless return traffic for outbound \
-connections needs.\n\n\
+Everything admitted must lie within `allowed` ({{ allowed | and_list }}){% if ephemeral_ports %} plus `ephemeral_ports` \
+({{ ephemeral_ports }}) for `ephemeral_protocols` ({{ ephemeral_protocols | and_list }}), which stateless return traffic for \
+outbound connections needs{% else %}; this rule allows no ephemeral return ports (`ephemeral_ports` is empty){% endif %}.\n\n\
 - A deny before an allow closes what it denies (deny tcp/22 at rule 90 then allow all at 100 still opens \
 everything else); an allow before a deny wins.\n\
 - IPv4 and IPv6 entries are evaluated separately; `::/0` entries count.\n\
@@ -108,8 +80,8 @@ protocol.\n\
 - ICMP and ICMPv6 entries are judged by their type and code (`IcmpTypeCode`): a deny of ICMP type 8 closes only \
 echo requests, so an allow of all ICMP after it still admits every other type; an allow of one type opens only \
 that type.\n\
-- The default ephemeral range includes ports such as 3306, 3389 and 8080: an ACL cannot close them without \
-breaking return traffic, so security groups (NET-001) are what keep them closed.\n\
+- An ephemeral range such as `1024-65535` includes ports such as 3306, 3389 and 8080: an ACL cannot close them \
+without breaking return traffic, so security groups (`sg-internet-ingress`) are what keep them closed.\n\
 - Only ACLs associated with at least one subnet are judged; an unassociated ACL filters nothing and passes with \
 a note saying so.\n\
 - An entry conform cannot interpret (unknown action or protocol, unparsable CIDR, impossible port range) makes \
@@ -120,7 +92,7 @@ set, merged into ranges.",
 is what still keeps SSH, RDP or database ports closed to the internet. ACL logic is easy to misread: rules are \
 ordered, the first match wins, and ranges overlap, so an ACL that looks restrictive often is not.",
         fix: "Add deny entries with lower rule numbers than the broad allow, or replace the broad allow with allows \
-for tcp/80, tcp/443 and the ephemeral range only.\n\n\
+for {% if ephemeral_ports %}{{ allowed | join(', ') }} and the ephemeral range {{ ephemeral_ports }}{% else %}{{ allowed | and_list }}{% endif %} only.\n\n\
 ```sh\naws ec2 replace-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 100 \\\n  \
 --protocol tcp --port-range From=443,To=443 --cidr-block 0.0.0.0/0 --rule-action allow\n\
 aws ec2 create-network-acl-entry --network-acl-id acl-0123 --ingress --rule-number 90 \\\n  \
@@ -129,16 +101,50 @@ Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACL
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::NetworkAcls];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        params.permitted().map(|_| ())
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        let mut permitted = compile_services("allowed", &params.allowed)?;
+        let mut text = if params.allowed.is_empty() {
+            "nothing".to_string()
+        } else {
+            params.allowed.join(", ")
+        };
+        if params.ephemeral_ports.trim().is_empty() {
+            return Ok(Compiled { permitted, text });
+        }
+        let ports = parse_port_range(&params.ephemeral_ports)
+            .map_err(|e| ParamError::new("ephemeral_ports", e))?;
+        if params.ephemeral_protocols.is_empty() {
+            return Err(ParamError::new(
+                "ephemeral_protocols",
+                "must name tcp, udp or both while ephemeral_ports is set (set ephemeral_ports = \"\" to allow no return ports)",
+            ));
+        }
+        let mut names = Vec::new();
+        for (i, p) in params.ephemeral_protocols.iter().enumerate() {
+            match parse_protocol(p) {
+                Some(Protocol::Number(n @ (6 | 17))) => {
+                    permitted = permitted.union(&Traffic::ports(n, ports.clone()));
+                    names.push(p.trim().to_string());
+                }
+                _ => {
+                    return Err(ParamError::at(
+                        "ephemeral_protocols",
+                        i,
+                        format!("{p:?} is not tcp or udp"),
+                    ));
+                }
+            }
+        }
+        text = format!(
+            "{text} and ephemeral {} {}",
+            names.join("/"),
+            ports.to_text()
+        );
+        Ok(Compiled { permitted, text })
     }
 
-    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let (permitted, permitted_text) = match params.permitted() {
-            Ok(p) => p,
-            // validate() rejects these; judge nothing rather than wrongly.
-            Err(_) => return Vec::new(),
-        };
+    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
+        let (permitted, permitted_text) = (&params.permitted, &params.text);
         let not_internet: Vec<Span> = ctx.addresses.not_internet().iter().map(span).collect();
         let mut outcomes = Vec::new();
         for acl in &inventory.network_acls {
@@ -171,7 +177,7 @@ Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACL
                     }
                 }
             }
-            let result = admitted(&parsed, &not_internet, &permitted);
+            let result = admitted(&parsed, &not_internet, permitted);
             // An entry admitting a violation fails the ACL even when a
             // later entry cannot be interpreted; that entry is shown too.
             let mut verdict = Verdict::every().with_unknown_on_fail();
@@ -587,7 +593,7 @@ mod tests {
         let mut entries = vec![entry(100, "allow", "6", "198.51.100.0/26", Some((22, 22)))];
         entries.extend(default_deny());
         inv.network_acls = vec![nacl("acl-vpn", entries)];
-        let out = NaclInternetIngress::evaluate(
+        let out = run_with::<NaclInternetIngress>(
             &ctx_trusting(&["198.51.100.0/26"]),
             &inv,
             &Params::default(),
@@ -653,41 +659,38 @@ mod tests {
 
     #[test]
     fn params_are_validated() {
-        assert!(NaclInternetIngress::validate(&Params::default()).is_ok());
-        let bad = Params {
+        assert!(NaclInternetIngress::compile(&Params::default()).is_ok());
+        let err = |bad: Params| NaclInternetIngress::compile(&bad).unwrap_err();
+        let e = err(Params {
             ephemeral_ports: "65535-1024".into(),
             ..Params::default()
-        };
-        assert!(
-            NaclInternetIngress::validate(&bad)
-                .unwrap_err()
-                .starts_with("ephemeral_ports")
-        );
-        let bad = Params {
-            ephemeral_protocols: vec!["icmp".into()],
+        });
+        assert_eq!((e.param.as_str(), e.index), ("ephemeral_ports", None));
+        let e = err(Params {
+            ephemeral_protocols: vec!["tcp".into(), "icmp".into()],
             ..Params::default()
-        };
-        assert!(
-            NaclInternetIngress::validate(&bad)
-                .unwrap_err()
-                .starts_with("ephemeral_protocols")
+        });
+        assert_eq!(
+            (e.param.as_str(), e.index),
+            ("ephemeral_protocols", Some(1))
         );
-        let bad = Params {
+        let e = err(Params {
+            ephemeral_protocols: vec![],
+            ..Params::default()
+        });
+        assert_eq!((e.param.as_str(), e.index), ("ephemeral_protocols", None));
+        let e = err(Params {
             allowed: vec!["tcp/x".into()],
             ..Params::default()
-        };
-        assert!(
-            NaclInternetIngress::validate(&bad)
-                .unwrap_err()
-                .starts_with("allowed")
-        );
+        });
+        assert_eq!((e.param.as_str(), e.index), ("allowed", Some(0)));
         let none: Params = params(r#"ephemeral_ports = """#);
         let mut inv = inventory();
         inv.network_acls = vec![nacl(
             "acl-1",
             vec![entry(120, "allow", "6", "0.0.0.0/0", Some((1024, 65535)))],
         )];
-        let out = NaclInternetIngress::evaluate(&ctx(), &inv, &none);
+        let out = run_with::<NaclInternetIngress>(&ctx(), &inv, &none);
         expect(&out, "acl-1", Status::Fail);
     }
 }

@@ -7,7 +7,7 @@ use super::resource::{
     clusterless_member_outcome, clusterless_members, count, db_cluster_ref, db_instance_ref,
     is_standalone_primary,
 };
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, Inventory};
 
@@ -80,11 +80,12 @@ fn judge(resource: ResourceRef, what: &str, id: &str, retention: Option<i32>, mi
 
 impl Check for RdsAutomatedBackups {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "rds-automated-backups",
-        summary: "Primary RDS databases keep automated backups (retention at least 1 day)",
-        what: "Each primary database must have automated backups on, kept at least `min_retention_days` (default \
-1; RDS allows 1-35) by `BackupRetentionPeriod`. Automated backups are a daily snapshot plus transaction logs, \
+        summary: "Primary RDS databases keep automated backups (retention at least {{ min_retention_days | days }})",
+        what: "Each primary database must have automated backups on, kept at least {{ min_retention_days | days }} \
+(`min_retention_days`; RDS allows 1-35) by `BackupRetentionPeriod`. Automated backups are a daily snapshot plus transaction logs, \
 so a database with them on has a full backup at least every 24 hours.\n\n\
 - **DB clusters** (Aurora and Multi-AZ DB clusters) are judged on the cluster's retention. Their **member \
 instances are not judged**, because the cluster owns the backups.\n\
@@ -94,24 +95,27 @@ judged: it is a copy of a primary whose own backups (judged here) hold the same 
 scan) is **unknown**, naming the cluster: it is never silently judged by nobody.\n\n\
 A retention of 0 means automated backups are off, which **fails**. A retention below the minimum **fails**. A \
 database whose retention AWS did not report is **unknown**.",
-        why: "The policy promises a full backup of the primary database every 24 hours. RDS takes that daily \
+        why: "Automated backups give a primary database a full backup every 24 hours: RDS takes that daily \
 snapshot only when automated backups are on. Without them, the only backups are the manual snapshots someone \
 remembered to take.",
         fix: "Turn automated backups on by setting a retention period (this may cause a brief outage on some \
 engines if changed from 0):\n\n\
-```sh\naws rds modify-db-instance --db-instance-identifier mydb --backup-retention-period 7 --apply-immediately\n\
-aws rds modify-db-cluster --db-cluster-identifier mycluster --backup-retention-period 7 --apply-immediately\n```\n\n\
+```sh\naws rds modify-db-instance --db-instance-identifier mydb --backup-retention-period {{ [min_retention_days, 7] | max }} --apply-immediately\n\
+aws rds modify-db-cluster --db-cluster-identifier mycluster --backup-retention-period {{ [min_retention_days, 7] | max }} --apply-immediately\n```\n\n\
 In the console: RDS → Databases → the database → Modify → Backup → Backup retention period.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if !(1..=RDS_MAX_RETENTION).contains(&params.min_retention_days) {
-            return Err(format!(
-                "min_retention_days: must be between 1 and {RDS_MAX_RETENTION} (RDS keeps automated backups at most {RDS_MAX_RETENTION} days)"
+            return Err(ParamError::new(
+                "min_retention_days",
+                format!(
+                    "must be a number of days from 1 to {RDS_MAX_RETENTION} (RDS keeps automated backups at most {RDS_MAX_RETENTION} days)"
+                ),
             ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -217,7 +221,7 @@ mod tests {
         let mut inv = inventory();
         inv.db_instances = vec![with("db-3", Some(3)), with("db-7", Some(7))];
         let p: Params = params("min_retention_days = 7");
-        let out = RdsAutomatedBackups::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<RdsAutomatedBackups>(&ctx(), &inv, &p);
         let o = expect(&out, "db-3", Status::Fail);
         assert!(
             o.message.contains("3 days (at least 7 days required)"),
@@ -226,11 +230,11 @@ mod tests {
         );
         expect(&out, "db-7", Status::Pass);
         for bad in [0, 36] {
-            let err = RdsAutomatedBackups::validate(&Params {
+            let err = RdsAutomatedBackups::compile(&Params {
                 min_retention_days: bad,
             })
             .unwrap_err();
-            assert!(err.contains("min_retention_days"), "{err}");
+            assert_eq!(err.param, "min_retention_days", "{err}");
         }
     }
 }

@@ -141,6 +141,7 @@ fn judge(resource: ResourceRef, what: &str, id: &str, home: &str, lists: &[Copie
 
 impl Check for RdsCrossRegionCopy {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-cross-region-copy",
         summary: "Primary RDS databases have a copy in another region",
@@ -159,8 +160,7 @@ region, so it **does not count**. The evidence lists every copy found, with its 
 cannot be told makes the verdict **unknown** when nothing else settles it.\n\n\
 Not seen by this check: snapshot copies made by AWS Backup copy jobs or scripts. A database protected only \
 that way fails here. Exclude it in the rule with a reason.",
-        why: "The policy's disaster-recovery target is at most 24 hours of data lost if the whole region is lost. \
-Backups and replicas kept in the same region go with it. Only a copy in another region can be restored.",
+        why: "If a whole region is lost, the backups and replicas kept in it go with it. Only a copy in another region can be restored.",
         fix: "Replicate automated backups to another region (RDS instances), or create a cross-region replica:\n\n\
 ```sh\naws rds start-db-instance-automated-backups-replication --region us-east-1 \\\n  \
 --source-db-instance-arn arn:aws:rds:eu-north-1:123456789012:db:mydb --backup-retention-period 7\n\
@@ -172,7 +172,11 @@ For Aurora, add a secondary region to a global database (`aws rds create-global-
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
     const USES: &'static [Dataset] = &[Dataset::DbGlobalClusters];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for db in inventory
             .db_instances

@@ -7,7 +7,7 @@ use super::resource::{
     by_place_and_name, clusterless_member_outcome, clusterless_members, db_cluster_ref,
     db_instance_ref, is_standalone_primary, join_and, set,
 };
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, DbCluster, DbInstance, Inventory};
@@ -199,23 +199,24 @@ fn judge_cluster(cluster: &DbCluster, instances: &Instances<'_>, min: usize) -> 
 
 impl Check for RdsMultiAz {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "rds-multi-az",
-        summary: "RDS instances are Multi-AZ and DB clusters have members in at least two availability zones",
+        summary: "RDS instances are Multi-AZ and DB clusters have members in at least {{ min_azs }} availability zones",
         what: "Judges each database once:\n\n\
 - **Standalone DB instances** (not members of a cluster; read replicas are skipped, since they are the copy, \
 not the primary): Multi-AZ passes (a primary and a standby, two zones); a single-AZ instance fails with its zone.\n\
 - **DB clusters** (Aurora, Multi-AZ DB clusters, and engines such as Neptune and DocumentDB that RDS lists as \
 clusters): a cluster that reports `MultiAZ` passes; otherwise the distinct availability zones of its member \
-instances (looked up by id in the same account and region) are counted, and at least `min_azs` (default 2) are \
+instances (looked up by id in the same account and region) are counted, and at least {{ min_azs }} (`min_azs`) are \
 required. A cluster with all members in one zone, or without members, fails, listing the zones found. A member \
 missing from the inventory makes the verdict **unknown**, unless the members found already span enough zones.\n\
 - Cluster members are judged through their cluster, never as standalone instances. A member whose cluster is \
 not in the inventory (not read, or gone during the scan) is **unknown**, naming the cluster, rather than judged \
 by nobody.\n\
 - **Read replicas** are not judged: a replica is the copy, not the primary; its primary is judged.\n\n\
-With `min_azs` above 2, a Multi-AZ instance (two zones) fails and clusters are always judged by their members.",
-        why: "The policy promises a replica of every critical service running in another availability zone. A \
+{% if min_azs > 2 %}This rule requires {{ min_azs }} zones, so a Multi-AZ instance (two zones) fails and clusters are always judged by their members.{% else %}With `min_azs` above 2, a Multi-AZ instance (two zones) would fail and clusters would always be judged by their members.{% endif %}",
+        why: "A database survives the loss of an availability zone only with a replica running in another one. A \
 single-AZ database, or an Aurora cluster whose writer and readers all sit in one zone, goes down with that \
 zone, and recovery from backups loses time and data.",
         fix: "Instances: convert to Multi-AZ (a standby is created without downtime):\n\n\
@@ -227,11 +228,14 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.min_azs == 0 {
-            return Err("min_azs: must be at least 1".into());
+            return Err(ParamError::new(
+                "min_azs",
+                "must be a whole number of availability zones from 1 upwards",
+            ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -354,9 +358,9 @@ mod tests {
         ];
         inv.db_clusters = vec![db_cluster("c", &["a", "b", "x"])];
         let p: Params = params("min_azs = 3");
-        let out = RdsMultiAz::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<RdsMultiAz>(&ctx(), &inv, &p);
         expect(&out, "db-multi", Status::Fail);
         expect(&out, "c", Status::Pass);
-        assert!(RdsMultiAz::validate(&Params { min_azs: 0 }).is_err());
+        assert!(RdsMultiAz::compile(&Params { min_azs: 0 }).is_err());
     }
 }

@@ -9,13 +9,14 @@ pub struct RdsNotPublic;
 
 impl Check for RdsNotPublic {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-not-public",
         summary: "RDS DB instances are not publicly accessible",
         what: "Every RDS DB instance (including Aurora cluster members) must have `PubliclyAccessible` off. A \
 publicly accessible instance gets a DNS name that resolves to a public IP address, so only its security groups \
 and network ACLs stand between it and the internet.",
-        why: "The policy allows public access only through the load balancers. A database that is reachable from \
+        why: "A database that is reachable from \
 the internet is one security-group mistake away from exposure to credential stuffing and exploits of the \
 database engine.",
         fix: "Turn public accessibility off (the instance keeps its private address):\n\n\
@@ -24,7 +25,11 @@ In the console: RDS → Databases → the instance → Modify → Connectivity �
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .db_instances
             .iter()

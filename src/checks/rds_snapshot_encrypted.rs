@@ -25,6 +25,7 @@ fn kind(s: &DbSnapshot) -> &'static str {
 
 impl Check for RdsSnapshotEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-snapshot-encrypted",
         summary: "RDS DB snapshots and DB cluster snapshots are encrypted",
@@ -33,7 +34,7 @@ of the account must be encrypted (`Encrypted` is true). RDS encrypts with AES-25
 is the whole question. Snapshots of every origin are judged: `manual`, `automated` and `awsbackup` (made by AWS \
 Backup). Snapshots of `shared` and `public` type belong to other accounts and are only visible to this one, so \
 they are not judged here. They are judged in the account that owns them, if that account is scanned.",
-        why: "The policy promises that all backups are encrypted with AES. A DB snapshot is a full copy of the \
+        why: "A DB snapshot is a full copy of the \
 database. Anyone who can restore it or copy it, or who gets it through a mistaken share, can read every row.",
         fix: "A snapshot of an unencrypted database is unencrypted. Make an encrypted copy and delete the \
 original:\n\n\
@@ -45,7 +46,11 @@ encrypted, encrypt the database itself (see `rds-storage-encrypted`).",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbSnapshots, Dataset::DbClusterSnapshots];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         inventory
             .db_snapshots
             .iter()

@@ -13,6 +13,7 @@ const NOTE: &str =
 
 impl Check for RdsStorageEncrypted {
     type Params = NoParams;
+    type Compiled = ();
     const DOC: CheckDoc = CheckDoc {
         name: "rds-storage-encrypted",
         summary: "RDS DB instances and DB clusters have encrypted storage, so their backups are encrypted",
@@ -24,7 +25,7 @@ flag only repeats the cluster's.\n\
 data.\n\n\
 RDS encrypts with AES-256. The automated backups and snapshots of an encrypted database are encrypted, and \
 those of an unencrypted one are not.",
-        why: "The policy promises that all backups are encrypted with AES. Automated backups and snapshots inherit \
+        why: "Automated backups and snapshots inherit \
 the database's encryption, so an unencrypted database makes unencrypted backups every day.",
         fix: "Encryption cannot be turned on for an existing database. Snapshot it, copy the snapshot with a KMS \
 key, restore from the encrypted copy, and switch the application over:\n\n\
@@ -37,7 +38,11 @@ For clusters, use `create-db-cluster-snapshot`, `copy-db-cluster-snapshot` and \
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &NoParams) -> Vec<Outcome> {
+    fn compile(_: &NoParams) -> Result<(), super::ParamError> {
+        Ok(())
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, _params: &()) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
         for db in &inventory.db_instances {
             if set(&db.cluster_id).is_some() {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{bucket_ref, cap_evidence, count, read_completely};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Bucket, Dataset, GLOBAL, Inventory, LifecycleRule, Read};
 
@@ -295,16 +295,17 @@ fn judge(inventory: &Inventory, b: &Bucket, max: i64) -> Option<Outcome> {
 
 impl Check for S3BackupExpiry {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "s3-backup-expiry",
-        summary: "S3 buckets that hold backups expire their objects within 90 days",
+        summary: "S3 buckets that hold backups expire their objects within {{ max_days | days }}",
         what: "Judges every bucket the rule's scope selects, and only those: a rules file marks its backup stores \
 with a scope on this check, by name (`scope = { names = [\"*backup*\"] }`) or by tag \
-(`scope = { tags = { \"kliv:data-class\" = \"backup\" } }`). Judging every bucket would fail buckets that are \
+(`scope = { tags = { \"data-class\" = \"backup\" } }`). Judging every bucket would fail buckets that are \
 meant to keep data.\n\n\
 The bucket's lifecycle rules are read. A rule counts when it is **enabled** and applies to **every object** \
 (no filter, or an empty prefix; a rule limited by prefix, tag or size leaves other objects unexpired).\n\n\
-- **pass**: a counted rule expires current objects (`Expiration.Days`) within `max_days` (default 90), and \
+- **pass**: a counted rule expires current objects (`Expiration.Days`) within {{ max_days | days }} (`max_days`), and \
 if a counted rule also expires noncurrent versions (`NoncurrentVersionExpiration.NoncurrentDays`), an \
 object's versions are gone within `max_days` in all. A version of an object expired on day *e* becomes \
 noncurrent then and is deleted *n* days later, so **e + n** must be at most `max_days`. Where several rules \
@@ -325,12 +326,12 @@ judged if a counted rule sets noncurrent expiration (true either way), and the v
 S3 counts days from an object's creation, rounded up to the next midnight UTC, and removes expired objects in \
 the background. The configured days are what is judged. A bucket whose tags could not be read says so in \
 its evidence, since a tag-based scope cannot have selected it by tag.",
-        why: "The policy promises that encrypted backup files are destroyed after 90 days. A backup bucket \
+        why: "Backups that outlive their retention hold data that should no longer exist, and a backup bucket \
 without an expiration rule keeps every backup for as long as the bucket exists.",
         fix: "Add a lifecycle rule that applies to the whole bucket:\n\n\
-```sh\naws s3api put-bucket-lifecycle-configuration --bucket kliv-db-backups --lifecycle-configuration '{\n  \
+```sh\naws s3api put-bucket-lifecycle-configuration --bucket my-db-backups --lifecycle-configuration '{\n  \
 \"Rules\": [{\"ID\": \"expire-backups\", \"Status\": \"Enabled\", \"Filter\": {},\n    \
-\"Expiration\": {\"Days\": 60},\n    \"NoncurrentVersionExpiration\": {\"NoncurrentDays\": 30}}]}'\n```\n\n\
+\"Expiration\": {\"Days\": {{ expire_days }}},\n    \"NoncurrentVersionExpiration\": {\"NoncurrentDays\": {{ noncurrent_days }}}}]}'\n```\n\n\
 (Replacing the configuration removes its other rules: include them.) In the console: S3 → the bucket → \
 Management → Lifecycle rules → Create lifecycle rule. If the verdict is unknown, grant the scanning role \
 `s3:GetLifecycleConfiguration`.",
@@ -338,11 +339,25 @@ Management → Lifecycle rules → Create lifecycle rule. If the verdict is unkn
     const SUBJECTS: &'static [Dataset] = &[Dataset::BucketDetails];
     const USES: &'static [Dataset] = &[Dataset::Buckets];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.max_days == 0 {
-            return Err("max_days: must be at least 1".into());
+            return Err(ParamError::new(
+                "max_days",
+                "must be a whole number of days from 1 upwards",
+            ));
         }
-        Ok(())
+        Ok(params.clone())
+    }
+
+    fn doc_vars(params: &Params) -> serde_json::Map<String, serde_json::Value> {
+        // An example split of max_days into current and noncurrent days
+        // (e + n <= max_days): two thirds current, as 60 + 30 for 90.
+        let max = params.max_days;
+        let expire = if max < 2 { max } else { (max * 2 / 3).max(1) };
+        let mut vars = serde_json::Map::new();
+        vars.insert("expire_days".into(), expire.into());
+        vars.insert("noncurrent_days".into(), (max - expire).max(1).into());
+        vars
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -551,8 +566,8 @@ mod tests {
             Some("backup")
         );
         let p: Params = params("max_days = 20");
-        let out = S3BackupExpiry::evaluate(&ctx(), &inv, &p);
+        let out = run_with::<S3BackupExpiry>(&ctx(), &inv, &p);
         expect(&out, "kliv-db-dumps", Status::Fail);
-        assert!(S3BackupExpiry::validate(&Params { max_days: 0 }).is_err());
+        assert!(S3BackupExpiry::compile(&Params { max_days: 0 }).is_err());
     }
 }

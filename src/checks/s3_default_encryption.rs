@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::bucket_ref;
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory, Read};
 
@@ -27,42 +27,80 @@ impl Default for Params {
     }
 }
 
+/// The server-side encryption algorithms S3 knows (`SSEAlgorithm`).
+const ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
+
+/// The accepted algorithms, as S3 writes them, and how to list them.
+#[derive(Debug)]
+pub struct Compiled {
+    algorithms: Vec<&'static str>,
+    text: String,
+}
+
 impl Check for S3DefaultEncryption {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "s3-default-encryption",
-        summary: "S3 buckets have default server-side encryption with an allowed algorithm (default: any AES-256 one)",
+        summary: "S3 buckets have default server-side encryption with {{ algorithms | and_list('or') }}",
         what: "Every S3 bucket must have a default encryption configuration, and every rule in it must use an \
-algorithm in `allowed_algorithms`. The default accepts `AES256` (SSE-S3), `aws:kms` (SSE-KMS) and \
+algorithm in `allowed_algorithms`. This rule accepts {{ algorithms | and_list }}. S3 knows `AES256` (SSE-S3), `aws:kms` (SSE-KMS) and \
 `aws:kms:dsse` (DSSE-KMS): all three encrypt objects server-side with 256-bit AES, the KMS ones with a key \
-the account controls. A stricter rule can require one algorithm (`allowed_algorithms = [\"aws:kms\"]`).\n\n\
+the account controls, so a rule can accept all three or require one (`allowed_algorithms = [\"aws:kms\"]`).\n\n\
 - No configuration at all: **fail**.\n\
 - A rule with another algorithm: **fail**, naming it.\n\
 - The configuration could not be read (access denied, for example): **unknown**, with AWS's error code and \
 message. Not being allowed to look is never taken as compliant, nor as a violation.",
-        why: "The policy promises customer databases in S3 are encrypted server-side with 256-bit AES. Default \
+        why: "Default \
 encryption guarantees that every object written without encryption headers is still encrypted at rest.",
         fix: "Set default encryption on the bucket:\n\n\
 ```sh\naws s3api put-bucket-encryption --bucket my-bucket --server-side-encryption-configuration \\\n  \
-'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]}'\n```\n\n\
+'{\"Rules\":[{\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"{{ algorithms[0] }}\"}}]}'\n```\n\n\
 If the verdict is unknown, grant the scanning role `s3:GetEncryptionConfiguration` on the bucket. In the \
 console: S3 → the bucket → Properties → Default encryption → Edit.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Buckets];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        if params
-            .allowed_algorithms
-            .iter()
-            .all(|a| a.trim().is_empty())
-        {
-            return Err("allowed_algorithms: must name at least one algorithm (AES256, aws:kms, aws:kms:dsse)".into());
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        const KEY: &str = "allowed_algorithms";
+        if params.allowed_algorithms.is_empty() {
+            return Err(ParamError::new(
+                KEY,
+                format!(
+                    "must name at least one algorithm ({})",
+                    ALGORITHMS.join(", ")
+                ),
+            ));
         }
-        Ok(())
+        let mut algorithms = Vec::new();
+        for (i, a) in params.allowed_algorithms.iter().enumerate() {
+            let known = ALGORITHMS
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(a.trim()))
+                .ok_or_else(|| {
+                    ParamError::at(
+                        KEY,
+                        i,
+                        format!(
+                            "S3 has no encryption algorithm {a:?} (it has {})",
+                            ALGORITHMS.join(", ")
+                        ),
+                    )
+                })?;
+            algorithms.push(*known);
+        }
+        let text = algorithms.join(", ");
+        Ok(Compiled { algorithms, text })
     }
 
-    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let allowed_text = params.allowed_algorithms.join(", ");
+    fn doc_vars(compiled: &Compiled) -> serde_json::Map<String, serde_json::Value> {
+        let mut vars = serde_json::Map::new();
+        vars.insert("algorithms".into(), compiled.algorithms.clone().into());
+        vars
+    }
+
+    fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
+        let allowed_text = &params.text;
         let mut outcomes = Vec::new();
         for b in &inventory.buckets {
             let resource = bucket_ref(b);
@@ -105,10 +143,7 @@ console: S3 → the bucket → Properties → Default encryption → Edit.",
                         .iter()
                         .enumerate()
                         .filter(|(_, r)| {
-                            !params
-                                .allowed_algorithms
-                                .iter()
-                                .any(|a| a.trim() == r.algorithm.trim())
+                            !params.algorithms.iter().any(|a| *a == r.algorithm.trim())
                         })
                         .map(|(i, r)| {
                             Evidence::new(
@@ -215,7 +250,7 @@ mod tests {
     #[test]
     fn none_aes_kms_and_unreadable_differ() {
         let p: Params = params(r#"allowed_algorithms = ["AES256"]"#);
-        let out = S3DefaultEncryption::evaluate(&ctx(), &buckets(), &p);
+        let out = run_with::<S3DefaultEncryption>(&ctx(), &buckets(), &p);
         let o = expect(&out, "b-none", Status::Fail);
         assert!(o.message.contains("no default encryption configuration"));
         expect(&out, "b-aes", Status::Pass);
@@ -233,15 +268,26 @@ mod tests {
     #[test]
     fn kms_can_be_allowed() {
         let p: Params = params(r#"allowed_algorithms = ["AES256", "aws:kms", "aws:kms:dsse"]"#);
-        let out = S3DefaultEncryption::evaluate(&ctx(), &buckets(), &p);
+        let out = run_with::<S3DefaultEncryption>(&ctx(), &buckets(), &p);
         expect(&out, "b-kms", Status::Pass);
         expect(&out, "b-none", Status::Fail);
         expect(&out, "b-denied", Status::Unknown);
-        assert!(
-            S3DefaultEncryption::validate(&Params {
-                allowed_algorithms: vec![]
+        let err = |list: &[&str]| {
+            S3DefaultEncryption::compile(&Params {
+                allowed_algorithms: list.iter().map(|a| a.to_string()).collect(),
             })
-            .is_err()
+            .unwrap_err()
+        };
+        assert_eq!(err(&[]).param, "allowed_algorithms");
+        let e = err(&["AES256", "AES128"]);
+        assert_eq!(e.index, Some(1));
+        assert!(
+            e.message.contains("no encryption algorithm \"AES128\""),
+            "{e}"
         );
+        // Written in another case, an algorithm is still S3's.
+        let p: Params = params(r#"allowed_algorithms = ["aes256"]"#);
+        let out = run_with::<S3DefaultEncryption>(&ctx(), &buckets(), &p);
+        expect(&out, "b-aes", Status::Pass);
     }
 }

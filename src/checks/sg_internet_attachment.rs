@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::resource::{cap_evidence, sg_ref};
 use super::sources::{IngressSource, SourceKind, ingress_sources};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::analysis::net::ports::aws_traffic_text;
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Instance, Inventory, NetworkInterface, Place};
@@ -98,6 +98,7 @@ fn eni_text(eni: &NetworkInterface) -> String {
 
 impl Check for SgInternetAttachment {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "sg-internet-attachment",
         summary: "Security groups that admit internet traffic are attached only to load balancers",
@@ -105,9 +106,9 @@ impl Check for SgInternetAttachment {
 `sg-internet-ingress`: IPv4/IPv6 ranges outside private and trusted space, prefix lists judged by their entries), \
 may be attached only to load balancers.\n\n\
 - Attachments are read from the network interfaces (ENIs) that carry the group. An ENI belongs to a load \
-balancer if its interface type is one of `load_balancer_interface_types` (default `network_load_balancer`, \
-`gateway_load_balancer`) or its requester id is one of `load_balancer_requesters` (default `amazon-elb`, which \
-marks ALB and classic ELB interfaces). Any other ENI (an instance's, a Lambda function's, a VPC endpoint's, \
+balancer if its interface type is one of `load_balancer_interface_types` ({{ load_balancer_interface_types | and_list('or') }}) \
+or its requester id is one of `load_balancer_requesters` ({{ load_balancer_requesters | and_list('or') }}; AWS's requester \
+`amazon-elb` marks ALB and classic ELB interfaces). Any other ENI (an instance's, a Lambda function's, a VPC endpoint's, \
 ...) fails the group.\n\
 - Instances whose own list of security groups holds the group also fail it, in case their ENIs are missing.\n\
 - A group that admits no internet traffic passes. A group that admits (or may admit) internet traffic but \
@@ -115,7 +116,7 @@ whose region's network interfaces could not be read or were not collected is **u
 is never concluded from interfaces that were not fully read. So is a group that may admit internet traffic (a prefix \
 list that could not be judged) and is attached to something other than a load balancer.\n\n\
 Evidence lists the internet sources and up to 10 offending attachments.",
-        why: "The policy allows public access only on the load balancers. A group open to the internet that is also \
+        why: "Load balancers are the one door the internet should have. A group open to the internet that is also \
 attached to an instance exposes that instance directly, bypassing the load balancer's TLS termination, \
 listener restrictions and logging; this is how a \"web\" security group shared between an ALB and its targets \
 quietly makes every target public.",
@@ -132,6 +133,21 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
         Dataset::Instances,
         Dataset::PrefixLists,
     ];
+
+    fn compile(params: &Params) -> Result<Params, ParamError> {
+        for (key, list) in [
+            (
+                "load_balancer_interface_types",
+                &params.load_balancer_interface_types,
+            ),
+            ("load_balancer_requesters", &params.load_balancer_requesters),
+        ] {
+            if let Some(i) = list.iter().position(|v| v.trim().is_empty()) {
+                return Err(ParamError::at(key, i, "must not be empty"));
+            }
+        }
+        Ok(params.clone())
+    }
 
     fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
         let mut outcomes = Vec::new();

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::resource::{cap_evidence, sg_ref};
 use super::sources::{SourceKind, ingress_sources};
-use super::{Check, CheckDoc, Context};
-use crate::analysis::net::ports::{Traffic, aws_traffic, aws_traffic_text, parse_services};
+use super::{Check, CheckDoc, Context, ParamError, compile_services};
+use crate::analysis::net::ports::{Traffic, aws_traffic, aws_traffic_text};
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Inventory};
 
@@ -33,13 +33,21 @@ impl Default for Params {
 /// Most pieces of evidence listed for one group.
 const MAX_EVIDENCE: usize = 25;
 
+/// The allowed services, and how to write them.
+#[derive(Debug)]
+pub struct Compiled {
+    allowed: Traffic,
+    text: String,
+}
+
 impl Check for SgInternetIngress {
     type Params = Params;
+    type Compiled = Compiled;
     const DOC: CheckDoc = CheckDoc {
         name: "sg-internet-ingress",
-        summary: "Security groups admit internet traffic only on the allowed services (default tcp/80 and tcp/443)",
+        summary: "Security groups admit internet traffic only on {{ allowed | and_list }}",
         what: "For every security group, every inbound permission whose source is an *internet source* may open \
-nothing beyond the `allowed` services (default `tcp/80`, `tcp/443`).\n\n\
+nothing beyond the `allowed` services ({{ allowed | and_list }}).\n\n\
 - **Internet source**: an IPv4 or IPv6 range holding any address outside private space and the rule pack's \
 `trusted_cidrs` (`0.0.0.0/0`, `::/0`, `0.0.0.0/1` and a public `/32` all are); a managed prefix list is judged \
 by its entries and is internet if any entry is. Referenced security groups are never internet sources.\n\
@@ -54,10 +62,10 @@ makes it fail.\n\n\
 Evidence names the permission and source (`IpPermissions[2].IpRanges[0]`), what it opens (`tcp 80-443 from \
 0.0.0.0/0`) and what that adds beyond the allowed services.",
         why: "A security group is the last filter in front of an instance or interface. Anything it admits from the \
-internet beyond the public web ports (SSH, RDP, database ports, all traffic) is exposed to constant scanning \
-and brute force, and bypasses the rule that staff reach production only through the VPN. Wide port ranges \
+internet beyond the services meant to be public (SSH, RDP, database ports, all traffic) is exposed to constant \
+scanning and brute force. Wide port ranges \
 (`80-443`, `0-65535`) are a common mistake that opens far more than intended.",
-        fix: "Remove or narrow the offending inbound rule: keep only tcp/80 and tcp/443 from the internet, and \
+        fix: "Remove or narrow the offending inbound rule: keep only {{ allowed | and_list }} from the internet, and \
 restrict administrative ports to the VPN's egress ranges or to other security groups.\n\n\
 ```sh\naws ec2 revoke-security-group-ingress --group-id sg-0123 \\\n  --ip-permissions \
 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}]'\n```\n\n\
@@ -67,17 +75,20 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
     const SUBJECTS: &'static [Dataset] = &[Dataset::SecurityGroups];
     const USES: &'static [Dataset] = &[Dataset::PrefixLists];
 
-    fn validate(params: &Params) -> Result<(), String> {
-        parse_services("allowed", &params.allowed).map(|_| ())
+    fn compile(params: &Params) -> Result<Compiled, ParamError> {
+        Ok(Compiled {
+            allowed: compile_services("allowed", &params.allowed)?,
+            text: if params.allowed.is_empty() {
+                "nothing".to_string()
+            } else {
+                params.allowed.join(", ")
+            },
+        })
     }
 
-    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
-        let allowed = parse_services("allowed", &params.allowed).unwrap_or_default();
-        let allowed_text = if params.allowed.is_empty() {
-            "nothing".to_string()
-        } else {
-            params.allowed.join(", ")
-        };
+    fn evaluate(ctx: &Context, inventory: &Inventory, params: &Compiled) -> Vec<Outcome> {
+        let allowed = &params.allowed;
+        let allowed_text = &params.text;
         let mut outcomes = Vec::new();
         for group in &inventory.security_groups {
             let mut verdict = Verdict::every();
@@ -91,7 +102,7 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
                     src.source_text()
                 );
                 let extra = match aws_traffic(&p.protocol, p.from_port, p.to_port) {
-                    Ok(t) => t.subtract(&allowed),
+                    Ok(t) => t.subtract(allowed),
                     Err(e) => {
                         let why = format!("cannot judge permission {}: {e}", src.index);
                         verdict.unknown(Evidence::new(
@@ -173,7 +184,7 @@ mod tests {
     fn run_groups(groups: Vec<crate::inventory::SecurityGroup>) -> Vec<Outcome> {
         let mut inv = inventory();
         inv.security_groups = groups;
-        SgInternetIngress::evaluate(&ctx(), &inv, &Params::default())
+        run_with::<SgInternetIngress>(&ctx(), &inv, &Params::default())
     }
 
     #[test]
@@ -282,7 +293,7 @@ mod tests {
                 vec![tcp(22, 22, &["10.0.0.0/8", "203.0.113.5/32"])],
             ),
         ];
-        let out = SgInternetIngress::evaluate(
+        let out = run_with::<SgInternetIngress>(
             &ctx_trusting(&["198.51.100.0/26"]),
             &inv,
             &Params::default(),
@@ -298,7 +309,7 @@ mod tests {
         assert_eq!(o.evidence.len(), 1);
         assert_eq!(o.evidence[0].field, "IpPermissions[0].IpRanges[1]");
         // Without the trust, the VPN range is internet.
-        let out = SgInternetIngress::evaluate(&ctx(), &inv, &Params::default());
+        let out = run_with::<SgInternetIngress>(&ctx(), &inv, &Params::default());
         expect(&out, "sg-trusted", Status::Fail);
     }
 
@@ -335,7 +346,7 @@ mod tests {
                 vec![pl("pl-missing"), tcp(3389, 3389, &["0.0.0.0/0"])],
             ),
         ];
-        let out = SgInternetIngress::evaluate(&ctx(), &inv, &Params::default());
+        let out = run_with::<SgInternetIngress>(&ctx(), &inv, &Params::default());
         let o = expect(&out, "sg-pl-public", Status::Fail);
         assert_eq!(o.evidence[0].field, "IpPermissions[0].PrefixListIds[0]");
         assert!(o.evidence[0].value.contains("203.0.113.0/24"), "{o:?}");
@@ -380,20 +391,18 @@ mod tests {
 
     #[test]
     fn params_are_validated_and_used() {
-        assert!(SgInternetIngress::validate(&Params::default()).is_ok());
+        assert!(SgInternetIngress::compile(&Params::default()).is_ok());
         let bad = Params {
-            allowed: vec!["tcp/80-70".into()],
+            allowed: vec!["tcp/443".into(), "tcp/80-70".into()],
         };
-        assert!(
-            SgInternetIngress::validate(&bad)
-                .unwrap_err()
-                .contains("allowed")
-        );
+        let err = SgInternetIngress::compile(&bad).unwrap_err();
+        assert_eq!((err.param.as_str(), err.index), ("allowed", Some(1)));
+        assert!(err.message.contains("ends before it starts"), "{err}");
         let p: Params = params(r#"allowed = ["tcp/22", "tcp/80", "tcp/443"]"#);
         let mut inv = inventory();
         inv.security_groups = vec![sg("sg-ssh", vec![tcp(22, 22, &["0.0.0.0/0"])])];
         expect(
-            &SgInternetIngress::evaluate(&ctx(), &inv, &p),
+            &run_with::<SgInternetIngress>(&ctx(), &inv, &p),
             "sg-ssh",
             Status::Pass,
         );

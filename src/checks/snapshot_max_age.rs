@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::resource::{age_text, count, db_snapshot_ref, snapshot_ref};
-use super::{Check, CheckDoc, Context};
+use super::{Check, CheckDoc, Context, ParamError};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, DbSnapshot, Inventory, Snapshot};
 
@@ -112,14 +112,15 @@ fn judge_age(
 
 impl Check for SnapshotMaxAge {
     type Params = Params;
+    type Compiled = Params;
     const DOC: CheckDoc = CheckDoc {
         name: "snapshot-max-age",
-        summary: "Manual RDS and EBS snapshots are no older than 90 days",
+        summary: "Manual RDS and EBS snapshots are no older than {{ max_age_days | days }}",
         what: "Manual snapshots, which nobody deletes unless someone does it by hand, must be no older than \
-`max_age_days` (default 90). Age is measured from the snapshot's creation time (`SnapshotCreateTime` for RDS, \
+{{ max_age_days | days }} (`max_age_days`). Age is measured from the snapshot's creation time (`SnapshotCreateTime` for RDS, \
 `StartTime` for EBS) to the scan's collection time, or to `--now` when given, so re-evaluating a saved \
-inventory gives the same verdicts. A day is 24 hours. A snapshot **exactly** `max_age_days` old still complies, \
-because the policy destroys backups *after* 90 days. One a second older fails. The evidence gives the creation time and the age \
+inventory gives the same verdicts. A day is 24 hours. A snapshot **exactly** {{ max_age_days | days }} old still complies, \
+because a retention of {{ max_age_days | days }} destroys backups *after* that. One a second older fails. The evidence gives the creation time and the age \
 in days and hours.\n\n\
 Judged:\n\
 - **RDS DB snapshots and DB cluster snapshots of type `manual`**;\n\
@@ -134,15 +135,15 @@ A description is never trusted: anyone can write \"This snapshot is created by t
 manual snapshot, so such a snapshot without the tag is judged;\n\
 - RDS snapshots of type `shared` or `public`, which belong to other accounts.\n\n\
 A snapshot with no creation time, or an RDS snapshot of a type conform does not know, is **unknown**.",
-        why: "The policy promises that encrypted backups are destroyed after 90 days. Automated and AWS Backup \
+        why: "Backups kept past their retention hold data that should no longer exist. Automated and AWS Backup \
 snapshots expire on their own. A manual snapshot is kept, and paid for, until someone deletes it, and an old one \
 holds data that should no longer exist.",
-        fix: "Delete the snapshot, or copy what must be kept longer into an archive the policy allows:\n\n\
+        fix: "Delete the snapshot, or copy what must be kept longer into an archive whose retention allows it:\n\n\
 ```sh\naws rds delete-db-snapshot --db-snapshot-identifier mydb-2024-01-01\n\
 aws rds delete-db-cluster-snapshot --db-cluster-snapshot-identifier mycluster-2024-01-01\n\
 aws ec2 delete-snapshot --snapshot-id snap-0123456789abcdef0\n```\n\n\
 To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manager with a retention of at most \
-90 days.",
+{{ max_age_days | days }}.",
     };
     const SUBJECTS: &'static [Dataset] = &[
         Dataset::Snapshots,
@@ -150,11 +151,14 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
         Dataset::DbClusterSnapshots,
     ];
 
-    fn validate(params: &Params) -> Result<(), String> {
+    fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.max_age_days == 0 {
-            return Err("max_age_days: must be at least 1".into());
+            return Err(ParamError::new(
+                "max_age_days",
+                "must be a whole number of days from 1 upwards",
+            ));
         }
-        Ok(())
+        Ok(params.clone())
     }
 
     fn evaluate(ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {
@@ -346,15 +350,15 @@ mod tests {
         inv.snapshots = vec![snapshot("snap", "2025-03-01T00:00:00Z")];
         let mut at = ctx();
         at.now = "2025-05-30T00:00:00Z".parse().unwrap();
-        let out = SnapshotMaxAge::evaluate(&at, &inv, &Params::default());
+        let out = run_with::<SnapshotMaxAge>(&at, &inv, &Params::default());
         expect(&out, "snap", Status::Pass);
         at.now = "2025-06-01T00:00:00Z".parse().unwrap();
-        let out = SnapshotMaxAge::evaluate(&at, &inv, &Params::default());
+        let out = run_with::<SnapshotMaxAge>(&at, &inv, &Params::default());
         let o = expect(&out, "snap", Status::Fail);
         assert!(o.message.contains("92 days old"), "{}", o.message);
         let p: Params = params("max_age_days = 100");
-        let out = SnapshotMaxAge::evaluate(&at, &inv, &p);
+        let out = run_with::<SnapshotMaxAge>(&at, &inv, &p);
         expect(&out, "snap", Status::Pass);
-        assert!(SnapshotMaxAge::validate(&Params { max_age_days: 0 }).is_err());
+        assert!(SnapshotMaxAge::compile(&Params { max_age_days: 0 }).is_err());
     }
 }

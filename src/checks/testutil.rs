@@ -88,7 +88,13 @@ pub fn params<P: DeserializeOwned>(toml_text: &str) -> P {
 
 /// Runs a check with its default parameters.
 pub fn run<C: Check>(inv: &Inventory) -> Vec<Outcome> {
-    C::evaluate(&ctx(), inv, &C::Params::default())
+    run_with::<C>(&ctx(), inv, &C::Params::default())
+}
+
+/// Compiles `params` (they must compile) and runs the check with them.
+pub fn run_with<C: Check>(ctx: &Context, inv: &Inventory, params: &C::Params) -> Vec<Outcome> {
+    let compiled = C::compile(params).unwrap_or_else(|e| panic!("{e}"));
+    C::evaluate(ctx, inv, &compiled)
 }
 
 /// The single outcome for the resource named `name`.

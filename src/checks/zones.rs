@@ -23,15 +23,6 @@ impl Default for MinAzs {
     }
 }
 
-impl MinAzs {
-    pub fn validate(&self) -> Result<(), String> {
-        if self.min_azs == 0 {
-            return Err("min_azs: must be at least 1".to_string());
-        }
-        Ok(())
-    }
-}
-
 /// Judges `resource` (called `label`, e.g. "load balancer web") by the
 /// distinct zones in `zones` (blank and repeated entries ignored).
 pub fn judge_spread(resource: ResourceRef, label: &str, zones: &[String], min: u32) -> Outcome {

@@ -120,7 +120,7 @@ impl RuleInfo {
                 description: r
                     .checks
                     .iter()
-                    .map(|c| c.doc().summary)
+                    .map(|c| c.doc().summary.as_str())
                     .collect::<Vec<_>>()
                     .join(" "),
                 help_markdown: crate::explain::rule_markdown(r),

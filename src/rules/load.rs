@@ -520,14 +520,22 @@ fn compile_rule(
                 scope,
                 exclude,
             }),
-            Err(m) => {
-                // Put the underline under the parameter at fault: the
-                // one that is refused on its own (the others taking their
-                // defaults); else the whole params table.
-                let at = raw_params
-                    .and_then(|raw| culprit_param(registered, &params, raw))
-                    .unwrap_or(span);
-                diags.push(text, at, format!("rule {id}, check {name}: params: {m}"));
+            Err(e) => {
+                // The underline goes under the parameter (or the element of
+                // a list) the check refuses; else under the params table.
+                // A parameter the check does not know is underlined at its key.
+                let at = match raw_params {
+                    Some(raw) if !e.param.is_empty() => match raw.get_ref() {
+                        DeValue::Table(t) if e.message.starts_with("no such parameter") => t
+                            .iter()
+                            .find(|(k, _)| k.get_ref().as_ref() == e.param.as_str())
+                            .map(|(k, _)| k.span())
+                            .unwrap_or_else(|| param_span(raw, &e.param, e.index)),
+                        _ => param_span(raw, &e.param, e.index),
+                    },
+                    _ => span,
+                };
+                diags.push(text, at, format!("rule {id}, check {name}: params: {e}"));
             }
         }
     }
@@ -546,32 +554,6 @@ fn compile_rule(
         exclude,
         checks: bound,
     })
-}
-
-/// The span of the parameter a check refuses: the first key of `params`
-/// that, given alone, the check refuses too.
-fn culprit_param(
-    check: &checks::Registered,
-    params: &toml::Value,
-    raw: &Spanned<DeValue<'_>>,
-) -> Option<Range<usize>> {
-    let table = params.as_table()?;
-    for (key, value) in table {
-        let mut alone = toml::Table::new();
-        alone.insert(key.clone(), value.clone());
-        if let Err(m) = check.bind(toml::Value::Table(alone)) {
-            // A key the check does not know: the key is at fault.
-            let key_span = match raw.get_ref() {
-                DeValue::Table(t) if m.starts_with("unknown field") => t
-                    .iter()
-                    .find(|(k, _)| k.get_ref().as_ref() == key.as_str())
-                    .map(|(k, _)| k.span()),
-                _ => None,
-            };
-            return Some(key_span.unwrap_or_else(|| param_span(raw, key, None)));
-        }
-    }
-    None
 }
 
 /// Where in a rules file a check's parameter is written, for an error
