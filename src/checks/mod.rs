@@ -14,7 +14,9 @@
 //! right. Its [`CheckDoc`] is written for any rule that uses it: templates
 //! with the parameters' values (`{{ min_days | days }}`), never one
 //! customer's numbers or promises, which belong to the rule pack. A unit
-//! test renders every check's documentation with its defaults.
+//! test renders every check's documentation with its defaults, and a
+//! golden fixture in `tests/checks/<name>/` pins its verdicts (the suite
+//! fails for a check without one).
 
 mod sources;
 mod zones;

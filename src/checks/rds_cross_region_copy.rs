@@ -2,8 +2,8 @@
 //! region (BAK-003).
 
 use super::resource::{
-    arn_region, coverage_note, db_cluster_ref, db_instance_ref, distinct, is_standalone_primary,
-    join_and, read_completely,
+    arn_region, clusterless_member_outcome, clusterless_members, coverage_note, db_cluster_ref,
+    db_instance_ref, distinct, is_standalone_primary, join_and, read_completely,
 };
 use super::{Check, CheckDoc, Context, NoParams};
 use crate::findings::{Evidence, Outcome, ResourceRef, Status, Verdict};
@@ -152,7 +152,8 @@ backup replication** (`DBInstanceAutomatedBackupsReplications`) or a **cross-reg
 - **DB clusters** comply with a **cross-region read replica cluster** (`ReadReplicaIdentifiers`) or, for \
 **Aurora global databases** (`DescribeGlobalClusters`), a cluster of the same global database in another \
 region: the primary's secondaries are its copies, and a secondary's copy is its primary. Their member \
-instances are not judged. A cluster without a copy whose region's global databases could not be read is \
+instances are not judged; a **member whose cluster is not in the inventory** (it could not be read, or \
+vanished during the scan) is **unknown**, naming the cluster, never judged by nobody. A cluster without a copy whose region's global databases could not be read is \
 **unknown**, not failed.\n\n\
 The region is read from each ARN (`arn:aws:rds:REGION:...`). AWS lists same-region read replicas by bare \
 identifier, and those count as the database's own region. A replica in the same region is lost with the \
@@ -244,6 +245,9 @@ For Aurora, add a secondary region to a global database (`aws rds create-global-
                 ));
             }
             outcomes.push(outcome);
+        }
+        for (db, cluster) in clusterless_members(inventory) {
+            outcomes.push(clusterless_member_outcome(inventory, db, cluster));
         }
         outcomes
     }

@@ -1,7 +1,9 @@
 //! `rds-storage-encrypted`: RDS DB instances and DB clusters encrypt their
 //! storage, and so their automated backups and snapshots (ENC-003).
 
-use super::resource::{db_cluster_ref, db_instance_ref, set};
+use super::resource::{
+    clusterless_member_outcome, clusterless_members, db_cluster_ref, db_instance_ref, set,
+};
 use super::{Check, CheckDoc, Context, NoParams};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
@@ -20,7 +22,8 @@ impl Check for RdsStorageEncrypted {
         what: "Judges each database once, on `StorageEncrypted`:\n\n\
 - **DB clusters** (Aurora, Multi-AZ DB clusters, Neptune, DocumentDB): the cluster's flag. Encryption is a \
 property of the cluster's shared storage, so the **member instances are not judged** separately. Their \
-flag only repeats the cluster's.\n\
+flag only repeats the cluster's. A **member whose cluster is not in the inventory** (it could not be \
+read, or vanished during the scan) is **unknown**, naming the cluster, never judged by nobody.\n\
 - **DB instances that are not cluster members**, including read replicas, which hold a full copy of the \
 data.\n\n\
 RDS encrypts with AES-256. The automated backups and snapshots of an encrypted database are encrypted, and \
@@ -70,6 +73,9 @@ For clusters, use `create-db-cluster-snapshot`, `copy-db-cluster-snapshot` and \
                     vec![Evidence::new("StorageEncrypted", "false", NOTE)],
                 )
             });
+        }
+        for (db, cluster) in clusterless_members(inventory) {
+            outcomes.push(clusterless_member_outcome(inventory, db, cluster));
         }
         outcomes
     }

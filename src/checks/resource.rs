@@ -243,10 +243,6 @@ pub fn age_text(seconds: i64) -> String {
     }
 }
 
-/// Resources by (account, region, name): a lookup table built once, so
-/// that a check joining two kinds of resource stays linear in the estate.
-/// The first of several with the same key is kept (as `Iterator::find`
-/// would find it).
 /// DB instances that are members of a DB cluster the inventory does not
 /// hold (same account and region), with that cluster's id. Checks that
 /// judge members through their cluster report these as unknown, so that a
@@ -285,6 +281,10 @@ pub fn clusterless_member_outcome(
     )
 }
 
+/// Resources by (account, region, name): a lookup table built once, so
+/// that a check joining two kinds of resource stays linear in the estate.
+/// The first of several with the same key is kept (as `Iterator::find`
+/// would find it).
 pub(crate) fn by_place_and_name<'a, T>(
     items: &'a [T],
     key: impl Fn(&'a T) -> (&'a Place, &'a str),
