@@ -1008,3 +1008,31 @@ fn checks_name_shows_one_check_and_the_rules_of_the_loaded_pack() {
     assert!(run.stderr.contains("log-retention"), "{}", run.stderr);
     assert_eq!(run.stdout, "");
 }
+
+#[test]
+fn readme_checks_example_is_real() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("$ conform checks\n")
+        .expect("the README shows `conform checks`");
+    let block = &readme[start..];
+    let block = &block[..block.find("```").expect("the block ends")];
+    let mut output = String::new();
+    let mut shown = 0;
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ conform ") {
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let run = conform_offline(&args);
+            run.expect_code(exit::OK);
+            output = run.stdout;
+        } else if !line.is_empty() && !line.starts_with("(…") {
+            assert!(
+                output.lines().any(|l| l == line),
+                "README shows a line `conform checks` does not print:\n{line}"
+            );
+            shown += 1;
+        }
+    }
+    assert!(shown > 20, "the example is too short to mean anything");
+}
