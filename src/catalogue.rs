@@ -233,6 +233,20 @@ mod tests {
                 assert!(!p.default.is_null(), "{}.{} has no default", c.name, p.name);
             }
         }
+        // Types that enumerate what compile accepts name all of it.
+        let tls = cat
+            .checks
+            .iter()
+            .find(|c| c.name == "lb-tls-policy")
+            .unwrap();
+        for (param, known) in [
+            (0, crate::analysis::tls::PROTOCOLS),
+            (1, crate::analysis::tls::CIPHER_FAMILIES),
+        ] {
+            for k in known {
+                assert!(tls.params[param].kind.contains(k), "{k}");
+            }
+        }
         let text = render_one_text(ingress, &cat.pack);
         assert!(
             text.contains(r#"params = { allowed = ["tcp/80", "tcp/443"] }"#),

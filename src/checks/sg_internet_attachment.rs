@@ -43,12 +43,12 @@ const PARAMS: &[super::ParamDoc] = &[
     super::ParamDoc {
         name: "load_balancer_interface_types",
         kind: "a list of network interface types, as EC2 writes them (\"network_load_balancer\")",
-        description: "Network interfaces of these types belong to load balancers, whose listeners other checks judge: a group attached only to them is not an exposed server.",
+        description: "Network interfaces of these types count as load balancers': a group that admits internet traffic may be attached to them, and any other interface fails it.",
     },
     super::ParamDoc {
         name: "load_balancer_requesters",
         kind: "a list of requester ids, as EC2 writes them (\"amazon-elb\")",
-        description: "Network interfaces requested by these ids belong to load balancers (ALB and classic ELB interfaces are of type `interface`, requested by `amazon-elb`).",
+        description: "Network interfaces requested by these ids count as load balancers' too (ALB and classic ELB interfaces are of type `interface`, requested by `amazon-elb`).",
     },
 ];
 
