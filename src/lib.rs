@@ -21,6 +21,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod analysis;
+pub mod catalogue;
 pub mod checks;
 pub mod collect;
 pub mod diagnostic;

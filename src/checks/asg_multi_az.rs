@@ -12,6 +12,13 @@ pub struct AsgMultiAz;
 /// Parameters: `min_azs` (default 2).
 pub type Params = MinAzs;
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "min_azs",
+    kind: "a whole number of availability zones, at least 1",
+    description: "The fewest distinct availability zones an Auto Scaling group must be configured for.",
+}];
+
 impl Check for AsgMultiAz {
     type Params = Params;
     type Compiled = Params;
@@ -30,6 +37,8 @@ runs goes down with the zone. Spread over {{ min_azs }} zones, it survives the l
 In the console: EC2 → Auto Scaling groups → the group → Details → Network → Edit.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::AutoScalingGroups];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.min_azs == 0 {

@@ -26,6 +26,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "allowed_ports",
+    kind: "a list of port numbers from 0 to 65535",
+    description: "The ports an internet-facing load balancer may listen on, whatever the protocol; internal load balancers are not judged.",
+}];
+
 /// The allowed ports, and how to write them.
 #[derive(Debug)]
 pub struct Compiled {
@@ -53,6 +60,8 @@ aws elb delete-load-balancer-listeners --load-balancer-name web --load-balancer-
 In the console: EC2 → Load Balancers → the load balancer → Listeners and rules.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Compiled, ParamError> {
         let ports: Vec<u16> = params.allowed_ports.iter().map(|p| p.0).collect();

@@ -12,6 +12,13 @@ pub struct LbMultiAz;
 /// Parameters: `min_azs` (default 2).
 pub type Params = MinAzs;
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "min_azs",
+    kind: "a whole number of availability zones, at least 1",
+    description: "The fewest distinct availability zones a load balancer must span.",
+}];
+
 impl Check for LbMultiAz {
     type Params = Params;
     type Compiled = Params;
@@ -28,6 +35,8 @@ aws elb enable-availability-zones-for-load-balancer --load-balancer-name web --a
 In the console: EC2 → Load Balancers → the load balancer → Network mapping → Edit subnets.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.min_azs == 0 {

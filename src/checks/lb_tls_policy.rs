@@ -58,6 +58,20 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[
+    super::ParamDoc {
+        name: "allowed_protocols",
+        kind: "a list of protocol versions: SSLv2, SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+        description: "The protocol versions a TLS listener's security policy may allow; a policy that allows any other fails.",
+    },
+    super::ParamDoc {
+        name: "allowed_ciphers",
+        kind: "a list of bulk-cipher families: AES128, AES256, CHACHA20, 3DES, DES, RC4, RC2, CAMELLIA128, CAMELLIA256, ARIA128, ARIA256, SEED, IDEA, SM4, NULL",
+        description: "The bulk-cipher families a TLS listener's policy's cipher suites may use; a suite with any other fails.",
+    },
+];
+
 /// The key a listener's policy definition is stored under.
 fn definition_key(lb: &LoadBalancer, policy: &str) -> String {
     let prefix = format!("{}/", lb.name);
@@ -242,6 +256,8 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LoadBalancers, Dataset::ClassicLoadBalancers];
     const USES: &'static [Dataset] = &[Dataset::SslPolicies];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Compiled, ParamError> {
         if params.allowed_protocols.is_empty() {

@@ -23,6 +23,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "min_days",
+    kind: "a whole number of days, at least 1",
+    description: "The fewest days a log group must keep its events; a group whose events never expire passes.",
+}];
+
 impl Check for LogRetention {
     type Params = Params;
     type Compiled = Params;
@@ -41,6 +48,8 @@ by a service or framework, set the retention where the group is defined (CloudFo
 not reset.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::LogGroups];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.min_days == 0 {

@@ -33,6 +33,20 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[
+    super::ParamDoc {
+        name: "time_zone",
+        kind: "an IANA time zone name (\"Europe/Stockholm\", \"UTC\")",
+        description: "The time zone the allowed windows are written in; windows are judged under every UTC offset the zone has in the year.",
+    },
+    super::ParamDoc {
+        name: "allowed",
+        kind: "a list of weekly windows as AWS writes them, \"ddd:hh:mm-ddd:hh:mm\" (local time)",
+        description: "The weekly windows a resource's maintenance window must lie within, in time_zone's local time.",
+    },
+];
+
 /// The zone and the allowed windows, read.
 #[derive(Debug)]
 pub struct Compiled {
@@ -170,6 +184,8 @@ aws elasticache modify-cache-cluster --cache-cluster-id my-cache --preferred-mai
         Dataset::DbClusters,
         Dataset::CacheClusters,
     ];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Compiled, ParamError> {
         let zone_name = params.time_zone.trim();

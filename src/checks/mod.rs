@@ -79,6 +79,21 @@ pub struct CheckDoc {
     pub fix: &'static str,
 }
 
+/// One parameter of a check, described for `conform checks`: true for any
+/// rule that sets it. Listed beside the check's `Params` (as
+/// [`Check::PARAMS`]), one entry per field, in the fields' order; a unit
+/// test holds the list to the fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ParamDoc {
+    /// The key a rule's `params` table writes.
+    pub name: &'static str,
+    /// What value it takes, in a user's words ("a list of port numbers").
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// What it means.
+    pub description: &'static str,
+}
+
 /// What a check may know besides the inventory and its own parameters.
 #[derive(Debug, Clone)]
 pub struct Context {
@@ -167,6 +182,10 @@ pub trait Check: Send + Sync + 'static {
     /// itself report a subject as unknown when what it needs from these is
     /// missing.
     const USES: &'static [Dataset] = &[];
+
+    /// Each field of [`Check::Params`] described, in the fields' order
+    /// (none for a check without parameters).
+    const PARAMS: &'static [ParamDoc] = &[];
 
     /// Compiles the parameters, rejecting what serde cannot (ranges,
     /// CIDRs, unknown names, empty lists, ...).
@@ -308,6 +327,7 @@ pub struct Registered {
     pub doc: &'static CheckDoc,
     pub subjects: &'static [Dataset],
     pub uses: &'static [Dataset],
+    pub params: &'static [ParamDoc],
     bind: fn(toml::Value) -> Result<Box<dyn BoundCheck>, ParamError>,
 }
 
@@ -330,6 +350,7 @@ fn register<C: Check>() -> Registered {
         doc: &C::DOC,
         subjects: C::SUBJECTS,
         uses: C::USES,
+        params: C::PARAMS,
         bind: |value| {
             let params: C::Params = read_params::<C::Params>(&value)?;
             let compiled = C::compile(&params)?;
@@ -470,6 +491,32 @@ mod tests {
             assert!(!r.subjects.is_empty(), "{} judges nothing", r.doc.name);
             for text in [r.doc.summary, r.doc.what, r.doc.why, r.doc.fix] {
                 assert!(text.trim().len() > 20, "{} is under-documented", r.doc.name);
+            }
+        }
+    }
+
+    #[test]
+    fn every_parameter_is_described() {
+        for r in registry() {
+            let defaults = r.with_defaults().unwrap().params();
+            let fields: Vec<&str> = defaults
+                .as_object()
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut described: Vec<&str> = r.params.iter().map(|p| p.name).collect();
+            described.sort();
+            assert_eq!(
+                fields, described,
+                "{}: PARAMS and Params differ",
+                r.doc.name
+            );
+            for p in r.params {
+                assert!(
+                    p.kind.len() > 5 && p.description.len() > 20,
+                    "{}: parameter {} is under-documented",
+                    r.doc.name,
+                    p.name
+                );
             }
         }
     }

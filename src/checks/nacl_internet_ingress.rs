@@ -51,6 +51,25 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[
+    super::ParamDoc {
+        name: "allowed",
+        kind: "a list of services, as in sg-internet-ingress (\"tcp/443\", \"udp/1024-65535\", \"icmp\")",
+        description: "The traffic a network ACL may admit from the internet, besides the ephemeral return ports.",
+    },
+    super::ParamDoc {
+        name: "ephemeral_ports",
+        kind: "a port range as text (\"1024-65535\"), a single port, or \"\" for none",
+        description: "The ports stateless return traffic for outbound connections needs; admitted from the internet for ephemeral_protocols only.",
+    },
+    super::ParamDoc {
+        name: "ephemeral_protocols",
+        kind: "a list of protocols (tcp, udp)",
+        description: "The protocols whose ephemeral_ports may be open to the internet.",
+    },
+];
+
 /// The permitted traffic, and how to describe it.
 #[derive(Debug)]
 pub struct Compiled {
@@ -100,6 +119,8 @@ aws ec2 create-network-acl-entry --network-acl-id acl-0123 --ingress --rule-numb
 Remember the matching IPv6 (`::/0`) entries. In the console: VPC → Network ACLs → the ACL → Inbound rules.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::NetworkAcls];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Compiled, ParamError> {
         let mut permitted = compile_services("allowed", &params.allowed)?;

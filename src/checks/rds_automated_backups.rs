@@ -32,6 +32,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "min_retention_days",
+    kind: "a whole number of days from 1 to 35 (what RDS allows)",
+    description: "The fewest days a DB instance or cluster must keep its automated backups.",
+}];
+
 fn judge(resource: ResourceRef, what: &str, id: &str, retention: Option<i32>, min: u32) -> Outcome {
     let min = i64::from(min);
     match retention {
@@ -105,6 +112,8 @@ aws rds modify-db-cluster --db-cluster-identifier mycluster --backup-retention-p
 In the console: RDS → Databases → the database → Modify → Backup → Backup retention period.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if !(1..=RDS_MAX_RETENTION).contains(&params.min_retention_days) {

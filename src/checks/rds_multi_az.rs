@@ -28,6 +28,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "min_azs",
+    kind: "a whole number of availability zones, at least 1",
+    description: "The fewest distinct availability zones a DB instance or cluster must run in.",
+}];
+
 fn zones(n: usize) -> &'static str {
     if n == 1 {
         "availability zone"
@@ -227,6 +234,8 @@ Aurora: add a reader in another zone (it becomes the failover target):\n\n\
 In the console: RDS → Databases → the cluster → Actions → Add reader.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::DbInstances, Dataset::DbClusters];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.min_azs == 0 {

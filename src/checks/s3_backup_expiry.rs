@@ -27,6 +27,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "max_days",
+    kind: "a whole number of days, at least 1",
+    description: "The most days a bucket's lifecycle rules may keep an object, every version of it, before it expires.",
+}];
+
 /// Whether a rule's filter selects every object: no filter, an empty one,
 /// or an empty prefix.
 fn whole_bucket(rule: &LifecycleRule) -> bool {
@@ -338,6 +345,8 @@ Management → Lifecycle rules → Create lifecycle rule. If the verdict is unkn
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::BucketDetails];
     const USES: &'static [Dataset] = &[Dataset::Buckets];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.max_days == 0 {

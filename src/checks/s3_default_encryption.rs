@@ -27,6 +27,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "allowed_algorithms",
+    kind: "a list of S3 server-side encryption algorithms: \"AES256\", \"aws:kms\", \"aws:kms:dsse\"",
+    description: "The algorithms a bucket's default encryption may use (SSEAlgorithm).",
+}];
+
 /// The server-side encryption algorithms S3 knows (`SSEAlgorithm`).
 const ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
 
@@ -60,6 +67,8 @@ If the verdict is unknown, grant the scanning role `s3:GetEncryptionConfiguratio
 console: S3 → the bucket → Properties → Default encryption → Edit.",
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::Buckets];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Compiled, ParamError> {
         const KEY: &str = "allowed_algorithms";

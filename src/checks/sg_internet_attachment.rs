@@ -38,6 +38,20 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[
+    super::ParamDoc {
+        name: "load_balancer_interface_types",
+        kind: "a list of network interface types, as EC2 writes them (\"network_load_balancer\")",
+        description: "Network interfaces of these types count as load balancers': a group that admits internet traffic may be attached to them, and any other interface fails it.",
+    },
+    super::ParamDoc {
+        name: "load_balancer_requesters",
+        kind: "a list of requester ids, as EC2 writes them (\"amazon-elb\")",
+        description: "Network interfaces requested by these ids count as load balancers' too (ALB and classic ELB interfaces are of type `interface`, requested by `amazon-elb`).",
+    },
+];
+
 impl Params {
     fn is_load_balancer(&self, eni: &NetworkInterface) -> bool {
         let matches = |value: &Option<String>, list: &[String]| {
@@ -133,6 +147,8 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
         Dataset::Instances,
         Dataset::PrefixLists,
     ];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         for (key, list) in [

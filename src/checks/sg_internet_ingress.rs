@@ -30,6 +30,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "allowed",
+    kind: "a list of services: \"proto/port\", \"proto/from-to\" or a bare protocol (tcp, udp, icmp, icmpv6, all or a protocol number)",
+    description: "The traffic the internet may reach through a security group; a rule that admits anything else from the internet fails.",
+}];
+
 /// Most pieces of evidence listed for one group.
 const MAX_EVIDENCE: usize = 25;
 
@@ -74,6 +81,8 @@ range is flagged, add it to `trusted_cidrs` in the rule pack's `[network]` table
     };
     const SUBJECTS: &'static [Dataset] = &[Dataset::SecurityGroups];
     const USES: &'static [Dataset] = &[Dataset::PrefixLists];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Compiled, ParamError> {
         Ok(Compiled {

@@ -26,6 +26,13 @@ impl Default for Params {
     }
 }
 
+/// The parameters described, for `conform checks`.
+const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
+    name: "max_age_days",
+    kind: "a whole number of days of 24 hours, at least 1",
+    description: "The oldest a manual snapshot may be; a snapshot exactly this old still complies.",
+}];
+
 /// The tag key prefix AWS Backup puts on the EBS snapshots it creates
 /// (`aws:backup:source-resource`, ...). Users cannot create `aws:` tags.
 pub const AWS_BACKUP_TAG_PREFIX: &str = "aws:backup:";
@@ -150,6 +157,8 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
         Dataset::DbSnapshots,
         Dataset::DbClusterSnapshots,
     ];
+
+    const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
         if params.max_age_days == 0 {

@@ -43,6 +43,10 @@ pub enum Command {
     /// Explain a rule (by id) or a check (by name): what it checks, why it
     /// matters, how to fix it, and the promise it enforces.
     Explain(ExplainArgs),
+    /// List the built-in checks a rule can use: what each judges, its
+    /// parameters with their types and defaults, and the rules of the
+    /// pack that use it.
+    Checks(ChecksArgs),
 }
 
 #[derive(Debug, Args)]
@@ -447,4 +451,16 @@ pub struct ExplainArgs {
     pub pack: PackArgs,
     /// A rule id (NET-001) or a check name (sg-internet-ingress).
     pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    #[command(flatten)]
+    pub pack: PackArgs,
+    /// Output format (JSON: `{"schema": "conform-checks/1", "pack", "checks": [...]}`;
+    /// with NAME, that one check's entry).
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+    /// Show only this check (sg-internet-ingress), its parameters described.
+    pub name: Option<String>,
 }

@@ -21,7 +21,8 @@ use conform::rules::{self, RulePack};
 
 pub use args::Cli;
 use args::{
-    Command, DiffArgs, DiffFormat, ExplainArgs, MergeArgs, PackArgs, RulesArgs, RulesFormat,
+    ChecksArgs, Command, DiffArgs, DiffFormat, ExplainArgs, MergeArgs, PackArgs, RulesArgs,
+    RulesFormat,
 };
 use output::{output_plan, terminal_width, write_atomically, write_reports};
 
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Diff(args) => diff(args),
         Command::Rules(args) => list_rules(args),
         Command::Explain(args) => explain(args),
+        Command::Checks(args) => list_checks(args),
     }
 }
 
@@ -212,5 +214,42 @@ fn explain(args: ExplainArgs) -> Result<i32, Error> {
         ))
     })?;
     print!("{text}");
+    Ok(exit::OK)
+}
+
+/// `conform checks [NAME]`.
+fn list_checks(args: ChecksArgs) -> Result<i32, Error> {
+    use conform::catalogue;
+    let pack = load_pack(&args.pack)?;
+    let mut out = match &args.name {
+        None => {
+            let all = catalogue::catalogue(&pack);
+            match args.format {
+                RulesFormat::Json => serde_json::to_string_pretty(&all).unwrap_or_default(),
+                RulesFormat::Text => catalogue::render_text(&all),
+            }
+        }
+        Some(name) => {
+            let check = conform::checks::find(name).ok_or_else(|| {
+                let names: Vec<&str> = conform::checks::registry()
+                    .iter()
+                    .map(|c| c.doc.name)
+                    .collect();
+                Error::Usage(format!(
+                    "no check named {name:?} (checks: {})",
+                    names.join(", ")
+                ))
+            })?;
+            let entry = catalogue::entry(check, &pack);
+            match args.format {
+                RulesFormat::Json => serde_json::to_string_pretty(&entry).unwrap_or_default(),
+                RulesFormat::Text => catalogue::render_one_text(&entry, &pack.origin),
+            }
+        }
+    };
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    print!("{out}");
     Ok(exit::OK)
 }

@@ -893,3 +893,146 @@ fn a_scope_that_matches_nothing_is_a_warning() {
     let run = conform_offline(&["scan", "--inventory", &estate, "--rules", arg(&pack), "-q"]);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
+
+#[test]
+fn checks_lists_every_registered_check_with_described_parameters() {
+    let run = conform_offline(&["checks", "--format", "json"]);
+    run.expect_code(exit::OK);
+    let listing = run.json();
+    assert_eq!(listing["schema"], "conform-checks/1");
+    let listed = listing["checks"].as_array().expect("a list of checks");
+    let registry = conform::checks::registry();
+    assert_eq!(listed.len(), registry.len(), "{listing:#}");
+    let text = conform_offline(&["checks"]);
+    text.expect_code(exit::OK);
+    for (check, entry) in registry.iter().zip(listed) {
+        let name = check.doc.name;
+        assert_eq!(entry["name"], name);
+        assert!(
+            text.stdout.lines().any(|l| l == name),
+            "{name} is not in the text listing:\n{}",
+            text.stdout
+        );
+        assert!(
+            !entry["summary"].as_str().unwrap().contains("{{"),
+            "{entry}"
+        );
+        // What it judges, by the CloudFormation types reports use.
+        let judges = entry["judges"].as_array().unwrap();
+        assert_eq!(judges.len(), check.subjects.len(), "{entry}");
+        for (kind, dataset) in judges.iter().zip(check.subjects) {
+            assert_eq!(kind["resource_type"], dataset.resource_type());
+            assert!(kind["resource_type"].as_str().unwrap().starts_with("AWS::"));
+        }
+        assert_eq!(
+            entry["reads"].as_array().unwrap().len(),
+            check.uses.len(),
+            "{entry}"
+        );
+        // Every parameter a rule can set, with a type, a meaning and a
+        // default (the defaults bound, so every field a rule may write).
+        let defaults = check.with_defaults().unwrap().params();
+        let fields = defaults.as_object().unwrap();
+        let params = entry["params"].as_array().unwrap();
+        assert_eq!(params.len(), fields.len(), "{name}: {entry}");
+        for p in params {
+            let key = p["name"].as_str().unwrap();
+            assert_eq!(&p["default"], &fields[key], "{name}.{key}");
+            for field in ["type", "description"] {
+                let words = p[field].as_str().unwrap_or_default();
+                assert!(words.len() > 10, "{name}.{key} has no {field}: {p}");
+            }
+            assert!(
+                text.stdout.contains(&format!("    param:  {key} = ")),
+                "{name}.{key} is not in the text listing"
+            );
+        }
+    }
+    // The built-in pack's rules that use each check.
+    let by_name = |n: &str| listed.iter().find(|c| c["name"] == n).unwrap().clone();
+    assert_eq!(
+        by_name("log-retention")["rules"],
+        serde_json::json!(["LOG-001"])
+    );
+    assert_eq!(
+        by_name("rds-not-public")["rules"],
+        serde_json::json!(["NET-005"])
+    );
+    assert!(
+        text.stdout
+            .contains("25 checks; rules from rules/kliv.toml"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn checks_name_shows_one_check_and_the_rules_of_the_loaded_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack.toml");
+    std::fs::write(&pack, GOOD_PACK).unwrap();
+    let run = conform_offline(&["checks", "log-retention", "--rules", arg(&pack)]);
+    run.expect_code(exit::OK);
+    let out = &run.stdout;
+    assert!(
+        out.starts_with("log-retention: CloudWatch Logs log groups keep events at least 30 days\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Judges: AWS::Logs::LogGroup (log-groups)"),
+        "{out}"
+    );
+    assert!(out.contains("that use it: LOG-001\n"), "{out}");
+    assert!(out.contains("  min_days = 30  (default)\n"), "{out}");
+    assert!(out.contains("type: a whole number of days"), "{out}");
+    assert!(
+        out.contains(r#"checks = [{ name = "log-retention", params = { min_days = 30 } }]"#),
+        "{out}"
+    );
+    assert!(out.contains("`conform explain log-retention`"), "{out}");
+    // A check that pack does not use.
+    let run = conform_offline(&["checks", "sg-internet-ingress", "--rules", arg(&pack)]);
+    run.expect_code(exit::OK);
+    assert!(run.stdout.contains("that use it: none\n"), "{}", run.stdout);
+    // One check as JSON: its entry of the listing.
+    let run = conform_offline(&["checks", "lb-internet-ports", "--format", "json"]);
+    run.expect_code(exit::OK);
+    let entry = run.json();
+    assert_eq!(entry["params"][0]["name"], "allowed_ports");
+    assert_eq!(entry["params"][0]["default"], serde_json::json!([80, 443]));
+    assert_eq!(entry["rules"], serde_json::json!(["NET-004"]));
+    // An unknown check is a usage error naming the known ones.
+    let run = conform_offline(&["checks", "log-retentoin"]);
+    run.expect_code(exit::USAGE);
+    assert!(run.stderr.contains("\"log-retentoin\""), "{}", run.stderr);
+    assert!(run.stderr.contains("log-retention"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn readme_checks_example_is_real() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("$ conform checks\n")
+        .expect("the README shows `conform checks`");
+    let block = &readme[start..];
+    let block = &block[..block.find("```").expect("the block ends")];
+    let mut output = String::new();
+    let mut shown = 0;
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ conform ") {
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let run = conform_offline(&args);
+            run.expect_code(exit::OK);
+            output = run.stdout;
+        } else if !line.is_empty() && !line.starts_with("(…") {
+            assert!(
+                output.lines().any(|l| l == line),
+                "README shows a line `conform checks` does not print:\n{line}"
+            );
+            shown += 1;
+        }
+    }
+    assert!(shown > 20, "the example is too short to mean anything");
+}

@@ -1,5 +1,6 @@
 //! Golden files: every format of the example estate, the rule pack as
-//! `conform rules` lists it, and `explain` of every rule and check, in tests/snapshots/.
+//! `conform rules` lists it, the checks as `conform checks` lists them, and
+//! `explain` of every rule and check, in tests/snapshots/.
 //! A change to any output shows up in review as a diff of these files.
 //! `CONFORM_BLESS=1 scripts/test --test it snapshots::` rewrites them after
 //! an intended change; without it a difference fails the test and names the
@@ -71,6 +72,8 @@ fn the_rule_pack_listing_matches_its_snapshots() {
     for (args, file) in [
         (&["rules", "--format", "json"][..], "rules.json"),
         (&["rules"][..], "rules.txt"),
+        (&["checks", "--format", "json"][..], "checks.json"),
+        (&["checks"][..], "checks.txt"),
     ] {
         let run = conform_offline(args);
         run.expect_code(0);
