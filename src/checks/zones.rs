@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ParamError;
 use super::resource::join_and;
+use super::{ParamError, at_least_one};
 use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome, ResourceRef};
 
@@ -29,12 +29,7 @@ impl MinAzs {
     /// The compiled form of a zone-spread check's parameters: `min_azs`
     /// must be at least 1 (every multi-AZ check compiles with this).
     pub fn compile(&self) -> Result<MinAzs, ParamError> {
-        if self.min_azs == 0 {
-            return Err(ParamError::new(
-                "min_azs",
-                "must be a whole number of availability zones from 1 upwards",
-            ));
-        }
+        at_least_one("min_azs", self.min_azs, "availability zones")?;
         Ok(self.clone())
     }
 }
