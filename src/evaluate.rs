@@ -330,15 +330,7 @@ mod tests {
     use crate::inventory::{AwsError, Coverage, LogGroup, Place, ScannedAccount};
     use std::path::Path;
 
-    const PACK: &str = r#"
-[[rule]]
-id = "LOG-001"
-title = "Logs kept 30 days"
-severity = "medium"
-area = "logging"
-promise = { file = "policy.md", line = 3, text = "Logs are kept." }
-checks = [{ name = "log-retention", params = { min_days = 30 } }]
-"#;
+    const PACK: &str = crate::rules::ONE_RULE_PACK;
 
     fn inventory() -> Inventory {
         let mut inv = Inventory::new("2026-01-01T00:00:00Z".parse().unwrap());

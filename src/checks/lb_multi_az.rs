@@ -39,13 +39,7 @@ In the console: EC2 → Load Balancers → the load balancer → Network mapping
     const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
-        if params.min_azs == 0 {
-            return Err(ParamError::new(
-                "min_azs",
-                "must be a whole number of availability zones from 1 upwards",
-            ));
-        }
-        Ok(params.clone())
+        params.compile()
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {

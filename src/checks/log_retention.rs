@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{count, log_group_ref};
-use super::{Check, CheckDoc, Context, ParamError};
+use super::{Check, CheckDoc, Context, ParamError, at_least_one};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
 
@@ -52,12 +52,7 @@ not reset.",
     const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
-        if params.min_days == 0 {
-            return Err(ParamError::new(
-                "min_days",
-                "must be a whole number of days from 1 upwards",
-            ));
-        }
+        at_least_one("min_days", params.min_days, "days")?;
         Ok(params.clone())
     }
 

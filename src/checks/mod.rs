@@ -149,6 +149,19 @@ impl std::fmt::Display for ParamError {
 
 impl std::error::Error for ParamError {}
 
+/// Compiles a count parameter that must be at least 1: `Ok` when `value`
+/// is, otherwise an error on `param` saying it "must be a whole number of
+/// `unit` from 1 upwards" (`unit`: "days", "availability zones").
+pub fn at_least_one(param: &str, value: u32, unit: &str) -> Result<(), ParamError> {
+    if value == 0 {
+        return Err(ParamError::new(
+            param,
+            format!("must be a whole number of {unit} from 1 upwards"),
+        ));
+    }
+    Ok(())
+}
+
 /// A check: judges resources of the inventory.
 ///
 /// Parameters are parsed, not validated: a rule's `params` table is read
@@ -524,6 +537,26 @@ mod tests {
     fn bind_error(check: &str, params: &str) -> ParamError {
         let value = toml::Value::Table(toml::from_str(params).unwrap());
         find(check).unwrap().bind(value).unwrap_err()
+    }
+
+    #[test]
+    fn counts_of_days_and_zones_start_at_one() {
+        for (check, param, unit) in [
+            ("log-retention", "min_days", "days"),
+            ("s3-backup-expiry", "max_days", "days"),
+            ("snapshot-max-age", "max_age_days", "days"),
+            ("asg-multi-az", "min_azs", "availability zones"),
+            ("lb-multi-az", "min_azs", "availability zones"),
+            ("rds-multi-az", "min_azs", "availability zones"),
+        ] {
+            assert_eq!(
+                bind_error(check, &format!("{param} = 0")).to_string(),
+                format!("{param}: must be a whole number of {unit} from 1 upwards"),
+                "{check}"
+            );
+            let one = toml::Value::Table(toml::from_str(&format!("{param} = 1")).unwrap());
+            assert!(find(check).unwrap().bind(one).is_ok(), "{check}");
+        }
     }
 
     #[test]

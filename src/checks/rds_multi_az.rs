@@ -1,12 +1,11 @@
 //! `rds-multi-az`: RDS databases have a replica in another availability
 //! zone (HA-001, RDS part).
 
-use serde::{Deserialize, Serialize};
-
 use super::resource::{
     by_place_and_name, clusterless_member_outcome, clusterless_members, db_cluster_ref,
     db_instance_ref, is_standalone_primary, join_and, set,
 };
+use super::zones::MinAzs;
 use super::{Check, CheckDoc, Context, ParamError};
 use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome};
@@ -14,19 +13,9 @@ use crate::inventory::{Dataset, DbCluster, DbInstance, Inventory};
 
 pub struct RdsMultiAz;
 
-/// Parameters of `rds-multi-az`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// The fewest distinct availability zones a database must run in.
-    pub min_azs: u32,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params { min_azs: 2 }
-    }
-}
+/// Parameters: `min_azs` (default 2), the fewest distinct availability
+/// zones a database must run in.
+pub type Params = MinAzs;
 
 /// The parameters described, for `conform checks`.
 const PARAMS: &[super::ParamDoc] = &[super::ParamDoc {
@@ -238,13 +227,7 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
     const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
-        if params.min_azs == 0 {
-            return Err(ParamError::new(
-                "min_azs",
-                "must be a whole number of availability zones from 1 upwards",
-            ));
-        }
-        Ok(params.clone())
+        params.compile()
     }
 
     fn evaluate(_ctx: &Context, inventory: &Inventory, params: &Params) -> Vec<Outcome> {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::resource::{bucket_ref, cap_evidence, count, read_completely};
-use super::{Check, CheckDoc, Context, ParamError};
+use super::{Check, CheckDoc, Context, ParamError, at_least_one};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Bucket, Dataset, GLOBAL, Inventory, LifecycleRule, Read};
 
@@ -349,12 +349,7 @@ Management → Lifecycle rules → Create lifecycle rule. If the verdict is unkn
     const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
-        if params.max_days == 0 {
-            return Err(ParamError::new(
-                "max_days",
-                "must be a whole number of days from 1 upwards",
-            ));
-        }
+        at_least_one("max_days", params.max_days, "days")?;
         Ok(params.clone())
     }
 

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::resource::{age_text, count, db_snapshot_ref, snapshot_ref};
-use super::{Check, CheckDoc, Context, ParamError};
+use super::{Check, CheckDoc, Context, ParamError, at_least_one};
 use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::{Dataset, DbSnapshot, Inventory, Snapshot};
 
@@ -161,12 +161,7 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
     const PARAMS: &'static [super::ParamDoc] = PARAMS;
 
     fn compile(params: &Params) -> Result<Params, ParamError> {
-        if params.max_age_days == 0 {
-            return Err(ParamError::new(
-                "max_age_days",
-                "must be a whole number of days from 1 upwards",
-            ));
-        }
+        at_least_one("max_age_days", params.max_age_days, "days")?;
         Ok(params.clone())
     }
 

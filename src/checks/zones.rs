@@ -1,11 +1,13 @@
 //! The verdict on a resource's spread over availability zones, shared by
 //! the checks that require a resource to survive the loss of one zone
-//! (HA-002: load balancers and Auto Scaling groups). The counting is
+//! (HA-002: load balancers and Auto Scaling groups), and the `min_azs`
+//! parameter they and `rds-multi-az` compile. The counting is
 //! [`crate::analysis::zones`].
 
 use serde::{Deserialize, Serialize};
 
 use super::resource::join_and;
+use super::{ParamError, at_least_one};
 use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome, ResourceRef};
 
@@ -20,6 +22,15 @@ pub struct MinAzs {
 impl Default for MinAzs {
     fn default() -> Self {
         MinAzs { min_azs: 2 }
+    }
+}
+
+impl MinAzs {
+    /// The compiled form of a zone-spread check's parameters: `min_azs`
+    /// must be at least 1 (every multi-AZ check compiles with this).
+    pub fn compile(&self) -> Result<MinAzs, ParamError> {
+        at_least_one("min_azs", self.min_azs, "availability zones")?;
+        Ok(self.clone())
     }
 }
 

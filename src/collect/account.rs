@@ -281,7 +281,6 @@ async fn describe_regions(config: &ScanConfig, all: bool) -> Result<Vec<String>,
 #[cfg(test)]
 mod tests {
     use super::Shard;
-    use crate::inventory::Arn;
 
     #[test]
     fn shards_parse_and_split_by_position() {
@@ -372,23 +371,5 @@ mod tests {
             .unwrap_err();
             assert!(err.contains(needle), "{err}");
         }
-    }
-
-    #[test]
-    fn partition_comes_from_the_arn() {
-        assert_eq!(
-            Arn::partition_of("arn:aws:sts::123456789012:assumed-role/r/s"),
-            Some("aws")
-        );
-        assert_eq!(
-            Arn::partition_of("arn:aws-cn:iam::123456789012:user/u"),
-            Some("aws-cn")
-        );
-        assert_eq!(
-            Arn::partition_of("arn:aws-us-gov:iam::1:root"),
-            Some("aws-us-gov")
-        );
-        assert_eq!(Arn::partition_of("not-an-arn"), None);
-        assert_eq!(Arn::partition_of("arn::iam::1:root"), None);
     }
 }

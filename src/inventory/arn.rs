@@ -154,6 +154,10 @@ mod tests {
             Arn::partition_of("arn:aws-cn:iam::123456789012:user/u"),
             Some("aws-cn")
         );
+        assert_eq!(
+            Arn::partition_of("arn:aws-us-gov:iam::1:root"),
+            Some("aws-us-gov")
+        );
         assert_eq!(Arn::partition_of("not-an-arn"), None);
         assert_eq!(Arn::partition_of("arn::iam::1:root"), None);
     }

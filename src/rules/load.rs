@@ -913,15 +913,11 @@ mod tests {
             .to_string()
     }
 
-    const GOOD: &str = r#"
-[[rule]]
-id = "LOG-001"
-title = "Logs kept 30 days"
-severity = "medium"
-area = "logging"
-promise = { file = "policy.md", line = 3, text = "Logs are kept." }
-checks = [{ name = "log-retention", params = { min_days = 30 } }]
-"#;
+    /// The shared one-rule pack after a blank first line: its `checks`
+    /// are on line 8.
+    fn good() -> String {
+        format!("\n{}", crate::rules::ONE_RULE_PACK)
+    }
 
     #[test]
     fn builtin_pack_loads() {
@@ -931,7 +927,7 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
 
     #[test]
     fn good_pack_loads() {
-        let pack = parse(Path::new("t.toml"), GOOD).unwrap();
+        let pack = parse(Path::new("t.toml"), &good()).unwrap();
         assert_eq!(pack.rules[0].id, "LOG-001");
         assert_eq!(pack.rules[0].severity, Severity::Medium);
     }
@@ -944,24 +940,24 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
 
     #[test]
     fn unknown_check_names_line() {
-        let e = err(&GOOD.replace("log-retention", "log-retentoin"));
+        let e = err(&good().replace("log-retention", "log-retentoin"));
         assert!(e.starts_with("test.toml:8:"), "{e}");
         assert!(e.contains("unknown check \"log-retentoin\""), "{e}");
     }
 
     #[test]
     fn bad_param_names_field_and_line() {
-        let e = err(&GOOD.replace("min_days = 30", "min_dayz = 30"));
+        let e = err(&good().replace("min_days = 30", "min_dayz = 30"));
         assert!(e.starts_with("test.toml:8:"), "{e}");
         assert!(e.contains("min_dayz"), "{e}");
     }
 
     #[test]
     fn bad_severity_and_duplicate_ids() {
-        let e = err(&GOOD.replace("\"medium\"", "\"severe\""));
+        let e = err(&good().replace("\"medium\"", "\"severe\""));
         assert!(e.starts_with("test.toml:5:"), "{e}");
         assert!(e.contains("unknown severity"), "{e}");
-        let twice = format!("{GOOD}\n{GOOD}");
+        let twice = format!("{0}\n{0}", good());
         let e = err(&twice);
         assert!(e.contains("defined twice"), "{e}");
         assert!(e.starts_with("test.toml:12:"), "{e}");
@@ -969,10 +965,11 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
 
     #[test]
     fn unknown_field_and_bad_cidr() {
-        let e = err(&GOOD.replace("area =", "aera ="));
+        let e = err(&good().replace("area =", "aera ="));
         assert!(e.contains("aera"), "{e}");
         let e = err(&format!(
-            "[network]\ntrusted_cidrs = [\"10.0.0.0/33\"]\n{GOOD}"
+            "[network]\ntrusted_cidrs = [\"10.0.0.0/33\"]\n{}",
+            good()
         ));
         assert!(e.starts_with("test.toml:2:"), "{e}");
         assert!(e.contains("not a CIDR"), "{e}");
@@ -980,7 +977,7 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
 
     #[test]
     fn checks_may_narrow_the_scope() {
-        let text = GOOD.replace(
+        let text = good().replace(
             "params = { min_days = 30 } }",
             "params = { min_days = 30 }, scope = { names = [\"/app/*\"] }, exclude = { regions = [\"us-*\"] } }",
         );
@@ -988,7 +985,7 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
         let check = &pack.rules[0].checks[0];
         assert_eq!(check.scope.describe(), "names=/app/*");
         assert_eq!(check.exclude.describe(), "regions=us-*");
-        let e = err(&GOOD.replace(
+        let e = err(&good().replace(
             "params = { min_days = 30 } }",
             "scope = { name = [\"x\"] } }",
         ));
@@ -999,7 +996,7 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
     fn promises_may_take_the_packs_policy_file() {
         let text = format!(
             "[policy]\nfile = \"docs/policy.md\"\n{}",
-            GOOD.replace("file = \"policy.md\", ", "")
+            good().replace("file = \"policy.md\", ", "")
         );
         let mut pack = parse(Path::new("t.toml"), &text).unwrap();
         assert_eq!(pack.rules[0].promise.file, "docs/policy.md");
@@ -1008,12 +1005,12 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
         // A promise that names its own file keeps it.
         let mut own = parse(
             Path::new("t.toml"),
-            &format!("[policy]\nfile = \"docs/policy.md\"\n{GOOD}"),
+            &format!("[policy]\nfile = \"docs/policy.md\"\n{}", good()),
         )
         .unwrap();
         own.set_policy_file("security/policy.md");
         assert_eq!(own.rules[0].promise.file, "policy.md");
-        let e = err(&GOOD.replace("file = \"policy.md\", ", ""));
+        let e = err(&good().replace("file = \"policy.md\", ", ""));
         assert!(e.contains("names no file"), "{e}");
         assert!(e.starts_with("test.toml:7:"), "{e}");
     }
@@ -1029,14 +1026,7 @@ checks = [{ name = "log-retention", params = { min_days = 30 } }]
 mod diagnostic_tests {
     use super::*;
 
-    const GOOD: &str = r#"[[rule]]
-id = "LOG-001"
-title = "Logs kept 30 days"
-severity = "medium"
-area = "logging"
-promise = { file = "policy.md", line = 3, text = "Logs are kept." }
-checks = [{ name = "log-retention", params = { min_days = 30 } }]
-"#;
+    const GOOD: &str = crate::rules::ONE_RULE_PACK;
 
     const POLICY: &str = "# Policy\n\nLogs are kept. For 30 days.\n";
 

@@ -208,6 +208,19 @@ pub fn control_matches(have: &str, asked: &str) -> bool {
     }
 }
 
+/// A valid one-rule pack (LOG-001: `log-retention` with `min_days = 30`,
+/// promised on line 3 of `policy.md`) for the library's tests to load or
+/// alter. It starts with `[[rule]]` on line 1; its `checks` are on line 7.
+#[cfg(test)]
+pub(crate) const ONE_RULE_PACK: &str = r#"[[rule]]
+id = "LOG-001"
+title = "Logs kept 30 days"
+severity = "medium"
+area = "logging"
+promise = { file = "policy.md", line = 3, text = "Logs are kept." }
+checks = [{ name = "log-retention", params = { min_days = 30 } }]
+"#;
+
 #[cfg(test)]
 mod control_tests {
     use super::control_matches;

@@ -177,31 +177,52 @@ fn read_json(path: &Path) -> Value {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// This build of conform published as release v9.9.9 for this machine's
+/// target (see [`publish`]), with an empty actions/cache store for the
+/// runners that install it.
+struct Release {
+    dir: tempfile::TempDir,
+    url: String,
+    cache: tempfile::TempDir,
+}
+
+fn published_release() -> Release {
+    let dir = tempfile::tempdir().unwrap();
+    publish(
+        dir.path(),
+        "v9.9.9",
+        &this_target(),
+        Path::new(env!("CARGO_BIN_EXE_conform")),
+    );
+    Release {
+        url: file_url(dir.path()),
+        dir,
+        cache: tempfile::tempdir().unwrap(),
+    }
+}
+
+impl Release {
+    /// The action's inputs that install this release (`version`,
+    /// `download-url`), then `more`.
+    fn inputs<'a>(&'a self, more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut inputs = vec![("version", "v9.9.9"), ("download-url", self.url.as_str())];
+        inputs.extend_from_slice(more);
+        inputs
+    }
+}
+
 /// Findings at or above `fail-on: high`: the step fails with exit 1, and
 /// still writes the SARIF log, the job summary, the text report in a
 /// collapsed group of the log, and every output.
 #[test]
 fn findings_fail_the_step_after_writing_sarif_summary_and_outputs() {
-    let release = tempfile::tempdir().unwrap();
-    publish(
-        release.path(),
-        "v9.9.9",
-        &this_target(),
-        Path::new(env!("CARGO_BIN_EXE_conform")),
-    );
-    let cache = tempfile::tempdir().unwrap();
+    let release = published_release();
     let runner = Runner::new();
-    let url = file_url(release.path());
     let inventory = estate();
     let started = std::time::Instant::now();
     let run = runner.run(
-        cache.path(),
-        &[
-            ("version", "v9.9.9"),
-            ("download-url", &url),
-            ("inventory", &inventory),
-            ("fail-on", "high"),
-        ],
+        release.cache.path(),
+        &release.inputs(&[("inventory", &inventory), ("fail-on", "high")]),
         &[],
     );
     let took = started.elapsed();
@@ -271,28 +292,19 @@ fn findings_fail_the_step_after_writing_sarif_summary_and_outputs() {
 /// and skips the download. `args` reach conform.
 #[test]
 fn allow_incomplete_passes_and_a_second_runner_uses_the_cache() {
-    let release = tempfile::tempdir().unwrap();
-    publish(
-        release.path(),
-        "v9.9.9",
-        &this_target(),
-        Path::new(env!("CARGO_BIN_EXE_conform")),
-    );
-    let cache = tempfile::tempdir().unwrap();
-    let url = file_url(release.path());
+    let release = published_release();
+    let cache = release.cache.path();
     let inventory = estate();
-    let inputs = [
-        ("version", "v9.9.9"),
-        ("download-url", url.as_str()),
+    let inputs = release.inputs(&[
         ("inventory", inventory.as_str()),
         ("fail-on", "none"),
         ("allow-incomplete", "true"),
         ("sarif-file", "reports/estate.sarif"),
         ("args", "--show-passing\n--policy-file docs/policy.md"),
-    ];
+    ]);
     let first = Runner::new();
     std::fs::create_dir_all(first.workspace.join("reports")).unwrap();
-    let run = first.run(cache.path(), &inputs, &[]);
+    let run = first.run(cache, &inputs, &[]);
     assert!(run.success, "{}", run.log);
     assert_eq!(run.output("exit-code"), "0");
     assert!(run.output("unknown").parse::<u64>().unwrap() > 0);
@@ -317,7 +329,7 @@ fn allow_incomplete_passes_and_a_second_runner_uses_the_cache() {
     std::fs::create_dir_all(strict.workspace.join("reports")).unwrap();
     let mut strict_inputs = inputs.to_vec();
     strict_inputs.retain(|(k, _)| *k != "allow-incomplete");
-    let run = strict.run(cache.path(), &strict_inputs, &[]);
+    let run = strict.run(cache, &strict_inputs, &[]);
     assert!(!run.success);
     assert_eq!(run.output("exit-code"), "3");
     assert!(
@@ -337,15 +349,7 @@ fn allow_incomplete_passes_and_a_second_runner_uses_the_cache() {
 /// with an accepted suppression, and are not counted as failed.
 #[test]
 fn the_waivers_input_reaches_conform() {
-    let release = tempfile::tempdir().unwrap();
-    publish(
-        release.path(),
-        "v9.9.9",
-        &this_target(),
-        Path::new(env!("CARGO_BIN_EXE_conform")),
-    );
-    let cache = tempfile::tempdir().unwrap();
-    let url = file_url(release.path());
+    let release = published_release();
     let inventory = estate();
     let runner = Runner::new();
     // A second file with nothing in it but a stale waiver: both reach conform.
@@ -362,15 +366,13 @@ fn the_waivers_input_reaches_conform() {
         extra.display()
     );
     let run = runner.run(
-        cache.path(),
-        &[
-            ("version", "v9.9.9"),
-            ("download-url", &url),
+        release.cache.path(),
+        &release.inputs(&[
             ("inventory", &inventory),
             ("fail-on", "none"),
             ("allow-incomplete", "true"),
             ("waivers", &waivers),
-        ],
+        ]),
         &[],
     );
     assert!(run.success, "{}", run.log);
@@ -408,35 +410,27 @@ fn the_waivers_input_reaches_conform() {
 /// at the install step: nothing is installed, cached or scanned.
 #[test]
 fn a_wrong_checksum_stops_the_action() {
-    let release = tempfile::tempdir().unwrap();
-    let target = this_target();
-    publish(
-        release.path(),
-        "v9.9.9",
-        &target,
-        Path::new(env!("CARGO_BIN_EXE_conform")),
-    );
+    let release = published_release();
+    let cache = release.cache.path();
+    let url = &release.url;
     // A different archive under the published checksum.
     let archive = release
+        .dir
         .path()
-        .join(format!("download/v9.9.9/conform-{target}.tar.gz"));
+        .join(format!("download/v9.9.9/conform-{}.tar.gz", this_target()));
     let mut bytes = std::fs::read(&archive).unwrap();
     bytes.extend_from_slice(b"tampered");
     std::fs::write(&archive, bytes).unwrap();
 
-    let cache = tempfile::tempdir().unwrap();
     let runner = Runner::new();
-    let url = file_url(release.path());
     let inventory = estate();
     let run = runner.run(
-        cache.path(),
-        &[
-            ("version", "v9.9.9"),
-            ("download-url", &url),
+        cache,
+        &release.inputs(&[
             ("inventory", &inventory),
             ("fail-on", "none"),
             ("allow-incomplete", "true"),
-        ],
+        ]),
         &[],
     );
     assert!(!run.success, "{}", run.log);
@@ -444,23 +438,15 @@ fn a_wrong_checksum_stops_the_action() {
     assert_eq!(run.step("scan")["outcome"], "skipped");
     assert!(run.log.contains("checksum mismatch"), "{}", run.log);
     assert!(!runner.workspace.join("conform.sarif").exists());
-    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(cache).unwrap().count(), 0);
     assert!(!runner.temp.join("_tool/conform/v9.9.9").exists());
 
     // A release without a build for this target, or a bad version, also
     // stops it with a message.
-    let run = runner.run(
-        cache.path(),
-        &[("version", "v0.0.1"), ("download-url", &url)],
-        &[],
-    );
+    let run = runner.run(cache, &[("version", "v0.0.1"), ("download-url", url)], &[]);
     assert!(!run.success);
     assert!(run.log.contains("cannot download"), "{}", run.log);
-    let run = runner.run(
-        cache.path(),
-        &[("version", "main"), ("download-url", &url)],
-        &[],
-    );
+    let run = runner.run(cache, &[("version", "main"), ("download-url", url)], &[]);
     assert!(!run.success);
     assert!(
         run.log.contains("::error::version must be a release tag"),
@@ -479,28 +465,19 @@ async fn the_action_scans_the_emulator_and_merges_reports() {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&account.config(REGION).await);
     let arn = common::estate::log_group(&logs, &account, "/conform/action", Some(7)).await;
 
-    let release = tempfile::tempdir().unwrap();
-    publish(
-        release.path(),
-        "v9.9.9",
-        &this_target(),
-        Path::new(env!("CARGO_BIN_EXE_conform")),
-    );
-    let cache = tempfile::tempdir().unwrap();
-    let url = file_url(release.path());
+    let release = published_release();
+    let cache = release.cache.path();
     let runner = Runner::new();
     std::fs::write(runner.workspace.join("log.toml"), pack_of(&["LOG-001"])).unwrap();
     std::fs::create_dir_all(runner.workspace.join("shards")).unwrap();
     let run = runner.run(
-        cache.path(),
-        &[
-            ("version", "v9.9.9"),
-            ("download-url", &url),
+        cache,
+        &release.inputs(&[
             ("regions", REGION),
             ("rules", "log.toml"),
             ("fail-on", "medium"),
             ("json-file", "shards/shard-1.json"),
-        ],
+        ]),
         &account.env(),
     );
     assert!(!run.success, "{}", run.log);
@@ -514,15 +491,13 @@ async fn the_action_scans_the_emulator_and_merges_reports() {
 
     // merge mode: the shards' reports by glob, reported like a scan.
     let run = runner.run(
-        cache.path(),
-        &[
-            ("version", "v9.9.9"),
-            ("download-url", &url),
+        cache,
+        &release.inputs(&[
             ("merge", "shards/shard-*.json"),
             ("rules", "log.toml"),
             ("fail-on", "high"),
             ("sarif-file", "merged.sarif"),
-        ],
+        ]),
         &[],
     );
     assert!(run.success, "{}", run.log);
@@ -531,12 +506,8 @@ async fn the_action_scans_the_emulator_and_merges_reports() {
     let merged = read_json(&runner.workspace.join("merged.sarif"));
     assert!(merged.to_string().contains(&arn));
     let run = runner.run(
-        cache.path(),
-        &[
-            ("version", "v9.9.9"),
-            ("download-url", &url),
-            ("merge", "shards/none-*.json"),
-        ],
+        cache,
+        &release.inputs(&[("merge", "shards/none-*.json")]),
         &[],
     );
     assert!(!run.success);
@@ -581,15 +552,29 @@ fn fake_system(dir: &Path, os: &str, cpu: &str, rosetta: bool) -> PathBuf {
     bin
 }
 
-fn install_sh(args: &[&str], path_first: Option<&Path>, stdin_script: bool) -> (bool, String) {
+/// Runs install.sh with `--base-url URL --to TO` (after `--version V`
+/// when given), with `path_first` (a fake system) ahead on PATH; from
+/// stdin (`curl ... | sh -s -- ARGS`) when `stdin_script`.
+fn install_sh(
+    url: &str,
+    version: Option<&str>,
+    to: &Path,
+    path_first: Option<&Path>,
+    stdin_script: bool,
+) -> (bool, String) {
+    let mut args = Vec::new();
+    if let Some(version) = version {
+        args.extend(["--version", version]);
+    }
+    args.extend(["--base-url", url, "--to", to.to_str().unwrap()]);
     let script = root().join("install.sh");
     let mut cmd = Command::new("sh");
     if stdin_script {
         // `curl ... | sh -s -- ARGS`
-        cmd.arg("-s").arg("--").args(args);
+        cmd.arg("-s").arg("--").args(&args);
         cmd.stdin(std::fs::File::open(&script).unwrap());
     } else {
-        cmd.arg(&script).args(args).stdin(Stdio::null());
+        cmd.arg(&script).args(&args).stdin(Stdio::null());
     }
     let path = std::env::var("PATH").unwrap_or_default();
     if let Some(first) = path_first {
@@ -640,18 +625,7 @@ fn install_sh_picks_the_right_archive_and_verifies_it() {
     ] {
         let system = fake_system(d, os, cpu, rosetta);
         let to = d.join(format!("bin-{os}-{cpu}-{rosetta}"));
-        let (ok, log) = install_sh(
-            &[
-                "--version",
-                "v9.9.9",
-                "--base-url",
-                &url,
-                "--to",
-                to.to_str().unwrap(),
-            ],
-            Some(&system),
-            false,
-        );
+        let (ok, log) = install_sh(&url, Some("v9.9.9"), &to, Some(&system), false);
         assert!(ok, "{os} {cpu}: {log}");
         assert!(log.contains("checksum verified"), "{log}");
         assert_eq!(
@@ -662,11 +636,7 @@ fn install_sh_picks_the_right_archive_and_verifies_it() {
 
     // `curl ... | sh -s --` with the latest release, on this machine.
     let to = d.join("bin-latest");
-    let (ok, log) = install_sh(
-        &["--base-url", &url, "--to", to.to_str().unwrap()],
-        None,
-        true,
-    );
+    let (ok, log) = install_sh(&url, None, &to, None, true);
     assert!(ok, "{log}");
     assert!(
         log.contains(&format!("{url}/latest/download/conform-{}", this_target())),
@@ -689,18 +659,7 @@ fn install_sh_picks_the_right_archive_and_verifies_it() {
     .unwrap();
     let system = fake_system(d, "Linux", "aarch64", false);
     let to = d.join("bin-mismatch");
-    let (ok, log) = install_sh(
-        &[
-            "--version",
-            "v9.9.9",
-            "--base-url",
-            &url,
-            "--to",
-            to.to_str().unwrap(),
-        ],
-        Some(&system),
-        false,
-    );
+    let (ok, log) = install_sh(&url, Some("v9.9.9"), &to, Some(&system), false);
     assert!(!ok, "{log}");
     assert!(log.contains("checksum mismatch"), "{log}");
     assert!(log.contains("nothing was installed"), "{log}");
@@ -708,41 +667,15 @@ fn install_sh_picks_the_right_archive_and_verifies_it() {
 
     // A checksum file that holds no checksum.
     std::fs::write(&sums, "<html>not found</html>\n").unwrap();
-    let (ok, log) = install_sh(
-        &[
-            "--version",
-            "v9.9.9",
-            "--base-url",
-            &url,
-            "--to",
-            to.to_str().unwrap(),
-        ],
-        Some(&system),
-        false,
-    );
+    let (ok, log) = install_sh(&url, Some("v9.9.9"), &to, Some(&system), false);
     assert!(!ok && log.contains("holds no SHA-256"), "{log}");
     assert!(!to.join("conform").exists());
 
     // No build for the system; no such release.
     let bsd = fake_system(d, "FreeBSD", "x86_64", false);
-    let (ok, log) = install_sh(
-        &["--base-url", &url, "--to", to.to_str().unwrap()],
-        Some(&bsd),
-        false,
-    );
+    let (ok, log) = install_sh(&url, None, &to, Some(&bsd), false);
     assert!(!ok && log.contains("no release build for FreeBSD"), "{log}");
-    let (ok, log) = install_sh(
-        &[
-            "--version",
-            "v0.0.1",
-            "--base-url",
-            &url,
-            "--to",
-            to.to_str().unwrap(),
-        ],
-        None,
-        false,
-    );
+    let (ok, log) = install_sh(&url, Some("v0.0.1"), &to, None, false);
     assert!(!ok && log.contains("cannot download"), "{log}");
     assert!(!to.join("conform").exists());
 }

@@ -48,11 +48,7 @@ struct Estate {
 async fn estate() -> Estate {
     let account = account().await;
     let config = account.config(REGION).await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = estate::s3_client(&account).await;
     let bucket_a = format!("conform-faults-a-{}", account.id);
     let bucket_b = format!("conform-faults-b-{}", account.id);
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
@@ -61,45 +57,18 @@ async fn estate() -> Estate {
     estate::log_group(&logs, &account, "/kliv/app", Some(90)).await;
 
     let ec2 = aws_sdk_ec2::Client::new(&config);
-    let vpcs = ec2
-        .describe_vpcs()
-        .filters(
-            ec2t::Filter::builder()
-                .name("is-default")
-                .values("true")
+    let (vpc, _) = estate::default_vpc(&ec2).await;
+    let group = estate::security_group(
+        &ec2,
+        &vpc,
+        "web-https",
+        vec![
+            estate::tcp(443, 443)
+                .ip_ranges(estate::cidr("0.0.0.0/0"))
                 .build(),
-        )
-        .send()
-        .await
-        .expect("DescribeVpcs");
-    let vpc = vpcs.vpcs()[0]
-        .vpc_id()
-        .expect("the default VPC")
-        .to_string();
-    let group = ec2
-        .create_security_group()
-        .group_name("web-https")
-        .description("conform test: https from anywhere, attached to nothing")
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .expect("CreateSecurityGroup")
-        .group_id()
-        .expect("group id")
-        .to_string();
-    ec2.authorize_security_group_ingress()
-        .group_id(&group)
-        .ip_permissions(
-            ec2t::IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(443)
-                .to_port(443)
-                .ip_ranges(ec2t::IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .send()
-        .await
-        .expect("AuthorizeSecurityGroupIngress");
+        ],
+    )
+    .await;
 
     Estate {
         bucket_a_arn: format!("arn:aws:s3:::{bucket_a}"),

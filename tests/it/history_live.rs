@@ -7,7 +7,6 @@
 
 use crate::common;
 
-use aws_sdk_ec2::types as ec2t;
 use common::*;
 use conform::exit;
 use serde_json::Value;
@@ -29,18 +28,7 @@ async fn fixing_a_resource_shows_in_diff_baseline_and_stale_waivers() {
     ] {
         estate::log_group(&logs, &account, name, Some(days)).await;
     }
-    let volume = ec2
-        .create_volume()
-        .availability_zone(format!("{REGION}a"))
-        .size(8)
-        .volume_type(ec2t::VolumeType::Gp3)
-        .encrypted(false)
-        .send()
-        .await
-        .unwrap()
-        .volume_id()
-        .unwrap()
-        .to_string();
+    let volume = estate::volume(&ec2, false).await;
 
     let short = account.arn("logs", "log-group:/live/short");
     let accepted = account.arn("logs", "log-group:/live/accepted");
@@ -102,17 +90,7 @@ async fn fixing_a_resource_shows_in_diff_baseline_and_stale_waivers() {
         .await
         .unwrap();
     ec2.delete_volume().volume_id(&volume).send().await.unwrap();
-    logs.create_log_group()
-        .log_group_name("/live/new")
-        .send()
-        .await
-        .unwrap();
-    logs.put_retention_policy()
-        .log_group_name("/live/new")
-        .retention_in_days(1)
-        .send()
-        .await
-        .unwrap();
+    estate::log_group(&logs, &account, "/live/new", Some(1)).await;
 
     let second = dir.path().join("2.json");
     let run = scan(&second, &["--baseline", arg(&first)]);

@@ -6,7 +6,6 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use aws_sdk_ec2::types as ec2t;
 use common::*;
 use serde_json::Value;
 
@@ -32,30 +31,11 @@ async fn fingerprints_survive_rescans_and_fixes_close_exactly_their_alerts() {
     let ec2 = aws_sdk_ec2::Client::new(&config);
 
     for (name, days) in [("/live/short", 7), ("/live/long", 90)] {
-        logs.create_log_group()
-            .log_group_name(name)
-            .send()
-            .await
-            .unwrap();
-        logs.put_retention_policy()
-            .log_group_name(name)
-            .retention_in_days(days)
-            .send()
-            .await
-            .unwrap();
+        estate::log_group(&logs, &account, name, Some(days)).await;
     }
     let mut volumes = Vec::new();
     for _ in 0..2 {
-        let v = ec2
-            .create_volume()
-            .availability_zone(format!("{REGION}a"))
-            .size(8)
-            .volume_type(ec2t::VolumeType::Gp3)
-            .encrypted(false)
-            .send()
-            .await
-            .unwrap();
-        volumes.push(v.volume_id().unwrap().to_string());
+        volumes.push(estate::volume(&ec2, false).await);
     }
 
     let dir = tempfile::tempdir().unwrap();

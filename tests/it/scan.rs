@@ -1138,11 +1138,7 @@ struct Small {
 async fn small_scanned_estate() -> Small {
     let account = account().await;
     let config = account.config(REGION).await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = s3_client(&account).await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
     let bucket = bucket(
         &s3,

@@ -296,25 +296,7 @@ impl Drop for RunningConform {
 /// Starts conform with `args` and exactly the AWS environment `env`, like
 /// [`super::run_conform`], without waiting for it.
 pub fn spawn_conform(args: &[&str], env: &[(String, String)]) -> RunningConform {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_conform"));
-    cmd.args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy().to_string();
-        if key.starts_with("AWS_") || key.starts_with("CONFORM_") {
-            cmd.env_remove(&key);
-        }
-    }
-    let nowhere = super::nowhere();
-    cmd.env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", &nowhere)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &nowhere);
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
+    let mut cmd = super::conform_command(args, env);
     let started = Instant::now();
     let mut child = cmd.spawn().expect("start conform");
     let read_all = |mut pipe: Box<dyn Read + Send>| {

@@ -255,8 +255,10 @@ pub fn run_conform(args: &[&str], env: &[(String, String)]) -> Run {
     run_conform_within(args, env, RUN_LIMIT)
 }
 
-/// [`run_conform`] with another time limit.
-pub fn run_conform_within(args: &[&str], env: &[(String, String)], limit: Duration) -> Run {
+/// The command that runs conform with `args` and exactly the AWS
+/// environment `env` (see [`run_conform`]), from the repository's root,
+/// stdin closed and stdout and stderr piped.
+pub fn conform_command(args: &[&str], env: &[(String, String)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_conform"));
     cmd.args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -276,6 +278,12 @@ pub fn run_conform_within(args: &[&str], env: &[(String, String)], limit: Durati
     for (key, value) in env {
         cmd.env(key, value);
     }
+    cmd
+}
+
+/// [`run_conform`] with another time limit.
+pub fn run_conform_within(args: &[&str], env: &[(String, String)], limit: Duration) -> Run {
+    let mut cmd = conform_command(args, env);
     let started = Instant::now();
     let child = cmd.spawn().expect("start conform");
     let pid = child.id();
