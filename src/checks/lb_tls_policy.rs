@@ -471,6 +471,24 @@ the predefined policy it references {why}"
         }
         outcomes
     }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        for lb in &inventory.load_balancers {
+            if lb.listeners_error.is_none()
+                && !lb.listeners.iter().any(|l| is_tls_listener(&l.protocol))
+            {
+                skip(
+                    &lb_ref(lb),
+                    "load balancer without TLS listeners, nothing to negotiate",
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -783,6 +801,9 @@ mod tests {
             2,
             "load balancers without TLS listeners are not judged"
         );
+        let skipped = skipped::<LbTlsPolicy>(&inv);
+        assert_eq!(skipped.len(), 1, "and counted: {skipped:?}");
+        assert_eq!(skipped[0].0, "elb-plain");
         expect(&out, "elb-web", Status::Pass);
         expect(&out, "elb-other", Status::Unknown);
     }

@@ -226,10 +226,22 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
+/// What a rule's checks looked at and deliberately did not judge, counted
+/// per reason (`not judged: 12 × read replica (judged through its
+/// primary); 3 × ...`); `None` when there is nothing.
+pub(crate) fn not_judged(rule_id: &str, input: &ReportInput<'_>) -> Option<String> {
+    let counts = input.evaluation.not_judged.get(rule_id)?;
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(why, n)| format!("{n} × {why}"))
+        .collect();
+    (!parts.is_empty()).then(|| format!("not judged: {}", parts.join("; ")))
+}
+
 /// Why a rule has no verdict, as far as the evaluation recorded it: the
-/// resources its scope or `exclude` set aside. Resources a check skips by
-/// kind (read replicas, internal load balancers, ...) are not recorded, so
-/// the line says they may exist rather than guessing.
+/// resources its scope or `exclude` set aside, and those its checks did
+/// not judge by kind (read replicas, internal load balancers, ...).
 pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String {
     let aside = input
         .evaluation
@@ -256,6 +268,16 @@ pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String
             "{} matched by its exclude",
             resources(aside.excluded)
         ));
+    }
+    if let Some(skipped) = not_judged(&rule.id, input) {
+        return if why.is_empty() {
+            format!("no resource judged; {skipped}")
+        } else {
+            format!(
+                "no resource judged: set aside {}; {skipped}",
+                why.join(", ")
+            )
+        };
     }
     if why.is_empty() {
         format!(
