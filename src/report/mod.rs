@@ -281,8 +281,8 @@ pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String
     }
     if why.is_empty() {
         format!(
-            "no resource judged: the inventory holds none its checks judge (checks skip some \
-             kinds, such as read replicas: see `conform explain {}`)",
+            "no resource judged: the inventory holds none its checks judge (what they judge: \
+             `conform explain {}`)",
             rule.id
         )
     } else {
