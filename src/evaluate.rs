@@ -38,7 +38,7 @@ pub struct Evaluation {
     pub scope_warnings: Vec<ScopeWarning>,
     /// Per rule id, the resources inside its scope that its checks looked
     /// at and deliberately did not judge (and no other check of the rule
-    /// judged), counted per reason ("read replica: judged through its
+    /// judged), counted per reason ("read replica, judged through its
     /// primary"). Rules with none are absent. Carried by the JSON report
     /// (`not_judged`), so merge keeps them.
     #[serde(skip)]

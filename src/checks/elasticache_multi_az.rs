@@ -219,6 +219,12 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
 }
 
 /// A cache cluster outside any replication group.
+/// Whether a cache cluster runs Memcached, which has no replication (not
+/// judged).
+fn is_memcached(c: &CacheCluster) -> bool {
+    set(&c.engine).is_some_and(|e| e.eq_ignore_ascii_case("memcached"))
+}
+
 fn judge_standalone(c: &CacheCluster) -> Option<Outcome> {
     let resource = cache_cluster_ref(c);
     let engine = set(&c.engine).map(str::to_ascii_lowercase);
@@ -327,7 +333,7 @@ In the console: ElastiCache → the cache → Modify → Multi-AZ and Auto-failo
         for c in &inventory.cache_clusters {
             if set(&c.replication_group_id).is_some() {
                 skip(&cache_cluster_ref(c), GROUP_MEMBER);
-            } else if judge_standalone(c).is_none() {
+            } else if is_memcached(c) {
                 skip(&cache_cluster_ref(c), MEMCACHED);
             }
         }

@@ -204,6 +204,9 @@ pub struct Compiled {
     ciphers: Vec<String>,
 }
 
+/// Why a load balancer is not judged: it has no TLS listener.
+const NO_TLS: &str = "load balancer without TLS listeners, nothing to negotiate";
+
 impl Check for LbTlsPolicy {
     type Params = Params;
     type Compiled = Compiled;
@@ -482,10 +485,7 @@ the predefined policy it references {why}"
             if lb.listeners_error.is_none()
                 && !lb.listeners.iter().any(|l| is_tls_listener(&l.protocol))
             {
-                skip(
-                    &lb_ref(lb),
-                    "load balancer without TLS listeners, nothing to negotiate",
-                );
+                skip(&lb_ref(lb), NO_TLS);
             }
         }
     }
