@@ -289,3 +289,89 @@ pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String
         format!("no resource judged: set aside {}", why.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::SetAside;
+
+    fn rule(id: &str) -> RuleInfo {
+        RuleInfo {
+            id: id.into(),
+            title: "t".into(),
+            severity: Severity::High,
+            area: "a".into(),
+            promise: crate::rules::Promise {
+                file: "p.md".into(),
+                line: 1,
+                related_lines: vec![],
+                text: "t".into(),
+            },
+            controls: vec![],
+            checks: vec![],
+            description: String::new(),
+            help_markdown: String::new(),
+        }
+    }
+
+    fn line(evaluation: &Evaluation, id: &str) -> (Option<String>, String) {
+        let input = ReportInput {
+            evaluation,
+            rules: vec![rule(id)],
+            rules_origin: "test".into(),
+            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            completed_at: None,
+            scope: &[],
+            coverage_errors: vec![],
+            show_passing: false,
+            policies: Vec::new(),
+            display: Default::default(),
+            width: None,
+            waivers: Default::default(),
+            baseline: None,
+        };
+        (
+            not_judged(id, &input),
+            nothing_judged(&input.rules[0], &input),
+        )
+    }
+
+    #[test]
+    fn what_was_not_judged_is_said_with_what_was_set_aside() {
+        let mut evaluation = Evaluation {
+            findings: vec![],
+            summary: Default::default(),
+            set_aside: Default::default(),
+            scope_warnings: vec![],
+            not_judged: Default::default(),
+        };
+        let (none, nothing) = line(&evaluation, "R-1");
+        assert_eq!(none, None);
+        assert!(nothing.contains("the inventory holds none"), "{nothing}");
+
+        evaluation.not_judged.insert(
+            "R-1".into(),
+            [("read replica, judged through its primary".to_string(), 12)].into(),
+        );
+        let (skipped, nothing) = line(&evaluation, "R-1");
+        let skipped = skipped.unwrap();
+        assert_eq!(
+            skipped,
+            "not judged: 12 × read replica, judged through its primary"
+        );
+        assert_eq!(nothing, format!("no resource judged; {skipped}"));
+
+        evaluation.set_aside.insert(
+            "R-1".into(),
+            SetAside {
+                out_of_scope: 2,
+                excluded: 0,
+            },
+        );
+        let (_, nothing) = line(&evaluation, "R-1");
+        assert_eq!(
+            nothing,
+            format!("no resource judged: set aside 2 resources outside its scope; {skipped}")
+        );
+    }
+}
