@@ -36,7 +36,18 @@ pub struct Evaluation {
     /// (warnings). Empty for reports read back from JSON (merge).
     #[serde(skip)]
     pub scope_warnings: Vec<ScopeWarning>,
+    /// Per rule id, the resources inside its scope that its checks looked
+    /// at and deliberately did not judge (and no other check of the rule
+    /// judged), counted per reason ("read replica, judged through its
+    /// primary"). Rules with none are absent. Carried by the JSON report
+    /// (`not_judged`), so merge keeps them.
+    #[serde(skip)]
+    pub not_judged: BTreeMap<String, NotJudgedCounts>,
 }
+
+/// Reason -> how many distinct resources a rule's checks did not judge
+/// for it.
+pub type NotJudgedCounts = BTreeMap<String, usize>;
 
 /// Distinct resources of one rule that a scope or an exclusion set aside
 /// (and no other check of the rule judged).
@@ -105,7 +116,7 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         addresses: pack.addresses.clone(),
         now: now.unwrap_or(inventory.collected_at),
     };
-    let per_rule: Vec<(Vec<Finding>, SetAside, Vec<ScopeWarning>)> = pack
+    let per_rule: Vec<RuleResult> = pack
         .rules
         .par_iter()
         .map(|rule| evaluate_rule(&ctx, rule, inventory))
@@ -113,11 +124,15 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
     let mut findings = Vec::new();
     let mut set_aside = BTreeMap::new();
     let mut scope_warnings = Vec::new();
-    for (rule, (rule_findings, aside, warnings)) in pack.rules.iter().zip(per_rule) {
+    let mut not_judged = BTreeMap::new();
+    for (rule, (rule_findings, aside, warnings, skipped)) in pack.rules.iter().zip(per_rule) {
         findings.extend(rule_findings);
         scope_warnings.extend(warnings);
         if aside != SetAside::default() {
             set_aside.insert(rule.id.clone(), aside);
+        }
+        if !skipped.is_empty() {
+            not_judged.insert(rule.id.clone(), skipped);
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -127,14 +142,15 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         summary,
         set_aside,
         scope_warnings,
+        not_judged,
     }
 }
 
-fn evaluate_rule(
-    ctx: &Context,
-    rule: &Rule,
-    inventory: &Inventory,
-) -> (Vec<Finding>, SetAside, Vec<ScopeWarning>) {
+/// One rule's findings, what its scopes set aside, its scope warnings and
+/// what its checks did not judge.
+type RuleResult = (Vec<Finding>, SetAside, Vec<ScopeWarning>, NotJudgedCounts);
+
+fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResult {
     // Which scopes match anything, to warn about those that match nothing.
     let mut rule_watch = [
         Watch::new(&rule.scope, "scope"),
@@ -144,6 +160,8 @@ fn evaluate_rule(
     // ARN -> excluded (true) or out of scope (false).
     let mut aside: BTreeMap<String, bool> = BTreeMap::new();
     let mut by_arn: BTreeMap<String, Outcome> = BTreeMap::new();
+    // ARN -> why a check of the rule did not judge it (in scope only).
+    let mut skipped: BTreeMap<String, &'static str> = BTreeMap::new();
     let mut keep = |outcome: Outcome| {
         match by_arn.get_mut(&outcome.resource.arn) {
             Some(existing) => merge(existing, outcome),
@@ -176,6 +194,14 @@ fn evaluate_rule(
                 keep(outcome);
             }
         }
+        check.not_judged(ctx, inventory, &mut |r, why| {
+            let in_scope = scopes.iter().all(|(scope, exclude)| {
+                scope.contains(r) && (exclude.is_empty() || !exclude.contains(r))
+            });
+            if in_scope {
+                skipped.entry(r.arn.clone()).or_insert(why);
+            }
+        });
         for gap in coverage_gaps(inventory, check.subjects()) {
             let r = &gap.resource;
             for w in rule_watch.iter_mut().chain(&mut check_watch) {
@@ -216,6 +242,12 @@ fn evaluate_rule(
             }
         }
     }
+    let mut not_judged = NotJudgedCounts::new();
+    for (arn, why) in &skipped {
+        if !by_arn.contains_key(arn) {
+            *not_judged.entry(why.to_string()).or_default() += 1;
+        }
+    }
     let findings = by_arn
         .into_values()
         .map(|o| Finding {
@@ -230,7 +262,7 @@ fn evaluate_rule(
             baseline: None,
         })
         .collect();
-    (findings, set_aside, warnings)
+    (findings, set_aside, warnings, not_judged)
 }
 
 /// Joins a second verdict on the same resource into the first: the worse

@@ -109,6 +109,7 @@ mod tests {
             summary: report.summary.into_owned(),
             set_aside: Default::default(),
             scope_warnings: Vec::new(),
+            not_judged: Default::default(),
         }
     }
 

@@ -272,6 +272,7 @@ mod tests {
             findings: findings.into(),
             waivers: None,
             baseline: None,
+            not_judged: Default::default(),
         }
     }
 

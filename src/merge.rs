@@ -141,7 +141,14 @@ pub fn merge(
     let mut scope = Vec::new();
     let mut coverage_errors = Vec::new();
     let mut findings = Vec::new();
+    let mut not_judged: BTreeMap<String, crate::evaluate::NotJudgedCounts> = BTreeMap::new();
     for (_, report) in reports {
+        for (rule, counts) in report.not_judged.iter() {
+            let into = not_judged.entry(rule.clone()).or_default();
+            for (why, n) in counts {
+                *into.entry(why.clone()).or_default() += n;
+            }
+        }
         scope.extend(report.scope.into_owned());
         coverage_errors.extend(report.coverage_errors.into_iter().map(|c| c.into_owned()));
         findings.extend(report.findings.into_owned());
@@ -158,6 +165,7 @@ pub fn merge(
             summary,
             set_aside: Default::default(),
             scope_warnings: Vec::new(),
+            not_judged,
         },
         rules,
         rules_origin,
@@ -306,6 +314,7 @@ mod tests {
                 ..Default::default()
             })),
             baseline: None,
+            not_judged: Default::default(),
         };
         (PathBuf::from(format!("{account}.json")), report)
     }

@@ -12,6 +12,14 @@ use super::{Check, CheckDoc, Context, NoParams};
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{Dataset, Instance, Inventory};
 
+/// Why a terminated instance is not judged.
+const GONE: &str = "terminated or shutting-down instance, releasing its addresses";
+
+/// Whether an instance (its state, lower case) is terminated or on its way.
+fn is_gone(state: &str) -> bool {
+    state == "terminated" || state == "shutting-down"
+}
+
 pub struct Ec2NoPublicIp;
 
 /// Whether an IPv6 address is reachable from the internet: anything
@@ -163,7 +171,7 @@ network interface without one.",
         let mut outcomes = Vec::new();
         for i in &inventory.instances {
             let state = i.state.as_deref().unwrap_or("").trim().to_ascii_lowercase();
-            if state == "terminated" || state == "shutting-down" {
+            if is_gone(&state) {
                 continue;
             }
             let resource = instance_ref(i);
@@ -194,6 +202,14 @@ network interface without one.",
             }));
         }
         outcomes
+    }
+
+    fn not_judged(_ctx: &Context, inventory: &Inventory, _params: &(), skip: super::NotJudged<'_>) {
+        for i in &inventory.instances {
+            if is_gone(&i.state.as_deref().unwrap_or("").trim().to_ascii_lowercase()) {
+                skip(&instance_ref(i), GONE);
+            }
+        }
     }
 }
 
@@ -234,6 +250,11 @@ mod tests {
         inv.instances = vec![public, stopped, gone, instance("i-private")];
         let out = run::<Ec2NoPublicIp>(&inv);
         assert_eq!(out.len(), 3, "terminated instances are not judged");
+        assert_eq!(
+            skipped::<Ec2NoPublicIp>(&inv),
+            vec![("i-terminated".to_string(), GONE)],
+            "and counted as not judged"
+        );
         let o = expect(&out, "i-public", Status::Fail);
         assert_eq!(o.evidence[0].field, "PublicIpAddress");
         assert_eq!(o.evidence[0].value, "203.0.113.10");

@@ -8,6 +8,10 @@ use crate::analysis::zones::Spread;
 use crate::findings::{Evidence, Outcome, Status, Verdict};
 use crate::inventory::{CacheCluster, CacheReplicationGroup, Dataset, Inventory};
 
+/// Why a cache cluster is not judged on its own.
+const GROUP_MEMBER: &str = "cache cluster in a replication group, judged through its group";
+const MEMCACHED: &str = "Memcached cluster, which has no replication";
+
 pub struct ElasticacheMultiAz;
 
 /// What one of the group's flags says.
@@ -215,6 +219,12 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
 }
 
 /// A cache cluster outside any replication group.
+/// Whether a cache cluster runs Memcached, which has no replication (not
+/// judged).
+fn is_memcached(c: &CacheCluster) -> bool {
+    set(&c.engine).is_some_and(|e| e.eq_ignore_ascii_case("memcached"))
+}
+
 fn judge_standalone(c: &CacheCluster) -> Option<Outcome> {
     let resource = cache_cluster_ref(c);
     let engine = set(&c.engine).map(str::to_ascii_lowercase);
@@ -318,6 +328,16 @@ In the console: ElastiCache → the cache → Modify → Multi-AZ and Auto-failo
         );
         outcomes
     }
+
+    fn not_judged(_ctx: &Context, inventory: &Inventory, _params: &(), skip: super::NotJudged<'_>) {
+        for c in &inventory.cache_clusters {
+            if set(&c.replication_group_id).is_some() {
+                skip(&cache_cluster_ref(c), GROUP_MEMBER);
+            } else if is_memcached(c) {
+                skip(&cache_cluster_ref(c), MEMCACHED);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -364,6 +384,14 @@ mod tests {
         assert_eq!(o.resource.resource_type, "AWS::ElastiCache::CacheCluster");
         expect(&out, "valkey-alone", Status::Fail);
         expect(&out, "mystery", Status::Unknown);
+        assert_eq!(
+            skipped::<ElasticacheMultiAz>(&inv),
+            vec![
+                ("memcached".to_string(), MEMCACHED),
+                ("member".to_string(), GROUP_MEMBER)
+            ],
+            "Memcached and group members are counted as not judged"
+        );
     }
 
     #[test]

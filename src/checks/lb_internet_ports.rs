@@ -3,10 +3,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::resource::{is_internet_facing, lb_ref};
+use super::resource::{INTERNAL, is_internet_facing, lb_ref};
 use super::{Check, CheckDoc, Context, ParamError, Port};
 use crate::findings::{Evidence, Outcome};
 use crate::inventory::{Dataset, Inventory};
+
+/// Why a load balancer is not judged: it does not face the internet.
+fn not_exposed(lb: &crate::inventory::LoadBalancer) -> Option<&'static str> {
+    if lb.kind.eq_ignore_ascii_case("gateway") {
+        Some("gateway load balancer, never internet-facing")
+    } else if !is_internet_facing(lb) {
+        Some(INTERNAL)
+    } else {
+        None
+    }
+}
 
 pub struct LbInternetPorts;
 
@@ -77,7 +88,7 @@ In the console: EC2 → Load Balancers → the load balancer → Listeners and r
         let allowed_text = &params.text;
         let mut outcomes = Vec::new();
         for lb in &inventory.load_balancers {
-            if !is_internet_facing(lb) || lb.kind.eq_ignore_ascii_case("gateway") {
+            if not_exposed(lb).is_some() {
                 continue;
             }
             let resource = lb_ref(lb);
@@ -135,6 +146,19 @@ In the console: EC2 → Load Balancers → the load balancer → Listeners and r
         }
         outcomes
     }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        for lb in &inventory.load_balancers {
+            if let Some(why) = not_exposed(lb) {
+                skip(&lb_ref(lb), why);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +201,11 @@ mod tests {
         ];
         let out = run::<LbInternetPorts>(&inv);
         assert_eq!(out.len(), 4, "internal load balancers are not judged");
+        assert_eq!(
+            skipped::<LbInternetPorts>(&inv),
+            vec![("alb-internal".to_string(), INTERNAL)],
+            "and counted as not judged"
+        );
         expect(&out, "alb-web", Status::Pass);
         let o = expect(&out, "nlb-ssh", Status::Fail);
         assert_eq!(o.evidence.len(), 1);

@@ -1,7 +1,7 @@
 //! `lb-tls-only`: internet-facing load balancers accept only TLS, or
 //! redirect HTTP to HTTPS (TLS-001).
 
-use super::resource::{is_classic, is_internet_facing, lb_ref};
+use super::resource::{INTERNAL, is_classic, is_internet_facing, lb_ref};
 use super::{Check, CheckDoc, Context, NoParams};
 use crate::analysis::tls::is_tls_listener;
 use crate::findings::{Evidence, Outcome, Status, Verdict};
@@ -208,6 +208,14 @@ Edit listener.",
         }
         outcomes
     }
+
+    fn not_judged(_ctx: &Context, inventory: &Inventory, _params: &(), skip: super::NotJudged<'_>) {
+        for lb in &inventory.load_balancers {
+            if !is_internet_facing(lb) {
+                skip(&lb_ref(lb), INTERNAL);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -355,6 +363,11 @@ mod tests {
         ];
         let out = run::<LbTlsOnly>(&inv);
         assert_eq!(out.len(), 5);
+        assert_eq!(
+            skipped::<LbTlsOnly>(&inv),
+            vec![("alb-internal".to_string(), INTERNAL)],
+            "internal load balancers are counted as not judged"
+        );
         expect(&out, "alb-redirect", Status::Pass);
         let o = expect(&out, "alb-forward", Status::Fail);
         assert_eq!(o.evidence.len(), 1);

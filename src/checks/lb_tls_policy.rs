@@ -218,6 +218,9 @@ pub struct Compiled {
     ciphers: Vec<String>,
 }
 
+/// Why a load balancer is not judged: it has no TLS listener.
+const NO_TLS: &str = "load balancer without TLS listeners, nothing to negotiate";
+
 impl Check for LbTlsPolicy {
     type Params = Params;
     type Compiled = Compiled;
@@ -486,6 +489,21 @@ the predefined policy it references {why}"
             }));
         }
         outcomes
+    }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        for lb in &inventory.load_balancers {
+            if lb.listeners_error.is_none()
+                && !lb.listeners.iter().any(|l| is_tls_listener(&l.protocol))
+            {
+                skip(&lb_ref(lb), NO_TLS);
+            }
+        }
     }
 }
 
@@ -799,6 +817,9 @@ mod tests {
             2,
             "load balancers without TLS listeners are not judged"
         );
+        let skipped = skipped::<LbTlsPolicy>(&inv);
+        assert_eq!(skipped.len(), 1, "and counted: {skipped:?}");
+        assert_eq!(skipped[0].0, "elb-plain");
         expect(&out, "elb-web", Status::Pass);
         expect(&out, "elb-other", Status::Unknown);
     }

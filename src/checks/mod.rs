@@ -59,8 +59,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::analysis::net::{self, AddressSpace};
-use crate::findings::Outcome;
+use crate::findings::{Outcome, ResourceRef};
 use crate::inventory::{Dataset, Inventory};
+
+/// Where a check reports a subject it looked at and deliberately does not
+/// judge (a read replica, judged through its primary; an internal load
+/// balancer, not exposed to the internet), with a short reason true for any
+/// rule. The evaluator applies the rule's scope and counts them per reason:
+/// nothing of the resource is kept but its ARN, and only until the rule is
+/// evaluated.
+pub type NotJudged<'a> = &'a mut dyn FnMut(&ResourceRef, &'static str);
 
 /// What a check documents about itself, shown by `conform explain` and in
 /// SARIF help. Markdown is allowed in every field but `summary`. Every field
@@ -214,6 +222,18 @@ pub trait Check: Send + Sync + 'static {
     /// resource judged (pass, fail or unknown); resources the check does not
     /// apply to get no outcome.
     fn evaluate(ctx: &Context, inventory: &Inventory, params: &Self::Compiled) -> Vec<Outcome>;
+
+    /// Reports to `skip` every subject that [`Check::evaluate`] passes over
+    /// by kind, with its reason (shared with `evaluate` through one
+    /// predicate, so the two cannot disagree). Checks that judge every
+    /// subject keep the default, which reports none.
+    fn not_judged(
+        _ctx: &Context,
+        _inventory: &Inventory,
+        _params: &Self::Compiled,
+        _skip: NotJudged<'_>,
+    ) {
+    }
 }
 
 /// A check's documentation with its parameters filled in: true for the
@@ -298,6 +318,8 @@ pub trait BoundCheck: Debug + Send + Sync {
     fn subjects(&self) -> &'static [Dataset];
     fn uses(&self) -> &'static [Dataset];
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome>;
+    /// The subjects the check deliberately does not judge ([`Check::not_judged`]).
+    fn not_judged(&self, ctx: &Context, inventory: &Inventory, skip: NotJudged<'_>);
     /// The effective parameters (defaults filled in), for `conform rules`
     /// and reports.
     fn params(&self) -> serde_json::Value;
@@ -329,6 +351,9 @@ impl<C: Check> BoundCheck for Bound<C> {
     }
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome> {
         C::evaluate(ctx, inventory, &self.compiled)
+    }
+    fn not_judged(&self, ctx: &Context, inventory: &Inventory, skip: NotJudged<'_>) {
+        C::not_judged(ctx, inventory, &self.compiled, skip)
     }
     fn params(&self) -> serde_json::Value {
         serde_json::to_value(&self.params).unwrap_or(serde_json::Value::Null)

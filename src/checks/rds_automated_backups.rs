@@ -157,6 +157,15 @@ In the console: RDS → Databases → the database → Modify → Backup → Bac
         }
         outcomes
     }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Self::Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        super::resource::db_instances_not_judged(inventory, true, skip);
+    }
 }
 
 #[cfg(test)]
@@ -206,6 +215,20 @@ mod tests {
             out.len(),
             7,
             "replicas and members are not judged: {out:#?}"
+        );
+        assert_eq!(
+            skipped::<RdsAutomatedBackups>(&inv),
+            vec![
+                (
+                    "db-replica".to_string(),
+                    crate::checks::resource::READ_REPLICA
+                ),
+                (
+                    "c-off-1".to_string(),
+                    crate::checks::resource::CLUSTER_MEMBER
+                )
+            ],
+            "and counted as not judged; a member of a missing cluster is judged"
         );
         let o = expect(&out, "c-gone-1", Status::Unknown);
         assert!(

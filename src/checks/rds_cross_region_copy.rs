@@ -251,6 +251,15 @@ For Aurora, add a secondary region to a global database (`aws rds create-global-
         }
         outcomes
     }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Self::Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        super::resource::db_instances_not_judged(inventory, true, skip);
+    }
 }
 
 #[cfg(test)]
@@ -266,6 +275,41 @@ mod tests {
             read_replica_ids: replicas.iter().map(|s| s.to_string()).collect(),
             ..db_instance(id)
         }
+    }
+
+    #[test]
+    fn replicas_and_members_are_counted_as_not_judged() {
+        let mut inv = inventory();
+        inv.db_instances = vec![
+            db("db-primary", &[], &["db-replica"]),
+            DbInstance {
+                read_replica_source: Some("db-primary".into()),
+                ..db("db-replica", &[], &[])
+            },
+            DbInstance {
+                cluster_id: Some("c-1".into()),
+                ..db("c-1-a", &[], &[])
+            },
+            DbInstance {
+                cluster_id: Some("c-gone".into()),
+                ..db("c-gone-a", &[], &[])
+            },
+        ];
+        inv.db_clusters = vec![db_cluster("c-1", &["c-1-a"])];
+        let out = run::<RdsCrossRegionCopy>(&inv);
+        let mut judged: Vec<&str> = out.iter().map(|o| o.resource.name.as_str()).collect();
+        judged.sort();
+        assert_eq!(judged, vec!["c-1", "c-gone-a", "db-primary"]);
+        assert_eq!(
+            skipped::<RdsCrossRegionCopy>(&inv),
+            vec![
+                (
+                    "db-replica".to_string(),
+                    crate::checks::resource::READ_REPLICA
+                ),
+                ("c-1-a".to_string(), crate::checks::resource::CLUSTER_MEMBER)
+            ]
+        );
     }
 
     #[test]

@@ -248,6 +248,15 @@ In the console: RDS → Databases → the cluster → Actions → Add reader.",
         }
         outcomes
     }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Self::Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        super::resource::db_instances_not_judged(inventory, true, skip);
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +285,14 @@ mod tests {
         inv.db_instances = vec![multi, db_instance("db-single"), replica];
         let out = run::<RdsMultiAz>(&inv);
         assert_eq!(out.len(), 2, "read replicas are skipped");
+        assert_eq!(
+            skipped::<RdsMultiAz>(&inv),
+            vec![(
+                "db-replica".to_string(),
+                crate::checks::resource::READ_REPLICA
+            )],
+            "and counted as not judged"
+        );
         let o = expect(&out, "db-multi", Status::Pass);
         assert!(
             o.message.contains("eu-north-1a and eu-north-1b"),

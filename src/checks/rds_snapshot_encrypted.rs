@@ -10,6 +10,9 @@ pub struct RdsSnapshotEncrypted;
 
 /// Whether a snapshot belongs to another account and is only visible to
 /// this one (`shared` with it, or `public`). It is judged where it is owned.
+/// Why a shared or public snapshot is not judged.
+pub const FOREIGN: &str = "shared or public snapshot of another account, judged where it is owned";
+
 pub fn is_foreign(s: &DbSnapshot) -> bool {
     let kind = s.snapshot_type.trim();
     kind.eq_ignore_ascii_case("shared") || kind.eq_ignore_ascii_case("public")
@@ -83,6 +86,12 @@ encrypted, encrypt the database itself (see `rds-storage-encrypted`).",
             })
             .collect()
     }
+
+    fn not_judged(_ctx: &Context, inventory: &Inventory, _params: &(), skip: super::NotJudged<'_>) {
+        for s in inventory.db_snapshots.iter().filter(|s| is_foreign(s)) {
+            skip(&db_snapshot_ref(s), FOREIGN);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -110,6 +119,14 @@ mod tests {
         ];
         let out = run::<RdsSnapshotEncrypted>(&inv);
         assert_eq!(out.len(), 5, "shared and public are not judged: {out:#?}");
+        assert_eq!(
+            skipped::<RdsSnapshotEncrypted>(&inv),
+            vec![
+                ("plain-shared".to_string(), FOREIGN),
+                ("plain-public".to_string(), FOREIGN)
+            ],
+            "and counted as not judged"
+        );
         expect(&out, "enc-manual", Status::Pass);
         let o = expect(&out, "enc-cluster", Status::Pass);
         assert_eq!(o.resource.resource_type, "AWS::RDS::DBClusterSnapshot");

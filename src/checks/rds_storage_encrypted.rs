@@ -79,6 +79,15 @@ For clusters, use `create-db-cluster-snapshot`, `copy-db-cluster-snapshot` and \
         }
         outcomes
     }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Self::Compiled,
+        skip: super::NotJudged<'_>,
+    ) {
+        super::resource::db_instances_not_judged(inventory, false, skip);
+    }
 }
 
 #[cfg(test)]
@@ -120,6 +129,15 @@ mod tests {
         ];
         let out = run::<RdsStorageEncrypted>(&inv);
         assert_eq!(out.len(), 5, "members are judged through their cluster");
+        let member = crate::checks::resource::CLUSTER_MEMBER;
+        assert_eq!(
+            skipped::<RdsStorageEncrypted>(&inv),
+            vec![
+                ("c-plain-1".to_string(), member),
+                ("c-enc-1".to_string(), member)
+            ],
+            "members are counted as not judged; replicas are judged"
+        );
         expect(&out, "db-enc", Status::Pass);
         expect(&out, "db-plain", Status::Fail);
         expect(&out, "db-replica", Status::Fail);

@@ -39,6 +39,9 @@ pub fn is_classic(lb: &LoadBalancer) -> bool {
     lb.dataset() == Dataset::ClassicLoadBalancers
 }
 
+/// Why an internal load balancer is not judged by checks of internet exposure.
+pub const INTERNAL: &str = "internal load balancer, not exposed to the internet";
+
 /// Whether a load balancer faces the internet.
 pub fn is_internet_facing(lb: &LoadBalancer) -> bool {
     lb.scheme.trim().eq_ignore_ascii_case("internet-facing")
@@ -208,6 +211,34 @@ pub fn set(value: &Option<String>) -> Option<&str> {
 /// replica of another instance (it is the copy, not the primary).
 pub fn is_standalone_primary(db: &DbInstance) -> bool {
     set(&db.cluster_id).is_none() && set(&db.read_replica_source).is_none()
+}
+
+/// Why a DB instance is not judged on its own: a member of a DB cluster
+/// the inventory holds (the cluster is judged), or a read replica (its
+/// primary is judged).
+pub const CLUSTER_MEMBER: &str = "DB cluster member, judged through its cluster";
+pub const READ_REPLICA: &str = "read replica, judged through its primary";
+
+/// Reports the DB instances a check judging standalone primaries and
+/// clusters passes over: members of a cluster the inventory holds, and
+/// (with `replicas`) read replicas. Members of a cluster it does not hold
+/// are judged ([`clusterless_members`]), so they are not reported.
+pub fn db_instances_not_judged(inventory: &Inventory, replicas: bool, skip: super::NotJudged<'_>) {
+    let clusters = by_place_and_name(&inventory.db_clusters, |c| (&c.place, &c.id));
+    for d in &inventory.db_instances {
+        let why = if let Some(cluster) = set(&d.cluster_id) {
+            let key = (d.place.account.as_str(), d.place.region.as_str(), cluster);
+            if !clusters.contains_key(&key) {
+                continue;
+            }
+            CLUSTER_MEMBER
+        } else if replicas && set(&d.read_replica_source).is_some() {
+            READ_REPLICA
+        } else {
+            continue;
+        };
+        skip(&db_instance_ref(d), why);
+    }
 }
 
 /// The region named by an ARN (`arn:aws:rds:eu-west-1:123456789012:db:x`

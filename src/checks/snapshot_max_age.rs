@@ -55,15 +55,21 @@ enum RdsKind {
     Manual,
     /// Deleted by AWS (automated, with the retention period) or AWS Backup
     /// (with the backup plan's lifecycle), or owned by another account.
-    NotJudged,
+    NotJudged(&'static str),
     /// A type conform does not know.
     Unrecognised,
 }
 
+/// Why a snapshot is not judged: something other than a person deletes it.
+const AUTOMATED: &str = "automated snapshot, deleted by RDS when its retention ends";
+const AWS_BACKUP: &str = "AWS Backup snapshot, deleted by its backup plan";
+
 fn rds_kind(s: &DbSnapshot) -> RdsKind {
     match s.snapshot_type.trim().to_ascii_lowercase().as_str() {
         "manual" => RdsKind::Manual,
-        "automated" | "awsbackup" | "shared" | "public" => RdsKind::NotJudged,
+        "automated" => RdsKind::NotJudged(AUTOMATED),
+        "awsbackup" => RdsKind::NotJudged(AWS_BACKUP),
+        "shared" | "public" => RdsKind::NotJudged(super::rds_snapshot_encrypted::FOREIGN),
         _ => RdsKind::Unrecognised,
     }
 }
@@ -187,7 +193,7 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
                 "DB snapshot"
             };
             match rds_kind(s) {
-                RdsKind::NotJudged => {}
+                RdsKind::NotJudged(_) => {}
                 RdsKind::Manual => outcomes.push(judge_age(
                     db_snapshot_ref(s),
                     &format!("manual {what} {}", s.id),
@@ -215,6 +221,24 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
             }
         }
         outcomes
+    }
+
+    fn not_judged(
+        _ctx: &Context,
+        inventory: &Inventory,
+        _params: &Params,
+        skip: super::NotJudged<'_>,
+    ) {
+        for s in &inventory.snapshots {
+            if aws_backup_marker(s).is_some() {
+                skip(&snapshot_ref(s), AWS_BACKUP);
+            }
+        }
+        for s in &inventory.db_snapshots {
+            if let RdsKind::NotJudged(why) = rds_kind(s) {
+                skip(&db_snapshot_ref(s), why);
+            }
+        }
     }
 }
 
@@ -324,6 +348,21 @@ mod tests {
         assert_eq!(
             names,
             vec!["snap-backup-desc", "snap-dlm", "snap-lookalike", "rds-odd"]
+        );
+        let foreign = super::super::rds_snapshot_encrypted::FOREIGN;
+        let skipped = skipped::<SnapshotMaxAge>(&inv);
+        let skipped: Vec<(&str, &str)> = skipped.iter().map(|(n, w)| (n.as_str(), *w)).collect();
+        assert_eq!(
+            skipped,
+            vec![
+                ("snap-backup-tag", AWS_BACKUP),
+                ("snap-backup-lower", AWS_BACKUP),
+                ("rds-auto", AUTOMATED),
+                ("rds-backup", AWS_BACKUP),
+                ("rds-shared", foreign),
+                ("rds-public", foreign),
+            ],
+            "what is not judged is counted, with its reason"
         );
         // A description is free text: it does not make a snapshot AWS Backup's.
         expect(&out, "snap-backup-desc", Status::Fail);

@@ -97,6 +97,17 @@ pub fn run_with<C: Check>(ctx: &Context, inv: &Inventory, params: &C::Params) ->
     C::evaluate(ctx, inv, &compiled)
 }
 
+/// The subjects the check (default parameters) does not judge: (resource
+/// name, reason), in the order reported.
+pub fn skipped<C: Check>(inv: &Inventory) -> Vec<(String, &'static str)> {
+    let compiled = C::compile(&C::Params::default()).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = Vec::new();
+    C::not_judged(&ctx(), inv, &compiled, &mut |r, why| {
+        out.push((r.name.clone(), why))
+    });
+    out
+}
+
 /// The single outcome for the resource named `name`.
 pub fn outcome<'a>(outcomes: &'a [Outcome], name: &str) -> &'a Outcome {
     let found: Vec<_> = outcomes

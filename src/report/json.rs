@@ -12,7 +12,8 @@
 //! (matched by id with the rule pack for their documentation), the coverage
 //! errors and every finding. Fields added since version 1 (`completed_at`,
 //! `scope[].error`, status `waived`, `findings[].waiver`,
-//! `findings[].baseline`, `summary.waived`, `waivers`, `baseline`) are
+//! `findings[].baseline`, `summary.waived`, `waivers`, `baseline`,
+//! `not_judged`) are
 //! optional, so reports of older conform still merge and diff.
 //!
 //! One type, [`JsonReport`], is both what is written and what is read back
@@ -20,6 +21,7 @@
 //! the evaluation (a large report is not copied); read, it owns its data.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -27,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ReportInput, RuleInfo};
 use crate::error::Error;
-use crate::evaluate::Summary;
+use crate::evaluate::{NotJudgedCounts, Summary};
 use crate::findings::Finding;
 use crate::history::BaselineReport;
 use crate::inventory::{Coverage, ScannedAccount};
@@ -76,6 +78,12 @@ pub struct JsonReport<'a> {
     /// With `--baseline`: new and existing counts, and the fixed failures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Cow<'a, BaselineReport>>,
+    /// Per rule id, the resources in its scope its checks looked at and
+    /// deliberately did not judge, counted per reason (absent when there
+    /// are none, and in reports of older conform). `conform diff` ignores
+    /// it; `conform merge` adds the shards' counts up.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_judged: Cow<'a, BTreeMap<String, NotJudgedCounts>>,
 }
 
 /// The conform that wrote a report.
@@ -109,6 +117,7 @@ impl<'a> JsonReport<'a> {
             findings: Cow::Borrowed(&input.evaluation.findings),
             waivers: Some(Cow::Borrowed(&input.waivers)).filter(|w| !w.is_empty()),
             baseline: input.baseline.as_ref().map(Cow::Borrowed),
+            not_judged: Cow::Borrowed(&input.evaluation.not_judged),
         }
     }
 }

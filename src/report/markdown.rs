@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::ReportInput;
+use super::{ReportInput, RuleInfo};
 use crate::findings::{Finding, Status, Tally};
 
 /// Failures listed per rule before "and N more".
@@ -135,6 +135,19 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         );
     }
     out.push('\n');
+
+    let skipped: Vec<(&RuleInfo, String)> = input
+        .rules
+        .iter()
+        .filter_map(|rule| Some((rule, super::not_judged(&rule.id, input)?)))
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(out, "### Looked at, not judged\n");
+        for (rule, line) in skipped {
+            let _ = writeln!(out, "- **{}** {}", rule.id, cell(&line));
+        }
+        out.push('\n');
+    }
 
     for (heading, status) in [
         ("Failures", Status::Fail),

@@ -226,10 +226,22 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
+/// What a rule's checks looked at and deliberately did not judge, counted
+/// per reason (`not judged: 12 × read replica (judged through its
+/// primary); 3 × ...`); `None` when there is nothing.
+pub(crate) fn not_judged(rule_id: &str, input: &ReportInput<'_>) -> Option<String> {
+    let counts = input.evaluation.not_judged.get(rule_id)?;
+    let parts: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(why, n)| format!("{n} × {why}"))
+        .collect();
+    (!parts.is_empty()).then(|| format!("not judged: {}", parts.join("; ")))
+}
+
 /// Why a rule has no verdict, as far as the evaluation recorded it: the
-/// resources its scope or `exclude` set aside. Resources a check skips by
-/// kind (read replicas, internal load balancers, ...) are not recorded, so
-/// the line says they may exist rather than guessing.
+/// resources its scope or `exclude` set aside, and those its checks did
+/// not judge by kind (read replicas, internal load balancers, ...).
 pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String {
     let aside = input
         .evaluation
@@ -257,13 +269,109 @@ pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String
             resources(aside.excluded)
         ));
     }
+    if let Some(skipped) = not_judged(&rule.id, input) {
+        return if why.is_empty() {
+            format!("no resource judged; {skipped}")
+        } else {
+            format!(
+                "no resource judged: set aside {}; {skipped}",
+                why.join(", ")
+            )
+        };
+    }
     if why.is_empty() {
         format!(
-            "no resource judged: the inventory holds none its checks judge (checks skip some \
-             kinds, such as read replicas: see `conform explain {}`)",
+            "no resource judged: the inventory holds none its checks judge (what they judge: \
+             `conform explain {}`)",
             rule.id
         )
     } else {
         format!("no resource judged: set aside {}", why.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::SetAside;
+
+    fn rule(id: &str) -> RuleInfo {
+        RuleInfo {
+            id: id.into(),
+            title: "t".into(),
+            severity: Severity::High,
+            area: "a".into(),
+            promise: crate::rules::Promise {
+                file: "p.md".into(),
+                line: 1,
+                related_lines: vec![],
+                text: "t".into(),
+            },
+            controls: vec![],
+            checks: vec![],
+            description: String::new(),
+            help_markdown: String::new(),
+        }
+    }
+
+    fn line(evaluation: &Evaluation, id: &str) -> (Option<String>, String) {
+        let input = ReportInput {
+            evaluation,
+            rules: vec![rule(id)],
+            rules_origin: "test".into(),
+            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            completed_at: None,
+            scope: &[],
+            coverage_errors: vec![],
+            show_passing: false,
+            policies: Vec::new(),
+            display: Default::default(),
+            width: None,
+            waivers: Default::default(),
+            baseline: None,
+        };
+        (
+            not_judged(id, &input),
+            nothing_judged(&input.rules[0], &input),
+        )
+    }
+
+    #[test]
+    fn what_was_not_judged_is_said_with_what_was_set_aside() {
+        let mut evaluation = Evaluation {
+            findings: vec![],
+            summary: Default::default(),
+            set_aside: Default::default(),
+            scope_warnings: vec![],
+            not_judged: Default::default(),
+        };
+        let (none, nothing) = line(&evaluation, "R-1");
+        assert_eq!(none, None);
+        assert!(nothing.contains("the inventory holds none"), "{nothing}");
+
+        evaluation.not_judged.insert(
+            "R-1".into(),
+            [("read replica, judged through its primary".to_string(), 12)].into(),
+        );
+        let (skipped, nothing) = line(&evaluation, "R-1");
+        let skipped = skipped.unwrap();
+        assert_eq!(
+            skipped,
+            "not judged: 12 × read replica, judged through its primary"
+        );
+        assert_eq!(nothing, format!("no resource judged; {skipped}"));
+
+        evaluation.set_aside.insert(
+            "R-1".into(),
+            SetAside {
+                out_of_scope: 2,
+                excluded: 0,
+            },
+        );
+        let (_, nothing) = line(&evaluation, "R-1");
+        assert_eq!(
+            nothing,
+            format!("no resource judged: set aside 2 resources outside its scope; {skipped}")
+        );
     }
 }

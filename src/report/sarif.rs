@@ -814,6 +814,7 @@ mod tests {
                 summary,
                 set_aside: Default::default(),
                 scope_warnings: Vec::new(),
+                not_judged: Default::default(),
             },
             rules,
         )

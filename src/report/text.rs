@@ -282,7 +282,11 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: 
             paint(DIM, &super::nothing_judged(rule, input))
         );
     } else {
-        let _ = writeln!(out, "  {}\n", paint(DIM, &tally.join(", ")));
+        let mut line = tally.join(", ");
+        if let Some(skipped) = super::not_judged(&rule.id, input) {
+            line = format!("{line}; {skipped}");
+        }
+        let _ = writeln!(out, "  {}\n", paint(DIM, &wrap(&line, 2, 4, width)));
     }
 }
 

@@ -7,7 +7,9 @@
 //!   non-default parameters where the check has any);
 //! - `expected.txt`: what `conform scan --inventory inventory.json --rules
 //!   rules.toml --format json` reports, one verdict a line
-//!   (`STATUS RULE ARN : message`) with its evidence indented below;
+//!   (`STATUS RULE ARN : message`) with its evidence indented below,
+//!   after a `# not judged by RULE: N × reason` line for each kind of
+//!   resource the check looked at and deliberately did not judge;
 //! - `README.md`: what each resource of the fixture is there for, in a
 //!   table with a column per rule giving the verdict checked by hand.
 //!
@@ -131,6 +133,14 @@ fn render(check: &str) -> (String, Vec<String>) {
         s["unknown"],
         s["passed"],
     );
+    // What the check looked at and did not judge, per rule and reason.
+    if let Some(not_judged) = report["not_judged"].as_object() {
+        for (rule, counts) in not_judged {
+            for (why, n) in counts.as_object().unwrap() {
+                let _ = writeln!(out, "# not judged by {rule}: {n} × {why}");
+            }
+        }
+    }
     let mut statuses = BTreeSet::new();
     let mut tally: BTreeMap<(String, String), usize> = BTreeMap::new();
     for f in report["findings"].as_array().unwrap() {

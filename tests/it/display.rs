@@ -231,3 +231,60 @@ fn a_rule_that_judged_nothing_says_what_was_set_aside() {
         junit.stdout
     );
 }
+
+/// What a rule's checks looked at and deliberately did not judge is
+/// counted per reason, inside the rule's scope: the text report's tally
+/// line and the JSON report say it, and `conform merge` keeps it.
+#[test]
+fn what_checks_do_not_judge_is_counted_within_the_scope() {
+    let internal = "internal load balancer, not exposed to the internet";
+    let report = json_report();
+    assert_eq!(report["not_judged"]["NET-004"][internal], 1, "{report:#}");
+    let run = text(&[]);
+    assert!(
+        run.stdout
+            .contains(&format!("passed; not judged: 1 × {internal}")),
+        "{}",
+        run.stdout
+    );
+
+    // Excluded by name, the internal load balancer is not counted.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = pack_of(&["NET-004"]).replacen(
+        "id = \"NET-004\"",
+        "id = \"NET-004\"\nexclude = { names = [\"internal-api\"] }",
+        1,
+    );
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(&rules, &pack).unwrap();
+    let scoped = text(&["--rules", arg(&rules), "--format", "json"]).json();
+    assert!(scoped["not_judged"]["NET-004"].is_null(), "{scoped:#}");
+    assert!(!scoped["findings"].as_array().unwrap().is_empty());
+
+    // A resource another check of the rule judges is not counted.
+    let mut pack: toml::Table = toml::from_str(&pack_of(&["NET-004"])).unwrap();
+    let rule = &mut pack["rule"].as_array_mut().unwrap()[0];
+    let mut multi_az = toml::Table::new();
+    multi_az.insert("name".into(), "lb-multi-az".into());
+    rule["checks"]
+        .as_array_mut()
+        .unwrap()
+        .push(toml::Value::Table(multi_az));
+    std::fs::write(&rules, toml::to_string(&pack).unwrap()).unwrap();
+    let both = text(&["--rules", arg(&rules), "--format", "json"]).json();
+    assert!(both["not_judged"]["NET-004"].is_null(), "{both:#}");
+    assert!(
+        both["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["resource"]["name"] == "internal-api"),
+        "lb-multi-az judges the internal load balancer"
+    );
+
+    // merge keeps the counts.
+    let saved = dir.path().join("report.json");
+    text(&["--format", &format!("json={}", saved.display())]);
+    let merged = conform_offline(&["merge", arg(&saved), "--format", "json"]).json();
+    assert_eq!(merged["not_judged"], report["not_judged"]);
+}
