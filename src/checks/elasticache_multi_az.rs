@@ -218,18 +218,20 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
     outcome
 }
 
-/// A cache cluster outside any replication group.
 /// Whether a cache cluster runs Memcached, which has no replication (not
 /// judged).
 fn is_memcached(c: &CacheCluster) -> bool {
     set(&c.engine).is_some_and(|e| e.eq_ignore_ascii_case("memcached"))
 }
 
+/// A cache cluster outside any replication group.
 fn judge_standalone(c: &CacheCluster) -> Option<Outcome> {
+    if is_memcached(c) {
+        return None;
+    }
     let resource = cache_cluster_ref(c);
     let engine = set(&c.engine).map(str::to_ascii_lowercase);
     match engine.as_deref() {
-        Some("memcached") => None,
         Some(e @ ("redis" | "valkey")) => Some(Outcome::fail(
             resource,
             format!(

@@ -173,7 +173,9 @@ impl<'a> Watch<'a> {
 
     /// A resource a check judged.
     pub fn resource(&mut self, r: &ResourceRef) {
-        if self.scope.is_empty() {
+        // Once something matched there is no warning, and the patterns'
+        // hits are never read: nothing more to learn.
+        if self.scope.is_empty() || self.any {
             return;
         }
         self.any |= self.scope.contains(r);
@@ -189,7 +191,7 @@ impl<'a> Watch<'a> {
     /// A place whose data could not be read: its resources' names and tags
     /// are unknown, so any of them may match.
     pub fn unread(&mut self, account: &str, region: &str) {
-        if self.scope.is_empty() {
+        if self.scope.is_empty() || self.any {
             return;
         }
         self.any |= self.scope.contains_place(account, region);
