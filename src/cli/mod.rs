@@ -47,14 +47,24 @@ fn load_pack(args: &PackArgs) -> Result<RulePack, Error> {
     )?)
 }
 
-/// The text of each policy document the pack's rules cite: read from the
-/// path the rules give (relative to the working directory, then to the
-/// rules file), else, for the built-in pack, the copy compiled in.
+/// The text of each policy document the pack's rules cite: for the
+/// built-in pack's own document, the copy compiled in (the one its
+/// promises were checked against when loading); else read from the path
+/// the rules give (relative to the working directory, then to the rules
+/// file).
 fn policy_texts(pack: &RulePack, rules_file: Option<&Path>) -> Vec<report::PolicyText> {
     let mut out: Vec<report::PolicyText> = Vec::new();
     for rule in &pack.rules {
         let file = &rule.promise.file;
         if out.iter().any(|p| &p.file == file) {
+            continue;
+        }
+        if rules_file.is_none() && rule.promise_file_from_pack && file == rules::BUILTIN_POLICY_FILE
+        {
+            out.push(report::PolicyText {
+                file: file.clone(),
+                text: rules::BUILTIN_POLICY.to_string(),
+            });
             continue;
         }
         let beside_rules = rules_file
