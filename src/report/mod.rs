@@ -291,9 +291,32 @@ pub(crate) fn nothing_judged(rule: &RuleInfo, input: &ReportInput<'_>) -> String
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::evaluate::SetAside;
+
+    /// A report input of `evaluation` and `rules` with neutral settings,
+    /// for the reporters' unit tests.
+    pub(crate) fn input<'a>(
+        evaluation: &'a crate::evaluate::Evaluation,
+        rules: Vec<RuleInfo>,
+    ) -> ReportInput<'a> {
+        ReportInput {
+            evaluation,
+            rules,
+            rules_origin: "test".into(),
+            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            completed_at: None,
+            scope: &[],
+            coverage_errors: vec![],
+            show_passing: false,
+            policies: Vec::new(),
+            display: Default::default(),
+            width: None,
+            waivers: Default::default(),
+            baseline: None,
+        }
+    }
 
     fn rule(id: &str) -> RuleInfo {
         RuleInfo {
@@ -315,21 +338,7 @@ mod tests {
     }
 
     fn line(evaluation: &Evaluation, id: &str) -> (Option<String>, String) {
-        let input = ReportInput {
-            evaluation,
-            rules: vec![rule(id)],
-            rules_origin: "test".into(),
-            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
-            completed_at: None,
-            scope: &[],
-            coverage_errors: vec![],
-            show_passing: false,
-            policies: Vec::new(),
-            display: Default::default(),
-            width: None,
-            waivers: Default::default(),
-            baseline: None,
-        };
+        let input = input(evaluation, vec![rule(id)]);
         (
             not_judged(id, &input),
             nothing_judged(&input.rules[0], &input),

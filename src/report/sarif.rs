@@ -707,6 +707,7 @@ fn gzipped_len(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::tests::input;
 
     #[test]
     fn fingerprints_depend_on_identity_only() {
@@ -818,27 +819,6 @@ mod tests {
             },
             rules,
         )
-    }
-
-    fn input<'a>(
-        evaluation: &'a crate::evaluate::Evaluation,
-        rules: Vec<RuleInfo>,
-    ) -> ReportInput<'a> {
-        ReportInput {
-            evaluation,
-            rules,
-            rules_origin: "test".into(),
-            collected_at: "2026-01-01T00:00:00Z".parse().unwrap(),
-            completed_at: None,
-            scope: &[],
-            coverage_errors: vec![],
-            show_passing: false,
-            policies: Vec::new(),
-            display: Default::default(),
-            width: None,
-            waivers: Default::default(),
-            baseline: None,
-        }
     }
 
     fn parse(text: &str) -> Value {
