@@ -122,3 +122,119 @@ pub struct DbClusterMember {
 resource!(DbInstance: DbInstances, named id, tagged);
 resource!(DbCluster: DbClusters, named id, tagged);
 resource!(DbGlobalCluster: DbGlobalClusters, named id);
+
+impl super::fields::Described for DbInstance {
+    const REFERENCE: &'static str =
+        "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html";
+    const FIELDS: &'static [super::fields::Field<Self>] = &{
+        use super::fields::Field;
+        use super::{Type, Value};
+        [
+            Field {
+                name: "DBInstanceIdentifier",
+                ty: Type::String,
+                doc: "The DB instance's identifier.",
+                get: |r| Some(Value::from(&r.id)),
+            },
+            Field {
+                name: "DBInstanceArn",
+                ty: Type::String,
+                doc: "The DB instance's ARN.",
+                get: |r| Some(Value::from(&r.arn)),
+            },
+            Field {
+                name: "Engine",
+                ty: Type::String,
+                doc: "The database engine (mysql, postgres, aurora-postgresql, ...).",
+                get: |r| r.engine.as_ref().map(Value::from),
+            },
+            Field {
+                name: "DBInstanceStatus",
+                ty: Type::String,
+                doc: "The instance's state (available, stopped, ...).",
+                get: |r| r.status.as_ref().map(Value::from),
+            },
+            Field {
+                name: "MultiAZ",
+                ty: Type::Bool,
+                doc: "Whether it is a Multi-AZ deployment (a standby in another zone).",
+                get: |r| Some(Value::from(r.multi_az)),
+            },
+            Field {
+                name: "AvailabilityZone",
+                ty: Type::String,
+                doc: "The zone it runs in.",
+                get: |r| r.availability_zone.as_ref().map(Value::from),
+            },
+            Field {
+                name: "SecondaryAvailabilityZone",
+                ty: Type::String,
+                doc: "The standby's zone, for a Multi-AZ deployment.",
+                get: |r| r.secondary_availability_zone.as_ref().map(Value::from),
+            },
+            Field {
+                name: "DBClusterIdentifier",
+                ty: Type::String,
+                doc: "The DB cluster it is a member of.",
+                get: |r| r.cluster_id.as_ref().map(Value::from),
+            },
+            Field {
+                name: "ReadReplicaSourceDBInstanceIdentifier",
+                ty: Type::String,
+                doc: "For a read replica, the instance it replicates.",
+                get: |r| r.read_replica_source.as_ref().map(Value::from),
+            },
+            Field {
+                name: "PubliclyAccessible",
+                ty: Type::Bool,
+                doc: "Whether its endpoint resolves to a public address.",
+                get: |r| Some(Value::from(r.publicly_accessible)),
+            },
+            Field {
+                name: "StorageEncrypted",
+                ty: Type::Bool,
+                doc: "Whether its storage is encrypted.",
+                get: |r| Some(Value::from(r.storage_encrypted)),
+            },
+            Field {
+                name: "BackupRetentionPeriod",
+                ty: Type::Int,
+                doc: "Days automated backups are kept; 0 means they are off.",
+                get: |r| r.backup_retention_days.map(Value::from),
+            },
+            Field {
+                name: "PreferredMaintenanceWindow",
+                ty: Type::String,
+                doc: "The weekly maintenance window, ddd:hh:mm-ddd:hh:mm in UTC.",
+                get: |r| r.preferred_maintenance_window.as_ref().map(Value::from),
+            },
+            Field {
+                name: "ReadReplicaDBInstanceIdentifiers",
+                ty: Type::List(&Type::String),
+                doc: "Its read replicas: identifiers in its region, ARNs in others.",
+                get: |r| Some(Value::strings(&r.read_replica_ids)),
+            },
+            Field {
+                name: "DBInstanceAutomatedBackupsReplications",
+                ty: Type::List(&Type::Struct(&[super::Member {
+                    name: "DBInstanceAutomatedBackupsArn",
+                    ty: Type::String,
+                }])),
+                doc: "Its automated backups replicated to other regions.",
+                get: |r| {
+                    Some(Value::List(
+                        r.automated_backup_replications
+                            .iter()
+                            .map(|arn| {
+                                Value::record([(
+                                    "DBInstanceAutomatedBackupsArn",
+                                    Some(Value::from(arn)),
+                                )])
+                            })
+                            .collect(),
+                    ))
+                },
+            },
+        ]
+    };
+}

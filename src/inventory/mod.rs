@@ -57,11 +57,13 @@ mod backup;
 mod cache;
 mod compute;
 mod database;
+pub mod fields;
 mod kinds;
 mod logs;
 mod network;
 mod scaling;
 mod storage;
+mod value;
 
 pub use arn::Arn;
 pub use audit::*;
@@ -74,6 +76,7 @@ pub use logs::*;
 pub use network::*;
 pub use scaling::*;
 pub use storage::*;
+pub use value::{Member, Type, Value};
 
 use std::collections::BTreeMap;
 use std::fmt;
