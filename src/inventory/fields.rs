@@ -25,7 +25,12 @@ pub struct Field<R> {
     pub ty: Type,
     /// One line: what it is, in AWS's words where they are clear.
     pub doc: &'static str,
-    /// Reads it; `None` when AWS did not return it.
+    /// The dataset that reads it, when it is not the kind's own: a field
+    /// read by a call of its own (bucket versioning, load balancer
+    /// attributes) is collected only when a rule reads it.
+    pub needs: Option<Dataset>,
+    /// Reads it; `None` when AWS did not return it (or its dataset was not
+    /// collected).
     pub get: fn(&R) -> Option<Value>,
 }
 
@@ -59,6 +64,7 @@ pub struct FieldDoc {
     pub name: &'static str,
     pub ty: Type,
     pub doc: &'static str,
+    pub needs: Option<Dataset>,
 }
 
 /// What the catalogue says of one dataset.
@@ -93,7 +99,7 @@ macro_rules! described {
                     reference: R::REFERENCE,
                     fields: R::FIELDS
                         .iter()
-                        .map(|f| FieldDoc { name: f.name, ty: f.ty, doc: f.doc })
+                        .map(|f| FieldDoc { name: f.name, ty: f.ty, doc: f.doc, needs: f.needs })
                         .collect(),
                 }
             }
