@@ -29,6 +29,7 @@ pub mod error;
 pub mod evaluate;
 pub mod exit;
 pub mod explain;
+pub mod expr;
 pub mod findings;
 pub mod history;
 pub mod interrupt;

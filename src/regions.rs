@@ -91,8 +91,9 @@ pub fn closest(name: &str) -> Option<&'static str> {
         .map(|(_, r)| r)
 }
 
-/// Levenshtein distance, in characters.
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, in characters (also the "did you mean" of
+/// expressions' field names, [`crate::expr`]).
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
