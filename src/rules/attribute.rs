@@ -181,6 +181,16 @@ impl Attribute {
         out
     }
 
+    /// One line: `kind: AWS::RDS::DBInstance · require: A eq true and B present`.
+    pub fn describe(&self) -> String {
+        match &self.test {
+            Test::Require(list) => {
+                let shown: Vec<String> = list.iter().map(|r| r.to_string()).collect();
+                format!("kind: {} · require: {}", self.kind, shown.join(" and "))
+            }
+        }
+    }
+
     /// The CloudFormation types it judges (one, or every described kind).
     pub fn kinds(&self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = self.datasets.iter().map(|d| d.resource_type()).collect();
