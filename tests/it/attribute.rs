@@ -214,3 +214,30 @@ fn fields_lists_kinds_and_a_kinds_fields() {
         typo.stderr
     );
 }
+
+/// The README's `conform fields` example shows lines of the real output
+/// (trimmed, never invented).
+#[test]
+fn the_readmes_fields_example_is_real() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let command = "$ conform fields AWS::RDS::DBInstance\n";
+    let start = readme
+        .find(command)
+        .expect("the README shows conform fields")
+        + command.len();
+    let block = &readme[start..];
+    let block = &block[..block.find("```").unwrap()];
+    let run = conform_offline(&["fields", "AWS::RDS::DBInstance"]);
+    run.expect_code(0);
+    let real: Vec<&str> = run.stdout.lines().collect();
+    assert!(block.lines().count() > 5);
+    for line in block.lines() {
+        assert!(
+            real.contains(&line),
+            "not in the real output: {line:?}\n{}",
+            run.stdout
+        );
+    }
+}
