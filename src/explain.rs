@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::checks::{self, Doc};
+use crate::rules::attribute::{Attribute, Test};
 use crate::rules::{Rule, RulePack};
 
 /// Explains a rule (by id, any case) or a check (by name). `None` when
@@ -61,6 +62,10 @@ pub fn rule_markdown(rule: &Rule) -> String {
     if !rule.exclude.is_empty() {
         let _ = writeln!(out, "Excluded: {}\n", rule.exclude.describe());
     }
+    if let Some(attribute) = &rule.attribute {
+        out.push_str(&attribute_markdown(attribute));
+        return out;
+    }
     for check in &rule.checks {
         out.push_str(&check_markdown(check.doc(), 2));
         let params = check.params();
@@ -73,6 +78,49 @@ pub fn rule_markdown(rule: &Rule) -> String {
             );
         }
     }
+    out
+}
+
+/// An attribute rule's kind, requirements (or expression and message)
+/// and the fields it reads, as Markdown.
+pub fn attribute_markdown(attribute: &Attribute) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Attribute rule\n");
+    let datasets: Vec<&str> = attribute.datasets.iter().map(|d| d.name()).collect();
+    let _ = writeln!(
+        out,
+        "Kind: `{}` ({})\n",
+        attribute.kind,
+        datasets.join(", ")
+    );
+    match &attribute.test {
+        Test::Require(list) => {
+            let _ = writeln!(
+                out,
+                "Requires ({}):\n",
+                if list.len() == 1 {
+                    "this must hold"
+                } else {
+                    "all must hold"
+                }
+            );
+            for r in list {
+                let _ = writeln!(out, "- `{r}`");
+            }
+            out.push('\n');
+        }
+    }
+    let needs = attribute.needs();
+    if !needs.is_empty() {
+        let names: Vec<&str> = needs.iter().map(|d| d.name()).collect();
+        let _ = writeln!(out, "Also reads: {}\n", names.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "A field AWS did not return, or whose data could not be read, makes the verdict unknown, \
+never a pass or a failure. `conform fields {}` lists the kind's fields.\n",
+        attribute.kind
+    );
     out
 }
 

@@ -38,4 +38,5 @@ pub mod merge;
 pub mod regions;
 pub mod report;
 pub mod rules;
+pub mod vocabulary;
 pub mod waivers;

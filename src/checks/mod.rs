@@ -21,6 +21,8 @@
 mod sources;
 mod zones;
 
+pub mod attribute;
+
 mod resource;
 #[cfg(test)]
 mod testutil;
@@ -315,8 +317,8 @@ fn doc_of<C: Check>(params: &C::Params, compiled: &C::Compiled) -> Doc {
 pub trait BoundCheck: Debug + Send + Sync {
     /// The documentation, with this binding's parameters filled in.
     fn doc(&self) -> &Doc;
-    fn subjects(&self) -> &'static [Dataset];
-    fn uses(&self) -> &'static [Dataset];
+    fn subjects(&self) -> &[Dataset];
+    fn uses(&self) -> &[Dataset];
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome>;
     /// The subjects the check deliberately does not judge ([`Check::not_judged`]).
     fn not_judged(&self, ctx: &Context, inventory: &Inventory, skip: NotJudged<'_>);
@@ -343,10 +345,10 @@ impl<C: Check> BoundCheck for Bound<C> {
     fn doc(&self) -> &Doc {
         &self.doc
     }
-    fn subjects(&self) -> &'static [Dataset] {
+    fn subjects(&self) -> &[Dataset] {
         C::SUBJECTS
     }
-    fn uses(&self) -> &'static [Dataset] {
+    fn uses(&self) -> &[Dataset] {
         C::USES
     }
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome> {

@@ -47,6 +47,10 @@ pub enum Command {
     /// parameters with their types and defaults, and the rules of the
     /// pack that use it.
     Checks(ChecksArgs),
+    /// List the fields attribute rules can use: without KIND the kinds
+    /// that have them; with KIND every field with its type, the dataset
+    /// that reads it and a line of AWS's documentation.
+    Fields(FieldsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -463,4 +467,15 @@ pub struct ChecksArgs {
     pub format: RulesFormat,
     /// Show only this check (sg-internet-ingress), its parameters described.
     pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FieldsArgs {
+    /// Output format (JSON: `{"schema": "conform-fields/1", "kinds": [...]}`;
+    /// with KIND, `{"schema", "kind", "dataset", "reference", "fields": [...]}`).
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+    /// A kind: its CloudFormation type (AWS::RDS::DBInstance, any case) or
+    /// its dataset's name (db-instances).
+    pub kind: Option<String>,
 }

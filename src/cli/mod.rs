@@ -21,8 +21,8 @@ use conform::rules::{self, RulePack};
 
 pub use args::Cli;
 use args::{
-    ChecksArgs, Command, DiffArgs, DiffFormat, ExplainArgs, MergeArgs, PackArgs, RulesArgs,
-    RulesFormat,
+    ChecksArgs, Command, DiffArgs, DiffFormat, ExplainArgs, FieldsArgs, MergeArgs, PackArgs,
+    RulesArgs, RulesFormat,
 };
 use output::{output_plan, terminal_width, write_atomically, write_reports};
 
@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<i32, Error> {
         Command::Rules(args) => list_rules(args),
         Command::Explain(args) => explain(args),
         Command::Checks(args) => list_checks(args),
+        Command::Fields(args) => list_fields(args),
     }
 }
 
@@ -196,6 +197,9 @@ fn list_rules(args: RulesArgs) -> Result<i32, Error> {
                     rule.title,
                     checks.join(", ")
                 );
+                if let Some(attribute) = &rule.attribute {
+                    let _ = writeln!(out, "{:18}{}", "", attribute.describe());
+                }
                 if !rule.controls.is_empty() {
                     let _ = writeln!(out, "{:18}controls: {}", "", rule.controls.join(", "));
                 }
@@ -254,6 +258,34 @@ fn list_checks(args: ChecksArgs) -> Result<i32, Error> {
             match args.format {
                 RulesFormat::Json => serde_json::to_string_pretty(&entry).unwrap_or_default(),
                 RulesFormat::Text => catalogue::render_one_text(&entry, &pack.origin),
+            }
+        }
+    };
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    print!("{out}");
+    Ok(exit::OK)
+}
+
+/// `conform fields [KIND]`.
+fn list_fields(args: FieldsArgs) -> Result<i32, Error> {
+    use conform::vocabulary;
+    let mut out = match &args.kind {
+        None => {
+            let kinds = vocabulary::kinds();
+            match args.format {
+                RulesFormat::Json => serde_json::to_string_pretty(&kinds).unwrap_or_default(),
+                RulesFormat::Text => vocabulary::render_kinds(&kinds),
+            }
+        }
+        Some(name) => {
+            let fields = vocabulary::find(name)
+                .and_then(vocabulary::kind_fields)
+                .ok_or_else(|| Error::Usage(vocabulary::unknown(name)))?;
+            match args.format {
+                RulesFormat::Json => serde_json::to_string_pretty(&fields).unwrap_or_default(),
+                RulesFormat::Text => vocabulary::render_fields(&fields),
             }
         }
     };

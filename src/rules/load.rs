@@ -16,6 +16,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+use super::attribute::{self, RawAttribute};
 use super::scope::{Pattern, Scope};
 use super::{Promise, Rule, RuleCheck, RulePack, Severity};
 use crate::analysis::net::AddressSpace;
@@ -102,7 +103,22 @@ struct RawRule {
     scope: Option<Spanned<RawScope>>,
     #[serde(default)]
     exclude: Option<Spanned<RawScope>>,
-    checks: Spanned<Vec<RawCheck>>,
+    /// Built-in checks; or, for an attribute rule, `kind` with `require`
+    /// or `expr` (see [`super::attribute`]).
+    #[serde(default)]
+    checks: Option<Spanned<Vec<RawCheck>>>,
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
+    /// Read with its spans from the rule's table (see [`super::attribute`]).
+    #[serde(default)]
+    #[allow(dead_code)]
+    require: Option<IgnoredAny>,
+    #[serde(default)]
+    expr: Option<Spanned<String>>,
+    #[serde(default)]
+    message: Option<Spanned<String>>,
+    #[serde(default)]
+    params: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -476,8 +492,80 @@ fn compile_rule(
     let scope = compile_scope(raw.scope, text, diags, &id);
     let exclude = compile_scope(raw.exclude, text, diags, &id);
 
-    let checks_span = raw.checks.span();
-    let raw_checks = raw.checks.into_inner();
+    let attribute_raw = RawAttribute {
+        kind: raw.kind,
+        require: raw_value.get_ref().get("require"),
+        expr: raw.expr,
+        message: raw.message,
+        params: raw.params,
+    };
+    let (bound, attribute) = match raw.checks {
+        Some(checks) => {
+            if attribute_raw.any() {
+                let at = attribute_raw
+                    .kind
+                    .as_ref()
+                    .map(|k| k.span())
+                    .unwrap_or(checks.span());
+                diags.push(
+                    text,
+                    at,
+                    format!("rule {id}: a rule has either `checks` (built-in checks) or `kind` with `require` or `expr` (an attribute rule), not both"),
+                );
+            }
+            (compile_checks(checks, raw_value, &id, text, diags), None)
+        }
+        None if attribute_raw.any() => {
+            match attribute::compile(attribute_raw, &id, raw_value.span(), text, diags) {
+                Some(a) => {
+                    let a = std::sync::Arc::new(a);
+                    let check = RuleCheck {
+                        check: checks::attribute::bind(a.clone()),
+                        scope: Scope::default(),
+                        exclude: Scope::default(),
+                    };
+                    (vec![check], Some(a))
+                }
+                None => (Vec::new(), None),
+            }
+        }
+        None => {
+            diags.push(
+                text,
+                raw.id.span(),
+                format!("rule {id} has no checks: give `checks = [...]` (built-in checks), or `kind` with `require` or `expr` (an attribute rule)"),
+            );
+            (Vec::new(), None)
+        }
+    };
+    if diags.len() > before {
+        return None;
+    }
+    Some(Rule {
+        id,
+        title: raw.title.into_inner(),
+        severity: severity?,
+        area: area.to_string(),
+        promise: promise?,
+        controls,
+        promise_file_from_pack,
+        scope,
+        exclude,
+        checks: bound,
+        attribute,
+    })
+}
+
+/// Binds a rule's built-in checks to their parameters.
+fn compile_checks(
+    checks: Spanned<Vec<RawCheck>>,
+    raw_value: &Spanned<DeValue<'_>>,
+    id: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Vec<RuleCheck> {
+    let checks_span = checks.span();
+    let raw_checks = checks.into_inner();
     if raw_checks.is_empty() {
         diags.push(text, checks_span, format!("rule {id} has no checks"));
     }
@@ -490,8 +578,8 @@ fn compile_rule(
     let mut bound = Vec::new();
     for (i, c) in raw_checks.into_iter().enumerate() {
         let name = c.name.get_ref();
-        let scope = compile_scope(c.scope, text, diags, &id);
-        let exclude = compile_scope(c.exclude, text, diags, &id);
+        let scope = compile_scope(c.scope, text, diags, id);
+        let exclude = compile_scope(c.exclude, text, diags, id);
         let Some(registered) = checks::find(name) else {
             let known: Vec<_> = checks::registry().iter().map(|r| r.doc.name).collect();
             diags.push(
@@ -539,21 +627,7 @@ fn compile_rule(
             }
         }
     }
-    if diags.len() > before {
-        return None;
-    }
-    Some(Rule {
-        id,
-        title: raw.title.into_inner(),
-        severity: severity?,
-        area: area.to_string(),
-        promise: promise?,
-        controls,
-        promise_file_from_pack,
-        scope,
-        exclude,
-        checks: bound,
-    })
+    bound
 }
 
 /// Where in a rules file a check's parameter is written, for an error

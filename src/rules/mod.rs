@@ -6,6 +6,7 @@
 //! it. Every problem in a rules file is reported with the file, line and
 //! column where it applies.
 
+pub mod attribute;
 mod load;
 mod scope;
 
@@ -111,6 +112,9 @@ pub struct Rule {
     /// Resources inside this scope are not judged.
     pub exclude: Scope,
     pub checks: Vec<RuleCheck>,
+    /// For an attribute rule (`kind` with `require` or `expr`), what it
+    /// states; its one check (in `checks`) judges it.
+    pub attribute: Option<std::sync::Arc<attribute::Attribute>>,
 }
 
 /// One check of a rule, bound to its parameters, with the scope it adds to

@@ -95,6 +95,12 @@ const TOKENS: &[&str] = &[
     "tcp/70000",
     "all",
     "sun:99:99-mon:00:00",
+    "kind = \"*\"",
+    "op = \"gte\"",
+    "every = { op = \"eq\", value = 1 }",
+    "field = \"Endpoint.Port\"",
+    "'''",
+    "(?",
 ];
 
 /// A textual mutation: delete, insert, duplicate, swap or truncate.
@@ -275,9 +281,23 @@ fn has_line_column(message: &str, file: &str) -> bool {
 
 #[test]
 fn fuzz_rules_files() {
-    let original = std::fs::read_to_string(root().join("rules/kliv.toml")).unwrap();
+    fuzz_rules("rules/kliv.toml", 1);
+}
+
+/// Attribute rules (`kind` with `require`): their requirements, operators
+/// and values mutated, evaluated over the example estate when they load.
+#[test]
+fn fuzz_attribute_rules_files() {
+    fuzz_rules("tests/attribute/rules.toml", 5);
+}
+
+/// Mutates the rules file at `path` (from the repository's root): every
+/// rejection names the file (nearly all a line and column), every pack
+/// that loads is evaluated and rendered, and nothing panics.
+fn fuzz_rules(path: &str, target: u64) {
+    let original = std::fs::read_to_string(root().join(path)).unwrap();
     let inventory = Inventory::load(&root().join("examples/estate.json")).unwrap();
-    let mut rng = Rng::new(seed(1));
+    let mut rng = Rng::new(seed(target));
     let file = "fuzz.toml";
     let (mut accepted, mut located) = (0, 0);
     for _ in 0..iterations() {

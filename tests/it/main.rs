@@ -11,6 +11,7 @@ mod common;
 
 mod accounts;
 mod action;
+mod attribute;
 mod checks_golden;
 mod cli;
 mod display;

@@ -1,5 +1,6 @@
 //! Golden files: every format of the example estate, the rule pack as
-//! `conform rules` lists it, the checks as `conform checks` lists them, and
+//! `conform rules` lists it, the checks as `conform checks` lists them, the
+//! fields of attribute rules as `conform fields` lists them, and
 //! `explain` of every rule and check, in tests/snapshots/.
 //! A change to any output shows up in review as a diff of these files.
 //! `CONFORM_BLESS=1 scripts/test --test it snapshots::` rewrites them after
@@ -74,6 +75,15 @@ fn the_rule_pack_listing_matches_its_snapshots() {
         (&["rules"][..], "rules.txt"),
         (&["checks", "--format", "json"][..], "checks.json"),
         (&["checks"][..], "checks.txt"),
+        (&["fields"][..], "fields.txt"),
+        (
+            &["fields", "AWS::RDS::DBInstance"][..],
+            "fields-db-instance.txt",
+        ),
+        (
+            &["fields", "db-instances", "--format", "json"][..],
+            "fields-db-instance.json",
+        ),
     ] {
         let run = conform_offline(args);
         run.expect_code(0);
