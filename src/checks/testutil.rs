@@ -351,6 +351,7 @@ pub fn db_instance(id: &str) -> DbInstance {
         read_replica_ids: vec![],
         automated_backup_replications: vec![],
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -379,6 +380,7 @@ pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
         preferred_maintenance_window: Some("sun:05:00-sun:05:30".into()),
         read_replica_ids: vec![],
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -394,6 +396,7 @@ pub fn snapshot(id: &str, started: &str) -> Snapshot {
         state: Some("completed".into()),
         description: None,
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -417,6 +420,7 @@ pub fn db_snapshot(id: &str, kind: &str, cluster: bool, created: &str) -> DbSnap
         status: Some("available".into()),
         engine: Some("postgres".into()),
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 

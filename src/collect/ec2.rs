@@ -498,6 +498,9 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
         state: s.state().map(|st| st.as_str().to_string()),
         description: owned(s.description()),
         tags: tags(s.tags().iter().map(|t| (t.key(), t.value()))),
+        kms_key_id: owned(s.kms_key_id()),
+        volume_size: s.volume_size(),
+        storage_tier: s.storage_tier().map(|t| t.as_str().to_string()),
         id,
     })
 }

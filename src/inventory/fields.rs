@@ -34,6 +34,24 @@ pub struct Field<R> {
     pub get: fn(&R) -> Option<Value>,
 }
 
+impl<R> Field<R> {
+    /// A field read with the kind's own dataset (`needs: None`).
+    pub const fn own(
+        name: &'static str,
+        ty: Type,
+        doc: &'static str,
+        get: fn(&R) -> Option<Value>,
+    ) -> Self {
+        Field {
+            name,
+            ty,
+            doc,
+            needs: None,
+            get,
+        }
+    }
+}
+
 /// An inventory type whose fields attribute rules can read.
 pub trait Described: Resource + Sized + Sync + 'static {
     /// The AWS API reference page of the shape the fields come from.
@@ -114,6 +132,11 @@ macro_rules! described {
 
 described! {
     DbInstances => db_instances: super::DbInstance,
+    DbClusters => db_clusters: super::DbCluster,
+    DbGlobalClusters => db_global_clusters: super::DbGlobalCluster,
+    DbSnapshots => db_snapshots: super::DbSnapshot,
+    DbClusterSnapshots => db_snapshots: super::DbSnapshot,
+    Snapshots => snapshots: super::Snapshot,
 }
 
 #[cfg(test)]
@@ -180,6 +203,7 @@ mod tests {
             read_replica_ids: vec![],
             automated_backup_replications: vec![],
             tags: Default::default(),
+            ..Default::default()
         });
         assert_eq!(
             visit(Dataset::DbInstances, &inventory, Names),
