@@ -137,6 +137,17 @@ described! {
     DbSnapshots => db_snapshots: super::DbSnapshot,
     DbClusterSnapshots => db_snapshots: super::DbSnapshot,
     Snapshots => snapshots: super::Snapshot,
+    CacheReplicationGroups => cache_replication_groups: super::CacheReplicationGroup,
+    CacheClusters => cache_clusters: super::CacheCluster,
+    SecurityGroups => security_groups: super::SecurityGroup,
+    PrefixLists => prefix_lists: super::PrefixList,
+    NetworkAcls => network_acls: super::NetworkAcl,
+    NetworkInterfaces => network_interfaces: super::NetworkInterface,
+    Instances => instances: super::Instance,
+    Volumes => volumes: super::Volume,
+    EbsEncryptionByDefault => ebs_encryption_by_default: super::EbsEncryptionByDefault,
+    AutoScalingGroups => auto_scaling_groups: super::AutoScalingGroup,
+    LogGroups => log_groups: super::LogGroup,
 }
 
 #[cfg(test)]
@@ -154,8 +165,17 @@ mod tests {
                     .starts_with("https://docs.aws.amazon.com/")
             );
             let mut names: Vec<_> = catalogue.fields.iter().map(|f| f.name).collect();
+            // AWS's names: PascalCase, but camelCase in CloudWatch Logs'
+            // API (`retentionInDays`).
+            let camel = dataset.service() == "logs";
             for name in &names {
-                assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+                assert!(
+                    name.starts_with(
+                        |c: char| c.is_ascii_alphabetic() && c.is_ascii_uppercase() != camel
+                    ),
+                    "{name}"
+                );
+                assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
             }
             names.sort_unstable();
             let len = names.len();
