@@ -544,3 +544,327 @@ async fn the_collected_fields_are_awss_under_its_names() {
         account.arn("ec2", "ebs-encryption-by-default")
     );
 }
+
+/// The fields moto does not return, read from responses shaped as AWS's
+/// API reference documents them (tests/aws/), which the fault proxy serves
+/// in place of the emulator's answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn fields_moto_leaves_out_are_read_from_aws_shaped_answers() {
+    use common::faults::FaultProxy;
+    let account = account().await;
+    let proxy = FaultProxy::start(&account.emulator);
+    let answer = |service: &str, operation: &str, file: &str| {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/aws")
+            .join(file);
+        serde_json::json!({
+            "service": service,
+            "operation": operation,
+            "region": REGION,
+            "fault": "answer",
+            "body": std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        })
+    };
+    proxy.set_rules(serde_json::json!([
+        answer("rds", "DescribeDBInstances", "describe-db-instances.xml"),
+        answer(
+            "elasticache",
+            "DescribeReplicationGroups",
+            "describe-replication-groups.xml"
+        ),
+        answer(
+            "elasticache",
+            "DescribeCacheClusters",
+            "describe-cache-clusters.xml"
+        ),
+        answer("logs", "DescribeLogGroups", "describe-log-groups.json"),
+        answer("ec2", "DescribeInstances", "describe-instances.xml"),
+        answer(
+            "ec2",
+            "GetEbsEncryptionByDefault",
+            "get-ebs-encryption-by-default.xml"
+        ),
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("inventory.json");
+    let run = run_conform(
+        &[
+            "scan",
+            "--region",
+            REGION,
+            "--format",
+            "json",
+            "--save-inventory",
+            arg(&saved),
+        ],
+        &proxy.env(&account),
+    );
+    // The answers were used, not the emulator's.
+    let counts = proxy.counts();
+    for (service, operation) in [
+        ("rds", "DescribeDBInstances"),
+        ("elasticache", "DescribeReplicationGroups"),
+        ("elasticache", "DescribeCacheClusters"),
+        ("logs", "DescribeLogGroups"),
+        ("ec2", "DescribeInstances"),
+        ("ec2", "GetEbsEncryptionByDefault"),
+    ] {
+        assert!(
+            counts.faults(service, operation) >= 1,
+            "{operation} answered: {}\n{}",
+            counts.0,
+            run.stderr
+        );
+    }
+    assert!(
+        run.code == Some(conform::exit::BROKEN) || run.code == Some(conform::exit::OK),
+        "{:?}: {}",
+        run.code,
+        run.stderr
+    );
+    let inventory = Inventory::load(&saved).expect("the saved inventory loads");
+    let value =
+        |dataset: Dataset, name: &str, field: &str| match get(&inventory, dataset, name, field) {
+            None => panic!("no {dataset} {name} in the inventory"),
+            Some(None) => "absent".to_string(),
+            Some(Some(v)) => v.to_string(),
+        };
+    let key = r#""arn:aws:kms:eu-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab""#;
+    for (dataset, name, field, expected) in [
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "PerformanceInsightsEnabled",
+            "true",
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "PerformanceInsightsRetentionPeriod",
+            "731",
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "PerformanceInsightsKMSKeyId",
+            key,
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "MonitoringInterval",
+            "60",
+        ),
+        (Dataset::DbInstances, "orders-db", "Iops", "3000"),
+        (Dataset::DbInstances, "orders-db", "StorageType", r#""io2""#),
+        (Dataset::DbInstances, "orders-db", "KmsKeyId", key),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "CertificateDetails",
+            r#"{"CAIdentifier": "rds-ca-rsa2048-g1", "ValidTill": timestamp("2027-06-01T12:00:00Z")}"#,
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "DBSubnetGroup",
+            r#"{"DBSubnetGroupName": "private-db", "VpcId": "vpc-0a1b2c3d4e5f6a7b8"}"#,
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "NetworkType",
+            r#""IPV4""#,
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "EnabledCloudwatchLogsExports",
+            r#"["postgresql", "upgrade"]"#,
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "Endpoint",
+            r#"{"Address": "orders-db.c1a2b3c4d5e6.eu-north-1.rds.amazonaws.com", "HostedZoneId": "Z1RLNUO7B9Q6NB", "Port": 5432}"#,
+        ),
+        (
+            Dataset::DbInstances,
+            "orders-db",
+            "VpcSecurityGroups",
+            r#"[{"VpcSecurityGroupId": "sg-0123456789abcdef0"}]"#,
+        ),
+        (
+            Dataset::CacheReplicationGroups,
+            "sessions",
+            "Engine",
+            r#""valkey""#,
+        ),
+        (
+            Dataset::CacheReplicationGroups,
+            "sessions",
+            "TransitEncryptionMode",
+            r#""required""#,
+        ),
+        (
+            Dataset::CacheReplicationGroups,
+            "sessions",
+            "AutoMinorVersionUpgrade",
+            "true",
+        ),
+        (Dataset::CacheReplicationGroups, "sessions", "KmsKeyId", key),
+        (
+            Dataset::CacheReplicationGroups,
+            "sessions",
+            "UserGroupIds",
+            r#"["app-users"]"#,
+        ),
+        (
+            Dataset::CacheReplicationGroups,
+            "sessions",
+            "LogDeliveryConfigurations",
+            r#"[{"DestinationType": "cloudwatch-logs", "LogFormat": "json", "LogType": "slow-log", "Status": "active"}]"#,
+        ),
+        (
+            Dataset::CacheReplicationGroups,
+            "sessions",
+            "NodeGroups",
+            r#"[{"NodeGroupId": "0001", "NodeGroupMembers": [{"PreferredAvailabilityZone": "eu-north-1a"}, {"PreferredAvailabilityZone": "eu-north-1b"}]}]"#,
+        ),
+        (
+            Dataset::CacheClusters,
+            "sessions-001",
+            "AtRestEncryptionEnabled",
+            "true",
+        ),
+        (
+            Dataset::CacheClusters,
+            "sessions-001",
+            "TransitEncryptionEnabled",
+            "true",
+        ),
+        (
+            Dataset::CacheClusters,
+            "sessions-001",
+            "TransitEncryptionMode",
+            r#""required""#,
+        ),
+        (
+            Dataset::CacheClusters,
+            "sessions-001",
+            "SnapshotWindow",
+            r#""03:00-04:00""#,
+        ),
+        (
+            Dataset::CacheClusters,
+            "sessions-001",
+            "CacheSubnetGroupName",
+            r#""private-cache""#,
+        ),
+        (
+            Dataset::CacheClusters,
+            "sessions-001",
+            "SecurityGroups",
+            r#"[{"SecurityGroupId": "sg-0fedcba9876543210"}]"#,
+        ),
+        (
+            Dataset::LogGroups,
+            "/app/audit",
+            "logGroupArn",
+            r#""arn:aws:logs:eu-north-1:123456789012:log-group:/app/audit""#,
+        ),
+        (Dataset::LogGroups, "/app/audit", "retentionInDays", "400"),
+        (Dataset::LogGroups, "/app/audit", "kmsKeyId", key),
+        (
+            Dataset::LogGroups,
+            "/app/audit",
+            "logGroupClass",
+            r#""STANDARD""#,
+        ),
+        (
+            Dataset::LogGroups,
+            "/app/audit",
+            "dataProtectionStatus",
+            r#""ACTIVATED""#,
+        ),
+        (
+            Dataset::LogGroups,
+            "/app/audit",
+            "deletionProtectionEnabled",
+            "true",
+        ),
+        (
+            Dataset::LogGroups,
+            "/app/audit",
+            "creationTime",
+            "1741944413000",
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "IamInstanceProfile",
+            r#"{"Arn": "arn:aws:iam::123456789012:instance-profile/app", "Id": "AIPAJ2EXAMPLEPROFILEID"}"#,
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "Placement",
+            r#"{"AvailabilityZone": "eu-north-1a", "Tenancy": "dedicated"}"#,
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "MetadataOptions",
+            r#"{"HttpEndpoint": "enabled", "HttpProtocolIpv6": "disabled", "HttpPutResponseHopLimit": 2, "HttpTokens": "required", "InstanceMetadataTags": "disabled", "State": "applied"}"#,
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "Monitoring",
+            r#"{"State": "disabled"}"#,
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "Architecture",
+            r#""arm64""#,
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "EbsOptimized",
+            "true",
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "PlatformDetails",
+            r#""Linux/UNIX""#,
+        ),
+        (
+            Dataset::Instances,
+            "i-1234567890abcdef0",
+            "PublicIpAddress",
+            "absent",
+        ),
+        (
+            Dataset::EbsEncryptionByDefault,
+            "ebs-encryption-by-default",
+            "EbsEncryptionByDefault",
+            "true",
+        ),
+        (
+            Dataset::EbsEncryptionByDefault,
+            "ebs-encryption-by-default",
+            "SseType",
+            r#""sse-ebs""#,
+        ),
+    ] {
+        assert_eq!(
+            value(dataset, name, field),
+            expected,
+            "{dataset} {name} {field}"
+        );
+    }
+    check_types(&inventory);
+}
