@@ -10,7 +10,7 @@ use crate::common;
 use aws_sdk_autoscaling::types as asgt;
 use aws_sdk_ec2::types as ec2t;
 use conform::inventory::fields::{self, Described, Visitor};
-use conform::inventory::{Dataset, Inventory, Resource, Type, Value};
+use conform::inventory::{Dataset, Inventory, Type, Value};
 
 use common::estate::*;
 use common::*;
