@@ -181,6 +181,33 @@ mod tests {
             let len = names.len();
             names.dedup();
             assert_eq!(names.len(), len, "{dataset:?} names a field twice");
+            // The members of nested shapes too, each once.
+            fn members(ty: &Type, camel: bool, path: &str) {
+                match ty {
+                    Type::List(t) | Type::Map(t) => members(t, camel, path),
+                    Type::Struct(ms) => {
+                        for (i, m) in ms.iter().enumerate() {
+                            assert!(
+                                m.name.starts_with(|c: char| {
+                                    c.is_ascii_alphabetic() && c.is_ascii_uppercase() != camel
+                                }) && m.name.chars().all(|c| c.is_ascii_alphanumeric()),
+                                "{path}.{}",
+                                m.name
+                            );
+                            assert!(
+                                ms[..i].iter().all(|o| o.name != m.name),
+                                "{path} has {} twice",
+                                m.name
+                            );
+                            members(&m.ty, camel, &format!("{path}.{}", m.name));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for f in &catalogue.fields {
+                members(&f.ty, camel, f.name);
+            }
         }
     }
 
