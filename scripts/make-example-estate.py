@@ -396,6 +396,74 @@ estate = {
     ],
 }
 
+# Settings the built-in checks do not judge but attribute rules can
+# (`conform fields KIND`; issue 14), each kept by one resource and broken by
+# another, under the inventory's names for AWS's fields. Resources left out
+# here have them absent, as in inventories saved before conform kept them.
+KEY = arn("kms", EU, "key/0f1e2d3c-0000-4000-8000-000000000001")
+SETTINGS = {
+    "db_instances": {
+        # orders keeps them: deletion protection, a current engine, its logs
+        # exported, IAM authentication, Performance Insights, monitoring.
+        "orders": {"engine_version": "16.4", "instance_class": "db.m6g.large", "deletion_protection": True,
+                   "auto_minor_version_upgrade": True, "preferred_backup_window": "01:00-01:30",
+                   "performance_insights_enabled": True, "performance_insights_retention_period": 7,
+                   "monitoring_interval": 60, "enabled_cloudwatch_logs_exports": ["postgresql", "upgrade"],
+                   "iam_database_authentication_enabled": True, "kms_key_id": KEY,
+                   "ca_certificate_identifier": "rds-ca-rsa2048-g1", "copy_tags_to_snapshot": True,
+                   "storage_type": "gp3", "allocated_storage": 100},
+        # reports breaks them: an old engine, no protection, no logs.
+        "reports": {"engine_version": "11.22", "instance_class": "db.t3.medium", "deletion_protection": False,
+                    "auto_minor_version_upgrade": False, "preferred_backup_window": "09:00-09:30",
+                    "performance_insights_enabled": False, "monitoring_interval": 0,
+                    "enabled_cloudwatch_logs_exports": [], "iam_database_authentication_enabled": False,
+                    "ca_certificate_identifier": "rds-ca-2019", "copy_tags_to_snapshot": False,
+                    "storage_type": "gp2", "allocated_storage": 20},
+    },
+    "db_clusters": {
+        "ledger": {"engine_version": "16.4", "engine_mode": "provisioned", "status": "available",
+                   "deletion_protection": True, "kms_key_id": KEY, "iam_database_authentication_enabled": True,
+                   "enabled_cloudwatch_logs_exports": ["postgresql"], "preferred_backup_window": "02:00-02:30",
+                   "copy_tags_to_snapshot": True},
+        "analytics": {"engine_version": "13.9", "engine_mode": "provisioned", "status": "available",
+                      "deletion_protection": False, "kms_key_id": KEY, "iam_database_authentication_enabled": False,
+                      "enabled_cloudwatch_logs_exports": [], "preferred_backup_window": "04:00-04:30",
+                      "copy_tags_to_snapshot": False},
+    },
+    "cache_replication_groups": {
+        "sessions": {"engine": "valkey", "at_rest_encryption_enabled": True, "transit_encryption_enabled": True,
+                     "transit_encryption_mode": "required", "auth_token_enabled": True,
+                     "snapshot_retention_limit": 7, "kms_key_id": KEY},
+        "rate-limits": {"engine": "redis", "at_rest_encryption_enabled": False, "transit_encryption_enabled": False,
+                        "auth_token_enabled": False, "snapshot_retention_limit": 0},
+    },
+    "instances": {
+        "i-0a1b2c3d4e5f60001": {"instance_type": "m7g.large", "image_id": "ami-0a1b2c3d4e5f60001",
+                                "metadata_options": {"state": "applied", "http_tokens": "required",
+                                                     "http_put_response_hop_limit": 1, "http_endpoint": "enabled"},
+                                "monitoring": "enabled",
+                                "instance_profile_arn": "arn:aws:iam::111122223333:instance-profile/app"},
+        "i-0a1b2c3d4e5f60002": {"instance_type": "t2.medium", "image_id": "ami-0a1b2c3d4e5f60002",
+                                "metadata_options": {"state": "applied", "http_tokens": "optional",
+                                                     "http_put_response_hop_limit": 2, "http_endpoint": "enabled"},
+                                "monitoring": "disabled"},
+    },
+    "volumes": {
+        "vol-0a1b2c3d4e5f60001": {"volume_type": "gp3", "size": 50},
+        "vol-0a1b2c3d4e5f60002": {"volume_type": "gp2", "size": 8},
+    },
+    "log_groups": {
+        "/kliv/api": {"kms_key_id": KEY},
+    },
+    "auto_scaling_groups": {
+        "web-asg": {"health_check_type": "ELB", "health_check_grace_period": 300},
+        "worker-asg": {"health_check_type": "EC2", "health_check_grace_period": 0},
+    },
+}
+for list_name, by_id in SETTINGS.items():
+    for resource in estate[list_name]:
+        resource.update(by_id.get(resource.get("id", resource.get("name")), {}))
+
 out = pathlib.Path(__file__).resolve().parent.parent / "examples" / "estate.json"
 out.write_text(json.dumps(estate, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

@@ -397,6 +397,7 @@ mod tests {
                 },
                 name: name.into(),
                 retention_days: days,
+                ..Default::default()
             });
         }
         inv

@@ -112,6 +112,7 @@ mod tests {
             EbsEncryptionByDefault {
                 place: place(),
                 enabled: true,
+                ..Default::default()
             },
             EbsEncryptionByDefault {
                 place: Place {
@@ -119,6 +120,7 @@ mod tests {
                     region: "cn-north-1".into(),
                 },
                 enabled: false,
+                ..Default::default()
             },
         ];
         let out = run::<EbsDefaultEncryption>(&inv);
@@ -153,6 +155,7 @@ mod tests {
         inv.ebs_encryption_by_default = vec![EbsEncryptionByDefault {
             place: place(),
             enabled: true,
+            ..Default::default()
         }];
         let out = run::<EbsDefaultEncryption>(&inv);
         assert_eq!(out.len(), 2, "{out:#?}");

@@ -74,6 +74,7 @@ mod tests {
             state: Some("in-use".into()),
             attached_instance_ids: vec!["i-1".into()],
             tags: Tags::new(),
+            ..Default::default()
         }
     }
 

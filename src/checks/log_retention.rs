@@ -124,6 +124,7 @@ mod tests {
             place: place(),
             name: name.into(),
             retention_days: days,
+            ..Default::default()
         }
     }
 

@@ -415,6 +415,7 @@ mod tests {
             place: place(),
             id: id.into(),
             members,
+            ..Default::default()
         };
         inv.db_global_clusters = vec![
             // A primary here with a secondary in us-east-1.

@@ -164,6 +164,7 @@ pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
         vpc_id: Some("vpc-1".into()),
         tags: Tags::new(),
         ingress,
+        ..Default::default()
     }
 }
 
@@ -195,6 +196,7 @@ pub fn prefix_list(id: &str, entries: Option<&[&str]>) -> PrefixList {
         address_family: Some("IPv4".into()),
         entries: entries.map(|e| e.iter().map(|s| s.to_string()).collect()),
         entries_error: None,
+        ..Default::default()
     }
 }
 
@@ -211,6 +213,7 @@ pub fn eni(id: &str, sgs: &[&str]) -> NetworkInterface {
         security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
         public_ip: None,
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -227,6 +230,7 @@ pub fn instance(id: &str) -> Instance {
         security_group_ids: Vec::new(),
         tags: Tags::new(),
         interfaces: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -240,6 +244,7 @@ pub fn nacl(id: &str, entries: Vec<NaclEntry>) -> NetworkAcl {
         tags: Tags::new(),
         entries,
         subnet_ids: vec!["subnet-1".into()],
+        ..Default::default()
     }
 }
 
@@ -351,6 +356,7 @@ pub fn db_instance(id: &str) -> DbInstance {
         read_replica_ids: vec![],
         automated_backup_replications: vec![],
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -379,6 +385,7 @@ pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
         preferred_maintenance_window: Some("sun:05:00-sun:05:30".into()),
         read_replica_ids: vec![],
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -394,6 +401,7 @@ pub fn snapshot(id: &str, started: &str) -> Snapshot {
         state: Some("completed".into()),
         description: None,
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -417,6 +425,7 @@ pub fn db_snapshot(id: &str, kind: &str, cluster: bool, created: &str) -> DbSnap
         status: Some("available".into()),
         engine: Some("postgres".into()),
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -433,6 +442,7 @@ pub fn cache_replication_group(id: &str, azs: &[&str]) -> CacheReplicationGroup 
         member_availability_zones: azs.iter().map(|s| s.to_string()).collect(),
         tags: Tags::new(),
         node_groups: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -447,6 +457,7 @@ pub fn cache_cluster(id: &str, window: Option<&str>) -> CacheCluster {
         availability_zone: Some(format!("{REGION}a")),
         preferred_maintenance_window: window.map(str::to_string),
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 
@@ -462,6 +473,7 @@ pub fn asg(name: &str, azs: &[&str]) -> AutoScalingGroup {
         max_size: 4,
         desired_capacity: Some(2),
         tags: Tags::new(),
+        ..Default::default()
     }
 }
 

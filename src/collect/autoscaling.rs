@@ -6,10 +6,10 @@
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types as asg;
 
-use super::context::{Ctx, tags};
+use super::context::{Ctx, owned, tags, timestamp};
 use super::pager::Partial;
-use crate::inventory::AutoScalingGroup;
 use crate::inventory::Dataset;
+use crate::inventory::{AutoScalingGroup, LaunchTemplateSpec};
 
 /// Reads every Auto Scaling group of the region.
 pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<AutoScalingGroup> {
@@ -45,6 +45,24 @@ fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalin
         max_size: g.max_size().unwrap_or(0),
         desired_capacity: g.desired_capacity(),
         tags: tags(g.tags().iter().map(|t| (t.key(), t.value()))),
+        health_check_type: owned(g.health_check_type()),
+        health_check_grace_period: g.health_check_grace_period(),
+        launch_template: g.launch_template().map(|t| LaunchTemplateSpec {
+            id: owned(t.launch_template_id()),
+            name: owned(t.launch_template_name()),
+            version: owned(t.version()),
+        }),
+        launch_configuration_name: owned(g.launch_configuration_name()),
+        vpc_zone_identifier: owned(g.vpc_zone_identifier()).filter(|v| !v.is_empty()),
+        load_balancer_names: Some(g.load_balancer_names().to_vec()),
+        target_group_arns: Some(g.target_group_arns().to_vec()),
+        capacity_rebalance: g.capacity_rebalance(),
+        new_instances_protected_from_scale_in: g.new_instances_protected_from_scale_in(),
+        max_instance_lifetime: g.max_instance_lifetime(),
+        default_cooldown: g.default_cooldown(),
+        service_linked_role_arn: owned(g.service_linked_role_arn()),
+        status: owned(g.status()),
+        created_time: g.created_time().and_then(timestamp),
         name,
     })
 }

@@ -33,8 +33,9 @@ use aws_sdk_ec2::types as ec2;
 use super::context::{Ctx, owned, tags, timestamp};
 use super::pager::{Partial, more_pages};
 use crate::inventory::{
-    Dataset, EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, NaclEntry,
-    NetworkAcl, NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot, Volume,
+    Dataset, EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, MetadataOptions,
+    NaclEntry, NetworkAcl, NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot,
+    Volume,
 };
 
 /// Reads every security group of the region with its inbound rules.
@@ -69,6 +70,14 @@ fn security_group(ctx: &Ctx, g: &ec2::SecurityGroup) -> Option<SecurityGroup> {
             .iter()
             .map(|p| ip_permission(ctx, p))
             .collect(),
+        egress: Some(
+            g.ip_permissions_egress()
+                .iter()
+                .map(|p| ip_permission(ctx, p))
+                .collect(),
+        ),
+        description: owned(g.description()),
+        owner_id: owned(g.owner_id()),
         id,
     })
 }
@@ -176,6 +185,9 @@ fn prefix_list(ctx: &Ctx, l: &ec2::ManagedPrefixList) -> Option<PrefixList> {
         address_family: owned(l.address_family()),
         entries: None,
         entries_error: None,
+        max_entries: l.max_entries(),
+        state: l.state().map(|x| x.as_str().to_string()),
+        version: l.version(),
         id,
     })
 }
@@ -257,6 +269,7 @@ fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
             .iter()
             .filter_map(|s| owned(s.subnet_id()))
             .collect(),
+        owner_id: owned(a.owner_id()),
         id,
     })
 }
@@ -297,6 +310,13 @@ fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInte
             .collect(),
         public_ip: owned(n.association().and_then(|a| a.public_ip())),
         tags: tags(n.tag_set().iter().map(|t| (t.key(), t.value()))),
+        vpc_id: owned(n.vpc_id()),
+        subnet_id: owned(n.subnet_id()),
+        availability_zone: owned(n.availability_zone()),
+        status: n.status().map(|x| x.as_str().to_string()),
+        private_ip: owned(n.private_ip_address()),
+        source_dest_check: n.source_dest_check(),
+        owner_id: owned(n.owner_id()),
         id,
     })
 }
@@ -351,6 +371,35 @@ fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
             .iter()
             .filter_map(instance_interface)
             .collect(),
+        image_id: owned(i.image_id()),
+        instance_type: i.instance_type().map(|x| x.as_str().to_string()),
+        vpc_id: owned(i.vpc_id()),
+        private_ip: owned(i.private_ip_address()),
+        launch_time: i.launch_time().and_then(timestamp),
+        key_name: owned(i.key_name()),
+        instance_profile_arn: owned(i.iam_instance_profile().and_then(|p| p.arn())),
+        instance_profile_id: owned(i.iam_instance_profile().and_then(|p| p.id())),
+        monitoring: i
+            .monitoring()
+            .and_then(|m| m.state())
+            .map(|x| x.as_str().to_string()),
+        tenancy: i
+            .placement()
+            .and_then(|p| p.tenancy())
+            .map(|x| x.as_str().to_string()),
+        metadata_options: i.metadata_options().map(|m| MetadataOptions {
+            state: m.state().map(|x| x.as_str().to_string()),
+            http_tokens: m.http_tokens().map(|x| x.as_str().to_string()),
+            http_put_response_hop_limit: m.http_put_response_hop_limit(),
+            http_endpoint: m.http_endpoint().map(|x| x.as_str().to_string()),
+            http_protocol_ipv6: m.http_protocol_ipv6().map(|x| x.as_str().to_string()),
+            instance_metadata_tags: m.instance_metadata_tags().map(|x| x.as_str().to_string()),
+        }),
+        ebs_optimized: i.ebs_optimized(),
+        source_dest_check: i.source_dest_check(),
+        root_device_type: i.root_device_type().map(|x| x.as_str().to_string()),
+        platform_details: owned(i.platform_details()),
+        architecture: i.architecture().map(|x| x.as_str().to_string()),
         id,
     })
 }
@@ -429,6 +478,14 @@ fn volume(ctx: &Ctx, v: &ec2::Volume) -> Option<Volume> {
             .filter_map(|a| owned(a.instance_id()))
             .collect(),
         tags: tags(v.tags().iter().map(|t| (t.key(), t.value()))),
+        volume_type: v.volume_type().map(|x| x.as_str().to_string()),
+        size: v.size(),
+        iops: v.iops(),
+        throughput: v.throughput(),
+        availability_zone: owned(v.availability_zone()),
+        create_time: v.create_time().and_then(timestamp),
+        snapshot_id: owned(v.snapshot_id()).filter(|s| !s.is_empty()),
+        multi_attach_enabled: v.multi_attach_enabled(),
         id,
     })
 }
@@ -447,6 +504,8 @@ pub(crate) async fn ebs_encryption_by_default(
         Ok(answer) => out.items.push(EbsEncryptionByDefault {
             place: ctx.place(),
             enabled: answer.ebs_encryption_by_default().unwrap_or(false),
+            arn: ctx.arn_of(Dataset::EbsEncryptionByDefault, ""),
+            sse_type: answer.sse_type().map(|x| x.as_str().to_string()),
         }),
         Err(e) => out.error = Some(e),
     }
@@ -498,6 +557,9 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
         state: s.state().map(|st| st.as_str().to_string()),
         description: owned(s.description()),
         tags: tags(s.tags().iter().map(|t| (t.key(), t.value()))),
+        kms_key_id: owned(s.kms_key_id()),
+        volume_size: s.volume_size(),
+        storage_tier: s.storage_tier().map(|t| t.as_str().to_string()),
         id,
     })
 }

@@ -22,10 +22,10 @@
 use aws_sdk_elasticache::Client;
 use aws_sdk_elasticache::types as ec;
 
-use super::context::{Ctx, owned};
+use super::context::{Ctx, owned, timestamp};
 use super::pager::Partial;
 use crate::inventory::Dataset;
-use crate::inventory::{CacheCluster, CacheNodeGroup, CacheReplicationGroup};
+use crate::inventory::{CacheCluster, CacheLogDelivery, CacheNodeGroup, CacheReplicationGroup};
 
 /// Reads every replication group of the region.
 pub(crate) async fn replication_groups(
@@ -83,8 +83,39 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
             .collect(),
         // See the module documentation: tags need ListTagsForResource.
         tags: Default::default(),
+        engine: owned(g.engine()),
+        status: owned(g.status()),
+        description: owned(g.description()),
+        cache_node_type: owned(g.cache_node_type()),
+        kms_key_id: owned(g.kms_key_id()),
+        cluster_enabled: g.cluster_enabled(),
+        cluster_mode: g.cluster_mode().map(|m| m.as_str().to_string()),
+        data_tiering: g.data_tiering().map(|d| d.as_str().to_string()),
+        user_group_ids: Some(g.user_group_ids().to_vec()),
+        create_time: g.replication_group_create_time().and_then(timestamp),
+        at_rest_encryption_enabled: g.at_rest_encryption_enabled(),
+        transit_encryption_enabled: g.transit_encryption_enabled(),
+        transit_encryption_mode: g.transit_encryption_mode().map(|m| m.as_str().to_string()),
+        auth_token_enabled: g.auth_token_enabled(),
+        auto_minor_version_upgrade: g.auto_minor_version_upgrade(),
+        snapshot_retention_limit: g.snapshot_retention_limit(),
+        snapshot_window: owned(g.snapshot_window()),
+        network_type: g.network_type().map(|n| n.as_str().to_string()),
+        log_delivery: Some(log_delivery(g.log_delivery_configurations())),
         id,
     })
+}
+
+fn log_delivery(configs: &[ec::LogDeliveryConfiguration]) -> Vec<CacheLogDelivery> {
+    configs
+        .iter()
+        .map(|c| CacheLogDelivery {
+            log_type: c.log_type().map(|x| x.as_str().to_string()),
+            destination_type: c.destination_type().map(|x| x.as_str().to_string()),
+            log_format: c.log_format().map(|x| x.as_str().to_string()),
+            status: c.status().map(|x| x.as_str().to_string()),
+        })
+        .collect()
 }
 
 /// Reads every cache cluster of the region (standalone ones and the
@@ -121,6 +152,27 @@ fn cache_cluster(ctx: &Ctx, c: &ec::CacheCluster) -> Option<CacheCluster> {
         preferred_maintenance_window: owned(c.preferred_maintenance_window()),
         // See the module documentation: tags need ListTagsForResource.
         tags: Default::default(),
+        engine_version: owned(c.engine_version()),
+        status: owned(c.cache_cluster_status()),
+        cache_node_type: owned(c.cache_node_type()),
+        num_cache_nodes: c.num_cache_nodes(),
+        cache_subnet_group_name: owned(c.cache_subnet_group_name()),
+        security_group_ids: Some(
+            c.security_groups()
+                .iter()
+                .filter_map(|g| owned(g.security_group_id()))
+                .collect(),
+        ),
+        create_time: c.cache_cluster_create_time().and_then(timestamp),
+        at_rest_encryption_enabled: c.at_rest_encryption_enabled(),
+        transit_encryption_enabled: c.transit_encryption_enabled(),
+        transit_encryption_mode: c.transit_encryption_mode().map(|m| m.as_str().to_string()),
+        auth_token_enabled: c.auth_token_enabled(),
+        auto_minor_version_upgrade: c.auto_minor_version_upgrade(),
+        snapshot_retention_limit: c.snapshot_retention_limit(),
+        snapshot_window: owned(c.snapshot_window()),
+        network_type: c.network_type().map(|n| n.as_str().to_string()),
+        log_delivery: Some(log_delivery(c.log_delivery_configurations())),
         id,
     })
 }

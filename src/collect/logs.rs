@@ -34,6 +34,12 @@ pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> 
                 place: ctx.place(),
                 name,
                 retention_days: g.retention_in_days(),
+                kms_key_id: g.kms_key_id().map(str::to_string),
+                creation_time: g.creation_time(),
+                log_group_class: g.log_group_class().map(|c| c.as_str().to_string()),
+                data_protection_status: g.data_protection_status().map(|d| d.as_str().to_string()),
+                deletion_protection_enabled: g.deletion_protection_enabled(),
+                metric_filter_count: g.metric_filter_count(),
             })
         }),
         more: |last| last.next_token(),

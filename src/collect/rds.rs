@@ -29,8 +29,8 @@ use aws_sdk_rds::types as rds;
 use super::context::{Ctx, owned, tags, timestamp};
 use super::pager::Partial;
 use crate::inventory::{
-    Dataset, DbCluster, DbClusterMember, DbGlobalCluster, DbGlobalClusterMember, DbInstance,
-    DbSnapshot,
+    Dataset, DbCluster, DbClusterMember, DbEndpoint, DbGlobalCluster, DbGlobalClusterMember,
+    DbInstance, DbSnapshot,
 };
 
 /// Reads every DB instance of the region.
@@ -78,6 +78,43 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
             .filter_map(|r| r.db_instance_automated_backups_arn().map(str::to_string))
             .collect(),
         tags: tags(i.tag_list().iter().map(|t| (t.key(), t.value()))),
+        engine_version: owned(i.engine_version()),
+        instance_class: owned(i.db_instance_class()),
+        deletion_protection: i.deletion_protection(),
+        auto_minor_version_upgrade: i.auto_minor_version_upgrade(),
+        preferred_backup_window: owned(i.preferred_backup_window()),
+        performance_insights_enabled: i.performance_insights_enabled(),
+        performance_insights_retention_period: i.performance_insights_retention_period(),
+        performance_insights_kms_key_id: owned(i.performance_insights_kms_key_id()),
+        monitoring_interval: i.monitoring_interval(),
+        // AWS leaves an empty list out: an instance read has one.
+        enabled_cloudwatch_logs_exports: Some(i.enabled_cloudwatch_logs_exports().to_vec()),
+        iam_database_authentication_enabled: i.iam_database_authentication_enabled(),
+        kms_key_id: owned(i.kms_key_id()),
+        ca_certificate_identifier: owned(i.ca_certificate_identifier()),
+        certificate_valid_till: i
+            .certificate_details()
+            .and_then(|c| c.valid_till())
+            .and_then(timestamp),
+        copy_tags_to_snapshot: i.copy_tags_to_snapshot(),
+        storage_type: owned(i.storage_type()),
+        iops: i.iops(),
+        allocated_storage: i.allocated_storage(),
+        endpoint: i.endpoint().map(|e| DbEndpoint {
+            address: owned(e.address()),
+            port: e.port(),
+            hosted_zone_id: owned(e.hosted_zone_id()),
+        }),
+        vpc_security_group_ids: Some(
+            i.vpc_security_groups()
+                .iter()
+                .filter_map(|g| owned(g.vpc_security_group_id()))
+                .collect(),
+        ),
+        subnet_group: owned(i.db_subnet_group().and_then(|g| g.db_subnet_group_name())),
+        vpc_id: owned(i.db_subnet_group().and_then(|g| g.vpc_id())),
+        network_type: owned(i.network_type()),
+        instance_create_time: i.instance_create_time().and_then(timestamp),
         id,
     })
 }
@@ -124,6 +161,34 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
         preferred_maintenance_window: owned(c.preferred_maintenance_window()),
         read_replica_ids: c.read_replica_identifiers().to_vec(),
         tags: tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
+        engine_version: owned(c.engine_version()),
+        engine_mode: owned(c.engine_mode()),
+        status: owned(c.status()),
+        deletion_protection: c.deletion_protection(),
+        kms_key_id: owned(c.kms_key_id()),
+        iam_database_authentication_enabled: c.iam_database_authentication_enabled(),
+        // AWS leaves an empty list out: a cluster read has one.
+        enabled_cloudwatch_logs_exports: Some(c.enabled_cloudwatch_logs_exports().to_vec()),
+        preferred_backup_window: owned(c.preferred_backup_window()),
+        copy_tags_to_snapshot: c.copy_tags_to_snapshot(),
+        auto_minor_version_upgrade: c.auto_minor_version_upgrade(),
+        performance_insights_enabled: c.performance_insights_enabled(),
+        performance_insights_retention_period: c.performance_insights_retention_period(),
+        monitoring_interval: c.monitoring_interval(),
+        publicly_accessible: c.publicly_accessible(),
+        storage_type: owned(c.storage_type()),
+        instance_class: owned(c.db_cluster_instance_class()),
+        endpoint: owned(c.endpoint()),
+        port: c.port(),
+        global_cluster_id: owned(c.global_cluster_identifier()),
+        http_endpoint_enabled: c.http_endpoint_enabled(),
+        vpc_security_group_ids: Some(
+            c.vpc_security_groups()
+                .iter()
+                .filter_map(|g| owned(g.vpc_security_group_id()))
+                .collect(),
+        ),
+        cluster_create_time: c.cluster_create_time().and_then(timestamp),
         id,
     })
 }
@@ -168,6 +233,11 @@ fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluste
                 })
             })
             .collect(),
+        engine: owned(g.engine()),
+        engine_version: owned(g.engine_version()),
+        status: owned(g.status()),
+        storage_encrypted: g.storage_encrypted(),
+        deletion_protection: g.deletion_protection(),
         id,
     })
 }
@@ -207,6 +277,14 @@ fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
         status: owned(s.status()),
         engine: owned(s.engine()),
         tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
+        kms_key_id: owned(s.kms_key_id()),
+        engine_version: owned(s.engine_version()),
+        storage_type: owned(s.storage_type()),
+        allocated_storage: s.allocated_storage(),
+        iam_database_authentication_enabled: s.iam_database_authentication_enabled(),
+        vpc_id: owned(s.vpc_id()),
+        copied_from: owned(s.source_db_snapshot_identifier()),
+        source_region: owned(s.source_region()),
         id,
     })
 }
@@ -246,6 +324,14 @@ fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapsh
         status: owned(s.status()),
         engine: owned(s.engine()),
         tags: tags(s.tag_list().iter().map(|t| (t.key(), t.value()))),
+        kms_key_id: owned(s.kms_key_id()),
+        engine_version: owned(s.engine_version()),
+        storage_type: owned(s.storage_type()),
+        allocated_storage: s.allocated_storage(),
+        iam_database_authentication_enabled: s.iam_database_authentication_enabled(),
+        vpc_id: owned(s.vpc_id()),
+        copied_from: owned(s.source_db_cluster_snapshot_arn()),
+        source_region: None,
         id,
     })
 }

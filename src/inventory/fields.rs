@@ -34,6 +34,24 @@ pub struct Field<R> {
     pub get: fn(&R) -> Option<Value>,
 }
 
+impl<R> Field<R> {
+    /// A field read with the kind's own dataset (`needs: None`).
+    pub const fn own(
+        name: &'static str,
+        ty: Type,
+        doc: &'static str,
+        get: fn(&R) -> Option<Value>,
+    ) -> Self {
+        Field {
+            name,
+            ty,
+            doc,
+            needs: None,
+            get,
+        }
+    }
+}
+
 /// An inventory type whose fields attribute rules can read.
 pub trait Described: Resource + Sized + Sync + 'static {
     /// The AWS API reference page of the shape the fields come from.
@@ -114,6 +132,22 @@ macro_rules! described {
 
 described! {
     DbInstances => db_instances: super::DbInstance,
+    DbClusters => db_clusters: super::DbCluster,
+    DbGlobalClusters => db_global_clusters: super::DbGlobalCluster,
+    DbSnapshots => db_snapshots: super::DbSnapshot,
+    DbClusterSnapshots => db_snapshots: super::DbSnapshot,
+    Snapshots => snapshots: super::Snapshot,
+    CacheReplicationGroups => cache_replication_groups: super::CacheReplicationGroup,
+    CacheClusters => cache_clusters: super::CacheCluster,
+    SecurityGroups => security_groups: super::SecurityGroup,
+    PrefixLists => prefix_lists: super::PrefixList,
+    NetworkAcls => network_acls: super::NetworkAcl,
+    NetworkInterfaces => network_interfaces: super::NetworkInterface,
+    Instances => instances: super::Instance,
+    Volumes => volumes: super::Volume,
+    EbsEncryptionByDefault => ebs_encryption_by_default: super::EbsEncryptionByDefault,
+    AutoScalingGroups => auto_scaling_groups: super::AutoScalingGroup,
+    LogGroups => log_groups: super::LogGroup,
 }
 
 #[cfg(test)]
@@ -131,13 +165,49 @@ mod tests {
                     .starts_with("https://docs.aws.amazon.com/")
             );
             let mut names: Vec<_> = catalogue.fields.iter().map(|f| f.name).collect();
+            // AWS's names: PascalCase, but camelCase in CloudWatch Logs'
+            // API (`retentionInDays`).
+            let camel = dataset.service() == "logs";
             for name in &names {
-                assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+                assert!(
+                    name.starts_with(
+                        |c: char| c.is_ascii_alphabetic() && c.is_ascii_uppercase() != camel
+                    ),
+                    "{name}"
+                );
+                assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
             }
             names.sort_unstable();
             let len = names.len();
             names.dedup();
             assert_eq!(names.len(), len, "{dataset:?} names a field twice");
+            // The members of nested shapes too, each once.
+            fn members(ty: &Type, camel: bool, path: &str) {
+                match ty {
+                    Type::List(t) | Type::Map(t) => members(t, camel, path),
+                    Type::Struct(ms) => {
+                        for (i, m) in ms.iter().enumerate() {
+                            assert!(
+                                m.name.starts_with(|c: char| {
+                                    c.is_ascii_alphabetic() && c.is_ascii_uppercase() != camel
+                                }) && m.name.chars().all(|c| c.is_ascii_alphanumeric()),
+                                "{path}.{}",
+                                m.name
+                            );
+                            assert!(
+                                ms[..i].iter().all(|o| o.name != m.name),
+                                "{path} has {} twice",
+                                m.name
+                            );
+                            members(&m.ty, camel, &format!("{path}.{}", m.name));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for f in &catalogue.fields {
+                members(&f.ty, camel, f.name);
+            }
         }
     }
 
@@ -180,6 +250,7 @@ mod tests {
             read_replica_ids: vec![],
             automated_backup_replications: vec![],
             tags: Default::default(),
+            ..Default::default()
         });
         assert_eq!(
             visit(Dataset::DbInstances, &inventory, Names),

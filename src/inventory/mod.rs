@@ -61,6 +61,7 @@ pub mod fields;
 mod kinds;
 mod logs;
 mod network;
+mod network_fields;
 mod scaling;
 mod storage;
 mod value;
@@ -171,7 +172,7 @@ pub enum Read<T> {
 }
 
 /// Where a resource lives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     pub account: String,
@@ -232,7 +233,26 @@ impl Inventory {
                 });
             }
         }
-        serde_json::from_str(text).map_err(syntax)
+        let mut inventory: Inventory = serde_json::from_str(text).map_err(syntax)?;
+        inventory.make_arns();
+        Ok(inventory)
+    }
+
+    /// Makes the ARNs saved inventories leave out (those of conform's
+    /// making, for settings without ARNs of their own).
+    pub fn make_arns(&mut self) {
+        let mut settings = std::mem::take(&mut self.ebs_encryption_by_default);
+        for s in &mut settings {
+            if s.arn.is_empty() {
+                s.arn = Dataset::EbsEncryptionByDefault.arn(
+                    self.partition(&s.place.account),
+                    &s.place.region,
+                    &s.place.account,
+                    "",
+                );
+            }
+        }
+        self.ebs_encryption_by_default = settings;
     }
 
     /// Writes the inventory as pretty JSON.

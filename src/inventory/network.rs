@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Place, Tags};
 
 /// An EC2 security group with its inbound rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityGroup {
     pub arn: String,
@@ -20,10 +20,20 @@ pub struct SecurityGroup {
     /// Inbound permissions, in the order AWS returned them.
     #[serde(default)]
     pub ingress: Vec<IpPermission>,
+    // Kept for attribute rules (issue 14); absent from inventories saved
+    // before, and left out of saved ones when AWS did not return them.
+    /// Outbound permissions (`IpPermissionsEgress`); always `Some` in a
+    /// collected group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<Vec<IpPermission>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
 }
 
 /// One permission of a security group (AWS's `IpPermission`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IpPermission {
     /// As AWS returns it: `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all) or a
@@ -47,7 +57,7 @@ pub struct IpPermission {
 }
 
 /// A managed prefix list and its entries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrefixList {
     pub arn: String,
@@ -65,10 +75,18 @@ pub struct PrefixList {
     /// Why the entries could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries_error: Option<super::AwsError>,
+    // Kept for attribute rules (issue 14); see [`SecurityGroup`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_entries: Option<i32>,
+    /// `create-complete`, `modify-complete`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
 
 /// A network ACL with its entries and the subnets it is associated with.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAcl {
     pub arn: String,
@@ -84,10 +102,13 @@ pub struct NetworkAcl {
     pub entries: Vec<NaclEntry>,
     #[serde(default)]
     pub subnet_ids: Vec<String>,
+    /// Kept for attribute rules (issue 14); see [`SecurityGroup`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
 }
 
 /// One entry of a network ACL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NaclEntry {
     /// 1..=32766 for user entries; 32767 for the default `*` entry.
@@ -116,7 +137,7 @@ pub struct NaclEntry {
 }
 
 /// An elastic network interface.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkInterface {
     pub arn: String,
@@ -141,6 +162,22 @@ pub struct NetworkInterface {
     pub public_ip: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+    // Kept for attribute rules (issue 14); see [`SecurityGroup`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zone: Option<String>,
+    /// `available`, `in-use`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_dest_check: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
 }
 
 /// An Elastic Load Balancing load balancer: application, network, gateway

@@ -23,6 +23,7 @@ mod fuzz;
 mod github_actions;
 mod history_live;
 mod html;
+mod inventory_fields;
 mod leak;
 mod readme;
 mod readonly;

@@ -37,7 +37,8 @@ against its `times`:
      "times": 2,                             # optional: the first N matches; default always
      "fault": "throttle",                    # what to do, see below
      "status": 503, "code": "...",           # optional overrides (throttle, deny, error)
-     "seconds": 10}                          # delay only
+     "seconds": 10,                          # delay only
+     "body": "<...>"}                        # answer only
 
 Faults, each answered in the protocol's own error shape (EC2's
 `<Response><Errors><Error>`, query's `<ErrorResponse><Error>`, JSON's
@@ -62,7 +63,10 @@ Faults, each answered in the protocol's own error shape (EC2's
 - `malformed`: answer 200 with a body of the right content type that does
   not parse (an unclosed XML element, an unclosed JSON object);
 - `empty`: answer 200 with an empty body;
-- `pass`: forward (a rule that exempts requests from later rules).
+- `pass`: forward (a rule that exempts requests from later rules);
+- `answer`: answer 200 with the rule's `body` (a string) in the
+  protocol's content type, without asking the emulator: an AWS-shaped
+  response for what the emulator does not return (tests/README.md).
 
 Control endpoints (requests under `/__fault_proxy__/` without an
 `Authorization` header; S3 bucket names cannot contain `_`, so no AWS
@@ -145,6 +149,7 @@ FAULTS = {
     "stall",
     "drop",
     "pass",
+    "answer",
 }
 
 
@@ -178,9 +183,12 @@ class State:
                 "status",
                 "code",
                 "seconds",
+                "body",
             }
             if unknown:
                 raise ValueError(f"unknown rule fields {sorted(unknown)}")
+            if fault == "answer" and not isinstance(rule.get("body"), str):
+                raise ValueError("an answer rule needs a string body")
             checked.append(dict(rule, _hits=0))
         with self.lock:
             self.rules = checked
@@ -479,6 +487,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if kind == "empty":
             content_type = "application/x-amz-json-1.1" if protocol == "json" else "text/xml"
             return self.send(200, {"Content-Type": content_type}, b"")
+        if kind == "answer":
+            content_type = "application/x-amz-json-1.1" if protocol == "json" else "text/xml"
+            return self.send(200, {"Content-Type": content_type}, fault["body"].encode())
         if kind == "drop":
             return self.drop()
         if kind == "delay":
