@@ -287,6 +287,13 @@ pub fn lb(name: &str, kind: &str, scheme: &str, listeners: Vec<Listener>) -> Loa
         tags: Tags::new(),
         listeners,
         listeners_error: None,
+        vpc_id: None,
+        created_time: None,
+        ip_address_type: None,
+        state: None,
+        attributes: None,
+        classic_attributes: None,
+        attributes_error: None,
     }
 }
 

@@ -164,6 +164,8 @@ fn spawn_region(
         v2: wanted.contains(&Dataset::LoadBalancers),
         classic: wanted.contains(&Dataset::ClassicLoadBalancers),
         ssl_policies: wanted.contains(&Dataset::SslPolicies),
+        v2_attributes: wanted.contains(&Dataset::LoadBalancerAttributes),
+        classic_attributes: wanted.contains(&Dataset::ClassicLoadBalancerAttributes),
     };
     if wants != elb::Wants::default() {
         let ctx = ctx.clone();
@@ -173,6 +175,11 @@ fn spawn_region(
             (wants.v2, Dataset::LoadBalancers),
             (wants.classic, Dataset::ClassicLoadBalancers),
             (wants.ssl_policies, Dataset::SslPolicies),
+            (wants.v2_attributes, Dataset::LoadBalancerAttributes),
+            (
+                wants.classic_attributes,
+                Dataset::ClassicLoadBalancerAttributes,
+            ),
         ]
         .into_iter()
         .filter_map(|(on, d)| on.then_some(d))
@@ -181,11 +188,29 @@ fn spawn_region(
             let mut inventory = Inventory::default();
             let read = elb::collect(&ctx, &v2, &classic, wants).await;
             let parts = [
-                (Dataset::LoadBalancers, read.v2),
-                (Dataset::ClassicLoadBalancers, read.classic),
+                (Dataset::LoadBalancers, read.v2, wants.v2_attributes),
+                (
+                    Dataset::ClassicLoadBalancers,
+                    read.classic,
+                    wants.classic_attributes,
+                ),
             ];
-            for (dataset, part) in parts {
+            for (dataset, part, attributes) in parts {
                 if let Some(part) = part {
+                    if attributes {
+                        // Read for the load balancers listed: complete
+                        // exactly when the listing is (a failed
+                        // DescribeTags does not leave any unread).
+                        let error = part
+                            .error
+                            .clone()
+                            .filter(|e| e.operation == "DescribeLoadBalancers");
+                        let details = match dataset {
+                            Dataset::LoadBalancers => Dataset::LoadBalancerAttributes,
+                            _ => Dataset::ClassicLoadBalancerAttributes,
+                        };
+                        inventory.coverage.push(ctx.coverage(details, error));
+                    }
                     record(&mut inventory, &ctx, dataset, part);
                 }
             }

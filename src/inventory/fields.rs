@@ -114,6 +114,8 @@ macro_rules! described {
 
 described! {
     DbInstances => db_instances: super::DbInstance,
+    LoadBalancers => load_balancers: super::LoadBalancer,
+    ClassicLoadBalancers => load_balancers: super::LoadBalancer,
 }
 
 #[cfg(test)]

@@ -341,6 +341,14 @@ kinds! {
     /// Buckets' tags and lifecycle rules, read into the list of buckets.
     BucketDetails: "bucket-details", "s3", Global, "AWS::S3::Bucket",
         bare("");
+    /// ELBv2 load balancers' attributes (deletion protection, access logs,
+    /// ...), read into the list of load balancers.
+    LoadBalancerAttributes: "load-balancer-attributes", "elasticloadbalancing", Regional, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        regional("loadbalancer/");
+    /// Classic load balancers' attributes (access log, connection
+    /// draining, ...), read into the list of load balancers.
+    ClassicLoadBalancerAttributes: "classic-load-balancer-attributes", "elasticloadbalancing", Regional, "AWS::ElasticLoadBalancing::LoadBalancer",
+        regional("loadbalancer/");
 }
 
 impl Dataset {

@@ -13,6 +13,7 @@ mod accounts;
 mod action;
 mod checks_golden;
 mod cli;
+mod details_live;
 mod display;
 mod engines;
 mod example_estate;

@@ -214,6 +214,11 @@ async fn a_full_scan_needs_exactly_the_shipped_read_only_policy() {
             "json",
             "--stats-file",
             arg(&stats_file),
+            // Every dataset, not only those the built-in pack needs: the
+            // details that attribute rules' fields need make calls of
+            // their own.
+            "--collect",
+            "all",
         ],
         &account,
     );

@@ -1,0 +1,256 @@
+//! The detail datasets of the field catalogue, collected from the
+//! emulator: each read only when asked for (`--collect`, as a rule whose
+//! fields `need` it asks for it), and each field read back through the
+//! catalogue's getters under AWS's names. Each test in an account of its
+//! own.
+
+use crate::common;
+
+use std::path::Path;
+
+use aws_sdk_elasticloadbalancing::types as elbt;
+use aws_sdk_elasticloadbalancingv2::types as elbv2t;
+use conform::inventory::fields::Described;
+use conform::inventory::{Dataset, Inventory, Value};
+use serde_json::Value as Json;
+
+use common::estate::*;
+use common::*;
+
+/// Scans the account with the built-in pack plus `--collect datasets`;
+/// returns the saved inventory and the stats file's operations.
+fn scan(account: &TestAccount, collect: &[Dataset], dir: &Path) -> (Inventory, Vec<String>) {
+    let inventory = dir.join("inventory.json");
+    let stats = dir.join("stats.json");
+    let names: Vec<&str> = collect.iter().map(|d| d.name()).collect();
+    let names = names.join(",");
+    let mut args = vec![
+        "scan",
+        "--format",
+        "json",
+        "--save-inventory",
+        arg(&inventory),
+        "--stats-file",
+        arg(&stats),
+    ];
+    if !collect.is_empty() {
+        args.extend(["--collect", &names]);
+    }
+    let run = conform(&args, account);
+    assert!(
+        matches!(run.code, Some(0 | 1 | 3)),
+        "{:?}\n{}",
+        run.code,
+        run.stderr
+    );
+    let saved = Inventory::load(&inventory).expect("the saved inventory loads");
+    let stats: Json = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    let operations = stats["operations"]
+        .as_array()
+        .expect("operations[]")
+        .iter()
+        .map(|op| {
+            format!(
+                "{} {}",
+                op["service"].as_str().unwrap(),
+                op["operation"].as_str().unwrap()
+            )
+        })
+        .collect();
+    (saved, operations)
+}
+
+/// The value of field `name` of `r`, by the catalogue.
+fn field<R: Described>(r: &R, name: &str) -> Option<Value> {
+    (R::field(name)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        .get)(r)
+}
+
+/// The member path `a.b` of a structure value.
+fn member(v: &Value, path: &str) -> Option<Value> {
+    let mut v = v.clone();
+    for part in path.split('.') {
+        let Value::Map(m) = v else { return None };
+        v = m.get(part)?.clone();
+    }
+    Some(v)
+}
+
+fn coverage_ok(inventory: &Inventory, dataset: Dataset) {
+    let records: Vec<_> = inventory
+        .coverage
+        .iter()
+        .filter(|c| c.dataset == dataset)
+        .collect();
+    assert!(!records.is_empty(), "no coverage of {dataset}");
+    for c in records {
+        assert_eq!(c.error, None, "{dataset} in {}", c.region);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn load_balancer_attributes_of_both_generations() {
+    let account = account().await;
+    let config = account.config(REGION).await;
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&config);
+    let elb = aws_sdk_elasticloadbalancing::Client::new(&config);
+    let (_, subnets) = default_vpc(&ec2).await;
+
+    use elbv2t::LoadBalancerSchemeEnum::Internal;
+    use elbv2t::LoadBalancerTypeEnum::Application;
+    let alb = load_balancer(
+        &elbv2,
+        &account,
+        "protected",
+        (Application, Internal),
+        &subnets[..2],
+        &[],
+        vec![],
+    )
+    .await;
+    elbv2
+        .modify_load_balancer_attributes()
+        .load_balancer_arn(&alb)
+        .attributes(
+            elbv2t::LoadBalancerAttribute::builder()
+                .key("deletion_protection.enabled")
+                .value("true")
+                .build(),
+        )
+        .attributes(
+            elbv2t::LoadBalancerAttribute::builder()
+                .key("routing.http.drop_invalid_header_fields.enabled")
+                .value("true")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("ModifyLoadBalancerAttributes");
+    classic_load_balancer(
+        &elb,
+        &account,
+        "drained",
+        "HTTP",
+        80,
+        &[&format!("{REGION}a")],
+    )
+    .await;
+    elb.modify_load_balancer_attributes()
+        .load_balancer_name("drained")
+        .load_balancer_attributes(
+            elbt::LoadBalancerAttributes::builder()
+                .connection_draining(
+                    elbt::ConnectionDraining::builder()
+                        .enabled(true)
+                        .timeout(120)
+                        .build(),
+                )
+                .cross_zone_load_balancing(
+                    elbt::CrossZoneLoadBalancing::builder()
+                        .enabled(true)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("ModifyLoadBalancerAttributes (classic)");
+
+    let dir = tempfile::tempdir().unwrap();
+    // Not asked for: not read.
+    let (plain, operations) = scan(&account, &[], dir.path());
+    assert!(
+        !operations
+            .iter()
+            .any(|o| o.ends_with("DescribeLoadBalancerAttributes")),
+        "{operations:?}"
+    );
+    assert!(plain.load_balancers.iter().all(|lb| lb.attributes.is_none()
+        && lb.classic_attributes.is_none()
+        && field(lb, "Attributes").is_none()
+        && field(lb, "LoadBalancerAttributes").is_none()));
+
+    let (inventory, operations) = scan(
+        &account,
+        &[
+            Dataset::LoadBalancerAttributes,
+            Dataset::ClassicLoadBalancerAttributes,
+        ],
+        dir.path(),
+    );
+    for api in ["Elastic Load Balancing v2", "Elastic Load Balancing"] {
+        assert!(
+            operations.contains(&format!("{api} DescribeLoadBalancerAttributes")),
+            "{operations:?}"
+        );
+    }
+    coverage_ok(&inventory, Dataset::LoadBalancerAttributes);
+    coverage_ok(&inventory, Dataset::ClassicLoadBalancerAttributes);
+
+    let alb = inventory
+        .load_balancers
+        .iter()
+        .find(|lb| lb.name == "protected")
+        .expect("the ALB");
+    let Some(Value::List(attributes)) = field(alb, "Attributes") else {
+        panic!("{alb:#?}")
+    };
+    let value_of = |key: &str| {
+        attributes
+            .iter()
+            .find(|a| member(a, "Key") == Some(Value::str(key)))
+            .and_then(|a| member(a, "Value"))
+    };
+    assert_eq!(
+        value_of("deletion_protection.enabled"),
+        Some(Value::str("true"))
+    );
+    assert_eq!(
+        value_of("routing.http.drop_invalid_header_fields.enabled"),
+        Some(Value::str("true"))
+    );
+    assert_eq!(field(alb, "LoadBalancerAttributes"), None, "classic only");
+    assert_eq!(field(alb, "Type"), Some(Value::str("application")));
+    assert_eq!(field(alb, "Scheme"), Some(Value::str("internal")));
+    assert!(field(alb, "VpcId").is_some() && field(alb, "VPCId").is_none());
+    assert!(matches!(
+        field(alb, "CreatedTime"),
+        Some(Value::Timestamp(_))
+    ));
+    assert_eq!(
+        field(alb, "State").and_then(|s| member(&s, "Code")),
+        Some(Value::str("active"))
+    );
+    assert_eq!(field(alb, "Listeners"), Some(Value::List(vec![])));
+
+    let clb = inventory
+        .load_balancers
+        .iter()
+        .find(|lb| lb.name == "drained")
+        .expect("the classic load balancer");
+    let attributes = field(clb, "LoadBalancerAttributes").expect("read");
+    assert_eq!(
+        member(&attributes, "ConnectionDraining.Enabled"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        member(&attributes, "ConnectionDraining.Timeout"),
+        Some(Value::Int(120))
+    );
+    assert_eq!(
+        member(&attributes, "CrossZoneLoadBalancing.Enabled"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(field(clb, "Attributes"), None, "ELBv2 only");
+    assert_eq!(field(clb, "LoadBalancerArn"), None, "classic has none");
+    assert_eq!(field(clb, "Type"), None);
+    let Some(Value::List(listeners)) = field(clb, "ListenerDescriptions") else {
+        panic!("{clb:#?}")
+    };
+    assert_eq!(
+        member(&listeners[0], "Listener.LoadBalancerPort"),
+        Some(Value::Int(80))
+    );
+}
