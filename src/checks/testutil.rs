@@ -488,10 +488,21 @@ pub fn trail(name: &str, multi_region: bool, is_logging: Option<bool>) -> Trail 
                 read_write_type: Some("All".into()),
                 include_management_events: Some(true),
                 exclude_management_event_sources: Vec::new(),
+                data_resources: Vec::new(),
             }],
             advanced: Vec::new(),
         }),
         selectors_error: None,
+        s3_bucket_name: None,
+        s3_key_prefix: None,
+        sns_topic_arn: None,
+        include_global_service_events: None,
+        log_file_validation_enabled: None,
+        cloud_watch_logs_log_group_arn: None,
+        cloud_watch_logs_role_arn: None,
+        kms_key_id: None,
+        has_custom_event_selectors: None,
+        has_insight_selectors: None,
     }
 }
 

@@ -106,6 +106,7 @@ pub(super) fn details_of(dataset: Dataset) -> Option<Dataset> {
     match dataset {
         Dataset::LoadBalancerAttributes => Some(Dataset::LoadBalancers),
         Dataset::ClassicLoadBalancerAttributes => Some(Dataset::ClassicLoadBalancers),
+        Dataset::TrailEventSelectors => Some(Dataset::Trails),
         _ => None,
     }
 }

@@ -79,9 +79,22 @@ pub(super) async fn collect_account(
         let ctx = base.clone();
         let config = config.clone();
         let caller = first_region.clone();
-        tasks.spawn(GLOBAL, vec![Dataset::Trails], async move {
+        let selectors = wanted.contains(&Dataset::TrailEventSelectors);
+        let mut datasets = vec![Dataset::Trails];
+        if selectors {
+            datasets.push(Dataset::TrailEventSelectors);
+        }
+        tasks.spawn(GLOBAL, datasets, async move {
             let mut inventory = Inventory::default();
-            let trails = cloudtrail::trails(&ctx, &config, &caller).await;
+            let trails = cloudtrail::trails(&ctx, &config, &caller, selectors).await;
+            if selectors {
+                // Read for the trails listed: complete exactly when the
+                // list is (a trail's own failure is on the trail).
+                let error = trails.error.clone();
+                inventory
+                    .coverage
+                    .push(ctx.coverage(Dataset::TrailEventSelectors, error));
+            }
             record(&mut inventory, &ctx, Dataset::Trails, trails);
             inventory
         });

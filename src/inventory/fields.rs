@@ -116,6 +116,7 @@ described! {
     DbInstances => db_instances: super::DbInstance,
     LoadBalancers => load_balancers: super::LoadBalancer,
     ClassicLoadBalancers => load_balancers: super::LoadBalancer,
+    Trails => trails: super::Trail,
 }
 
 #[cfg(test)]

@@ -349,6 +349,10 @@ kinds! {
     /// draining, ...), read into the list of load balancers.
     ClassicLoadBalancerAttributes: "classic-load-balancer-attributes", "elasticloadbalancing", Regional, "AWS::ElasticLoadBalancing::LoadBalancer",
         regional("loadbalancer/");
+    /// The event selectors of every trail (the trails dataset reads those
+    /// of multi-region trails only), read into the list of trails.
+    TrailEventSelectors: "trail-event-selectors", "cloudtrail", Global, "AWS::CloudTrail::Trail",
+        regional("trail/");
 }
 
 impl Dataset {
@@ -488,6 +492,14 @@ mod tests {
             .filter(|d| d.is_global())
             .map(|d| d.name())
             .collect();
-        assert_eq!(global, ["buckets", "trails", "bucket-details"]);
+        assert_eq!(
+            global,
+            [
+                "buckets",
+                "trails",
+                "bucket-details",
+                "trail-event-selectors"
+            ]
+        );
     }
 }

@@ -254,3 +254,95 @@ async fn load_balancer_attributes_of_both_generations() {
         Some(Value::Int(80))
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trail_settings_and_every_trails_event_selectors() {
+    let account = account().await;
+    let config = account.config(REGION).await;
+    let cloudtrail = aws_sdk_cloudtrail::Client::new(&config);
+    let s3 = s3_client(&account).await;
+    let logs = format!("trail-logs-{}", account.id);
+    bucket(&s3, &logs, None).await;
+    let key = format!(
+        "arn:aws:kms:{REGION}:{}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        account.id
+    );
+    cloudtrail
+        .create_trail()
+        .name("validated")
+        .s3_bucket_name(&logs)
+        .enable_log_file_validation(true)
+        .include_global_service_events(false)
+        .kms_key_id(&key)
+        .send()
+        .await
+        .expect("CreateTrail");
+    cloudtrail
+        .put_event_selectors()
+        .trail_name("validated")
+        .event_selectors(
+            aws_sdk_cloudtrail::types::EventSelector::builder()
+                .read_write_type("WriteOnly".into())
+                .include_management_events(true)
+                .data_resources(
+                    aws_sdk_cloudtrail::types::DataResource::builder()
+                        .r#type("AWS::S3::Object")
+                        .values(format!("arn:aws:s3:::{logs}/"))
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutEventSelectors");
+
+    let dir = tempfile::tempdir().unwrap();
+    // Without the dataset, a single-region trail's selectors are not read.
+    let (plain, operations) = scan(&account, &[], dir.path());
+    let t = plain.trails.iter().find(|t| t.name == "validated").unwrap();
+    assert_eq!(field(t, "EventSelectors"), None);
+    assert!(!operations.contains(&"CloudTrail GetEventSelectors".to_string()));
+    // What DescribeTrails gave is there without any call of its own.
+    assert_eq!(
+        field(t, "LogFileValidationEnabled"),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        field(t, "IncludeGlobalServiceEvents"),
+        Some(Value::Bool(false))
+    );
+    assert_eq!(field(t, "IsMultiRegionTrail"), Some(Value::Bool(false)));
+    assert_eq!(field(t, "S3BucketName"), Some(Value::str(&logs)));
+    assert!(
+        matches!(field(t, "KmsKeyId"), Some(Value::String(k)) if k.contains("1234abcd")),
+        "{t:#?}"
+    );
+    assert_eq!(field(t, "IsLogging"), Some(Value::Bool(false)));
+
+    let (inventory, operations) = scan(&account, &[Dataset::TrailEventSelectors], dir.path());
+    assert!(operations.contains(&"CloudTrail GetEventSelectors".to_string()));
+    coverage_ok(&inventory, Dataset::TrailEventSelectors);
+    let t = inventory
+        .trails
+        .iter()
+        .find(|t| t.name == "validated")
+        .unwrap();
+    let Some(Value::List(selectors)) = field(t, "EventSelectors") else {
+        panic!("{t:#?}")
+    };
+    assert_eq!(
+        member(&selectors[0], "ReadWriteType"),
+        Some(Value::str("WriteOnly"))
+    );
+    let Some(Value::List(resources)) = member(&selectors[0], "DataResources") else {
+        panic!("{selectors:?}")
+    };
+    assert_eq!(
+        member(&resources[0], "Type"),
+        Some(Value::str("AWS::S3::Object"))
+    );
+    assert_eq!(
+        field(t, "AdvancedEventSelectors"),
+        Some(Value::List(vec![]))
+    );
+}
