@@ -522,6 +522,10 @@ pub fn bucket(name: &str, lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>) -
         lifecycle,
         // Never versioned.
         versioning: Some(Read::Value(None)),
+        mfa_delete: None,
+        object_lock: None,
+        public_access_block: None,
+        policy_is_public: None,
     }
 }
 

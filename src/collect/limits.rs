@@ -235,7 +235,10 @@ pub fn budget(api: Api, operation: &str) -> Budget {
             | "GetBucketEncryption"
             | "GetBucketTagging"
             | "GetBucketLifecycleConfiguration"
-            | "GetBucketVersioning",
+            | "GetBucketVersioning"
+            | "GetObjectLockConfiguration"
+            | "GetPublicAccessBlock"
+            | "GetBucketPolicyStatus",
         ) => S3,
         _ => OTHER,
     }

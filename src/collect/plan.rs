@@ -86,9 +86,6 @@ pub(super) fn needed(asked: &BTreeSet<Dataset>) -> BTreeSet<Dataset> {
     if out.contains(&Dataset::PrefixLists) {
         out.insert(Dataset::SecurityGroups);
     }
-    if out.contains(&Dataset::BucketDetails) {
-        out.insert(Dataset::Buckets);
-    }
     // Judged on what was asked: load balancers added for their details do
     // not narrow the TLS policies to their generation.
     if asked.contains(&Dataset::SslPolicies)
@@ -107,6 +104,11 @@ pub(super) fn details_of(dataset: Dataset) -> Option<Dataset> {
         Dataset::LoadBalancerAttributes => Some(Dataset::LoadBalancers),
         Dataset::ClassicLoadBalancerAttributes => Some(Dataset::ClassicLoadBalancers),
         Dataset::TrailEventSelectors => Some(Dataset::Trails),
+        Dataset::BucketDetails
+        | Dataset::BucketVersioning
+        | Dataset::BucketObjectLock
+        | Dataset::BucketPublicAccessBlock
+        | Dataset::BucketPolicyStatus => Some(Dataset::Buckets),
         _ => None,
     }
 }

@@ -54,20 +54,18 @@ pub(super) async fn collect_account(
         let ctx = base.clone();
         let config = config.clone();
         let path_style = options.s3_force_path_style;
-        let details = wanted.contains(&Dataset::BucketDetails);
+        let wants = s3::BucketWants::of(wanted);
+        let details = wants.datasets();
         let mut datasets = vec![Dataset::Buckets];
-        if details {
-            datasets.push(Dataset::BucketDetails);
-        }
+        datasets.extend(details.iter().copied());
         tasks.spawn(GLOBAL, datasets, async move {
             let mut inventory = Inventory::default();
-            let buckets = s3::buckets(&ctx, &config, &home, path_style, details).await;
-            if details {
-                // Read with the buckets: complete exactly when the list is.
+            let buckets = s3::buckets(&ctx, &config, &home, path_style, wants).await;
+            // Read for the buckets listed: complete exactly when the list
+            // is (a bucket's own failures are on the bucket).
+            for dataset in details {
                 let error = buckets.error.clone();
-                inventory
-                    .coverage
-                    .push(ctx.coverage(Dataset::BucketDetails, error));
+                inventory.coverage.push(ctx.coverage(dataset, error));
             }
             record(&mut inventory, &ctx, Dataset::Buckets, buckets);
             inventory

@@ -117,6 +117,7 @@ described! {
     LoadBalancers => load_balancers: super::LoadBalancer,
     ClassicLoadBalancers => load_balancers: super::LoadBalancer,
     Trails => trails: super::Trail,
+    Buckets => buckets: super::Bucket,
 }
 
 #[cfg(test)]
@@ -188,6 +189,6 @@ mod tests {
             visit(Dataset::DbInstances, &inventory, Names),
             Some(vec!["\"a\"".to_owned()])
         );
-        assert!(visit(Dataset::Buckets, &inventory, Names).is_none());
+        assert!(visit(Dataset::BucketDetails, &inventory, Names).is_none());
     }
 }

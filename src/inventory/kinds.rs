@@ -353,6 +353,20 @@ kinds! {
     /// of multi-region trails only), read into the list of trails.
     TrailEventSelectors: "trail-event-selectors", "cloudtrail", Global, "AWS::CloudTrail::Trail",
         regional("trail/");
+    /// Every bucket's versioning (bucket details read it only for buckets
+    /// with lifecycle rules), read into the list of buckets.
+    BucketVersioning: "bucket-versioning", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// Buckets' Object Lock configuration, read into the list of buckets.
+    BucketObjectLock: "bucket-object-lock", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// Buckets' Block Public Access settings, read into the list of buckets.
+    BucketPublicAccessBlock: "bucket-public-access-block", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// Whether buckets' policies make them public, read into the list of
+    /// buckets.
+    BucketPolicyStatus: "bucket-policy-status", "s3", Global, "AWS::S3::Bucket",
+        bare("");
 }
 
 impl Dataset {
@@ -498,7 +512,11 @@ mod tests {
                 "buckets",
                 "trails",
                 "bucket-details",
-                "trail-event-selectors"
+                "trail-event-selectors",
+                "bucket-versioning",
+                "bucket-object-lock",
+                "bucket-public-access-block",
+                "bucket-policy-status"
             ]
         );
     }

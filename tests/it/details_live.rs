@@ -346,3 +346,166 @@ async fn trail_settings_and_every_trails_event_selectors() {
         Some(Value::List(vec![]))
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bucket_object_lock_public_access_block_policy_status_and_versioning() {
+    use aws_sdk_s3::types as s3t;
+    let account = account().await;
+    let s3 = s3_client(&account).await;
+    let locked = format!("locked-{}", account.id);
+    s3.create_bucket()
+        .bucket(&locked)
+        .create_bucket_configuration(
+            s3t::CreateBucketConfiguration::builder()
+                .location_constraint(s3t::BucketLocationConstraint::from(REGION))
+                .build(),
+        )
+        .object_lock_enabled_for_bucket(true)
+        .send()
+        .await
+        .expect("CreateBucket with Object Lock");
+    s3.put_object_lock_configuration()
+        .bucket(&locked)
+        .object_lock_configuration(
+            s3t::ObjectLockConfiguration::builder()
+                .object_lock_enabled(s3t::ObjectLockEnabled::Enabled)
+                .rule(
+                    s3t::ObjectLockRule::builder()
+                        .default_retention(
+                            s3t::DefaultRetention::builder()
+                                .mode(s3t::ObjectLockRetentionMode::Compliance)
+                                .days(30)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutObjectLockConfiguration");
+    let blocked = format!("blocked-{}", account.id);
+    bucket(&s3, &blocked, None).await;
+    s3.put_public_access_block()
+        .bucket(&blocked)
+        .public_access_block_configuration(
+            s3t::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(false)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutPublicAccessBlock");
+    let public = format!("public-{}", account.id);
+    bucket(&s3, &public, None).await;
+    s3.put_bucket_policy()
+        .bucket(&public)
+        .policy(
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": format!("arn:aws:s3:::{public}/*"),
+                }]
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("PutBucketPolicy");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (plain, operations) = scan(&account, &[], dir.path());
+    for op in [
+        "GetObjectLockConfiguration",
+        "GetPublicAccessBlock",
+        "GetBucketPolicyStatus",
+        "GetBucketVersioning",
+    ] {
+        assert!(
+            !operations.contains(&format!("S3 {op}")),
+            "{op} not asked for"
+        );
+    }
+    for b in &plain.buckets {
+        for name in [
+            "ObjectLockConfiguration",
+            "PublicAccessBlockConfiguration",
+            "PolicyStatus",
+            "VersioningConfiguration",
+        ] {
+            assert_eq!(field(b, name), None, "{name} of {}", b.name);
+        }
+    }
+
+    let asked = [
+        Dataset::BucketVersioning,
+        Dataset::BucketObjectLock,
+        Dataset::BucketPublicAccessBlock,
+        Dataset::BucketPolicyStatus,
+    ];
+    let (inventory, operations) = scan(&account, &asked, dir.path());
+    for op in [
+        "GetObjectLockConfiguration",
+        "GetPublicAccessBlock",
+        "GetBucketPolicyStatus",
+        "GetBucketVersioning",
+    ] {
+        assert!(
+            operations.contains(&format!("S3 {op}")),
+            "{op}: {operations:?}"
+        );
+    }
+    for d in asked {
+        coverage_ok(&inventory, d);
+    }
+    let by_name = |name: &str| inventory.buckets.iter().find(|b| b.name == name).unwrap();
+
+    let lock = field(by_name(&locked), "ObjectLockConfiguration").expect("read");
+    assert_eq!(
+        member(&lock, "ObjectLockEnabled"),
+        Some(Value::str("Enabled"))
+    );
+    assert_eq!(
+        member(&lock, "Rule.DefaultRetention.Mode"),
+        Some(Value::str("COMPLIANCE"))
+    );
+    assert_eq!(
+        member(&lock, "Rule.DefaultRetention.Days"),
+        Some(Value::Int(30))
+    );
+    // Not configured: read, and empty.
+    assert_eq!(
+        field(by_name(&blocked), "ObjectLockConfiguration"),
+        Some(Value::record([]))
+    );
+
+    let pab = field(by_name(&blocked), "PublicAccessBlockConfiguration").expect("read");
+    assert_eq!(member(&pab, "BlockPublicAcls"), Some(Value::Bool(true)));
+    assert_eq!(
+        member(&pab, "RestrictPublicBuckets"),
+        Some(Value::Bool(false))
+    );
+    let none = field(by_name(&public), "PublicAccessBlockConfiguration").expect("read");
+    assert_eq!(member(&none, "BlockPublicPolicy"), Some(Value::Bool(false)));
+
+    assert_eq!(
+        field(by_name(&public), "PolicyStatus").and_then(|p| member(&p, "IsPublic")),
+        Some(Value::Bool(true))
+    );
+    assert_eq!(
+        field(by_name(&blocked), "PolicyStatus").and_then(|p| member(&p, "IsPublic")),
+        Some(Value::Bool(false)),
+        "no policy"
+    );
+    assert_eq!(
+        by_name(&blocked).policy_is_public,
+        Some(conform::inventory::Read::Value(None)),
+        "no policy is kept apart from a policy that is not public"
+    );
+}

@@ -55,6 +55,12 @@ const S3_ACTIONS: &[(&str, &str)] = &[
     ("GetBucketTagging", "s3:GetBucketTagging"),
     ("GetBucketLocation", "s3:GetBucketLocation"),
     ("GetBucketVersioning", "s3:GetBucketVersioning"),
+    (
+        "GetObjectLockConfiguration",
+        "s3:GetBucketObjectLockConfiguration",
+    ),
+    ("GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+    ("GetBucketPolicyStatus", "s3:GetBucketPolicyStatus"),
 ];
 
 /// The IAM action an operation needs; `None` when the mapping does not
