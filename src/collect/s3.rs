@@ -26,6 +26,10 @@
 //! | policy status        | `GetBucketPolicyStatus` **per bucket**, only with                 |
 //! |                      | [`Dataset::BucketPolicyStatus`]                                   |
 //!
+//! | account settings     | S3 Control `GetPublicAccessBlock` **once per account**, only with |
+//! |                      | [`Dataset::AccountPublicAccessBlocks`] (IAM action                |
+//! |                      | `s3:GetAccountPublicAccessBlock`)                                 |
+//!
 //! All per-bucket reads share the scan's request limit.
 //!
 //! `ListBuckets` returns `BucketRegion` only when the request has a
@@ -66,8 +70,8 @@ use super::client::{ScanConfig, s3_client};
 use super::context::{Ctx, tags};
 use super::pager::Partial;
 use crate::inventory::{
-    AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL, LifecycleRule, ObjectLock, Place,
-    PublicAccessBlock, Read, Tags,
+    AccountPublicAccessBlock, AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL,
+    LifecycleRule, ObjectLock, Place, PublicAccessBlock, Read, Tags,
 };
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
@@ -263,6 +267,54 @@ pub(crate) async fn buckets(
     }))
     .await;
     Partial { items, error }
+}
+
+/// Reads the account's Block Public Access settings (S3 Control
+/// `GetPublicAccessBlock`, one call per account, sent to `home`). A failure
+/// other than "no settings" is the dataset's coverage error.
+pub(crate) async fn account_public_access_block(
+    ctx: &Ctx,
+    config: &ScanConfig,
+    home: &str,
+) -> Partial<AccountPublicAccessBlock> {
+    let client = config.in_region(home).s3control();
+    let answer = ctx
+        .call(
+            "GetPublicAccessBlock",
+            client
+                .get_public_access_block()
+                .account_id(&ctx.account)
+                .send(),
+        )
+        .await;
+    let settings = match answer {
+        Ok(answer) => answer
+            .public_access_block_configuration()
+            .map(|c| PublicAccessBlock {
+                block_public_acls: c.block_public_acls(),
+                ignore_public_acls: c.ignore_public_acls(),
+                block_public_policy: c.block_public_policy(),
+                restrict_public_buckets: c.restrict_public_buckets(),
+            }),
+        Err(e) if e.code == NO_PUBLIC_ACCESS_BLOCK => None,
+        Err(e) => {
+            return Partial {
+                items: Vec::new(),
+                error: Some(e),
+            };
+        }
+    };
+    Partial {
+        items: vec![AccountPublicAccessBlock {
+            arn: ctx.arn_of(Dataset::AccountPublicAccessBlocks, ""),
+            place: Place {
+                account: ctx.account.clone(),
+                region: GLOBAL.to_string(),
+            },
+            settings,
+        }],
+        error: None,
+    }
 }
 
 /// The region of a bucket per `GetBucketLocation` (an empty constraint is

@@ -71,6 +71,22 @@ pub(super) async fn collect_account(
             inventory
         });
     }
+    if wanted.contains(&Dataset::AccountPublicAccessBlocks) {
+        // One setting per account, from S3 Control in the home region.
+        let home = config
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| first_region.clone());
+        let ctx = base.clone();
+        let config = config.clone();
+        let dataset = Dataset::AccountPublicAccessBlocks;
+        tasks.spawn(GLOBAL, vec![dataset], async move {
+            let mut inventory = Inventory::default();
+            let read = s3::account_public_access_block(&ctx, &config, &home).await;
+            record(&mut inventory, &ctx, dataset, read);
+            inventory
+        });
+    }
     if wanted.contains(&Dataset::Trails) {
         // DescribeTrails with shadow trails, in one region, sees every
         // trail of the account: see the cloudtrail module.

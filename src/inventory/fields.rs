@@ -118,6 +118,7 @@ described! {
     ClassicLoadBalancers => load_balancers: super::LoadBalancer,
     Trails => trails: super::Trail,
     Buckets => buckets: super::Bucket,
+    AccountPublicAccessBlocks => account_public_access_blocks: super::AccountPublicAccessBlock,
 }
 
 #[cfg(test)]

@@ -367,6 +367,14 @@ kinds! {
     /// buckets.
     BucketPolicyStatus: "bucket-policy-status", "s3", Global, "AWS::S3::Bucket",
         bare("");
+    /// The account's S3 Block Public Access settings (S3 Control), one per
+    /// account, named by an ARN of conform's making:
+    /// `arn:{partition}:s3::{account}:account-public-access-block`.
+    AccountPublicAccessBlocks: "account-public-access-block", "s3", Global, "AWS::S3::AccountPublicAccessBlock",
+        no_region("account-public-access-block"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            account_public_access_blocks: AccountPublicAccessBlock by |r| &r.arn;
 }
 
 impl Dataset {
@@ -516,7 +524,8 @@ mod tests {
                 "bucket-versioning",
                 "bucket-object-lock",
                 "bucket-public-access-block",
-                "bucket-policy-status"
+                "bucket-policy-status",
+                "account-public-access-block"
             ]
         );
     }

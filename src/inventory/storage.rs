@@ -57,6 +57,65 @@ pub struct Bucket {
     pub policy_is_public: Option<Read<Option<bool>>>,
 }
 
+/// An account's S3 Block Public Access settings (S3 Control
+/// `GetPublicAccessBlock`), which apply to every bucket of the account
+/// whatever the bucket's own say. One per account, in the [`GLOBAL`]
+/// region, named by an ARN of conform's making:
+/// `arn:{partition}:s3::{account}:account-public-access-block`.
+///
+/// [`GLOBAL`]: super::GLOBAL
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPublicAccessBlock {
+    pub arn: String,
+    pub place: Place,
+    /// `None` when the account has no settings
+    /// (`NoSuchPublicAccessBlockConfiguration`): every one is off.
+    #[serde(default)]
+    pub settings: Option<PublicAccessBlock>,
+}
+
+impl super::Resource for AccountPublicAccessBlock {
+    fn dataset(&self) -> super::Dataset {
+        super::Dataset::AccountPublicAccessBlocks
+    }
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+    fn place(&self) -> &Place {
+        &self.place
+    }
+    fn name(&self) -> &str {
+        "account-public-access-block"
+    }
+}
+
+/// The account's settings under AWS's names; no settings are four `false`
+/// settings, as S3 applies them.
+impl super::fields::Described for AccountPublicAccessBlock {
+    const REFERENCE: &'static str = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_PublicAccessBlockConfiguration.html";
+    const FIELDS: &'static [super::fields::Field<Self>] = &[
+        super::fields::Field {
+            name: "AccountId",
+            ty: super::Type::String,
+            doc: "The account the settings are of.",
+            needs: None,
+            get: |r| Some(super::Value::from(&r.place.account)),
+        },
+        super::fields::Field {
+            name: "PublicAccessBlockConfiguration",
+            ty: PUBLIC_ACCESS_BLOCK,
+            doc: "The account's Block Public Access settings (all false when it has none).",
+            needs: None,
+            get: |r| {
+                Some(public_access_block(
+                    &r.settings.clone().unwrap_or_else(PublicAccessBlock::none),
+                ))
+            },
+        },
+    ];
+}
+
 /// A bucket's Object Lock configuration (AWS's `ObjectLockConfiguration`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -509,3 +509,88 @@ async fn bucket_object_lock_public_access_block_policy_status_and_versioning() {
         "no policy is kept apart from a policy that is not public"
     );
 }
+
+/// An S3 Control client on the emulator: its URL as given (S3 Control
+/// would put the account id before the host, which an IP cannot take).
+async fn s3control(account: &TestAccount) -> aws_sdk_s3control::Client {
+    #[derive(Debug)]
+    struct Verbatim(String);
+    impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Verbatim {
+        fn resolve_endpoint<'a>(
+            &'a self,
+            _: &'a aws_sdk_s3control::config::endpoint::Params,
+        ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+            aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+                aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                    .url(self.0.clone())
+                    .build(),
+            ))
+        }
+    }
+    let config = account.config(REGION).await;
+    aws_sdk_s3control::Client::from_conf(
+        aws_sdk_s3control::config::Builder::from(&config)
+            .endpoint_resolver(Verbatim(account.emulator.endpoint.clone()))
+            .build(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn account_public_access_block_with_and_without_settings() {
+    use conform::inventory::AccountPublicAccessBlock;
+    let dir = tempfile::tempdir().unwrap();
+    // An account without settings: one resource, every setting off.
+    let bare = account().await;
+    let (inventory, operations) = scan(&bare, &[Dataset::AccountPublicAccessBlocks], dir.path());
+    assert!(operations.contains(&"S3 Control GetPublicAccessBlock".to_string()));
+    coverage_ok(&inventory, Dataset::AccountPublicAccessBlocks);
+    let [only] = inventory.account_public_access_blocks.as_slice() else {
+        panic!("{:#?}", inventory.account_public_access_blocks)
+    };
+    assert_eq!(only.settings, None);
+    assert_eq!(
+        only.arn,
+        format!("arn:aws:s3::{}:account-public-access-block", bare.id)
+    );
+    let settings = field(only, "PublicAccessBlockConfiguration").unwrap();
+    assert_eq!(
+        member(&settings, "BlockPublicPolicy"),
+        Some(Value::Bool(false))
+    );
+
+    let blocked = account().await;
+    s3control(&blocked)
+        .await
+        .put_public_access_block()
+        .account_id(&blocked.id)
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("PutPublicAccessBlock (S3 Control)");
+    let (inventory, _) = scan(&blocked, &[Dataset::AccountPublicAccessBlocks], dir.path());
+    let found: Vec<&AccountPublicAccessBlock> =
+        inventory.account_public_access_blocks.iter().collect();
+    assert_eq!(found.len(), 1);
+    let settings = field(found[0], "PublicAccessBlockConfiguration").unwrap();
+    for name in [
+        "BlockPublicAcls",
+        "IgnorePublicAcls",
+        "BlockPublicPolicy",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(member(&settings, name), Some(Value::Bool(true)), "{name}");
+    }
+    assert_eq!(field(found[0], "AccountId"), Some(Value::str(&blocked.id)));
+
+    // Not asked for: no call, no resource.
+    let (plain, operations) = scan(&blocked, &[], dir.path());
+    assert!(!operations.iter().any(|o| o.starts_with("S3 Control")));
+    assert!(plain.account_public_access_blocks.is_empty());
+}
