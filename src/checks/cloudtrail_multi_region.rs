@@ -474,6 +474,7 @@ mod tests {
             read_write_type: Some(rw.into()),
             include_management_events: Some(mgmt),
             exclude_management_event_sources: excluded.iter().map(|s| s.to_string()).collect(),
+            data_resources: Vec::new(),
         }
     }
 

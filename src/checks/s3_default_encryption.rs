@@ -215,6 +215,10 @@ mod tests {
             tags_error: None,
             lifecycle: None,
             versioning: None,
+            mfa_delete: None,
+            object_lock: None,
+            public_access_block: None,
+            policy_is_public: None,
         }
     }
 

@@ -292,6 +292,13 @@ pub fn lb(name: &str, kind: &str, scheme: &str, listeners: Vec<Listener>) -> Loa
         tags: Tags::new(),
         listeners,
         listeners_error: None,
+        vpc_id: None,
+        created_time: None,
+        ip_address_type: None,
+        state: None,
+        attributes: None,
+        classic_attributes: None,
+        attributes_error: None,
     }
 }
 
@@ -493,10 +500,21 @@ pub fn trail(name: &str, multi_region: bool, is_logging: Option<bool>) -> Trail 
                 read_write_type: Some("All".into()),
                 include_management_events: Some(true),
                 exclude_management_event_sources: Vec::new(),
+                data_resources: Vec::new(),
             }],
             advanced: Vec::new(),
         }),
         selectors_error: None,
+        s3_bucket_name: None,
+        s3_key_prefix: None,
+        sns_topic_arn: None,
+        include_global_service_events: None,
+        log_file_validation_enabled: None,
+        cloud_watch_logs_log_group_arn: None,
+        cloud_watch_logs_role_arn: None,
+        kms_key_id: None,
+        has_custom_event_selectors: None,
+        has_insight_selectors: None,
     }
 }
 
@@ -516,6 +534,10 @@ pub fn bucket(name: &str, lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>) -
         lifecycle,
         // Never versioned.
         versioning: Some(Read::Value(None)),
+        mfa_delete: None,
+        object_lock: None,
+        public_access_block: None,
+        policy_is_public: None,
     }
 }
 

@@ -175,6 +175,20 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "inventory")]
     pub save_inventory: Option<PathBuf>,
 
+    /// Also collect these datasets (names as `conform fields` and the
+    /// inventory's coverage give them, `load-balancer-attributes`,
+    /// `bucket-versioning`, ...; `all` for every one), besides those the
+    /// rules need: for a saved inventory (--save-inventory) that other
+    /// rules will judge offline. Repeat or separate with commas.
+    #[arg(
+        long = "collect",
+        value_name = "DATASET",
+        value_delimiter = ',',
+        value_parser = parse_datasets,
+        conflicts_with = "inventory"
+    )]
+    pub collect: Vec<Vec<conform::inventory::Dataset>>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 
@@ -308,6 +322,22 @@ pub struct DiffArgs {
 pub struct OutputSpec {
     pub format: Format,
     pub path: Option<PathBuf>,
+}
+
+/// A dataset name, or `all`.
+fn parse_datasets(text: &str) -> Result<Vec<conform::inventory::Dataset>, String> {
+    use conform::inventory::Dataset;
+    let text = text.trim();
+    if text == "all" {
+        return Ok(Dataset::ALL.to_vec());
+    }
+    Dataset::from_name(text).map(|d| vec![d]).ok_or_else(|| {
+        let names: Vec<&str> = Dataset::ALL.iter().map(|d| d.name()).collect();
+        format!(
+            "unknown dataset {text:?}; one of: all, {}",
+            names.join(", ")
+        )
+    })
 }
 
 fn parse_max_rps(text: &str) -> Result<f64, String> {

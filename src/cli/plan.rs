@@ -200,7 +200,11 @@ fn live_plan(args: &ScanArgs, pack: &RulePack) -> Result<LivePlan, Error> {
         regions,
         exclude_regions,
         accounts: account_options(args)?,
-        datasets: pack.datasets(),
+        datasets: pack
+            .datasets()
+            .into_iter()
+            .chain(args.collect.iter().flatten().copied())
+            .collect(),
         s3_force_path_style: args.s3_force_path_style,
         concurrency: usize::from(args.concurrency),
         max_rps: args.max_rps,

@@ -193,6 +193,25 @@ impl ScanConfig {
         client!(aws_sdk_cloudtrail, self)
     }
 
+    /// An S3 Control client (the account's Block Public Access settings).
+    ///
+    /// S3 Control addresses an account by a host label
+    /// (`{account}.s3-control.{region}.amazonaws.com`), and its endpoint
+    /// rules put that label before a configured endpoint URL too, which
+    /// cannot work for an IP literal or `localhost` (an S3-compatible
+    /// endpoint or an emulator on loopback): there the URL is used as
+    /// given, as the SDK itself does for S3 with path-style addressing.
+    pub fn s3control(&self) -> aws_sdk_s3control::Client {
+        let mut builder = aws_sdk_s3control::config::Builder::from(&self.sdk)
+            .interceptor(self.stats.interceptor())
+            .interceptor(super::guard::EmptyAnswerGuard)
+            .retry_classifier(super::guard::GarbledAnswerIsTransient);
+        if let Some(url) = self.sdk.endpoint_url().filter(|u| is_local(u)) {
+            builder = builder.endpoint_resolver(Verbatim(url.to_string()));
+        }
+        aws_sdk_s3control::Client::from_conf(builder.build())
+    }
+
     /// An S3 client, path-style addressing if asked for.
     pub fn s3(&self, force_path_style: bool) -> aws_sdk_s3::Client {
         aws_sdk_s3::Client::from_conf(
@@ -203,6 +222,41 @@ impl ScanConfig {
                 .force_path_style(force_path_style)
                 .build(),
         )
+    }
+}
+
+/// Whether an endpoint URL names an IP address or `localhost`, where no
+/// host label can be put before it.
+fn is_local(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        // [IPv6]:port
+        Some(v6) => {
+            return v6
+                .split(']')
+                .next()
+                .is_some_and(|h| h.parse::<std::net::Ipv6Addr>().is_ok());
+        }
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// An endpoint resolver that gives one URL as it is.
+#[derive(Debug)]
+struct Verbatim(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Verbatim {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
     }
 }
 
@@ -255,4 +309,30 @@ fn assume_role_error(err: &(dyn std::error::Error + 'static)) -> AwsError {
         cause = e.source();
     }
     internal_error("AssumeRole", "CredentialsError", chain(err))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local;
+
+    #[test]
+    fn only_ip_literals_and_localhost_take_no_host_label() {
+        for url in [
+            "http://127.0.0.1:5000",
+            "http://127.0.0.1:5000/",
+            "http://localhost:4566",
+            "https://LOCALHOST",
+            "http://[::1]:9000/path",
+            "10.0.0.7",
+        ] {
+            assert!(is_local(url), "{url}");
+        }
+        for url in [
+            "https://s3-control.eu-north-1.amazonaws.com",
+            "https://minio.example.com:9000",
+            "http://localhost.example.com",
+        ] {
+            assert!(!is_local(url), "{url}");
+        }
+    }
 }

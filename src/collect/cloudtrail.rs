@@ -10,7 +10,12 @@
 //! | their status  | `GetTrailStatus` **per trail** (`Name` = the trail's ARN), sent   |
 //! |               | to the trail's home region (one client per home region)           |
 //! | what they log | `GetEventSelectors` **per multi-region trail**, in its home       |
-//! |               | region (single-region trails cannot keep LOG-002's promise)       |
+//! |               | region (single-region trails cannot keep LOG-002's promise); per  |
+//! |               | trail, with [`Dataset::TrailEventSelectors`] (rules that read     |
+//! |               | any trail's `EventSelectors` or `AdvancedEventSelectors`)         |
+//!
+//! Everything else the field catalogue offers (log file validation, KMS
+//! key, global service events, ...) is `DescribeTrails`' own answer.
 //!
 //! With shadow trails included, one region's answer holds the trails of
 //! that region, the multi-region trails of every region (those homed in a
@@ -30,17 +35,22 @@ use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types as ct;
 
 use super::client::ScanConfig;
-use super::context::Ctx;
+use super::context::{Ctx, owned};
 use super::error::internal_error;
 use super::pager::Partial;
 use crate::inventory::{
-    AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, Dataset, EventSelectors,
-    Place, Trail,
+    AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, DataResource, Dataset,
+    EventSelectors, Place, Trail,
 };
 
 /// Reads the trails visible to the account. `ctx` is the account's global
 /// context; `caller` the region `DescribeTrails` is sent to.
-pub(crate) async fn trails(ctx: &Ctx, config: &ScanConfig, caller: &str) -> Partial<Trail> {
+pub(crate) async fn trails(
+    ctx: &Ctx,
+    config: &ScanConfig,
+    caller: &str,
+    every_selector: bool,
+) -> Partial<Trail> {
     const OP: &str = "DescribeTrails";
     let mut out = Partial::default();
     let caller_client = config.in_region(caller).cloudtrail();
@@ -101,7 +111,7 @@ pub(crate) async fn trails(ctx: &Ctx, config: &ScanConfig, caller: &str) -> Part
                 },
                 Err(e) => t.status_error = Some(e),
             }
-            if !t.multi_region {
+            if !t.multi_region && !every_selector {
                 return;
             }
             match ctx
@@ -138,6 +148,14 @@ fn basic_selector(s: &ct::EventSelector) -> BasicEventSelector {
         read_write_type: s.read_write_type().map(|r| r.as_str().to_string()),
         include_management_events: s.include_management_events(),
         exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+        data_resources: s
+            .data_resources()
+            .iter()
+            .map(|d| DataResource {
+                r#type: owned(d.r#type()),
+                values: d.values().to_vec(),
+            })
+            .collect(),
     }
 }
 
@@ -187,6 +205,16 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
         status_error: None,
         selectors: None,
         selectors_error: None,
+        s3_bucket_name: owned(t.s3_bucket_name()),
+        s3_key_prefix: owned(t.s3_key_prefix()),
+        sns_topic_arn: owned(t.sns_topic_arn()),
+        include_global_service_events: t.include_global_service_events(),
+        log_file_validation_enabled: t.log_file_validation_enabled(),
+        cloud_watch_logs_log_group_arn: owned(t.cloud_watch_logs_log_group_arn()),
+        cloud_watch_logs_role_arn: owned(t.cloud_watch_logs_role_arn()),
+        kms_key_id: owned(t.kms_key_id()),
+        has_custom_event_selectors: t.has_custom_event_selectors(),
+        has_insight_selectors: t.has_insight_selectors(),
     })
 }
 

@@ -14,6 +14,20 @@
 //! | their tags                   | `DescribeTags`, one per 20 load balancers                     |
 //! | classic TLS policies         | `DescribeLoadBalancerPolicies` per classic load balancer with |
 //! |                              | an HTTPS/SSL listener, only when TLS policies are collected   |
+//! | ELBv2 attributes             | `DescribeLoadBalancerAttributes` **per load balancer**, only  |
+//! |                              | with [`Dataset::LoadBalancerAttributes`]                      |
+//! | classic attributes           | `DescribeLoadBalancerAttributes` (API version 1) **per load** |
+//! |                              | **balancer**, only with                                       |
+//! |                              | [`Dataset::ClassicLoadBalancerAttributes`]                    |
+//!
+//! **Attributes.** Neither API version reads the attributes of several
+//! load balancers in one call, so they are read only when a rule needs
+//! them (a field of the catalogue that `needs` their dataset). ELBv2's are
+//! kept as AWS lists them (key and string value); classic ones as AWS's
+//! `LoadBalancerAttributes` structure. A load balancer whose attributes
+//! could not be read keeps `None` with the reason in
+//! [`LoadBalancer::attributes_error`]; the datasets' coverage is the
+//! listing's, as the attributes are read for the load balancers listed.
 //!
 //! **Classic policy convention.** A classic load balancer's TLS settings
 //! are an `SSLNegotiationPolicyType` policy of that load balancer, not a
@@ -50,13 +64,13 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
-use super::context::{Ctx, owned, tags};
+use super::context::{Ctx, owned, tags, timestamp};
 use super::limits::Api;
 use super::pager::{Partial, more_pages};
 use crate::inventory::Dataset;
 use crate::inventory::{
-    AwsError, CLASSIC_PREDEFINED, Listener, ListenerAction, ListenerRule, LoadBalancer, SslPolicy,
-    Tags,
+    AwsError, CLASSIC_PREDEFINED, ClassicAccessLog, ClassicAttributes, ClassicConnectionDraining,
+    Listener, ListenerAction, ListenerRule, LoadBalancer, LoadBalancerAttribute, SslPolicy, Tags,
 };
 
 /// The most resources `DescribeTags` accepts (both generations).
@@ -74,6 +88,10 @@ pub(crate) struct Wants {
     pub classic: bool,
     /// The TLS policies of the listeners read (of the generations read).
     pub ssl_policies: bool,
+    /// The ELBv2 load balancers' attributes (with `v2`).
+    pub v2_attributes: bool,
+    /// The classic load balancers' attributes (with `classic`).
+    pub classic_attributes: bool,
 }
 
 /// What was read in a region; `None` where not asked for.
@@ -98,7 +116,7 @@ pub(crate) async fn collect(
         if !wants.v2 {
             return None;
         }
-        let lbs = v2_load_balancers(ctx, v2_client).await;
+        let lbs = v2_load_balancers(ctx, v2_client, wants.v2_attributes).await;
         let policies = if wants.ssl_policies {
             let names: BTreeSet<&str> = lbs
                 .items
@@ -117,7 +135,15 @@ pub(crate) async fn collect(
             // Classic load balancers are ELB API version 1, which AWS
             // throttles with buckets of its own.
             let ctx = &ctx.for_api(Api::ClassicElb);
-            Some(classic_load_balancers(ctx, classic_client, wants.ssl_policies).await)
+            Some(
+                classic_load_balancers(
+                    ctx,
+                    classic_client,
+                    wants.ssl_policies,
+                    wants.classic_attributes,
+                )
+                .await,
+            )
         } else {
             None
         }
@@ -153,8 +179,13 @@ pub(crate) async fn collect(
 
 // ---------------------------------------------------------------- ELBv2
 
-/// Reads the ELBv2 load balancers with their listeners and tags.
-async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBalancer> {
+/// Reads the ELBv2 load balancers with their listeners and tags, and
+/// their attributes if `attributes`.
+async fn v2_load_balancers(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    attributes: bool,
+) -> Partial<LoadBalancer> {
     const OP: &str = "DescribeLoadBalancers";
     let mut out = read_pages!(
         ctx,
@@ -185,6 +216,12 @@ async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBal
                 }
             }
         }
+        if attributes {
+            match v2_attributes(ctx, client, &lb.arn).await {
+                Ok(found) => lb.attributes = Some(found),
+                Err(e) => lb.attributes_error = Some(e),
+            }
+        }
     }));
     let tags = futures::future::join_all(
         arns.chunks(TAGS_BATCH)
@@ -205,6 +242,38 @@ async fn v2_load_balancers(ctx: &Ctx, client: &elbv2::Client) -> Partial<LoadBal
         }
     }
     out
+}
+
+/// An ELBv2 load balancer's attributes (`DescribeLoadBalancerAttributes`,
+/// not paginated).
+async fn v2_attributes(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    lb_arn: &str,
+) -> Result<Vec<LoadBalancerAttribute>, AwsError> {
+    let answer = ctx
+        .call(
+            "DescribeLoadBalancerAttributes",
+            client
+                .describe_load_balancer_attributes()
+                .load_balancer_arn(lb_arn)
+                .send(),
+        )
+        .await?;
+    Ok(v2_attribute_list(answer.attributes()))
+}
+
+/// The attributes AWS listed, those without a key left out.
+fn v2_attribute_list(found: &[elbv2::types::LoadBalancerAttribute]) -> Vec<LoadBalancerAttribute> {
+    found
+        .iter()
+        .filter_map(|a| {
+            Some(LoadBalancerAttribute {
+                key: a.key().filter(|k| !k.is_empty())?.to_string(),
+                value: a.value().unwrap_or_default().to_string(),
+            })
+        })
+        .collect()
 }
 
 fn v2_load_balancer(ctx: &Ctx, lb: &elbv2::types::LoadBalancer) -> Option<LoadBalancer> {
@@ -232,6 +301,16 @@ fn v2_load_balancer(ctx: &Ctx, lb: &elbv2::types::LoadBalancer) -> Option<LoadBa
         tags: Tags::new(),
         listeners: Vec::new(),
         listeners_error: None,
+        vpc_id: owned(lb.vpc_id()),
+        created_time: lb.created_time().and_then(timestamp),
+        ip_address_type: lb.ip_address_type().map(|t| t.as_str().to_string()),
+        state: lb
+            .state()
+            .and_then(|s| s.code())
+            .map(|c| c.as_str().to_string()),
+        attributes: None,
+        classic_attributes: None,
+        attributes_error: None,
         arn,
     })
 }
@@ -420,12 +499,13 @@ struct Classic {
     stickiness: HashSet<String>,
 }
 
-/// Reads the classic load balancers with their tags, and if `policies`,
-/// their TLS policies.
+/// Reads the classic load balancers with their tags, if `policies` their
+/// TLS policies, and if `attributes` their attributes.
 async fn classic_load_balancers(
     ctx: &Ctx,
     client: &elb::Client,
     policies: bool,
+    attributes: bool,
 ) -> (Partial<LoadBalancer>, Option<Partial<SslPolicy>>) {
     const OP: &str = "DescribeLoadBalancers";
     let Partial {
@@ -462,7 +542,20 @@ async fn classic_load_balancers(
             .filter(|c| policies && c.lb.listeners.iter().any(|l| is_tls(&l.protocol)))
             .map(|c| classic_policies(ctx, client, c)),
     );
-    let (tag_reads, policy_reads) = futures::join!(tags, policy_reads);
+    let attribute_reads = futures::future::join_all(
+        names
+            .iter()
+            .filter(|_| attributes)
+            .map(|name| classic_attributes(ctx, client, name)),
+    );
+    let (tag_reads, policy_reads, attribute_reads) =
+        futures::join!(tags, policy_reads, attribute_reads);
+    let mut attributes_by_name: BTreeMap<&str, Result<ClassicAttributes, AwsError>> = names
+        .iter()
+        .filter(|_| attributes)
+        .map(String::as_str)
+        .zip(attribute_reads)
+        .collect();
 
     let mut by_name: BTreeMap<String, Tags> = BTreeMap::new();
     for read in tag_reads {
@@ -491,10 +584,64 @@ async fn classic_load_balancers(
             if let Some(t) = by_name.remove(&c.lb.name) {
                 c.lb.tags = t;
             }
+            match attributes_by_name.remove(c.lb.name.as_str()) {
+                Some(Ok(a)) => c.lb.classic_attributes = Some(a),
+                Some(Err(e)) => c.lb.attributes_error = Some(e),
+                None => {}
+            }
             c.lb
         })
         .collect();
     (Partial { items, error }, policies)
+}
+
+/// A classic load balancer's attributes (`DescribeLoadBalancerAttributes`
+/// of API version 1).
+async fn classic_attributes(
+    ctx: &Ctx,
+    client: &elb::Client,
+    name: &str,
+) -> Result<ClassicAttributes, AwsError> {
+    let answer = ctx
+        .call(
+            "DescribeLoadBalancerAttributes",
+            client
+                .describe_load_balancer_attributes()
+                .load_balancer_name(name)
+                .send(),
+        )
+        .await?;
+    Ok(answer
+        .load_balancer_attributes()
+        .map(classic_attribute_set)
+        .unwrap_or_default())
+}
+
+fn classic_attribute_set(a: &elb::types::LoadBalancerAttributes) -> ClassicAttributes {
+    ClassicAttributes {
+        cross_zone: a.cross_zone_load_balancing().map(|c| c.enabled()),
+        access_log: a.access_log().map(|l| ClassicAccessLog {
+            enabled: l.enabled(),
+            s3_bucket_name: owned(l.s3_bucket_name()),
+            emit_interval: l.emit_interval(),
+            s3_bucket_prefix: owned(l.s3_bucket_prefix()),
+        }),
+        connection_draining: a.connection_draining().map(|d| ClassicConnectionDraining {
+            enabled: d.enabled(),
+            timeout: d.timeout(),
+        }),
+        idle_timeout: a.connection_settings().map(|s| s.idle_timeout()),
+        additional: a
+            .additional_attributes()
+            .iter()
+            .filter_map(|x| {
+                Some(LoadBalancerAttribute {
+                    key: x.key().filter(|k| !k.is_empty())?.to_string(),
+                    value: x.value().unwrap_or_default().to_string(),
+                })
+            })
+            .collect(),
+    }
 }
 
 /// Names the TLS listeners' policies from the listeners' policy names
@@ -662,6 +809,13 @@ fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> 
             tags: Tags::new(),
             listeners,
             listeners_error: None,
+            vpc_id: owned(d.vpc_id()),
+            created_time: d.created_time().and_then(timestamp),
+            ip_address_type: None,
+            state: None,
+            attributes: None,
+            classic_attributes: None,
+            attributes_error: None,
             name,
         },
         listener_policies,

@@ -207,8 +207,14 @@ pub fn budget(api: Api, operation: &str) -> Budget {
             | "GetEbsEncryptionByDefault",
         ) => EC2,
         (_, "DescribeLoadBalancerPolicies")
-        | (Api::ClassicElb, "DescribeLoadBalancers" | "DescribeTags") => ELB_V1,
-        (Api::Main, "DescribeLoadBalancers" | "DescribeTags")
+        | (
+            Api::ClassicElb,
+            "DescribeLoadBalancers" | "DescribeTags" | "DescribeLoadBalancerAttributes",
+        ) => ELB_V1,
+        (
+            Api::Main,
+            "DescribeLoadBalancers" | "DescribeTags" | "DescribeLoadBalancerAttributes",
+        )
         | (_, "DescribeListeners" | "DescribeRules" | "DescribeSSLPolicies") => ELB_V2,
         (
             _,
@@ -229,7 +235,10 @@ pub fn budget(api: Api, operation: &str) -> Budget {
             | "GetBucketEncryption"
             | "GetBucketTagging"
             | "GetBucketLifecycleConfiguration"
-            | "GetBucketVersioning",
+            | "GetBucketVersioning"
+            | "GetObjectLockConfiguration"
+            | "GetPublicAccessBlock"
+            | "GetBucketPolicyStatus",
         ) => S3,
         _ => OTHER,
     }
@@ -541,6 +550,15 @@ mod tests {
         assert_eq!(
             budget(Api::Main, "DescribeLoadBalancerPolicies").bucket_name("x"),
             "elasticloadbalancing-classic"
+        );
+        // Attributes: the same operation name in both API versions.
+        assert_eq!(
+            budget(Api::ClassicElb, "DescribeLoadBalancerAttributes").bucket_name("x"),
+            "elasticloadbalancing-classic"
+        );
+        assert_eq!(
+            budget(Api::Main, "DescribeLoadBalancerAttributes").bucket_name("x"),
+            "elasticloadbalancing-v2"
         );
         // Operations of one API version share its bucket.
         assert_eq!(

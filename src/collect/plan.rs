@@ -74,23 +74,43 @@ pub(super) async fn targets(
 /// - TLS policies are the policies listeners use: with one generation of
 ///   load balancers asked for, that generation's; with neither, both.
 /// - Bucket details (tags, lifecycle) are read for the buckets listed, so
-///   they need the buckets.
+///   they need the buckets; so do the other details read per resource
+///   listed (see [`details_of`]).
 pub(super) fn needed(asked: &BTreeSet<Dataset>) -> BTreeSet<Dataset> {
     let mut out = asked.clone();
+    for &d in asked {
+        if let Some(of) = details_of(d) {
+            out.insert(of);
+        }
+    }
     if out.contains(&Dataset::PrefixLists) {
         out.insert(Dataset::SecurityGroups);
     }
-    if out.contains(&Dataset::BucketDetails) {
-        out.insert(Dataset::Buckets);
-    }
-    if out.contains(&Dataset::SslPolicies)
-        && !out.contains(&Dataset::LoadBalancers)
-        && !out.contains(&Dataset::ClassicLoadBalancers)
+    // Judged on what was asked: load balancers added for their details do
+    // not narrow the TLS policies to their generation.
+    if asked.contains(&Dataset::SslPolicies)
+        && !asked.contains(&Dataset::LoadBalancers)
+        && !asked.contains(&Dataset::ClassicLoadBalancers)
     {
         out.insert(Dataset::LoadBalancers);
         out.insert(Dataset::ClassicLoadBalancers);
     }
     out
+}
+
+/// The dataset whose resources a detail dataset is read for (and into).
+pub(super) fn details_of(dataset: Dataset) -> Option<Dataset> {
+    match dataset {
+        Dataset::LoadBalancerAttributes => Some(Dataset::LoadBalancers),
+        Dataset::ClassicLoadBalancerAttributes => Some(Dataset::ClassicLoadBalancers),
+        Dataset::TrailEventSelectors => Some(Dataset::Trails),
+        Dataset::BucketDetails
+        | Dataset::BucketVersioning
+        | Dataset::BucketObjectLock
+        | Dataset::BucketPublicAccessBlock
+        | Dataset::BucketPolicyStatus => Some(Dataset::Buckets),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +167,34 @@ mod tests {
     }
 
     #[test]
+    fn details_need_what_they_are_read_for() {
+        assert_eq!(
+            needed(&set(&[Dataset::LoadBalancerAttributes])),
+            set(&[Dataset::LoadBalancerAttributes, Dataset::LoadBalancers])
+        );
+        assert_eq!(
+            needed(&set(&[
+                Dataset::SslPolicies,
+                Dataset::LoadBalancerAttributes
+            ])),
+            set(&[
+                Dataset::SslPolicies,
+                Dataset::LoadBalancerAttributes,
+                Dataset::LoadBalancers,
+                Dataset::ClassicLoadBalancers
+            ]),
+            "TLS policies still read for both generations"
+        );
+        assert_eq!(
+            needed(&set(&[Dataset::ClassicLoadBalancerAttributes])),
+            set(&[
+                Dataset::ClassicLoadBalancerAttributes,
+                Dataset::ClassicLoadBalancers
+            ])
+        );
+    }
+
+    #[test]
     fn other_datasets_need_nothing_else() {
         for &d in Dataset::ALL {
             if ![
@@ -155,6 +203,7 @@ mod tests {
                 Dataset::BucketDetails,
             ]
             .contains(&d)
+                && details_of(d).is_none()
             {
                 assert_eq!(needed(&set(&[d])), set(&[d]));
             }

@@ -15,7 +15,20 @@
 //! | lifecycle (details)  | `GetBucketLifecycleConfiguration` **per bucket**, in the bucket's |
 //! |                      | region (IAM action `s3:GetLifecycleConfiguration`)                |
 //! | versioning (details) | `GetBucketVersioning` per bucket **whose lifecycle has rules**    |
-//! |                      | (without rules nothing expires, versioned or not)                 |
+//! |                      | (without rules nothing expires, versioned or not); **per bucket** |
+//! |                      | with [`Dataset::BucketVersioning`]                                |
+//! | Object Lock          | `GetObjectLockConfiguration` **per bucket**, only with            |
+//! |                      | [`Dataset::BucketObjectLock`] (IAM action                         |
+//! |                      | `s3:GetBucketObjectLockConfiguration`)                            |
+//! | Block Public Access  | `GetPublicAccessBlock` **per bucket**, only with                  |
+//! |                      | [`Dataset::BucketPublicAccessBlock`] (IAM action                  |
+//! |                      | `s3:GetBucketPublicAccessBlock`)                                  |
+//! | policy status        | `GetBucketPolicyStatus` **per bucket**, only with                 |
+//! |                      | [`Dataset::BucketPolicyStatus`]                                   |
+//!
+//! | account settings     | S3 Control `GetPublicAccessBlock` **once per account**, only with |
+//! |                      | [`Dataset::AccountPublicAccessBlocks`] (IAM action                |
+//! |                      | `s3:GetAccountPublicAccessBlock`)                                 |
 //!
 //! All per-bucket reads share the scan's request limit.
 //!
@@ -36,6 +49,15 @@
 //! and `lifecycle: None` (not read). A lifecycle rule's filter is kept as
 //! text ([`filter_text`]).
 //!
+//! **The other per-bucket reads** (versioning of every bucket, Object
+//! Lock, Block Public Access, policy status) are each a dataset of its
+//! own, read only when a rule's field needs it: there is no batch API, so
+//! each costs a request per bucket. Each keeps "not configured" apart
+//! from "not read": `ObjectLockConfigurationNotFoundError`,
+//! `NoSuchPublicAccessBlockConfiguration` and `NoSuchBucketPolicy` are
+//! `Some(Read::Value(None))`; any other failure (access denied) is
+//! `Some(Read::Unreadable)`; not asked for is `None`.
+//!
 //! The coverage error of both datasets is `ListBuckets`'; per-bucket
 //! failures are recorded on the buckets.
 
@@ -48,7 +70,8 @@ use super::client::{ScanConfig, s3_client};
 use super::context::{Ctx, tags};
 use super::pager::Partial;
 use crate::inventory::{
-    AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL, LifecycleRule, Place, Read, Tags,
+    AccountPublicAccessBlock, AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL,
+    LifecycleRule, ObjectLock, Place, PublicAccessBlock, Read, Tags,
 };
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
@@ -59,49 +82,94 @@ const NO_TAGS: &str = "NoSuchTagSet";
 /// The error code of `GetBucketLifecycleConfiguration` for a bucket without
 /// a lifecycle configuration.
 const NO_LIFECYCLE: &str = "NoSuchLifecycleConfiguration";
+/// `GetObjectLockConfiguration`'s answer for a bucket without Object Lock.
+const NO_OBJECT_LOCK: &str = "ObjectLockConfigurationNotFoundError";
+/// `GetPublicAccessBlock`'s answer for a bucket without the settings.
+const NO_PUBLIC_ACCESS_BLOCK: &str = "NoSuchPublicAccessBlockConfiguration";
+/// `GetBucketPolicyStatus`' answer for a bucket without a policy.
+const NO_POLICY: &str = "NoSuchBucketPolicy";
+
+/// What to read of each bucket besides its default encryption, one flag
+/// per dataset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct BucketWants {
+    /// Tags and lifecycle rules ([`Dataset::BucketDetails`]), and the
+    /// versioning of buckets with lifecycle rules.
+    pub details: bool,
+    /// Every bucket's versioning ([`Dataset::BucketVersioning`]).
+    pub versioning: bool,
+    pub object_lock: bool,
+    pub public_access_block: bool,
+    pub policy_status: bool,
+}
+
+impl BucketWants {
+    /// The datasets asked for besides the bucket list.
+    pub(crate) fn datasets(self) -> Vec<Dataset> {
+        [
+            (self.details, Dataset::BucketDetails),
+            (self.versioning, Dataset::BucketVersioning),
+            (self.object_lock, Dataset::BucketObjectLock),
+            (self.public_access_block, Dataset::BucketPublicAccessBlock),
+            (self.policy_status, Dataset::BucketPolicyStatus),
+        ]
+        .into_iter()
+        .filter_map(|(on, d)| on.then_some(d))
+        .collect()
+    }
+
+    pub(crate) fn of(wanted: &std::collections::BTreeSet<Dataset>) -> Self {
+        BucketWants {
+            details: wanted.contains(&Dataset::BucketDetails),
+            versioning: wanted.contains(&Dataset::BucketVersioning),
+            object_lock: wanted.contains(&Dataset::BucketObjectLock),
+            public_access_block: wanted.contains(&Dataset::BucketPublicAccessBlock),
+            policy_status: wanted.contains(&Dataset::BucketPolicyStatus),
+        }
+    }
+}
 
 /// A bucket's tags and lifecycle rules, as stored on [`Bucket`].
+#[derive(Default)]
 struct Details {
     tags: Tags,
     tags_error: Option<AwsError>,
     lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>,
     versioning: Option<Read<Option<String>>>,
+    mfa_delete: Option<String>,
+    object_lock: Option<Read<Option<ObjectLock>>>,
+    public_access_block: Option<Read<Option<PublicAccessBlock>>>,
+    policy_is_public: Option<Read<Option<bool>>>,
 }
 
 impl Details {
-    /// Not asked for.
-    fn not_read() -> Self {
-        Details {
-            tags: Tags::new(),
-            tags_error: None,
-            lifecycle: None,
-            versioning: None,
-        }
-    }
-
-    /// Unreadable for the reason `e` if asked for, else not read.
-    fn unreadable_if(asked: bool, e: &AwsError) -> Self {
-        if !asked {
-            return Details::not_read();
+    /// Unreadable for the reason `e` where asked for, else not read.
+    fn unreadable_if(wants: BucketWants, e: &AwsError) -> Self {
+        fn unreadable<T>(asked: bool, e: &AwsError) -> Option<Read<T>> {
+            asked.then(|| Read::Unreadable(e.clone()))
         }
         Details {
             tags: Tags::new(),
-            tags_error: Some(e.clone()),
-            lifecycle: Some(Read::Unreadable(e.clone())),
-            versioning: None,
+            tags_error: wants.details.then(|| e.clone()),
+            lifecycle: unreadable(wants.details, e),
+            versioning: unreadable(wants.versioning, e),
+            mfa_delete: None,
+            object_lock: unreadable(wants.object_lock, e),
+            public_access_block: unreadable(wants.public_access_block, e),
+            policy_is_public: unreadable(wants.policy_status, e),
         }
     }
 }
 
-/// Reads every bucket of the account, with their tags and lifecycle rules
-/// if `with_details`. `ctx` is the account's global context; `home` the region
-/// to list from.
+/// Reads every bucket of the account, with what `wants` asks for besides
+/// their encryption. `ctx` is the account's global context; `home` the
+/// region to list from.
 pub(crate) async fn buckets(
     ctx: &Ctx,
     config: &ScanConfig,
     home: &str,
     force_path_style: bool,
-    with_details: bool,
+    wants: BucketWants,
 ) -> Partial<Bucket> {
     const OP: &str = "ListBuckets";
     let home_client = s3_client(config, home, force_path_style);
@@ -157,14 +225,10 @@ pub(crate) async fn buckets(
             let (region, default_encryption, details) = match region {
                 Ok(region) => match clients.get(&region) {
                     Some(client) => {
-                        let (encryption, details) =
-                            futures::join!(default_encryption(ctx, client, &name), async {
-                                if with_details {
-                                    bucket_details(ctx, client, &name).await
-                                } else {
-                                    Details::not_read()
-                                }
-                            });
+                        let (encryption, details) = futures::join!(
+                            default_encryption(ctx, client, &name),
+                            bucket_details(ctx, client, &name, wants)
+                        );
                         (region, encryption, details)
                     }
                     None => {
@@ -173,12 +237,12 @@ pub(crate) async fn buckets(
                             "NoClient",
                             format!("no S3 client for region {region}"),
                         );
-                        let details = Details::unreadable_if(with_details, &e);
+                        let details = Details::unreadable_if(wants, &e);
                         (region, Read::Unreadable(e), details)
                     }
                 },
                 Err(e) => {
-                    let details = Details::unreadable_if(with_details, &e);
+                    let details = Details::unreadable_if(wants, &e);
                     (GLOBAL.to_string(), Read::Unreadable(e), details)
                 }
             };
@@ -194,11 +258,63 @@ pub(crate) async fn buckets(
                 tags_error: details.tags_error,
                 lifecycle: details.lifecycle,
                 versioning: details.versioning,
+                mfa_delete: details.mfa_delete,
+                object_lock: details.object_lock,
+                public_access_block: details.public_access_block,
+                policy_is_public: details.policy_is_public,
             }
         }
     }))
     .await;
     Partial { items, error }
+}
+
+/// Reads the account's Block Public Access settings (S3 Control
+/// `GetPublicAccessBlock`, one call per account, sent to `home`). A failure
+/// other than "no settings" is the dataset's coverage error.
+pub(crate) async fn account_public_access_block(
+    ctx: &Ctx,
+    config: &ScanConfig,
+    home: &str,
+) -> Partial<AccountPublicAccessBlock> {
+    let client = config.in_region(home).s3control();
+    let answer = ctx
+        .call(
+            "GetPublicAccessBlock",
+            client
+                .get_public_access_block()
+                .account_id(&ctx.account)
+                .send(),
+        )
+        .await;
+    let settings = match answer {
+        Ok(answer) => answer
+            .public_access_block_configuration()
+            .map(|c| PublicAccessBlock {
+                block_public_acls: c.block_public_acls(),
+                ignore_public_acls: c.ignore_public_acls(),
+                block_public_policy: c.block_public_policy(),
+                restrict_public_buckets: c.restrict_public_buckets(),
+            }),
+        Err(e) if e.code == NO_PUBLIC_ACCESS_BLOCK => None,
+        Err(e) => {
+            return Partial {
+                items: Vec::new(),
+                error: Some(e),
+            };
+        }
+    };
+    Partial {
+        items: vec![AccountPublicAccessBlock {
+            arn: ctx.arn_of(Dataset::AccountPublicAccessBlocks, ""),
+            place: Place {
+                account: ctx.account.clone(),
+                region: GLOBAL.to_string(),
+            },
+            settings,
+        }],
+        error: None,
+    }
 }
 
 /// The region of a bucket per `GetBucketLocation` (an empty constraint is
@@ -247,8 +363,125 @@ async fn default_encryption(
     }
 }
 
-/// Reads a bucket's tags and lifecycle rules (two requests, concurrently).
-async fn bucket_details(ctx: &Ctx, client: &Client, name: &str) -> Details {
+/// Reads what `wants` asks for of one bucket (concurrently, except the
+/// versioning of buckets with lifecycle rules, which waits for them).
+async fn bucket_details(ctx: &Ctx, client: &Client, name: &str, wants: BucketWants) -> Details {
+    let tags_and_lifecycle = async {
+        if !wants.details {
+            return (Tags::new(), None, None);
+        }
+        let (tags, tags_error, lifecycle) = tags_and_lifecycle(ctx, client, name).await;
+        (tags, tags_error, Some(lifecycle))
+    };
+    let object_lock = async {
+        if !wants.object_lock {
+            return None;
+        }
+        Some(
+            match ctx
+                .call(
+                    "GetObjectLockConfiguration",
+                    client.get_object_lock_configuration().bucket(name).send(),
+                )
+                .await
+            {
+                Ok(answer) => Read::Value(answer.object_lock_configuration().map(object_lock)),
+                Err(e) if e.code == NO_OBJECT_LOCK => Read::Value(None),
+                Err(e) => Read::Unreadable(e),
+            },
+        )
+    };
+    let public_access_block = async {
+        if !wants.public_access_block {
+            return None;
+        }
+        Some(
+            match ctx
+                .call(
+                    "GetPublicAccessBlock",
+                    client.get_public_access_block().bucket(name).send(),
+                )
+                .await
+            {
+                Ok(answer) => Read::Value(
+                    answer
+                        .public_access_block_configuration()
+                        .map(public_access_block),
+                ),
+                Err(e) if e.code == NO_PUBLIC_ACCESS_BLOCK => Read::Value(None),
+                Err(e) => Read::Unreadable(e),
+            },
+        )
+    };
+    let policy_status = async {
+        if !wants.policy_status {
+            return None;
+        }
+        Some(
+            match ctx
+                .call(
+                    "GetBucketPolicyStatus",
+                    client.get_bucket_policy_status().bucket(name).send(),
+                )
+                .await
+            {
+                // A policy AWS judged: its answer, or not public when it
+                // left IsPublic out (a policy that grants nobody outside).
+                Ok(answer) => Read::Value(Some(
+                    answer
+                        .policy_status()
+                        .and_then(|p| p.is_public())
+                        .unwrap_or(false),
+                )),
+                Err(e) if e.code == NO_POLICY => Read::Value(None),
+                Err(e) => Read::Unreadable(e),
+            },
+        )
+    };
+    let ((tags, tags_error, lifecycle), object_lock, public_access_block, policy_is_public) = futures::join!(
+        tags_and_lifecycle,
+        object_lock,
+        public_access_block,
+        policy_status
+    );
+    // Versioning matters to the lifecycle where some rule could expire
+    // objects: read it there alone, unless every bucket's is asked for.
+    let lifecycle_rules = matches!(&lifecycle, Some(Read::Value(Some(rules))) if !rules.is_empty());
+    let (versioning, mfa_delete) = if wants.versioning || lifecycle_rules {
+        match ctx
+            .call(
+                "GetBucketVersioning",
+                client.get_bucket_versioning().bucket(name).send(),
+            )
+            .await
+        {
+            Ok(answer) => (
+                Some(Read::Value(answer.status().map(|s| s.as_str().to_string()))),
+                answer.mfa_delete().map(|m| m.as_str().to_string()),
+            ),
+            Err(e) => (Some(Read::Unreadable(e)), None),
+        }
+    } else {
+        (None, None)
+    };
+    Details {
+        tags,
+        tags_error,
+        lifecycle,
+        versioning,
+        mfa_delete,
+        object_lock,
+        public_access_block,
+        policy_is_public,
+    }
+}
+
+/// A bucket's tags and lifecycle rules (two requests, concurrently).
+async fn tags_and_lifecycle(
+    ctx: &Ctx,
+    client: &Client,
+    name: &str,
+) -> (Tags, Option<AwsError>, Read<Option<Vec<LifecycleRule>>>) {
     let (tagging, lifecycle) = futures::join!(
         ctx.call(
             "GetBucketTagging",
@@ -286,28 +519,28 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str) -> Details {
         Err(e) if e.code == NO_LIFECYCLE => Read::Value(None),
         Err(e) => Read::Unreadable(e),
     };
-    // Versioning matters only where some lifecycle rule could expire
-    // objects: read it there alone.
-    let versioning = match &lifecycle {
-        Read::Value(Some(rules)) if !rules.is_empty() => Some(
-            match ctx
-                .call(
-                    "GetBucketVersioning",
-                    client.get_bucket_versioning().bucket(name).send(),
-                )
-                .await
-            {
-                Ok(answer) => Read::Value(answer.status().map(|s| s.as_str().to_string())),
-                Err(e) => Read::Unreadable(e),
-            },
-        ),
-        _ => None,
-    };
-    Details {
-        tags,
-        tags_error,
-        lifecycle: Some(lifecycle),
-        versioning,
+    (tags, tags_error, lifecycle)
+}
+
+fn object_lock(c: &s3::ObjectLockConfiguration) -> ObjectLock {
+    let retention = c.rule().and_then(|r| r.default_retention());
+    ObjectLock {
+        enabled: c.object_lock_enabled().map(|e| e.as_str().to_string()),
+        mode: retention
+            .and_then(|r| r.mode())
+            .map(|m| m.as_str().to_string()),
+        days: retention.and_then(|r| r.days()),
+        years: retention.and_then(|r| r.years()),
+    }
+}
+
+/// Block Public Access settings as S3 and S3 Control give them.
+pub(crate) fn public_access_block(c: &s3::PublicAccessBlockConfiguration) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: c.block_public_acls(),
+        ignore_public_acls: c.ignore_public_acls(),
+        block_public_policy: c.block_public_policy(),
+        restrict_public_buckets: c.restrict_public_buckets(),
     }
 }
 

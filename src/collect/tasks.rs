@@ -54,22 +54,36 @@ pub(super) async fn collect_account(
         let ctx = base.clone();
         let config = config.clone();
         let path_style = options.s3_force_path_style;
-        let details = wanted.contains(&Dataset::BucketDetails);
+        let wants = s3::BucketWants::of(wanted);
+        let details = wants.datasets();
         let mut datasets = vec![Dataset::Buckets];
-        if details {
-            datasets.push(Dataset::BucketDetails);
-        }
+        datasets.extend(details.iter().copied());
         tasks.spawn(GLOBAL, datasets, async move {
             let mut inventory = Inventory::default();
-            let buckets = s3::buckets(&ctx, &config, &home, path_style, details).await;
-            if details {
-                // Read with the buckets: complete exactly when the list is.
+            let buckets = s3::buckets(&ctx, &config, &home, path_style, wants).await;
+            // Read for the buckets listed: complete exactly when the list
+            // is (a bucket's own failures are on the bucket).
+            for dataset in details {
                 let error = buckets.error.clone();
-                inventory
-                    .coverage
-                    .push(ctx.coverage(Dataset::BucketDetails, error));
+                inventory.coverage.push(ctx.coverage(dataset, error));
             }
             record(&mut inventory, &ctx, Dataset::Buckets, buckets);
+            inventory
+        });
+    }
+    if wanted.contains(&Dataset::AccountPublicAccessBlocks) {
+        // One setting per account, from S3 Control in the home region.
+        let home = config
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| first_region.clone());
+        let ctx = base.clone();
+        let config = config.clone();
+        let dataset = Dataset::AccountPublicAccessBlocks;
+        tasks.spawn(GLOBAL, vec![dataset], async move {
+            let mut inventory = Inventory::default();
+            let read = s3::account_public_access_block(&ctx, &config, &home).await;
+            record(&mut inventory, &ctx, dataset, read);
             inventory
         });
     }
@@ -79,9 +93,22 @@ pub(super) async fn collect_account(
         let ctx = base.clone();
         let config = config.clone();
         let caller = first_region.clone();
-        tasks.spawn(GLOBAL, vec![Dataset::Trails], async move {
+        let selectors = wanted.contains(&Dataset::TrailEventSelectors);
+        let mut datasets = vec![Dataset::Trails];
+        if selectors {
+            datasets.push(Dataset::TrailEventSelectors);
+        }
+        tasks.spawn(GLOBAL, datasets, async move {
             let mut inventory = Inventory::default();
-            let trails = cloudtrail::trails(&ctx, &config, &caller).await;
+            let trails = cloudtrail::trails(&ctx, &config, &caller, selectors).await;
+            if selectors {
+                // Read for the trails listed: complete exactly when the
+                // list is (a trail's own failure is on the trail).
+                let error = trails.error.clone();
+                inventory
+                    .coverage
+                    .push(ctx.coverage(Dataset::TrailEventSelectors, error));
+            }
             record(&mut inventory, &ctx, Dataset::Trails, trails);
             inventory
         });
@@ -164,6 +191,8 @@ fn spawn_region(
         v2: wanted.contains(&Dataset::LoadBalancers),
         classic: wanted.contains(&Dataset::ClassicLoadBalancers),
         ssl_policies: wanted.contains(&Dataset::SslPolicies),
+        v2_attributes: wanted.contains(&Dataset::LoadBalancerAttributes),
+        classic_attributes: wanted.contains(&Dataset::ClassicLoadBalancerAttributes),
     };
     if wants != elb::Wants::default() {
         let ctx = ctx.clone();
@@ -173,6 +202,11 @@ fn spawn_region(
             (wants.v2, Dataset::LoadBalancers),
             (wants.classic, Dataset::ClassicLoadBalancers),
             (wants.ssl_policies, Dataset::SslPolicies),
+            (wants.v2_attributes, Dataset::LoadBalancerAttributes),
+            (
+                wants.classic_attributes,
+                Dataset::ClassicLoadBalancerAttributes,
+            ),
         ]
         .into_iter()
         .filter_map(|(on, d)| on.then_some(d))
@@ -181,11 +215,29 @@ fn spawn_region(
             let mut inventory = Inventory::default();
             let read = elb::collect(&ctx, &v2, &classic, wants).await;
             let parts = [
-                (Dataset::LoadBalancers, read.v2),
-                (Dataset::ClassicLoadBalancers, read.classic),
+                (Dataset::LoadBalancers, read.v2, wants.v2_attributes),
+                (
+                    Dataset::ClassicLoadBalancers,
+                    read.classic,
+                    wants.classic_attributes,
+                ),
             ];
-            for (dataset, part) in parts {
+            for (dataset, part, attributes) in parts {
                 if let Some(part) = part {
+                    if attributes {
+                        // Read for the load balancers listed: complete
+                        // exactly when the listing is (a failed
+                        // DescribeTags does not leave any unread).
+                        let error = part
+                            .error
+                            .clone()
+                            .filter(|e| e.operation == "DescribeLoadBalancers");
+                        let details = match dataset {
+                            Dataset::LoadBalancers => Dataset::LoadBalancerAttributes,
+                            _ => Dataset::ClassicLoadBalancerAttributes,
+                        };
+                        inventory.coverage.push(ctx.coverage(details, error));
+                    }
                     record(&mut inventory, &ctx, dataset, part);
                 }
             }

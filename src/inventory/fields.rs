@@ -148,6 +148,11 @@ described! {
     EbsEncryptionByDefault => ebs_encryption_by_default: super::EbsEncryptionByDefault,
     AutoScalingGroups => auto_scaling_groups: super::AutoScalingGroup,
     LogGroups => log_groups: super::LogGroup,
+    LoadBalancers => load_balancers: super::LoadBalancer,
+    ClassicLoadBalancers => load_balancers: super::LoadBalancer,
+    Trails => trails: super::Trail,
+    Buckets => buckets: super::Bucket,
+    AccountPublicAccessBlocks => account_public_access_blocks: super::AccountPublicAccessBlock,
 }
 
 #[cfg(test)]
@@ -256,6 +261,6 @@ mod tests {
             visit(Dataset::DbInstances, &inventory, Names),
             Some(vec!["\"a\"".to_owned()])
         );
-        assert!(visit(Dataset::Buckets, &inventory, Names).is_none());
+        assert!(visit(Dataset::BucketDetails, &inventory, Names).is_none());
     }
 }

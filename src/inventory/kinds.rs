@@ -341,6 +341,40 @@ kinds! {
     /// Buckets' tags and lifecycle rules, read into the list of buckets.
     BucketDetails: "bucket-details", "s3", Global, "AWS::S3::Bucket",
         bare("");
+    /// ELBv2 load balancers' attributes (deletion protection, access logs,
+    /// ...), read into the list of load balancers.
+    LoadBalancerAttributes: "load-balancer-attributes", "elasticloadbalancing", Regional, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        regional("loadbalancer/");
+    /// Classic load balancers' attributes (access log, connection
+    /// draining, ...), read into the list of load balancers.
+    ClassicLoadBalancerAttributes: "classic-load-balancer-attributes", "elasticloadbalancing", Regional, "AWS::ElasticLoadBalancing::LoadBalancer",
+        regional("loadbalancer/");
+    /// The event selectors of every trail (the trails dataset reads those
+    /// of multi-region trails only), read into the list of trails.
+    TrailEventSelectors: "trail-event-selectors", "cloudtrail", Global, "AWS::CloudTrail::Trail",
+        regional("trail/");
+    /// Every bucket's versioning (bucket details read it only for buckets
+    /// with lifecycle rules), read into the list of buckets.
+    BucketVersioning: "bucket-versioning", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// Buckets' Object Lock configuration, read into the list of buckets.
+    BucketObjectLock: "bucket-object-lock", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// Buckets' Block Public Access settings, read into the list of buckets.
+    BucketPublicAccessBlock: "bucket-public-access-block", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// Whether buckets' policies make them public, read into the list of
+    /// buckets.
+    BucketPolicyStatus: "bucket-policy-status", "s3", Global, "AWS::S3::Bucket",
+        bare("");
+    /// The account's S3 Block Public Access settings (S3 Control), one per
+    /// account, named by an ARN of conform's making:
+    /// `arn:{partition}:s3::{account}:account-public-access-block`.
+    AccountPublicAccessBlocks: "account-public-access-block", "s3", Global, "AWS::S3::AccountPublicAccessBlock",
+        no_region("account-public-access-block"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            account_public_access_blocks: AccountPublicAccessBlock by |r| &r.arn;
 }
 
 impl Dataset {
@@ -480,6 +514,19 @@ mod tests {
             .filter(|d| d.is_global())
             .map(|d| d.name())
             .collect();
-        assert_eq!(global, ["buckets", "trails", "bucket-details"]);
+        assert_eq!(
+            global,
+            [
+                "buckets",
+                "trails",
+                "bucket-details",
+                "trail-event-selectors",
+                "bucket-versioning",
+                "bucket-object-lock",
+                "bucket-public-access-block",
+                "bucket-policy-status",
+                "account-public-access-block"
+            ]
+        );
     }
 }
