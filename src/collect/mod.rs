@@ -30,6 +30,10 @@
 //!    | [`autoscaling`] | Auto Scaling groups                                    | region  |
 //!    | [`s3`]          | buckets, bucket details (tags, lifecycle)              | account |
 //!    | [`cloudtrail`]  | trails (with their logging status)                     | account |
+//!    | [`vpc`]         | subnets, route tables (EC2 API)                        | region  |
+//!    | [`kms`]         | KMS keys (with their rotation status)                  | region  |
+//!    | [`dynamodb`]    | DynamoDB tables (with point-in-time recovery)          | region  |
+//!    | [`efs`]         | EFS file systems                                       | region  |
 //! 3. **Assembly** ([`tasks`], [`accounts`]): the tasks' partial inventories are merged and sorted.
 //!
 //! Failures of one dataset in one region (access denied, throttling after
@@ -69,11 +73,14 @@ mod autoscaling;
 pub mod client;
 mod cloudtrail;
 mod context;
+mod dynamodb;
 mod ec2;
+mod efs;
 mod elasticache;
 mod elb;
 mod error;
 mod guard;
+mod kms;
 pub mod limits;
 mod logs;
 mod plan;
@@ -81,6 +88,7 @@ mod rds;
 mod s3;
 pub mod stats;
 mod tasks;
+mod vpc;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -184,6 +192,31 @@ pub struct AccountOptions {
 pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError> {
     let started = jiff::Timestamp::now();
     let config = client::load_config(options, &options.stats).await;
+    collect_from(options, config, started).await
+}
+
+/// [`collect`] with an AWS configuration the caller built (endpoint,
+/// credentials, region, HTTP client, retries, timeouts) instead of
+/// aws-config's default chain with conform's settings, so that
+/// [`CollectOptions::profile`], [`CollectOptions::max_attempts`] and
+/// [`CollectOptions::attempt_timeout`] are not used. For programs that
+/// embed conform, and for tests that point it at an emulator without
+/// changing the process's environment. Every call is still paced by
+/// [`CollectOptions::limits`] and counted in [`CollectOptions::stats`].
+pub async fn collect_with_config(
+    options: &CollectOptions,
+    sdk: aws_config::SdkConfig,
+) -> Result<Inventory, CollectError> {
+    let started = jiff::Timestamp::now();
+    let config = client::ScanConfig::new(sdk, &options.stats);
+    collect_from(options, config, started).await
+}
+
+async fn collect_from(
+    options: &CollectOptions,
+    config: client::ScanConfig,
+    started: jiff::Timestamp,
+) -> Result<Inventory, CollectError> {
     if options.regions == RegionSelection::Default && config.region().is_none() {
         return Err(CollectError::NoRegion);
     }

@@ -11,8 +11,8 @@ use tokio::task::{Id, JoinSet};
 use super::context::Ctx;
 use super::pager::Partial;
 use super::{
-    CollectOptions, Progress, account, autoscaling, client, cloudtrail, ec2, elasticache, elb,
-    error, limits, logs, rds, s3,
+    CollectOptions, Progress, account, autoscaling, client, cloudtrail, dynamodb, ec2, efs,
+    elasticache, elb, error, kms, limits, logs, rds, s3, vpc,
 };
 use crate::inventory::{Coverage, Dataset, GLOBAL, Inventory, ScannedAccount, Stored};
 
@@ -219,6 +219,11 @@ fn spawn_region(
         autoscaling,
         autoscaling::auto_scaling_groups
     );
+    simple!(Dataset::Subnets, ec2, vpc::subnets);
+    simple!(Dataset::RouteTables, ec2, vpc::route_tables);
+    simple!(Dataset::KmsKeys, kms, kms::keys);
+    simple!(Dataset::DynamoDbTables, dynamodb, dynamodb::tables);
+    simple!(Dataset::EfsFileSystems, efs, efs::file_systems);
 }
 
 /// Adds what was read of `dataset` to `inventory`, with its coverage.

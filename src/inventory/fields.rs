@@ -114,6 +114,11 @@ macro_rules! described {
 
 described! {
     DbInstances => db_instances: super::DbInstance,
+    KmsKeys => kms_keys: super::KmsKey,
+    Subnets => subnets: super::Subnet,
+    RouteTables => route_tables: super::RouteTable,
+    DynamoDbTables => dynamodb_tables: super::DynamoDbTable,
+    EfsFileSystems => efs_file_systems: super::EfsFileSystem,
 }
 
 #[cfg(test)]

@@ -341,6 +341,33 @@ kinds! {
     /// Buckets' tags and lifecycle rules, read into the list of buckets.
     BucketDetails: "bucket-details", "s3", Global, "AWS::S3::Bucket",
         bare("");
+    /// KMS keys, every key of the region (`ListKeys`, `DescribeKey`).
+    KmsKeys: "kms-keys", "kms", Regional, "AWS::KMS::Key",
+        regional("key/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            kms_keys: KmsKey by |r| &r.arn;
+    Subnets: "subnets", "ec2", Regional, "AWS::EC2::Subnet",
+        regional("subnet/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            subnets: Subnet by |r| &r.arn;
+    RouteTables: "route-tables", "ec2", Regional, "AWS::EC2::RouteTable",
+        regional("route-table/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            route_tables: RouteTable by |r| &r.arn;
+    DynamoDbTables: "dynamodb-tables", "dynamodb", Regional, "AWS::DynamoDB::Table",
+        regional("table/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            dynamodb_tables: DynamoDbTable by |r| &r.arn;
+    /// EFS file systems (IAM and ARNs call the service `elasticfilesystem`).
+    EfsFileSystems: "efs-file-systems", "elasticfilesystem", Regional, "AWS::EFS::FileSystem",
+        regional("file-system/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            efs_file_systems: EfsFileSystem by |r| &r.arn;
 }
 
 impl Dataset {
