@@ -140,3 +140,80 @@ fn describe(t: &mut DynamoDbTable, d: &ddb::TableDescription) {
         .filter_map(|r| owned(r.region_name()))
         .collect();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn ctx() -> Ctx {
+        Ctx::new(
+            "111122223333",
+            "aws",
+            "us-east-1",
+            Arc::new(crate::collect::limits::Limits::new(
+                1,
+                None,
+                crate::collect::limits::DEFAULT_SHARE,
+            )),
+        )
+    }
+
+    /// DescribeTable's answer for a global table with a customer managed
+    /// key, shaped as in AWS's API reference (moto gives no TableId and no
+    /// TableClassSummary).
+    #[test]
+    fn table_description_as_aws_gives_it() {
+        let mut t = listed(&ctx(), "Music");
+        assert_eq!(t.arn, "arn:aws:dynamodb:us-east-1:111122223333:table/Music");
+        let d = ddb::TableDescription::builder()
+            .table_name("Music")
+            .table_arn("arn:aws:dynamodb:us-east-1:111122223333:table/Music")
+            .table_id("d1e2f3a4-0000-4000-8000-000000000001")
+            .table_status(ddb::TableStatus::Active)
+            .billing_mode_summary(
+                ddb::BillingModeSummary::builder()
+                    .billing_mode(ddb::BillingMode::Provisioned)
+                    .build(),
+            )
+            .sse_description(
+                ddb::SseDescription::builder()
+                    .status(ddb::SseStatus::Enabled)
+                    .sse_type(ddb::SseType::Kms)
+                    .kms_master_key_arn(
+                        "arn:aws:kms:us-east-1:111122223333:key/0f1e2d3c-0000-4000-8000-000000000001",
+                    )
+                    .build(),
+            )
+            .table_class_summary(
+                ddb::TableClassSummary::builder()
+                    .table_class(ddb::TableClass::StandardInfrequentAccess)
+                    .build(),
+            )
+            .deletion_protection_enabled(true)
+            .replicas(ddb::ReplicaDescription::builder().region_name("us-east-1").build())
+            .replicas(ddb::ReplicaDescription::builder().region_name("eu-west-1").build())
+            .build();
+        describe(&mut t, &d);
+        assert_eq!(
+            t.table_id.as_deref(),
+            Some("d1e2f3a4-0000-4000-8000-000000000001")
+        );
+        assert_eq!(t.table_class.as_deref(), Some("STANDARD_INFREQUENT_ACCESS"));
+        assert_eq!(t.billing_mode.as_deref(), Some("PROVISIONED"));
+        assert_eq!(t.replica_regions, ["us-east-1", "eu-west-1"]);
+        let sse = t.sse.as_ref().unwrap();
+        assert_eq!(sse.status.as_deref(), Some("ENABLED"));
+        assert_eq!(sse.sse_type.as_deref(), Some("KMS"));
+        assert_eq!(t.deletion_protection_enabled, Some(true));
+
+        // The default encryption (an AWS owned key): no SSEDescription.
+        let mut plain = listed(&ctx(), "Plain");
+        describe(
+            &mut plain,
+            &ddb::TableDescription::builder().table_name("Plain").build(),
+        );
+        assert_eq!(plain.sse, None);
+        assert_eq!(plain.deletion_protection_enabled, None);
+    }
+}

@@ -98,17 +98,7 @@ async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey) {
         ));
         return;
     };
-    key.creation_date = m.creation_date().and_then(timestamp);
-    key.enabled = Some(m.enabled());
-    key.description = owned(m.description());
-    key.key_usage = m.key_usage().map(|v| v.as_str().to_string());
-    key.key_state = m.key_state().map(|v| v.as_str().to_string());
-    key.deletion_date = m.deletion_date().and_then(timestamp);
-    key.origin = m.origin().map(|v| v.as_str().to_string());
-    key.key_manager = m.key_manager().map(|v| v.as_str().to_string());
-    key.key_spec = m.key_spec().map(|v| v.as_str().to_string());
-    key.multi_region = m.multi_region();
-    key.custom_key_store_id = owned(m.custom_key_store_id());
+    metadata(key, m);
 
     if !key.has_rotation_status() {
         return;
@@ -125,5 +115,99 @@ async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey) {
             key.rotation_period_in_days = status.rotation_period_in_days();
         }
         Err(e) => key.unreadable = Some(e),
+    }
+}
+
+/// The fields of `DescribeKey`'s `KeyMetadata`.
+fn metadata(key: &mut KmsKey, m: &kms::KeyMetadata) {
+    key.creation_date = m.creation_date().and_then(timestamp);
+    key.enabled = Some(m.enabled());
+    key.description = owned(m.description());
+    key.key_usage = m.key_usage().map(|v| v.as_str().to_string());
+    key.key_state = m.key_state().map(|v| v.as_str().to_string());
+    key.deletion_date = m.deletion_date().and_then(timestamp);
+    key.origin = m.origin().map(|v| v.as_str().to_string());
+    key.key_manager = m.key_manager().map(|v| v.as_str().to_string());
+    key.key_spec = m.key_spec().map(|v| v.as_str().to_string());
+    key.multi_region = m.multi_region();
+    key.custom_key_store_id = owned(m.custom_key_store_id());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use aws_smithy_types::DateTime;
+
+    fn ctx() -> Ctx {
+        Ctx::new(
+            "111122223333",
+            "aws",
+            "us-east-1",
+            Arc::new(crate::collect::limits::Limits::new(
+                1,
+                None,
+                crate::collect::limits::DEFAULT_SHARE,
+            )),
+        )
+    }
+
+    /// DescribeKey's answer for a multi-Region key, as in AWS's API
+    /// reference (moto gives no MultiRegion).
+    #[test]
+    fn key_metadata_as_aws_gives_it() {
+        let arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+        let entry = kms::KeyListEntry::builder()
+            .key_id("mrk-1234abcd12ab34cd56ef1234567890ab")
+            .key_arn(arn)
+            .build();
+        let mut key = listed(&ctx(), &entry).unwrap();
+        assert_eq!(key.arn, arn);
+        let m = kms::KeyMetadata::builder()
+            .aws_account_id("111122223333")
+            .key_id("mrk-1234abcd12ab34cd56ef1234567890ab")
+            .arn(arn)
+            .creation_date(DateTime::from_secs(1_642_716_928))
+            .enabled(true)
+            .description("")
+            .key_usage(kms::KeyUsageType::EncryptDecrypt)
+            .key_state(kms::KeyState::Enabled)
+            .origin(kms::OriginType::AwsKms)
+            .key_manager(kms::KeyManagerType::Customer)
+            .key_spec(kms::KeySpec::SymmetricDefault)
+            .multi_region(true)
+            .build()
+            .unwrap();
+        metadata(&mut key, &m);
+        assert_eq!(key.key_manager.as_deref(), Some("CUSTOMER"));
+        assert_eq!(key.key_usage.as_deref(), Some("ENCRYPT_DECRYPT"));
+        assert_eq!(key.key_state.as_deref(), Some("Enabled"));
+        assert_eq!(key.enabled, Some(true));
+        assert_eq!(key.key_spec.as_deref(), Some("SYMMETRIC_DEFAULT"));
+        assert_eq!(key.origin.as_deref(), Some("AWS_KMS"));
+        assert_eq!(key.multi_region, Some(true));
+        assert_eq!(
+            key.creation_date.map(|t| t.to_string()).as_deref(),
+            Some("2022-01-20T22:15:28Z")
+        );
+        assert!(key.has_rotation_status());
+        // An AWS managed key: AWS rotates it, conform does not ask.
+        key.key_manager = Some("AWS".into());
+        assert!(!key.has_rotation_status());
+        // Imported key material: no automatic rotation to ask about.
+        key.key_manager = Some("CUSTOMER".into());
+        key.origin = Some("EXTERNAL".into());
+        assert!(!key.has_rotation_status());
+    }
+
+    #[test]
+    fn a_listed_key_without_an_arn_gets_one_and_without_an_id_is_skipped() {
+        let entry = kms::KeyListEntry::builder().key_id("k-1").build();
+        assert_eq!(
+            listed(&ctx(), &entry).unwrap().arn,
+            "arn:aws:kms:us-east-1:111122223333:key/k-1"
+        );
+        assert!(listed(&ctx(), &kms::KeyListEntry::builder().build()).is_none());
     }
 }

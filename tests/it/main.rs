@@ -22,6 +22,7 @@ mod fuzz;
 mod github_actions;
 mod history_live;
 mod html;
+mod kinds;
 mod leak;
 mod readme;
 mod readonly;
