@@ -7,10 +7,13 @@
 //! | 1    | `ListTables` pages of 100 (its maximum)                   |
 //! | 2    | `DescribeTable` per table (encryption, status, deletion   |
 //! |      | protection, billing mode, replicas)                       |
-//! | 3    | `DescribeContinuousBackups` per table (point-in-time      |
-//! |      | recovery; `DescribeTable` does not say)                   |
+//! | 3    | only with `dynamodb-continuous-backups` (a rule reads     |
+//! |      | `ContinuousBackupsDescription`): `DescribeContinuousBackups` |
+//! |      | per table (point-in-time recovery; `DescribeTable` does   |
+//! |      | not say)                                                  |
 //!
-//! DynamoDB has no batch describe, so a table costs two calls. Tags are
+//! DynamoDB has no batch describe, so a table costs one call, or two
+//! when point-in-time recovery is read. Tags are
 //! not read (`ListTagsOfResource` is one more call per table): tables
 //! carry none. A table whose details cannot be read is kept with
 //! [`DynamoDbTable::unreadable`] set and the unread fields empty.
@@ -23,8 +26,9 @@ use super::error::internal_error;
 use super::pager::Partial;
 use crate::inventory::{Dataset, DynamoDbTable, TableSse};
 
-/// Reads every table of the region with its details.
-pub(crate) async fn tables(ctx: &Ctx, client: &Client) -> Partial<DynamoDbTable> {
+/// Reads every table of the region with its details, and with `backups`
+/// its continuous backups (point-in-time recovery).
+pub(crate) async fn tables(ctx: &Ctx, client: &Client, backups: bool) -> Partial<DynamoDbTable> {
     const OP: &str = "ListTables";
     let mut out = read_pages!(
         ctx,
@@ -37,7 +41,10 @@ pub(crate) async fn tables(ctx: &Ctx, client: &Client) -> Partial<DynamoDbTable>
             .map(|name| listed(ctx, name)),
         more: |last| last.last_evaluated_table_name(),
     );
-    let reads = out.items.iter_mut().map(|t| details(ctx, client, t));
+    let reads = out
+        .items
+        .iter_mut()
+        .map(|t| details(ctx, client, t, backups));
     futures::future::join_all(reads).await;
     out
 }
@@ -62,8 +69,8 @@ fn listed(ctx: &Ctx, name: &str) -> DynamoDbTable {
     }
 }
 
-/// `DescribeTable`, then `DescribeContinuousBackups`.
-async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable) {
+/// `DescribeTable`, then (with `backups`) `DescribeContinuousBackups`.
+async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: bool) {
     const DESCRIBE: &str = "DescribeTable";
     let answer = match ctx
         .call(DESCRIBE, client.describe_table().table_name(&t.name).send())
@@ -81,7 +88,9 @@ async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable) {
         return;
     };
     describe(t, d);
-
+    if !backups {
+        return;
+    }
     match ctx
         .call(
             "DescribeContinuousBackups",

@@ -6,7 +6,8 @@
 //! |------|-------------------------------------------------------------------|
 //! | 1    | `ListKeys` pages of 1000 (its maximum)                            |
 //! | 2    | `DescribeKey` per key listed (KMS has no batch describe)          |
-//! | 3    | `GetKeyRotationStatus` per customer managed `SYMMETRIC_DEFAULT`   |
+//! | 3    | only with `kms-key-rotation` (a rule reads `KeyRotationEnabled`): |
+//! |      | `GetKeyRotationStatus` per customer managed `SYMMETRIC_DEFAULT`   |
 //! |      | key with `Origin` `AWS_KMS` (see [`KmsKey::has_rotation_status`]) |
 //!
 //! **Every key, not only the keys other resources reference.** Issue 14
@@ -38,8 +39,9 @@ use super::error::internal_error;
 use super::pager::Partial;
 use crate::inventory::{Dataset, KmsKey};
 
-/// Reads every key of the region with its details.
-pub(crate) async fn keys(ctx: &Ctx, client: &Client) -> Partial<KmsKey> {
+/// Reads every key of the region with its details, and with `rotation`
+/// the rotation status of the keys that have one.
+pub(crate) async fn keys(ctx: &Ctx, client: &Client, rotation: bool) -> Partial<KmsKey> {
     const OP: &str = "ListKeys";
     let mut out = read_pages!(
         ctx,
@@ -48,7 +50,10 @@ pub(crate) async fn keys(ctx: &Ctx, client: &Client) -> Partial<KmsKey> {
         |page| page.keys().iter().filter_map(|k| listed(ctx, k)),
         more: |last| last.next_marker(),
     );
-    let reads = out.items.iter_mut().map(|key| details(ctx, client, key));
+    let reads = out
+        .items
+        .iter_mut()
+        .map(|key| details(ctx, client, key, rotation));
     futures::future::join_all(reads).await;
     out
 }
@@ -80,8 +85,9 @@ fn listed(ctx: &Ctx, k: &kms::KeyListEntry) -> Option<KmsKey> {
     })
 }
 
-/// `DescribeKey`, then `GetKeyRotationStatus` where it applies.
-async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey) {
+/// `DescribeKey`, then (with `rotation`) `GetKeyRotationStatus` where it
+/// applies.
+async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey, rotation: bool) {
     const DESCRIBE: &str = "DescribeKey";
     let answer = match ctx
         .call(DESCRIBE, client.describe_key().key_id(&key.arn).send())
@@ -100,7 +106,7 @@ async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey) {
     };
     metadata(key, m);
 
-    if !key.has_rotation_status() {
+    if !rotation || !key.has_rotation_status() {
         return;
     }
     match ctx

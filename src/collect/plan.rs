@@ -74,9 +74,16 @@ pub(super) async fn targets(
 /// - TLS policies are the policies listeners use: with one generation of
 ///   load balancers asked for, that generation's; with neither, both.
 /// - Bucket details (tags, lifecycle) are read for the buckets listed, so
-///   they need the buckets.
+///   they need the buckets; so do KMS keys' rotation and DynamoDB tables'
+///   continuous backups need the keys and the tables.
 pub(super) fn needed(asked: &BTreeSet<Dataset>) -> BTreeSet<Dataset> {
     let mut out = asked.clone();
+    if out.contains(&Dataset::KmsKeyRotation) {
+        out.insert(Dataset::KmsKeys);
+    }
+    if out.contains(&Dataset::DynamoDbContinuousBackups) {
+        out.insert(Dataset::DynamoDbTables);
+    }
     if out.contains(&Dataset::PrefixLists) {
         out.insert(Dataset::SecurityGroups);
     }
@@ -147,12 +154,26 @@ mod tests {
     }
 
     #[test]
+    fn details_of_keys_and_tables_need_the_keys_and_tables() {
+        assert_eq!(
+            needed(&set(&[Dataset::KmsKeyRotation])),
+            set(&[Dataset::KmsKeyRotation, Dataset::KmsKeys])
+        );
+        assert_eq!(
+            needed(&set(&[Dataset::DynamoDbContinuousBackups])),
+            set(&[Dataset::DynamoDbContinuousBackups, Dataset::DynamoDbTables])
+        );
+    }
+
+    #[test]
     fn other_datasets_need_nothing_else() {
         for &d in Dataset::ALL {
             if ![
                 Dataset::PrefixLists,
                 Dataset::SslPolicies,
                 Dataset::BucketDetails,
+                Dataset::KmsKeyRotation,
+                Dataset::DynamoDbContinuousBackups,
             ]
             .contains(&d)
             {

@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{AwsError, Place};
 
-/// A DynamoDB table (`ListTables`, then `DescribeTable` and
-/// `DescribeContinuousBackups` per table).
+/// A DynamoDB table (`ListTables`, then `DescribeTable` per table, and
+/// `DescribeContinuousBackups` per table with the
+/// `dynamodb-continuous-backups` dataset).
 ///
 /// Every table the region lists is kept, even one whose details could not
 /// be read: they are then `None`, with the reason in `unreadable`.
@@ -39,7 +40,8 @@ pub struct DynamoDbTable {
     /// The regions of a global table's replicas (`Replicas[].RegionName`).
     #[serde(default)]
     pub replica_regions: Vec<String>,
-    /// `ContinuousBackupsDescription.ContinuousBackupsStatus`.
+    /// `ContinuousBackupsDescription.ContinuousBackupsStatus`; `None` when
+    /// `dynamodb-continuous-backups` was not collected.
     #[serde(default)]
     pub continuous_backups_status: Option<String>,
     /// `...PointInTimeRecoveryDescription.PointInTimeRecoveryStatus`:
@@ -218,7 +220,7 @@ Absent for a table encrypted with an AWS owned key (DynamoDB's default; every ta
                 ]),
                 doc: "DescribeContinuousBackups: ContinuousBackupsStatus, and PointInTimeRecoveryDescription \
 with PointInTimeRecoveryStatus (ENABLED or DISABLED) and RecoveryPeriodInDays.",
-                needs: None,
+                needs: Some(super::Dataset::DynamoDbContinuousBackups),
                 get: |r| {
                     r.continuous_backups_status.as_ref()?;
                     let pitr = match (

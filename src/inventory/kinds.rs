@@ -362,6 +362,14 @@ kinds! {
         list
             #[serde(skip_serializing_if = "Vec::is_empty")]
             dynamodb_tables: DynamoDbTable by |r| &r.arn;
+    /// KMS keys' automatic rotation (`GetKeyRotationStatus`), read into the
+    /// list of KMS keys only when a rule reads it.
+    KmsKeyRotation: "kms-key-rotation", "kms", Regional, "AWS::KMS::Key",
+        regional("key/");
+    /// DynamoDB tables' point-in-time recovery (`DescribeContinuousBackups`),
+    /// read into the list of tables only when a rule reads it.
+    DynamoDbContinuousBackups: "dynamodb-continuous-backups", "dynamodb", Regional, "AWS::DynamoDB::Table",
+        regional("table/");
     /// EFS file systems (IAM and ARNs call the service `elasticfilesystem`).
     EfsFileSystems: "efs-file-systems", "elasticfilesystem", Regional, "AWS::EFS::FileSystem",
         regional("file-system/"),

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::{AwsError, Place};
 
 /// A KMS key of the account in one region (`ListKeys`, then
-/// `DescribeKey`'s `KeyMetadata`, and `GetKeyRotationStatus` for the keys
-/// that have automatic rotation to ask about).
+/// `DescribeKey`'s `KeyMetadata`, and with the `kms-key-rotation` dataset
+/// `GetKeyRotationStatus` for the keys that have automatic rotation to ask
+/// about).
 ///
 /// Every key the region lists is kept, even one whose details could not
 /// be read (a key policy may deny the scanner `kms:DescribeKey` while IAM
@@ -54,7 +55,8 @@ pub struct KmsKey {
     /// (the only keys whose automatic rotation a customer controls: AWS
     /// rotates AWS managed keys every year, and AWS KMS does not rotate
     /// asymmetric, HMAC, imported or custom key store keys automatically);
-    /// `None` for every other key.
+    /// `None` for every other key, and when `kms-key-rotation` was not
+    /// collected.
     #[serde(default)]
     pub key_rotation_enabled: Option<bool>,
     /// Days between automatic rotations (`GetKeyRotationStatus`), when
@@ -183,14 +185,14 @@ impl super::fields::Described for KmsKey {
                 ty: Type::Bool,
                 doc: "Whether automatic rotation is on (GetKeyRotationStatus); read only for customer managed \
 SYMMETRIC_DEFAULT keys with Origin AWS_KMS, absent for every other key.",
-                needs: None,
+                needs: Some(super::Dataset::KmsKeyRotation),
                 get: |r| r.key_rotation_enabled.map(Value::from),
             },
             Field {
                 name: "RotationPeriodInDays",
                 ty: Type::Int,
                 doc: "Days between automatic rotations (GetKeyRotationStatus), when rotation is on.",
-                needs: None,
+                needs: Some(super::Dataset::KmsKeyRotation),
                 get: |r| r.rotation_period_in_days.map(Value::from),
             },
         ]

@@ -123,8 +123,20 @@ async fn kms_keys_are_read_with_rotation_only_where_it_applies() {
         .unwrap()
         .to_string();
 
+    // Without a rule that reads rotation, no GetKeyRotationStatus.
     let (inventory, calls) = collect(&account, &[Dataset::KmsKeys]).await;
     read_in_full(&inventory, &[Dataset::KmsKeys]);
+    assert_eq!(calls_of(&calls, "GetKeyRotationStatus"), None, "{calls:?}");
+    assert!(
+        inventory
+            .kms_keys
+            .iter()
+            .all(|k| k.key_rotation_enabled.is_none())
+    );
+
+    let both = [Dataset::KmsKeys, Dataset::KmsKeyRotation];
+    let (inventory, calls) = collect(&account, &both).await;
+    read_in_full(&inventory, &both);
     assert_eq!(inventory.kms_keys.len(), 3);
     let key = |arn: &str| {
         inventory
@@ -233,8 +245,24 @@ async fn dynamodb_tables_are_read_with_encryption_and_point_in_time_recovery() {
         .await
         .expect("CreateTable sessions");
 
+    // Without a rule that reads continuous backups, one call per table.
     let (inventory, calls) = collect(&account, &[Dataset::DynamoDbTables]).await;
     read_in_full(&inventory, &[Dataset::DynamoDbTables]);
+    assert_eq!(
+        calls_of(&calls, "DescribeContinuousBackups"),
+        None,
+        "{calls:?}"
+    );
+    assert!(
+        inventory
+            .dynamodb_tables
+            .iter()
+            .all(|t| t.continuous_backups_status.is_none())
+    );
+
+    let both = [Dataset::DynamoDbTables, Dataset::DynamoDbContinuousBackups];
+    let (inventory, calls) = collect(&account, &both).await;
+    read_in_full(&inventory, &both);
     let by_name = |name: &str| {
         inventory
             .dynamodb_tables

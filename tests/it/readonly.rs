@@ -239,9 +239,11 @@ async fn build_estate(account: &TestAccount) {
 /// until attribute rules let a rules file ask for them.
 const OTHER_DATASETS: &[conform::inventory::Dataset] = &[
     conform::inventory::Dataset::KmsKeys,
+    conform::inventory::Dataset::KmsKeyRotation,
     conform::inventory::Dataset::Subnets,
     conform::inventory::Dataset::RouteTables,
     conform::inventory::Dataset::DynamoDbTables,
+    conform::inventory::Dataset::DynamoDbContinuousBackups,
     conform::inventory::Dataset::EfsFileSystems,
 ];
 
