@@ -10,7 +10,8 @@
 //! 2. **Datasets** ([`plan`], [`tasks`]): only those in [`CollectOptions::datasets`], plus what
 //!    they need (prefix lists need the security groups that reference
 //!    them; TLS policies need the listeners that use them; bucket details
-//!    need the buckets). Every (region × dataset group) is a tokio task,
+//!    need the buckets; KMS key rotation and DynamoDB continuous backups
+//!    need the keys and the tables). Every (region × dataset group) is a tokio task,
 //!    all regions at once, plus one task per global dataset group (S3
 //!    buckets and their details; CloudTrail trails). [`limits`] paces
 //!    them: a token bucket per (account, region, API budget) at half of
