@@ -197,6 +197,67 @@ def trail(name, home, multi_region, logging=True, account=A, selectors=None):
     return out
 
 
+# Issue 14's kinds, which no rule of the Kliv pack reads: for attribute
+# rules and `subnet-private` to have something to judge both ways.
+KEY = "0f1e2d3c-0000-4000-8000-0000000000"
+
+
+def kms_key(n, manager, rotation=None, spec="SYMMETRIC_DEFAULT", usage="ENCRYPT_DECRYPT", description=""):
+    out = {"arn": arn("kms", EU, f"key/{KEY}{n:02}"), "place": place(), "id": f"{KEY}{n:02}",
+           "creation_date": "2025-01-15T09:00:00Z", "enabled": True, "description": description,
+           "key_usage": usage, "key_state": "Enabled", "origin": "AWS_KMS", "key_manager": manager,
+           "key_spec": spec, "multi_region": False}
+    if rotation is not None:
+        out["key_rotation_enabled"] = rotation
+        if rotation:
+            out["rotation_period_in_days"] = 365
+    return out
+
+
+def subnet(id, cidr, az, name, public_ip=False):
+    return {"arn": arn("ec2", EU, f"subnet/{id}"), "place": place(), "id": id, "vpc_id": "vpc-0a01",
+            "availability_zone": az, "cidr_block": cidr, "map_public_ip_on_launch": public_ip,
+            "default_for_az": False, "state": "available", "owner_id": A, "tags": {"Name": name}}
+
+
+def route(dest, **target):
+    return {"destination_cidr_block": dest, "state": "active", "origin": "CreateRoute", **target}
+
+
+def route_table(id, name, routes, subnets=(), main=False):
+    associations = [{"id": f"rtbassoc-{id[4:]}{i}", "subnet_id": s, "main": False, "state": "associated"}
+                    for i, s in enumerate(subnets)]
+    if main:
+        associations.append({"id": f"rtbassoc-{id[4:]}m", "main": True, "state": "associated"})
+    local = {"destination_cidr_block": "10.0.0.0/16", "gateway_id": "local", "state": "active",
+             "origin": "CreateRouteTable"}
+    return {"arn": arn("ec2", EU, f"route-table/{id}"), "place": place(), "id": id, "vpc_id": "vpc-0a01",
+            "owner_id": A, "routes": [local, *routes], "associations": associations, "tags": {"Name": name}}
+
+
+def dynamodb_table(name, sse_key=None, pitr="ENABLED", protection=True):
+    out = {"arn": arn("dynamodb", EU, f"table/{name}"), "place": place(), "name": name,
+           "table_status": "ACTIVE", "creation_date_time": "2025-03-01T12:00:00Z",
+           "billing_mode": "PAY_PER_REQUEST", "deletion_protection_enabled": protection,
+           "table_class": "STANDARD", "replica_regions": [], "continuous_backups_status": "ENABLED",
+           "point_in_time_recovery_status": pitr}
+    if pitr == "ENABLED":
+        out["recovery_period_in_days"] = 35
+    if sse_key:
+        out["sse"] = {"status": "ENABLED", "sse_type": "KMS", "kms_master_key_arn": sse_key}
+    return out
+
+
+def efs(id, name, encrypted):
+    out = {"arn": arn("elasticfilesystem", EU, f"file-system/{id}"), "place": place(), "id": id, "name": name,
+           "creation_time": "2025-02-01T08:00:00Z", "life_cycle_state": "available",
+           "performance_mode": "generalPurpose", "throughput_mode": "elastic", "encrypted": encrypted,
+           "number_of_mount_targets": 2, "tags": {"Name": name}}
+    if encrypted:
+        out["kms_key_id"] = arn("kms", EU, f"key/{KEY}01")
+    return out
+
+
 # Every dataset conform reads, from its table of kinds (scripts/kinds.py),
 # in the table's order (the order conform saves coverage in).
 DATASETS = kinds.REGIONAL
@@ -386,6 +447,36 @@ estate = {
     "auto_scaling_groups": [
         asg("web-asg", ["eu-north-1a", "eu-north-1b"]),
         asg("worker-asg", ["eu-north-1a"]),
+    ],
+    "kms_keys": [
+        kms_key(1, "CUSTOMER", rotation=True, description="app data"),
+        kms_key(2, "CUSTOMER", rotation=False, description="legacy exports"),
+        kms_key(3, "AWS", description="Default key that protects my EBS volumes when no other key is defined"),
+        kms_key(4, "CUSTOMER", spec="ECC_NIST_P256", usage="SIGN_VERIFY", description="release signing"),
+    ],
+    # vpc-0a01: the subnets of the network ACLs above. Its main route table
+    # sends 0.0.0.0/0 to the internet gateway (as a default VPC's does);
+    # the app and data subnets have a route table of their own, through NAT.
+    "subnets": [
+        subnet("subnet-0a01", "10.0.1.0/24", "eu-north-1a", "public-a", public_ip=True),
+        subnet("subnet-0a02", "10.0.2.0/24", "eu-north-1a", "app-a"),
+        subnet("subnet-0a03", "10.0.3.0/24", "eu-north-1b", "app-b"),
+        subnet("subnet-0a04", "10.0.4.0/24", "eu-north-1a", "data-a"),
+        subnet("subnet-0a05", "10.0.5.0/24", "eu-north-1b", "data-b"),
+    ],
+    "route_tables": [
+        route_table("rtb-0a01", "main", [route("0.0.0.0/0", gateway_id="igw-0a01")], main=True),
+        route_table("rtb-0a02", "private-via-nat", [route("0.0.0.0/0", nat_gateway_id="nat-0a01")],
+                    subnets=["subnet-0a02", "subnet-0a03", "subnet-0a04"]),
+    ],
+    "dynamodb_tables": [
+        dynamodb_table("orders", sse_key=arn("kms", EU, f"key/{KEY}01")),
+        # Encrypted with an AWS owned key (no SSEDescription), no point-in-time recovery.
+        dynamodb_table("sessions", pitr="DISABLED", protection=False),
+    ],
+    "efs_file_systems": [
+        efs("fs-0a1b2c3d4e5f60001", "shared-uploads", True),
+        efs("fs-0a1b2c3d4e5f60002", "scratch", False),
     ],
     "trails": [
         trail("kliv-all-regions", EU, True),

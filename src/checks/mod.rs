@@ -52,6 +52,7 @@ mod s3_default_encryption;
 mod sg_internet_attachment;
 mod sg_internet_ingress;
 mod snapshot_max_age;
+mod subnet_private;
 
 use std::fmt::Debug;
 use std::sync::LazyLock;
@@ -506,6 +507,7 @@ pub fn registry() -> &'static [Registered] {
             register::<elasticache_multi_az::ElasticacheMultiAz>(),
             register::<asg_multi_az::AsgMultiAz>(),
             register::<maintenance_window::MaintenanceWindow>(),
+            register::<subnet_private::SubnetPrivate>(),
         ]
     });
     &REGISTRY

@@ -106,6 +106,15 @@ macro_rules! client {
 }
 
 impl ScanConfig {
+    /// A scan configuration from an AWS configuration built elsewhere,
+    /// counting calls in `stats`.
+    pub fn new(sdk: SdkConfig, stats: &CallStats) -> ScanConfig {
+        ScanConfig {
+            sdk,
+            stats: stats.clone(),
+        }
+    }
+
     /// The configured region, if any.
     pub fn region(&self) -> Option<&Region> {
         self.sdk.region()
@@ -280,6 +289,9 @@ pub(crate) struct RegionClients {
     pub rds: aws_sdk_rds::Client,
     pub elasticache: aws_sdk_elasticache::Client,
     pub autoscaling: aws_sdk_autoscaling::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub efs: aws_sdk_efs::Client,
 }
 
 impl RegionClients {
@@ -293,6 +305,9 @@ impl RegionClients {
             rds: client!(aws_sdk_rds, config),
             elasticache: client!(aws_sdk_elasticache, config),
             autoscaling: client!(aws_sdk_autoscaling, config),
+            kms: client!(aws_sdk_kms, config),
+            dynamodb: client!(aws_sdk_dynamodb, config),
+            efs: client!(aws_sdk_efs, config),
         }
     }
 }

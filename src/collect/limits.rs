@@ -166,6 +166,52 @@ const S3: Budget = Budget {
     burst: 200,
     source: None,
 };
+/// KMS: each operation has a request quota of its own per account and
+/// region, in requests per second (no burst is published: one second's
+/// worth). ListKeys is the smallest of the three conform calls.
+const KMS_LIST: Budget = Budget {
+    service: "kms",
+    shared: None,
+    rate: 100.0,
+    burst: 100,
+    source: Some(
+        "AWS KMS request quotas: ListKeys 100 requests per second per account and region \
+         (docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html; the \
+         table was not readable in the stored copies read on 2026-11-25, number as AWS \
+         lists it there)",
+    ),
+};
+const KMS_DESCRIBE: Budget = Budget {
+    service: "kms",
+    shared: None,
+    rate: 1000.0,
+    burst: 1000,
+    source: Some(
+        "AWS KMS throttling: 1000 DescribeKey requests in a second are throttled \
+         (docs.aws.amazon.com/kms/latest/developerguide/throttling.html, its example; \
+         GetKeyRotationStatus's quota is taken as the same)",
+    ),
+};
+/// DynamoDB's control plane (ListTables, DescribeTable,
+/// DescribeContinuousBackups): one throttle for all of it.
+const DYNAMODB: Budget = Budget {
+    service: "dynamodb",
+    shared: Some("dynamodb-control-plane"),
+    rate: 2500.0,
+    burst: 2500,
+    source: Some(
+        "Best practices for managing the control plane in DynamoDB: a control plane throttle \
+         limit of 2,500 requests per second (docs.aws.amazon.com/amazondynamodb/latest/\
+         developerguide/bp-control-plane.html)",
+    ),
+};
+const EFS: Budget = Budget {
+    service: "elasticfilesystem",
+    shared: Some("elasticfilesystem"),
+    rate: 10.0,
+    burst: 20,
+    source: None,
+};
 /// Anything not in the table: a cautious budget of its own.
 const OTHER: Budget = Budget {
     service: "other",
@@ -189,6 +235,10 @@ const OTHER: Budget = Budget {
 /// | ElastiCache          | one                            | 10     | 20    | no        |
 /// | Auto Scaling         | one (AWS: shared by all APIs)  | 10     | 20    | no        |
 /// | S3 bucket reads      | per operation                  | 100    | 200   | no        |
+/// | KMS ListKeys         | per operation                  | 100    | 100   | yes       |
+/// | KMS DescribeKey, GetKeyRotationStatus | per operation | 1000   | 1000  | yes       |
+/// | DynamoDB control plane | one                          | 2500   | 2500  | yes       |
+/// | EFS                  | one                            | 10     | 20    | no        |
 ///
 /// conform uses a share of each ([`DEFAULT_SHARE`] unless `--budget-share`).
 pub fn budget(api: Api, operation: &str) -> Budget {
@@ -204,7 +254,9 @@ pub fn budget(api: Api, operation: &str) -> Budget {
             | "DescribeRegions"
             | "DescribeManagedPrefixLists"
             | "GetManagedPrefixListEntries"
-            | "GetEbsEncryptionByDefault",
+            | "GetEbsEncryptionByDefault"
+            | "DescribeSubnets"
+            | "DescribeRouteTables",
         ) => EC2,
         (_, "DescribeLoadBalancerPolicies")
         | (
@@ -228,6 +280,10 @@ pub fn budget(api: Api, operation: &str) -> Budget {
         (_, "DescribeTrails" | "GetTrailStatus" | "GetEventSelectors") => CLOUDTRAIL,
         (_, "DescribeCacheClusters" | "DescribeReplicationGroups") => ELASTICACHE,
         (_, "DescribeAutoScalingGroups") => AUTOSCALING,
+        (_, "ListKeys") => KMS_LIST,
+        (_, "DescribeKey" | "GetKeyRotationStatus") => KMS_DESCRIBE,
+        (_, "ListTables" | "DescribeTable" | "DescribeContinuousBackups") => DYNAMODB,
+        (_, "DescribeFileSystems") => EFS,
         (
             _,
             "ListBuckets"

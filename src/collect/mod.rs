@@ -10,7 +10,8 @@
 //! 2. **Datasets** ([`plan`], [`tasks`]): only those in [`CollectOptions::datasets`], plus what
 //!    they need (prefix lists need the security groups that reference
 //!    them; TLS policies need the listeners that use them; bucket details
-//!    need the buckets). Every (region × dataset group) is a tokio task,
+//!    need the buckets; KMS key rotation and DynamoDB continuous backups
+//!    need the keys and the tables). Every (region × dataset group) is a tokio task,
 //!    all regions at once, plus one task per global dataset group (S3
 //!    buckets and their details; CloudTrail trails). [`limits`] paces
 //!    them: a token bucket per (account, region, API budget) at half of
@@ -30,6 +31,10 @@
 //!    | [`autoscaling`] | Auto Scaling groups                                    | region  |
 //!    | [`s3`]          | buckets, bucket details (tags, lifecycle)              | account |
 //!    | [`cloudtrail`]  | trails (with their logging status)                     | account |
+//!    | [`vpc`]         | subnets, route tables (EC2 API)                        | region  |
+//!    | [`kms`]         | KMS keys (with their rotation status)                  | region  |
+//!    | [`dynamodb`]    | DynamoDB tables (with point-in-time recovery)          | region  |
+//!    | [`efs`]         | EFS file systems                                       | region  |
 //! 3. **Assembly** ([`tasks`], [`accounts`]): the tasks' partial inventories are merged and sorted.
 //!
 //! Failures of one dataset in one region (access denied, throttling after
@@ -69,11 +74,14 @@ mod autoscaling;
 pub mod client;
 mod cloudtrail;
 mod context;
+mod dynamodb;
 mod ec2;
+mod efs;
 mod elasticache;
 mod elb;
 mod error;
 mod guard;
+mod kms;
 pub mod limits;
 mod logs;
 mod plan;
@@ -81,6 +89,7 @@ mod rds;
 mod s3;
 pub mod stats;
 mod tasks;
+mod vpc;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -184,6 +193,31 @@ pub struct AccountOptions {
 pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError> {
     let started = jiff::Timestamp::now();
     let config = client::load_config(options, &options.stats).await;
+    collect_from(options, config, started).await
+}
+
+/// [`collect`] with an AWS configuration the caller built (endpoint,
+/// credentials, region, HTTP client, retries, timeouts) instead of
+/// aws-config's default chain with conform's settings, so that
+/// [`CollectOptions::profile`], [`CollectOptions::max_attempts`] and
+/// [`CollectOptions::attempt_timeout`] are not used. For programs that
+/// embed conform, and for tests that point it at an emulator without
+/// changing the process's environment. Every call is still paced by
+/// [`CollectOptions::limits`] and counted in [`CollectOptions::stats`].
+pub async fn collect_with_config(
+    options: &CollectOptions,
+    sdk: aws_config::SdkConfig,
+) -> Result<Inventory, CollectError> {
+    let started = jiff::Timestamp::now();
+    let config = client::ScanConfig::new(sdk, &options.stats);
+    collect_from(options, config, started).await
+}
+
+async fn collect_from(
+    options: &CollectOptions,
+    config: client::ScanConfig,
+    started: jiff::Timestamp,
+) -> Result<Inventory, CollectError> {
     if options.regions == RegionSelection::Default && config.region().is_none() {
         return Err(CollectError::NoRegion);
     }

@@ -75,7 +75,8 @@ pub(super) async fn targets(
 ///   load balancers asked for, that generation's; with neither, both.
 /// - Bucket details (tags, lifecycle) are read for the buckets listed, so
 ///   they need the buckets; so do the other details read per resource
-///   listed (see [`details_of`]).
+///   listed, KMS keys' rotation and DynamoDB tables' continuous backups
+///   among them (see [`details_of`]).
 pub(super) fn needed(asked: &BTreeSet<Dataset>) -> BTreeSet<Dataset> {
     let mut out = asked.clone();
     for &d in asked {
@@ -109,6 +110,8 @@ pub(super) fn details_of(dataset: Dataset) -> Option<Dataset> {
         | Dataset::BucketObjectLock
         | Dataset::BucketPublicAccessBlock
         | Dataset::BucketPolicyStatus => Some(Dataset::Buckets),
+        Dataset::KmsKeyRotation => Some(Dataset::KmsKeys),
+        Dataset::DynamoDbContinuousBackups => Some(Dataset::DynamoDbTables),
         _ => None,
     }
 }
@@ -195,12 +198,26 @@ mod tests {
     }
 
     #[test]
+    fn details_of_keys_and_tables_need_the_keys_and_tables() {
+        assert_eq!(
+            needed(&set(&[Dataset::KmsKeyRotation])),
+            set(&[Dataset::KmsKeyRotation, Dataset::KmsKeys])
+        );
+        assert_eq!(
+            needed(&set(&[Dataset::DynamoDbContinuousBackups])),
+            set(&[Dataset::DynamoDbContinuousBackups, Dataset::DynamoDbTables])
+        );
+    }
+
+    #[test]
     fn other_datasets_need_nothing_else() {
         for &d in Dataset::ALL {
             if ![
                 Dataset::PrefixLists,
                 Dataset::SslPolicies,
                 Dataset::BucketDetails,
+                Dataset::KmsKeyRotation,
+                Dataset::DynamoDbContinuousBackups,
             ]
             .contains(&d)
                 && details_of(d).is_none()

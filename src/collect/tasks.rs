@@ -11,8 +11,8 @@ use tokio::task::{Id, JoinSet};
 use super::context::Ctx;
 use super::pager::Partial;
 use super::{
-    CollectOptions, Progress, account, autoscaling, client, cloudtrail, ec2, elasticache, elb,
-    error, limits, logs, rds, s3,
+    CollectOptions, Progress, account, autoscaling, client, cloudtrail, dynamodb, ec2, efs,
+    elasticache, elb, error, kms, limits, logs, rds, s3, vpc,
 };
 use crate::inventory::{Coverage, Dataset, GLOBAL, Inventory, ScannedAccount, Stored};
 
@@ -271,6 +271,42 @@ fn spawn_region(
         autoscaling,
         autoscaling::auto_scaling_groups
     );
+    simple!(Dataset::Subnets, ec2, vpc::subnets);
+    simple!(Dataset::RouteTables, ec2, vpc::route_tables);
+    // A dataset read with a detail dataset that adds calls per resource
+    // (only when a rule reads the detail): the detail is complete exactly
+    // when the list is (per-resource failures are kept on the resources).
+    macro_rules! with_detail {
+        ($dataset:expr, $detail:expr, $client:ident, $read:path) => {
+            if wanted.contains(&$dataset) {
+                let ctx = ctx.clone();
+                let client = clients.$client.clone();
+                let detail = wanted.contains(&$detail);
+                let mut datasets = vec![$dataset];
+                if detail {
+                    datasets.push($detail);
+                }
+                tasks.spawn(&ctx.region.clone(), datasets, async move {
+                    let mut inventory = Inventory::default();
+                    let read = $read(&ctx, &client, detail).await;
+                    if detail {
+                        let error = read.error.clone();
+                        inventory.coverage.push(ctx.coverage($detail, error));
+                    }
+                    record(&mut inventory, &ctx, $dataset, read);
+                    inventory
+                });
+            }
+        };
+    }
+    with_detail!(Dataset::KmsKeys, Dataset::KmsKeyRotation, kms, kms::keys);
+    with_detail!(
+        Dataset::DynamoDbTables,
+        Dataset::DynamoDbContinuousBackups,
+        dynamodb,
+        dynamodb::tables
+    );
+    simple!(Dataset::EfsFileSystems, efs, efs::file_systems);
 }
 
 /// Adds what was read of `dataset` to `inventory`, with its coverage.

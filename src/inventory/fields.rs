@@ -153,6 +153,11 @@ described! {
     Trails => trails: super::Trail,
     Buckets => buckets: super::Bucket,
     AccountPublicAccessBlocks => account_public_access_blocks: super::AccountPublicAccessBlock,
+    KmsKeys => kms_keys: super::KmsKey,
+    Subnets => subnets: super::Subnet,
+    RouteTables => route_tables: super::RouteTable,
+    DynamoDbTables => dynamodb_tables: super::DynamoDbTable,
+    EfsFileSystems => efs_file_systems: super::EfsFileSystem,
 }
 
 #[cfg(test)]

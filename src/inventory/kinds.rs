@@ -375,6 +375,41 @@ kinds! {
         list
             #[serde(skip_serializing_if = "Vec::is_empty")]
             account_public_access_blocks: AccountPublicAccessBlock by |r| &r.arn;
+    /// KMS keys, every key of the region (`ListKeys`, `DescribeKey`).
+    KmsKeys: "kms-keys", "kms", Regional, "AWS::KMS::Key",
+        regional("key/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            kms_keys: KmsKey by |r| &r.arn;
+    Subnets: "subnets", "ec2", Regional, "AWS::EC2::Subnet",
+        regional("subnet/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            subnets: Subnet by |r| &r.arn;
+    RouteTables: "route-tables", "ec2", Regional, "AWS::EC2::RouteTable",
+        regional("route-table/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            route_tables: RouteTable by |r| &r.arn;
+    DynamoDbTables: "dynamodb-tables", "dynamodb", Regional, "AWS::DynamoDB::Table",
+        regional("table/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            dynamodb_tables: DynamoDbTable by |r| &r.arn;
+    /// KMS keys' automatic rotation (`GetKeyRotationStatus`), read into the
+    /// list of KMS keys only when a rule reads it.
+    KmsKeyRotation: "kms-key-rotation", "kms", Regional, "AWS::KMS::Key",
+        regional("key/");
+    /// DynamoDB tables' point-in-time recovery (`DescribeContinuousBackups`),
+    /// read into the list of tables only when a rule reads it.
+    DynamoDbContinuousBackups: "dynamodb-continuous-backups", "dynamodb", Regional, "AWS::DynamoDB::Table",
+        regional("table/");
+    /// EFS file systems (IAM and ARNs call the service `elasticfilesystem`).
+    EfsFileSystems: "efs-file-systems", "elasticfilesystem", Regional, "AWS::EFS::FileSystem",
+        regional("file-system/"),
+        list
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            efs_file_systems: EfsFileSystem by |r| &r.arn;
 }
 
 impl Dataset {

@@ -25,6 +25,7 @@ mod github_actions;
 mod history_live;
 mod html;
 mod inventory_fields;
+mod kinds;
 mod leak;
 mod readme;
 mod readonly;

@@ -41,6 +41,9 @@ const SERVICE_PREFIXES: &[(&str, &str)] = &[
     ("ElastiCache", "elasticache"),
     ("Auto Scaling", "autoscaling"),
     ("CloudTrail", "cloudtrail"),
+    ("KMS", "kms"),
+    ("DynamoDB", "dynamodb"),
+    ("EFS", "elasticfilesystem"),
 ];
 
 /// S3 is the one service whose IAM actions are not named after its
@@ -213,7 +216,54 @@ async fn build_estate(account: &TestAccount) {
     let trail_bucket = format!("cloudtrail-{}", account.id);
     bucket(&s3, &trail_bucket, aes).await;
     trail(&cloudtrail, "all-regions", &trail_bucket, true, true).await;
+
+    // The kinds of issue 14: a customer managed symmetric key
+    // (GetKeyRotationStatus), a DynamoDB table (DescribeTable,
+    // DescribeContinuousBackups) and an EFS file system.
+    let kms = aws_sdk_kms::Client::new(&config);
+    kms.create_key().send().await.expect("CreateKey");
+    aws_sdk_dynamodb::Client::new(&config)
+        .create_table()
+        .table_name("orders")
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .send()
+        .await
+        .expect("CreateTable");
+    aws_sdk_efs::Client::new(&config)
+        .create_file_system()
+        .creation_token("shared")
+        .encrypted(true)
+        .send()
+        .await
+        .expect("CreateFileSystem");
 }
+
+/// The datasets no rule of the built-in pack reads (issue 14's new kinds):
+/// collected in-process, with the scan's collectors and call counter,
+/// until attribute rules let a rules file ask for them.
+const OTHER_DATASETS: &[conform::inventory::Dataset] = &[
+    conform::inventory::Dataset::KmsKeys,
+    conform::inventory::Dataset::KmsKeyRotation,
+    conform::inventory::Dataset::Subnets,
+    conform::inventory::Dataset::RouteTables,
+    conform::inventory::Dataset::DynamoDbTables,
+    conform::inventory::Dataset::DynamoDbContinuousBackups,
+    conform::inventory::Dataset::EfsFileSystems,
+];
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_scan_needs_exactly_the_shipped_read_only_policy() {
@@ -268,6 +318,24 @@ async fn a_full_scan_needs_exactly_the_shipped_read_only_policy() {
         seen.push((service, operation));
     }
     assert!(!seen.is_empty(), "no AWS operation counted: {stats:#}");
+    let rules_need = conform::rules::load_builtin()
+        .expect("the built-in pack loads")
+        .datasets();
+    assert!(
+        OTHER_DATASETS.iter().all(|d| !rules_need.contains(d)),
+        "a built-in rule reads {OTHER_DATASETS:?} now: scan them above"
+    );
+    let (other, other_calls) = crate::kinds::collect(&account, OTHER_DATASETS).await;
+    assert!(
+        other.coverage.iter().all(|c| c.error.is_none()),
+        "{:#?}",
+        other.coverage
+    );
+    assert!(other.resource_count() > 0);
+    for op in other_calls {
+        assert!(op.calls > 0, "{op:?}");
+        seen.push((op.service, op.operation));
+    }
 
     // The mapping knows every operation performed.
     let unmapped: Vec<String> = seen
