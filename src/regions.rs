@@ -92,7 +92,7 @@ pub fn closest(name: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance, in characters.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
