@@ -89,7 +89,7 @@ use crate::error::CollectError;
 use crate::inventory::{Dataset, Inventory};
 pub use account::{Shard, ShardSpec};
 use accounts::{AccountScan, assemble};
-use plan::{home, needed, targets, without};
+use plan::{Beyond, home, needed, targets, without};
 use tasks::collect_account;
 
 /// Which regions to scan.
@@ -121,6 +121,13 @@ pub struct CollectOptions {
     pub regions: RegionSelection,
     /// The datasets the enabled rules need; nothing else is read.
     pub datasets: BTreeSet<Dataset>,
+    /// Datasets read in every region enabled for the account, whatever
+    /// [`CollectOptions::regions`] says (those a data-residency rule
+    /// judges: a resource outside the allowed regions is found only where
+    /// it is read). Not empty, the scan lists each account's enabled
+    /// regions (`DescribeRegions`) and records them in the inventory.
+    /// Regions of `exclude_regions` stay unread.
+    pub every_region: BTreeSet<Dataset>,
     /// Address S3 with path-style URLs (for S3-compatible endpoints named
     /// by host name; IP-literal endpoints get path style anyway).
     pub s3_force_path_style: bool,
@@ -188,16 +195,35 @@ pub async fn collect(options: &CollectOptions) -> Result<Inventory, CollectError
         return Err(CollectError::NoRegion);
     }
     let identity = account::identity(&home(&config)).await?;
-    let regions = without(
-        account::regions(&config, &options.regions).await?,
-        &options.exclude_regions,
-    )?;
+    let listed = account::regions(&config, &options.regions).await?;
+    // Residency: the enabled regions (those listed already for `All`).
+    let enabled = match (options.every_region.is_empty(), &options.regions) {
+        (true, _) => Vec::new(),
+        (false, RegionSelection::All) => listed.clone(),
+        (false, _) => account::regions(&config, &RegionSelection::All).await?,
+    };
+    let regions = without(listed, &options.exclude_regions)?;
     let wanted = needed(&options.datasets);
     let limit = options.limits.clone();
     let mut inventory = Inventory::new(started);
 
     let Some(accounts) = &options.accounts else {
-        let part = collect_account(&config, &identity, &regions, &wanted, options, &limit).await;
+        let beyond = Beyond::of(
+            &options.every_region,
+            enabled,
+            &regions,
+            &options.exclude_regions,
+        );
+        let part = collect_account(
+            &config,
+            &identity,
+            &regions,
+            &wanted,
+            beyond.as_ref(),
+            options,
+            &limit,
+        )
+        .await;
         inventory.absorb(part);
         inventory.sort();
         return Ok(inventory);

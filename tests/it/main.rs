@@ -25,6 +25,7 @@ mod html;
 mod leak;
 mod readme;
 mod readonly;
+mod residency;
 mod rule_pack;
 mod sarif;
 mod sarif_live;
