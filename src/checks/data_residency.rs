@@ -129,46 +129,48 @@ fn intern(datasets: BTreeSet<Dataset>) -> &'static [Dataset] {
         .or_insert_with(|| Box::leak(datasets.into_iter().collect::<Vec<_>>().into_boxed_slice()))
 }
 
-/// Why a resource is not judged, if it is not: it has no region of its own,
-/// or AWS makes it in every region whatever the account does.
-fn not_judged_why(inventory: &Inventory, r: &dyn Resource) -> Option<&'static str> {
-    match r.dataset() {
-        Dataset::DbGlobalClusters => return Some(NO_REGION_GLOBAL_DB),
-        Dataset::SecurityGroups => {
-            // The name `default` is reserved for the VPC's own group.
-            let g = inventory.security_groups.iter().find(|g| g.arn == r.arn());
-            if g.is_some_and(|g| g.name == "default" && g.vpc_id.is_some()) {
-                return Some(DEFAULT_SG);
-            }
-        }
-        Dataset::NetworkAcls => {
-            let n = inventory.network_acls.iter().find(|n| n.arn == r.arn());
-            if n.is_some_and(|n| n.is_default) {
-                return Some(DEFAULT_NACL);
-            }
-        }
-        Dataset::PrefixLists => {
-            let p = inventory.prefix_lists.iter().find(|p| p.arn == r.arn());
-            if p.is_some_and(|p| p.owner_id.as_deref() == Some("AWS")) {
-                return Some(AWS_PREFIX_LIST);
-            }
-        }
-        _ => {}
-    }
-    (r.place().region == GLOBAL && r.dataset() != Dataset::Buckets).then_some(NO_REGION)
+/// The resources AWS makes in every region whatever the account does, by
+/// ARN, with the reason: one pass over the lists that hold them.
+fn aws_made(inventory: &Inventory) -> HashMap<&str, &'static str> {
+    let groups = inventory
+        .security_groups
+        .iter()
+        // The name `default` is reserved for the VPC's own group.
+        .filter(|g| g.name == "default" && g.vpc_id.is_some())
+        .map(|g| (g.arn.as_str(), DEFAULT_SG));
+    let acls = inventory
+        .network_acls
+        .iter()
+        .filter(|n| n.is_default)
+        .map(|n| (n.arn.as_str(), DEFAULT_NACL));
+    let lists = inventory
+        .prefix_lists
+        .iter()
+        .filter(|p| p.owner_id.as_deref() == Some("AWS"))
+        .map(|p| (p.arn.as_str(), AWS_PREFIX_LIST));
+    groups.chain(acls).chain(lists).collect()
 }
 
-/// The resources the rule judges (of its kinds), with why some are not.
+/// The resources the rule judges (of its kinds), each with why it is not
+/// judged, if it is not: it has no region of its own, or AWS makes it in
+/// every region whatever the account does.
 fn subjects<'a>(
     inventory: &'a Inventory,
     datasets: &'a [Dataset],
 ) -> impl Iterator<Item = (&'a dyn Resource, Option<&'static str>)> + 'a {
-    // Only the lists that hold AWS-made resources are searched by ARN, and
-    // only for resources of those kinds: a lookup per such resource.
+    let made = aws_made(inventory);
     inventory
         .resources()
         .filter(move |r| datasets.contains(&r.dataset()))
-        .map(move |r| (r, not_judged_why(inventory, r)))
+        .map(move |r| {
+            let why = match r.dataset() {
+                Dataset::DbGlobalClusters => Some(NO_REGION_GLOBAL_DB),
+                Dataset::Buckets => None,
+                _ if r.place().region == GLOBAL => Some(NO_REGION),
+                _ => made.get(r.arn()).copied(),
+            };
+            (r, why)
+        })
 }
 
 fn and_list(items: &[String]) -> String {
@@ -184,7 +186,7 @@ fn region_field(dataset: Dataset) -> (&'static str, &'static str) {
     match dataset {
         Dataset::Buckets => (
             "BucketRegion",
-            "the bucket's own region (ListBuckets' BucketRegion, else GetBucketLocation)",
+            "the bucket's own region, from ListBuckets' BucketRegion or else GetBucketLocation",
         ),
         Dataset::Trails => ("HomeRegion", "the trail's home region"),
         _ => ("Region", "the region AWS lists it in"),

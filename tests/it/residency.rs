@@ -188,3 +188,39 @@ async fn a_narrowed_scan_still_finds_resources_outside_the_allowed_regions() {
         "region us-east-1 was not scanned; residency there is unknown"
     );
 }
+
+/// `conform explain` of the check (with its example parameters) and of the
+/// golden fixture's rules, pinned in tests/snapshots/explain-data-residency.txt:
+/// the text says how each kind is placed and that residency is not a scope.
+#[test]
+fn explain_of_data_residency_matches_its_snapshot() {
+    let rules = "tests/checks/data-residency/rules.toml";
+    let mut all = String::new();
+    for args in [
+        vec!["explain", "data-residency"],
+        vec!["explain", "--rules", rules, "RES-EU"],
+        vec!["explain", "--rules", rules, "RES-LOGS"],
+    ] {
+        let run = conform_offline(&args);
+        run.expect_code(0);
+        all.push_str(&format!(
+            "==================== conform {}\n",
+            args.join(" ")
+        ));
+        all.push_str(&run.stdout);
+    }
+    for needle in [
+        "Residency is not a scope",
+        "may not scope or exclude by region",
+        "for an S3 bucket, the bucket's own region",
+        "for a CloudTrail trail, its home region",
+        "the kinds AWS::Logs::LogGroup and AWS::S3::Bucket",
+    ] {
+        assert!(all.contains(needle), "{needle}:\n{all}");
+    }
+    assert!(
+        !crate::snapshots::differs("explain-data-residency.txt", &all),
+        "conform explain of data-residency differs from tests/snapshots/explain-data-residency.txt \
+         (review the change, then CONFORM_BLESS=1 scripts/test --test it residency::)"
+    );
+}
