@@ -7,6 +7,14 @@
 //!    then STS `GetCallerIdentity` for the account id and partition, then
 //!    the regions to read (`DescribeRegions` for `All` and to validate a
 //!    `List`). A failure here stops the scan with a [`CollectError`].
+//!    With [`CollectOptions::every_region`] (a data-residency rule), the
+//!    regions enabled for each account too (`DescribeRegions`, once more
+//!    unless `All` listed them): the residency datasets are also read in
+//!    every enabled region the scan's regions leave out (not in those of
+//!    `--exclude-region`), and the enabled regions are recorded in the
+//!    inventory, so that the check can say which regions were not read.
+//!    This is the only place collection goes beyond the regions asked
+//!    for; the evaluator keeps other checks to the scan's regions.
 //! 2. **Datasets** ([`plan`], [`tasks`]): only those in [`CollectOptions::datasets`], plus what
 //!    they need (prefix lists need the security groups that reference
 //!    them; TLS policies need the listeners that use them; bucket details

@@ -91,6 +91,7 @@ async fn a_narrowed_scan_still_finds_resources_outside_the_allowed_regions() {
     let dir = tempfile::tempdir().unwrap();
     let rules = rules(dir.path());
     let saved = dir.path().join("inventory.json");
+    let stats = dir.path().join("stats.json");
     let run = conform(
         &[
             "scan",
@@ -102,6 +103,8 @@ async fn a_narrowed_scan_still_finds_resources_outside_the_allowed_regions() {
             "json",
             "--save-inventory",
             arg(&saved),
+            "--stats-file",
+            arg(&stats),
         ],
         &account,
     );
