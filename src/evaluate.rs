@@ -116,10 +116,11 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         addresses: pack.addresses.clone(),
         now: now.unwrap_or(inventory.collected_at),
     };
+    let beyond = BeyondScan::of(inventory);
     let per_rule: Vec<RuleResult> = pack
         .rules
         .par_iter()
-        .map(|rule| evaluate_rule(&ctx, rule, inventory))
+        .map(|rule| evaluate_rule(&ctx, rule, inventory, &beyond))
         .collect();
     let mut findings = Vec::new();
     let mut set_aside = BTreeMap::new();
@@ -150,7 +151,49 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
 /// what its checks did not judge.
 type RuleResult = (Vec<Finding>, SetAside, Vec<ScopeWarning>, NotJudgedCounts);
 
-fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResult {
+/// The places (account, region) read only for checks that judge where
+/// resources are (data residency reads its kinds in every enabled region,
+/// whatever the scan's regions): other checks do not judge resources
+/// there, so that `--region` means for them what it always meant. Empty,
+/// and free, for an inventory read in the scan's regions only.
+struct BeyondScan<'a>(std::collections::HashSet<(&'a str, &'a str)>);
+
+impl<'a> BeyondScan<'a> {
+    fn of(inventory: &'a Inventory) -> Self {
+        let scanned = |account: &str, region: &str| {
+            inventory
+                .scope
+                .iter()
+                .any(|s| s.account == account && s.regions.iter().any(|r| r == region))
+        };
+        BeyondScan(
+            inventory
+                .coverage
+                .iter()
+                .filter(|c| c.region != GLOBAL && !scanned(&c.account, &c.region))
+                .map(|c| (c.account.as_str(), c.region.as_str()))
+                .collect(),
+        )
+    }
+
+    /// Whether `check` must pass over resource `r`: a resource of a
+    /// regional kind, in a place read only for other checks.
+    fn hides(&self, check: &dyn crate::checks::BoundCheck, r: &ResourceRef) -> bool {
+        !self.0.is_empty()
+            && !check.every_region()
+            && self.0.contains(&(r.account.as_str(), r.region.as_str()))
+            && !Dataset::KINDS.iter().any(|k| {
+                k.resource_type == r.resource_type && k.scope == crate::inventory::Scope::Global
+            })
+    }
+}
+
+fn evaluate_rule(
+    ctx: &Context,
+    rule: &Rule,
+    inventory: &Inventory,
+    beyond: &BeyondScan<'_>,
+) -> RuleResult {
     // Which scopes match anything, to warn about those that match nothing.
     let mut rule_watch = [
         Watch::new(&rule.scope, "scope"),
@@ -179,6 +222,9 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
         let mut check_judged = 0;
         for outcome in check.evaluate(ctx, inventory) {
             let r = &outcome.resource;
+            if beyond.hides(check.check.as_ref(), r) {
+                continue;
+            }
             check_judged += 1;
             for w in rule_watch.iter_mut().chain(&mut check_watch) {
                 w.resource(r);
@@ -195,6 +241,9 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
             }
         }
         check.not_judged(ctx, inventory, &mut |r, why| {
+            if beyond.hides(check.check.as_ref(), r) {
+                return;
+            }
             let in_scope = scopes.iter().all(|(scope, exclude)| {
                 scope.contains(r) && (exclude.is_empty() || !exclude.contains(r))
             });

@@ -26,10 +26,14 @@ fn check_with_defaults(check: &checks::Registered) -> String {
     let mut out = check_markdown(bound.doc(), 1);
     let params = bound.params();
     if params.as_object().is_some_and(|o| !o.is_empty()) {
+        let assumed = match check.example {
+            // Parameters no default can be right for: an example.
+            Some(_) => "example parameters; a rule must set its own",
+            None => "the check's default parameters; a rule may set others",
+        };
         let _ = writeln!(
             out,
-            "This text assumes the check's default parameters; a rule may set others \
-(`conform explain RULE` shows a rule's own):\n"
+            "This text assumes {assumed} (`conform explain RULE` shows a rule's own):\n"
         );
         let _ = writeln!(
             out,

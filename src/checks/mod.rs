@@ -29,6 +29,7 @@ mod testutil;
 
 mod asg_multi_az;
 mod cloudtrail_multi_region;
+mod data_residency;
 mod ebs_default_encryption;
 mod ebs_snapshot_encrypted;
 mod ebs_volume_encrypted;
@@ -211,6 +212,27 @@ pub trait Check: Send + Sync + 'static {
     /// (none for a check without parameters).
     const PARAMS: &'static [ParamDoc] = &[];
 
+    /// Whether the check judges *where* resources are (data residency):
+    /// then a live scan reads its subjects in every region enabled for
+    /// the account, whatever `--region` says, and the loader refuses a
+    /// region scope on a rule that uses it. Other checks judge only the
+    /// regions the scan asked for.
+    const EVERY_REGION: bool = false;
+
+    /// For a check with a parameter no default can be right for (the
+    /// regions data may be in): parameters a rule might write, as the
+    /// body of a TOML table, to show the check with where no rule sets
+    /// them (`conform explain CHECK`, `conform checks`). `None`: the
+    /// defaults do.
+    const EXAMPLE: Option<&'static str> = None;
+
+    /// The datasets a rule binding the check judges: [`Check::SUBJECTS`],
+    /// unless the parameters choose some of them (data residency's
+    /// `kinds`).
+    fn judged(_compiled: &Self::Compiled) -> &'static [Dataset] {
+        Self::SUBJECTS
+    }
+
     /// Compiles the parameters, rejecting what serde cannot (ranges,
     /// CIDRs, unknown names, empty lists, ...).
     fn compile(params: &Self::Params) -> Result<Self::Compiled, ParamError>;
@@ -320,6 +342,8 @@ pub trait BoundCheck: Debug + Send + Sync {
     fn doc(&self) -> &Doc;
     fn subjects(&self) -> &[Dataset];
     fn uses(&self) -> &[Dataset];
+    /// [`Check::EVERY_REGION`].
+    fn every_region(&self) -> bool;
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome>;
     /// The subjects the check deliberately does not judge ([`Check::not_judged`]).
     fn not_judged(&self, ctx: &Context, inventory: &Inventory, skip: NotJudged<'_>);
@@ -347,10 +371,13 @@ impl<C: Check> BoundCheck for Bound<C> {
         &self.doc
     }
     fn subjects(&self) -> &[Dataset] {
-        C::SUBJECTS
+        C::judged(&self.compiled)
     }
     fn uses(&self) -> &[Dataset] {
         C::USES
+    }
+    fn every_region(&self) -> bool {
+        C::EVERY_REGION
     }
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome> {
         C::evaluate(ctx, inventory, &self.compiled)
@@ -369,6 +396,8 @@ pub struct Registered {
     pub subjects: &'static [Dataset],
     pub uses: &'static [Dataset],
     pub params: &'static [ParamDoc],
+    /// [`Check::EXAMPLE`].
+    pub example: Option<&'static str>,
     bind: fn(toml::Value) -> Result<Box<dyn BoundCheck>, ParamError>,
 }
 
@@ -380,9 +409,15 @@ impl Registered {
     }
 
     /// The check bound to its default parameters (which always compile:
-    /// a unit test binds every check so).
+    /// a unit test binds every check so), or for a check with a parameter
+    /// a rule must set, to its [`Check::EXAMPLE`].
     pub fn with_defaults(&self) -> Result<Box<dyn BoundCheck>, ParamError> {
-        self.bind(toml::Value::Table(toml::Table::new()))
+        let table = match self.example {
+            Some(example) => toml::from_str(example)
+                .map_err(|e| ParamError::new("", format!("example parameters: {e}")))?,
+            None => toml::Table::new(),
+        };
+        self.bind(toml::Value::Table(table))
     }
 }
 
@@ -392,6 +427,7 @@ fn register<C: Check>() -> Registered {
         subjects: C::SUBJECTS,
         uses: C::USES,
         params: C::PARAMS,
+        example: C::EXAMPLE,
         bind: |value| {
             let params: C::Params = read_params::<C::Params>(&value)?;
             let compiled = C::compile(&params)?;
@@ -508,6 +544,7 @@ pub fn registry() -> &'static [Registered] {
             register::<asg_multi_az::AsgMultiAz>(),
             register::<maintenance_window::MaintenanceWindow>(),
             register::<subnet_private::SubnetPrivate>(),
+            register::<data_residency::DataResidency>(),
         ]
     });
     &REGISTRY
@@ -714,8 +751,13 @@ allowed = ["mon:09:00-mon:12:00"]"#,
     #[test]
     fn default_params_bind_and_typos_do_not() {
         for r in registry() {
-            r.bind(toml::Value::Table(toml::Table::new()))
+            // A check with a parameter a rule must set binds its example.
+            r.with_defaults()
                 .unwrap_or_else(|e| panic!("{}: {e}", r.doc.name));
+            if r.example.is_none() {
+                r.bind(toml::Value::Table(toml::Table::new()))
+                    .unwrap_or_else(|e| panic!("{}: {e}", r.doc.name));
+            }
             let mut typo = toml::Table::new();
             typo.insert("no_such_parameter".into(), toml::Value::Integer(1));
             let err = r.bind(toml::Value::Table(typo)).expect_err(r.doc.name);

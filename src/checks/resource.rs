@@ -22,7 +22,7 @@ fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> 
 /// The reference of any resource of an inventory list: its ARN, its
 /// dataset's type, its place, its name and tags as its [`Resource`] impl
 /// (beside its inventory type) gives them.
-pub fn resource_ref(r: &impl Resource) -> ResourceRef {
+pub fn resource_ref(r: &(impl Resource + ?Sized)) -> ResourceRef {
     make(r.arn(), r.dataset(), r.place(), r.name(), r.tags())
 }
 

@@ -72,6 +72,8 @@ pub(super) struct LivePlan {
     pub(super) accounts: Option<collect::AccountOptions>,
     /// The datasets the pack needs; nothing else is read.
     pub(super) datasets: BTreeSet<Dataset>,
+    /// The datasets read in every enabled region (data residency's).
+    pub(super) every_region: BTreeSet<Dataset>,
     pub(super) s3_force_path_style: bool,
     pub(super) concurrency: usize,
     pub(super) max_rps: Option<f64>,
@@ -205,6 +207,7 @@ fn live_plan(args: &ScanArgs, pack: &RulePack) -> Result<LivePlan, Error> {
             .into_iter()
             .chain(args.collect.iter().flatten().copied())
             .collect(),
+        every_region: pack.every_region_datasets(),
         s3_force_path_style: args.s3_force_path_style,
         concurrency: usize::from(args.concurrency),
         max_rps: args.max_rps,

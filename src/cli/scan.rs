@@ -87,6 +87,7 @@ fn collect_live(live: &LivePlan) -> Result<Inventory, Error> {
         profile: live.profile.clone(),
         regions: live.regions.clone(),
         datasets: live.datasets.clone(),
+        every_region: live.every_region.clone(),
         s3_force_path_style: live.s3_force_path_style,
         limits: limits.clone(),
         stats: stats.clone(),

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::plan::{home, without};
+use super::plan::{Beyond, home, without};
 use super::tasks::collect_account;
 use super::{AccountOptions, CollectOptions, RegionSelection, account, client, error, limits};
 use crate::error::CollectError;
@@ -51,12 +51,13 @@ impl AccountScan<'_> {
     /// Scans one account; a failure to start is recorded, not returned.
     pub(super) async fn scan(&self, id: &str) -> Inventory {
         match self.open(id).await {
-            Ok((config, identity, regions)) => {
+            Ok((config, identity, regions, beyond)) => {
                 collect_account(
                     &config,
                     &identity,
                     &regions,
                     self.wanted,
+                    beyond.as_ref(),
                     self.options,
                     self.limit,
                 )
@@ -68,11 +69,20 @@ impl AccountScan<'_> {
         }
     }
 
-    /// The configuration, proven identity and regions of account `id`.
+    /// The configuration, proven identity and regions of account `id`,
+    /// and what residency reads beyond them.
     async fn open(
         &self,
         id: &str,
-    ) -> Result<(client::ScanConfig, account::Identity, Vec<String>), AwsError> {
+    ) -> Result<
+        (
+            client::ScanConfig,
+            account::Identity,
+            Vec<String>,
+            Option<Beyond>,
+        ),
+        AwsError,
+    > {
         // The set-up calls count against the request limit like any other.
         let _slot = self.limit.slot().await;
         let config = if id == self.caller.account {
@@ -109,16 +119,30 @@ impl AccountScan<'_> {
         }
         // Enabled regions differ between accounts (opt-in regions); an
         // explicit list, or the default region, is the same for all.
-        let regions = match self.options.regions {
-            RegionSelection::All => account::regions(&config, &RegionSelection::All)
+        let unavailable = |e: CollectError| {
+            error::internal_error("DescribeRegions", "RegionsUnavailable", e.to_string())
+        };
+        let every_region = &self.options.every_region;
+        let enabled = if self.options.regions == RegionSelection::All || !every_region.is_empty() {
+            account::regions(&config, &RegionSelection::All)
                 .await
-                .and_then(|r| without(r, &self.options.exclude_regions))
-                .map_err(|e| {
-                    error::internal_error("DescribeRegions", "RegionsUnavailable", e.to_string())
-                })?,
+                .map_err(unavailable)?
+        } else {
+            Vec::new()
+        };
+        let regions = match self.options.regions {
+            RegionSelection::All => {
+                without(enabled.clone(), &self.options.exclude_regions).map_err(unavailable)?
+            }
             _ => self.regions.to_vec(),
         };
-        Ok((config, identity, regions))
+        let beyond = Beyond::of(
+            every_region,
+            enabled,
+            &regions,
+            &self.options.exclude_regions,
+        );
+        Ok((config, identity, regions, beyond))
     }
 }
 

@@ -7,6 +7,14 @@
 //!    then STS `GetCallerIdentity` for the account id and partition, then
 //!    the regions to read (`DescribeRegions` for `All` and to validate a
 //!    `List`). A failure here stops the scan with a [`CollectError`].
+//!    With [`CollectOptions::every_region`] (a data-residency rule), the
+//!    regions enabled for each account too (`DescribeRegions`, once more
+//!    unless `All` listed them): the residency datasets are also read in
+//!    every enabled region the scan's regions leave out (not in those of
+//!    `--exclude-region`), and the enabled regions are recorded in the
+//!    inventory, so that the check can say which regions were not read.
+//!    This is the only place collection goes beyond the regions asked
+//!    for; the evaluator keeps other checks to the scan's regions.
 //! 2. **Datasets** ([`plan`], [`tasks`]): only those in [`CollectOptions::datasets`], plus what
 //!    they need (prefix lists need the security groups that reference
 //!    them; TLS policies need the listeners that use them; bucket details
@@ -98,7 +106,7 @@ use crate::error::CollectError;
 use crate::inventory::{Dataset, Inventory};
 pub use account::{Shard, ShardSpec};
 use accounts::{AccountScan, assemble};
-use plan::{home, needed, targets, without};
+use plan::{Beyond, home, needed, targets, without};
 use tasks::collect_account;
 
 /// Which regions to scan.
@@ -130,6 +138,13 @@ pub struct CollectOptions {
     pub regions: RegionSelection,
     /// The datasets the enabled rules need; nothing else is read.
     pub datasets: BTreeSet<Dataset>,
+    /// Datasets read in every region enabled for the account, whatever
+    /// [`CollectOptions::regions`] says (those a data-residency rule
+    /// judges: a resource outside the allowed regions is found only where
+    /// it is read). Not empty, the scan lists each account's enabled
+    /// regions (`DescribeRegions`) and records them in the inventory.
+    /// Regions of `exclude_regions` stay unread.
+    pub every_region: BTreeSet<Dataset>,
     /// Address S3 with path-style URLs (for S3-compatible endpoints named
     /// by host name; IP-literal endpoints get path style anyway).
     pub s3_force_path_style: bool,
@@ -222,16 +237,35 @@ async fn collect_from(
         return Err(CollectError::NoRegion);
     }
     let identity = account::identity(&home(&config)).await?;
-    let regions = without(
-        account::regions(&config, &options.regions).await?,
-        &options.exclude_regions,
-    )?;
+    let listed = account::regions(&config, &options.regions).await?;
+    // Residency: the enabled regions (those listed already for `All`).
+    let enabled = match (options.every_region.is_empty(), &options.regions) {
+        (true, _) => Vec::new(),
+        (false, RegionSelection::All) => listed.clone(),
+        (false, _) => account::regions(&config, &RegionSelection::All).await?,
+    };
+    let regions = without(listed, &options.exclude_regions)?;
     let wanted = needed(&options.datasets);
     let limit = options.limits.clone();
     let mut inventory = Inventory::new(started);
 
     let Some(accounts) = &options.accounts else {
-        let part = collect_account(&config, &identity, &regions, &wanted, options, &limit).await;
+        let beyond = Beyond::of(
+            &options.every_region,
+            enabled,
+            &regions,
+            &options.exclude_regions,
+        );
+        let part = collect_account(
+            &config,
+            &identity,
+            &regions,
+            &wanted,
+            beyond.as_ref(),
+            options,
+            &limit,
+        )
+        .await;
         inventory.absorb(part);
         inventory.sort();
         return Ok(inventory);

@@ -32,6 +32,52 @@ pub(super) fn without(
     Ok(left)
 }
 
+/// What an account's scan reads beyond its regions for checks that judge
+/// where resources are (data residency): the datasets of
+/// [`super::CollectOptions::every_region`] in every enabled region the
+/// scan's regions leave out.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Beyond {
+    /// Every region enabled for the account (`DescribeRegions`), recorded
+    /// in the inventory.
+    pub enabled: Vec<String>,
+    /// The enabled regions that are not the scan's, nor excluded with
+    /// `--exclude-region` (an excluded region stays unread, and residency
+    /// there is unknown).
+    pub extra: Vec<String>,
+    /// What is read there (with what it needs).
+    pub datasets: BTreeSet<Dataset>,
+}
+
+impl Beyond {
+    /// For an account whose enabled regions are `enabled`, scanned in
+    /// `regions`; `None` when no check judges where resources are.
+    pub(super) fn of(
+        every_region: &BTreeSet<Dataset>,
+        enabled: Vec<String>,
+        regions: &[String],
+        excluded: &[String],
+    ) -> Option<Beyond> {
+        if every_region.is_empty() {
+            return None;
+        }
+        let extra = enabled
+            .iter()
+            .filter(|r| !regions.contains(r) && !excluded.contains(r))
+            .cloned()
+            .collect();
+        let datasets = needed(every_region)
+            .into_iter()
+            .filter(|d| !d.is_global())
+            .collect();
+        Some(Beyond {
+            enabled,
+            extra,
+            datasets,
+        })
+    }
+}
+
 /// The accounts to scan: `--accounts` and the organization's, sorted and
 /// de-duplicated, then cut to the shard. Every one that is not the
 /// caller's needs `--role-name`.
@@ -193,6 +239,33 @@ mod tests {
             set(&[
                 Dataset::ClassicLoadBalancerAttributes,
                 Dataset::ClassicLoadBalancers
+            ])
+        );
+    }
+
+    #[test]
+    fn residency_reads_its_regional_datasets_in_the_enabled_regions_left_out() {
+        let s = |v: &[&str]| v.iter().map(|r| r.to_string()).collect::<Vec<_>>();
+        assert!(Beyond::of(&set(&[]), s(&["eu-north-1"]), &[], &[]).is_none());
+        let beyond = Beyond::of(
+            &set(&[Dataset::LogGroups, Dataset::Buckets, Dataset::PrefixLists]),
+            s(&["ap-south-1", "eu-north-1", "us-east-1"]),
+            &s(&["eu-north-1"]),
+            &s(&["ap-south-1"]),
+        )
+        .unwrap();
+        assert_eq!(
+            beyond.enabled,
+            s(&["ap-south-1", "eu-north-1", "us-east-1"])
+        );
+        assert_eq!(beyond.extra, s(&["us-east-1"]));
+        // Global datasets are read once anyway; what they need comes along.
+        assert_eq!(
+            beyond.datasets,
+            set(&[
+                Dataset::SecurityGroups,
+                Dataset::PrefixLists,
+                Dataset::LogGroups
             ])
         );
     }

@@ -10,19 +10,25 @@ use tokio::task::{Id, JoinSet};
 
 use super::context::Ctx;
 use super::pager::Partial;
+use super::plan::Beyond;
 use super::{
     CollectOptions, Progress, account, autoscaling, client, cloudtrail, dynamodb, ec2, efs,
     elasticache, elb, error, kms, limits, logs, rds, s3, vpc,
 };
-use crate::inventory::{Coverage, Dataset, GLOBAL, Inventory, ScannedAccount, Stored};
+use crate::inventory::{
+    Coverage, Dataset, EnabledRegions, GLOBAL, Inventory, ScannedAccount, Stored,
+};
 
 /// Reads one account: every (region × dataset group) a task, plus the
-/// global datasets, all under the scan-wide request `limit`.
+/// global datasets, all under the scan-wide request `limit`; and, for
+/// checks that judge where resources are, their datasets in the enabled
+/// regions `regions` leaves out (`beyond`).
 pub(super) async fn collect_account(
     config: &client::ScanConfig,
     identity: &account::Identity,
     regions: &[String],
     wanted: &BTreeSet<Dataset>,
+    beyond: Option<&Beyond>,
     options: &CollectOptions,
     limit: &Arc<limits::Limits>,
 ) -> Inventory {
@@ -38,6 +44,16 @@ pub(super) async fn collect_account(
         let ctx = base.in_region(region);
         let clients = client::RegionClients::new(config, region);
         spawn_region(&mut tasks, &ctx, &clients, wanted);
+    }
+    for region in beyond.iter().flat_map(|b| &b.extra) {
+        let ctx = base.in_region(region);
+        let clients = client::RegionClients::new(config, region);
+        spawn_region(
+            &mut tasks,
+            &ctx,
+            &clients,
+            &beyond.map(|b| b.datasets.clone()).unwrap_or_default(),
+        );
     }
     // The first region scanned (known to exist and be enabled).
     let first_region = regions
@@ -115,6 +131,12 @@ pub(super) async fn collect_account(
     }
 
     let mut inventory = Inventory::default();
+    if let Some(b) = beyond {
+        inventory.enabled_regions.push(EnabledRegions {
+            account: identity.account.clone(),
+            regions: b.enabled.clone(),
+        });
+    }
     inventory.scope.push(ScannedAccount {
         account: identity.account.clone(),
         partition: identity.partition.clone(),

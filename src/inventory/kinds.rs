@@ -140,6 +140,31 @@ pub trait Resource {
 /// The tags of a resource that has none.
 static NO_TAGS: Tags = Tags::new();
 
+/// An inventory list's element as a [`Resource`], for those that are
+/// (autoref specialisation: this impl is picked for resources, ...
+#[doc(hidden)]
+pub trait AsResource<'a> {
+    fn into_resource(self) -> Option<&'a dyn Resource>;
+}
+
+impl<'a, T: Resource> AsResource<'a> for &'a T {
+    fn into_resource(self) -> Option<&'a dyn Resource> {
+        Some(self)
+    }
+}
+
+/// ... and this one, one autoref further, for every other type).
+#[doc(hidden)]
+pub trait NotResource<'a> {
+    fn into_resource(self) -> Option<&'a dyn Resource>;
+}
+
+impl<'a, T> NotResource<'a> for &&'a T {
+    fn into_resource(self) -> Option<&'a dyn Resource> {
+        None
+    }
+}
+
 /// A type held in an [`Inventory`] list (derived from the table).
 pub trait Stored: Sized {
     /// The inventory's list of this type.
@@ -195,6 +220,12 @@ macro_rules! kinds {
             pub scope: Vec<ScannedAccount>,
             /// What was read, and what could not be, per account, region and dataset.
             pub coverage: Vec<Coverage>,
+            /// The regions enabled for each account (EC2 `DescribeRegions`),
+            /// listed when a rule judges where resources are (data
+            /// residency): the regions it must see to judge, whatever the
+            /// scan's regions. Empty when not listed.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub enabled_regions: Vec<EnabledRegions>,
             $($(
                 $(#[$attr])*
                 #[serde(default)]
@@ -221,10 +252,12 @@ macro_rules! kinds {
                     completed_at: _,
                     scope,
                     coverage,
+                    enabled_regions,
                     $($($field,)?)*
                 } = other;
                 self.scope.extend(scope);
                 self.coverage.extend(coverage);
+                self.enabled_regions.extend(enabled_regions);
                 $($(self.$field.extend($field);)?)*
             }
 
@@ -238,6 +271,10 @@ macro_rules! kinds {
                 self.coverage.sort_by(|a, b| {
                     (&a.account, &a.region, a.dataset).cmp(&(&b.account, &b.region, b.dataset))
                 });
+                self.enabled_regions.sort_by(|a, b| a.account.cmp(&b.account));
+                for e in &mut self.enabled_regions {
+                    e.regions.sort();
+                }
                 $($(
                     self.$field.sort_by(|a, b| {
                         let ka = { let $r = a; $key };
@@ -250,6 +287,20 @@ macro_rules! kinds {
             /// How many resources the inventory holds, of every kind.
             pub fn resource_count(&self) -> usize {
                 0 $($(+ self.$field.len())?)*
+            }
+
+            /// Every resource of every list, list after list in the table's
+            /// order: for checks that judge any kind alike (data
+            /// residency), so that a kind added to the table is covered
+            /// without more code.
+            pub fn resources(&self) -> impl Iterator<Item = &dyn Resource> {
+                // Lists of types that are not resources (settings, TLS
+                // policies: no ARN of their own) give none.
+                let all = std::iter::empty::<&dyn Resource>();
+                $($(
+                    let all = all.chain(self.$field.iter().filter_map(|r| r.into_resource()));
+                )?)*
+                all
             }
         }
     };

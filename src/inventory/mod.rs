@@ -131,6 +131,15 @@ fn default_partition() -> String {
     "aws".to_string()
 }
 
+/// The regions enabled for one account, as EC2 `DescribeRegions` lists
+/// them (opt-in regions once opted in), whether or not the scan read them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnabledRegions {
+    pub account: String,
+    pub regions: Vec<String>,
+}
+
 /// Whether one dataset was read in one account and region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -276,6 +285,14 @@ impl Inventory {
             .find(|s| s.account == account)
             .map(|s| s.partition.as_str())
             .unwrap_or("aws")
+    }
+
+    /// The regions enabled for `account`, when the scan listed them.
+    pub fn enabled_regions_of(&self, account: &str) -> Option<&[String]> {
+        self.enabled_regions
+            .iter()
+            .find(|e| e.account == account)
+            .map(|e| e.regions.as_slice())
     }
 
     /// The coverage of a dataset in one account and region, if attempted.

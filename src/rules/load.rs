@@ -489,8 +489,18 @@ fn compile_rule(
             controls.push(control.to_string());
         }
     }
+    // Where the rule's scope and exclude are written, for a check that
+    // refuses a region scope (data residency).
+    let rule_scope_spans = [
+        raw.scope.as_ref().map(|s| s.span()),
+        raw.exclude.as_ref().map(|s| s.span()),
+    ];
     let scope = compile_scope(raw.scope, text, diags, &id);
     let exclude = compile_scope(raw.exclude, text, diags, &id);
+    let rule_regions = [
+        (!scope.regions.is_empty(), rule_scope_spans[0].clone()),
+        (!exclude.regions.is_empty(), rule_scope_spans[1].clone()),
+    ];
 
     let attribute_raw = RawAttribute {
         kind: raw.kind,
@@ -578,6 +588,10 @@ fn compile_checks(
     let mut bound = Vec::new();
     for (i, c) in raw_checks.into_iter().enumerate() {
         let name = c.name.get_ref();
+        let check_scope_spans = [
+            c.scope.as_ref().map(|s| s.span()),
+            c.exclude.as_ref().map(|s| s.span()),
+        ];
         let scope = compile_scope(c.scope, text, diags, id);
         let exclude = compile_scope(c.exclude, text, diags, id);
         let Some(registered) = checks::find(name) else {
@@ -603,6 +617,26 @@ fn compile_checks(
             None => (toml::Value::Table(toml::Table::new()), c.name.span()),
         };
         match registered.bind(params.clone()) {
+            Ok(check)
+                if check.every_region()
+                    && let Some(at) = rule_regions
+                        .iter()
+                        .chain(&[
+                            (!scope.regions.is_empty(), check_scope_spans[0].clone()),
+                            (!exclude.regions.is_empty(), check_scope_spans[1].clone()),
+                        ])
+                        .find_map(|(by_region, span)| span.clone().filter(|_| *by_region)) =>
+            {
+                // Residency judges where resources are: a region scope
+                // would set aside the very resources it must find.
+                diags.push(
+                    text,
+                    at,
+                    format!(
+                        "rule {id}, check {name}: judges where resources are, so its rule cannot be scoped or excluded by region (that would set aside the very resources it must find); the allowed regions are its `regions` parameter, and accounts, tags and names may scope it"
+                    ),
+                );
+            }
             Ok(check) => bound.push(RuleCheck {
                 check,
                 scope,

@@ -182,6 +182,21 @@ impl RulePack {
         }
         datasets
     }
+
+    /// The datasets a live scan reads in every region enabled for each
+    /// account, whatever its regions: those of checks that judge where
+    /// resources are (data residency, [`crate::checks::Check::EVERY_REGION`]).
+    /// Empty when no rule has such a check; then no more is read.
+    pub fn every_region_datasets(&self) -> std::collections::BTreeSet<crate::inventory::Dataset> {
+        let mut datasets = std::collections::BTreeSet::new();
+        for check in self.rules.iter().flat_map(|r| &r.checks) {
+            if check.every_region() {
+                datasets.extend(check.subjects());
+                datasets.extend(check.uses());
+            }
+        }
+        datasets
+    }
 }
 
 /// Whether the control `have` (`ISO27001:2022/A.8.24`) is what `asked`

@@ -29,6 +29,7 @@ mod kinds;
 mod leak;
 mod readme;
 mod readonly;
+mod residency;
 mod rule_pack;
 mod sarif;
 mod sarif_live;
