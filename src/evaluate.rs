@@ -176,7 +176,6 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
     let mut kept: Vec<Outcome> = Vec::new();
     // ARN -> why a check of the rule did not judge it (in scope only).
     let mut skipped: BTreeMap<String, &'static str> = BTreeMap::new();
-    let mut keep = |outcome: Outcome| kept.push(outcome);
     for check in &rule.checks {
         let scopes = [(&rule.scope, &rule.exclude), (&check.scope, &check.exclude)];
         let mut check_watch = [
@@ -184,7 +183,9 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
             Watch::new(&check.exclude, "exclude"),
         ];
         let mut check_judged = 0;
-        for outcome in check.evaluate(ctx, inventory) {
+        let outcomes = check.evaluate(ctx, inventory);
+        kept.reserve(outcomes.len());
+        for outcome in outcomes {
             let r = &outcome.resource;
             check_judged += 1;
             for w in rule_watch.iter_mut().chain(&mut check_watch) {
@@ -198,7 +199,7 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
             {
                 aside.insert(r.arn.clone(), true);
             } else {
-                keep(outcome);
+                kept.push(outcome);
             }
         }
         check.not_judged(ctx, inventory, &mut |r, why| {
@@ -223,7 +224,7 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
                         || !exclude.contains_place(&r.account, &r.region))
             });
             if in_scope {
-                keep(gap);
+                kept.push(gap);
             }
         }
         judged += check_judged;
@@ -242,13 +243,15 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
     // One outcome per ARN, in ARN order: a second verdict on a resource is
     // joined into the first, in the order given (the sort is stable).
     kept.sort_by(|a, b| a.resource.arn.cmp(&b.resource.arn));
-    let mut by_arn: Vec<Outcome> = Vec::with_capacity(kept.len());
-    for outcome in kept {
-        match by_arn.last_mut() {
-            Some(last) if last.resource.arn == outcome.resource.arn => merge(last, outcome),
-            _ => by_arn.push(outcome),
+    // (In place: `dedup_by` hands over the later of two neighbours first.)
+    let mut by_arn = kept;
+    by_arn.dedup_by(|later, first| {
+        let same = later.resource.arn == first.resource.arn;
+        if same {
+            merge(first, later);
         }
-    }
+        same
+    });
     let judged_arn = |arn: &str| {
         by_arn
             .binary_search_by(|o| o.resource.arn.as_str().cmp(arn))
@@ -291,17 +294,18 @@ fn evaluate_rule(ctx: &Context, rule: &Rule, inventory: &Inventory) -> RuleResul
 
 /// Joins a second verdict on the same resource into the first: the worse
 /// status wins (fail, then unknown, then pass).
-fn merge(into: &mut Outcome, other: Outcome) {
+/// (`other` is left without its message and evidence.)
+fn merge(into: &mut Outcome, other: &mut Outcome) {
     if other.status < into.status {
         into.status = other.status;
-        into.message = other.message;
+        into.message = std::mem::take(&mut other.message);
     } else if other.status == into.status
         && other.status != Status::Pass
         && other.message != into.message
     {
         into.message = format!("{}; {}", into.message, other.message);
     }
-    into.evidence.extend(other.evidence);
+    into.evidence.append(&mut other.evidence);
 }
 
 /// Unknown outcomes for every (account, region) where one of `datasets`
