@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::checks::Context;
-use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally};
+use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally, interned};
 use crate::inventory::{Arn, Dataset, GLOBAL, Inventory};
 use crate::rules::{Rule, RulePack, ScopeWarning, Severity, Watch};
 
@@ -84,13 +84,14 @@ impl Summary {
             ..Default::default()
         };
         let mut resources = std::collections::HashSet::new();
+        let mut tally = Tally::default();
         for f in findings {
             resources.insert(f.resource.arn.as_str());
+            tally.add(f.status);
             if f.status == Status::Fail {
                 *summary.failed_by_severity.entry(f.severity).or_default() += 1;
             }
         }
-        let tally = Tally::of(findings);
         summary.failed = tally.failed;
         summary.unknown = tally.unknown;
         summary.waived = tally.waived;
@@ -122,12 +123,13 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         .par_iter()
         .map(|rule| evaluate_rule(&ctx, rule, inventory, &beyond))
         .collect();
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(per_rule.iter().map(|r| r.0.len()).sum());
     let mut set_aside = BTreeMap::new();
     let mut scope_warnings = Vec::new();
     let mut not_judged = BTreeMap::new();
+    let mut by_rule = Vec::with_capacity(per_rule.len());
     for (rule, (rule_findings, aside, warnings, skipped)) in pack.rules.iter().zip(per_rule) {
-        findings.extend(rule_findings);
+        by_rule.push((rule.id.as_str(), rule_findings));
         scope_warnings.extend(warnings);
         if aside != SetAside::default() {
             set_aside.insert(rule.id.clone(), aside);
@@ -136,7 +138,17 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
             not_judged.insert(rule.id.clone(), skipped);
         }
     }
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Each rule's findings are sorted already: in the order of the rules'
+    // ids they are the report's order (by rule, then status, account,
+    // region and ARN), without sorting all the findings again.
+    by_rule.sort_by(|a, b| a.0.cmp(b.0));
+    let unique_ids = by_rule.windows(2).all(|w| w[0].0 != w[1].0);
+    for (_, rule_findings) in by_rule {
+        findings.extend(rule_findings);
+    }
+    if !unique_ids {
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     let summary = Summary::of(pack.rules.len(), &findings);
     Evaluation {
         findings,
@@ -202,17 +214,11 @@ fn evaluate_rule(
     let (mut judged, mut warnings) = (0, Vec::new());
     // ARN -> excluded (true) or out of scope (false).
     let mut aside: BTreeMap<String, bool> = BTreeMap::new();
-    let mut by_arn: BTreeMap<String, Outcome> = BTreeMap::new();
+    // The outcomes kept, in the order the checks gave them; joined per
+    // ARN below (no map keyed by a copy of every ARN).
+    let mut kept: Vec<Outcome> = Vec::new();
     // ARN -> why a check of the rule did not judge it (in scope only).
     let mut skipped: BTreeMap<String, &'static str> = BTreeMap::new();
-    let mut keep = |outcome: Outcome| {
-        match by_arn.get_mut(&outcome.resource.arn) {
-            Some(existing) => merge(existing, outcome),
-            None => {
-                by_arn.insert(outcome.resource.arn.clone(), outcome);
-            }
-        };
-    };
     for check in &rule.checks {
         let scopes = [(&rule.scope, &rule.exclude), (&check.scope, &check.exclude)];
         let mut check_watch = [
@@ -220,7 +226,9 @@ fn evaluate_rule(
             Watch::new(&check.exclude, "exclude"),
         ];
         let mut check_judged = 0;
-        for outcome in check.evaluate(ctx, inventory) {
+        let outcomes = check.evaluate(ctx, inventory);
+        kept.reserve(outcomes.len());
+        for outcome in outcomes {
             let r = &outcome.resource;
             if beyond.hides(check.check.as_ref(), r) {
                 continue;
@@ -237,7 +245,7 @@ fn evaluate_rule(
             {
                 aside.insert(r.arn.clone(), true);
             } else {
-                keep(outcome);
+                kept.push(outcome);
             }
         }
         check.not_judged(ctx, inventory, &mut |r, why| {
@@ -265,7 +273,7 @@ fn evaluate_rule(
                         || !exclude.contains_place(&r.account, &r.region))
             });
             if in_scope {
-                keep(gap);
+                kept.push(gap);
             }
         }
         judged += check_judged;
@@ -281,9 +289,26 @@ fn evaluate_rule(
             .iter()
             .filter_map(|w| w.warning(&rule.id, None, judged)),
     );
+    // One outcome per ARN, in ARN order: a second verdict on a resource is
+    // joined into the first, in the order given (the sort is stable).
+    kept.sort_by(|a, b| a.resource.arn.cmp(&b.resource.arn));
+    // (In place: `dedup_by` hands over the later of two neighbours first.)
+    let mut by_arn = kept;
+    by_arn.dedup_by(|later, first| {
+        let same = later.resource.arn == first.resource.arn;
+        if same {
+            merge(first, later);
+        }
+        same
+    });
+    let judged_arn = |arn: &str| {
+        by_arn
+            .binary_search_by(|o| o.resource.arn.as_str().cmp(arn))
+            .is_ok()
+    };
     let mut set_aside = SetAside::default();
     for (arn, excluded) in &aside {
-        if !by_arn.contains_key(arn) {
+        if !judged_arn(arn) {
             if *excluded {
                 set_aside.excluded += 1;
             } else {
@@ -293,12 +318,13 @@ fn evaluate_rule(
     }
     let mut not_judged = NotJudgedCounts::new();
     for (arn, why) in &skipped {
-        if !by_arn.contains_key(arn) {
+        if !judged_arn(arn) {
             *not_judged.entry(why.to_string()).or_default() += 1;
         }
     }
-    let findings = by_arn
-        .into_values()
+    let promise = std::sync::Arc::new(rule.promise.clone());
+    let mut findings: Vec<Finding> = by_arn
+        .into_iter()
         .map(|o| Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,
@@ -306,27 +332,29 @@ fn evaluate_rule(
             resource: o.resource,
             message: o.message,
             evidence: o.evidence,
-            promise: rule.promise.clone(),
+            promise: promise.clone(),
             waiver: None,
             baseline: None,
         })
         .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     (findings, set_aside, warnings, not_judged)
 }
 
 /// Joins a second verdict on the same resource into the first: the worse
 /// status wins (fail, then unknown, then pass).
-fn merge(into: &mut Outcome, other: Outcome) {
+/// (`other` is left without its message and evidence.)
+fn merge(into: &mut Outcome, other: &mut Outcome) {
     if other.status < into.status {
         into.status = other.status;
-        into.message = other.message;
+        into.message = std::mem::take(&mut other.message);
     } else if other.status == into.status
         && other.status != Status::Pass
         && other.message != into.message
     {
         into.message = format!("{}; {}", into.message, other.message);
     }
-    into.evidence.extend(other.evidence);
+    into.evidence.append(&mut other.evidence);
 }
 
 /// Unknown outcomes for every (account, region) where one of `datasets`
@@ -397,9 +425,9 @@ pub fn dataset_ref(partition: &str, account: &str, region: &str, dataset: Datase
     };
     ResourceRef {
         arn,
-        resource_type: dataset.resource_type().to_string(),
-        account: account.to_string(),
-        region: region.to_string(),
+        resource_type: dataset.resource_type().into(),
+        account: interned(account),
+        region: interned(region),
         name: format!("all {dataset}"),
         tags: Default::default(),
     }
@@ -459,13 +487,7 @@ mod tests {
         let statuses: Vec<_> = eval
             .findings
             .iter()
-            .map(|f| {
-                (
-                    f.resource.region.as_str(),
-                    f.resource.name.as_str(),
-                    f.status,
-                )
-            })
+            .map(|f| (&*f.resource.region, f.resource.name.as_str(), f.status))
             .collect();
         assert_eq!(
             statuses,

@@ -5,9 +5,13 @@
 //! them into [`Finding`]s. Reporters only format findings: they never look
 //! at the inventory again.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, LazyLock, Mutex};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::inventory::Tags;
 use crate::rules::{Promise, Severity};
@@ -105,6 +109,10 @@ impl Tally {
 }
 
 /// The resource a verdict is about.
+///
+/// A scan of a million resources holds a million of these: what repeats
+/// is not copied for each (the type is the kind's static name, account and
+/// region are [`interned`]), and the tags are a compact [`TagList`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
     /// The resource's ARN. For settings that have no ARN of their own (a
@@ -114,13 +122,125 @@ pub struct ResourceRef {
     pub arn: String,
     /// CloudFormation-style resource type, e.g. `AWS::EC2::SecurityGroup`.
     #[serde(rename = "type")]
-    pub resource_type: String,
-    pub account: String,
-    pub region: String,
+    pub resource_type: Cow<'static, str>,
+    pub account: Cow<'static, str>,
+    pub region: Cow<'static, str>,
     /// A human name (id or name), for display.
     pub name: String,
-    #[serde(default, skip_serializing_if = "Tags::is_empty")]
-    pub tags: Tags,
+    #[serde(default, skip_serializing_if = "TagList::is_empty")]
+    pub tags: TagList,
+}
+
+/// A short name that recurs in many findings (an account id, a region), stored
+/// once for the life of the process: the first time it is seen it is
+/// copied into a table that is never freed; from then on it is borrowed
+/// from there. The table holds at most a few thousand names (longer or
+/// further names are copied as usual), so it cannot grow with the estate.
+pub fn interned(name: &str) -> Cow<'static, str> {
+    const MAX_LEN: usize = 64;
+    const MAX_NAMES: usize = 4096;
+    static ALL: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
+    thread_local! {
+        static SEEN: RefCell<HashSet<&'static str>> = RefCell::new(HashSet::new());
+    }
+    if name.len() > MAX_LEN {
+        return Cow::Owned(name.to_string());
+    }
+    SEEN.with(|seen| {
+        if let Some(&known) = seen.borrow().get(name) {
+            return Cow::Borrowed(known);
+        }
+        let mut all = match ALL.lock() {
+            Ok(all) => all,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let known = match all.get(name) {
+            Some(&known) => known,
+            None if all.len() < MAX_NAMES => {
+                let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+                all.insert(leaked);
+                leaked
+            }
+            None => return Cow::Owned(name.to_string()),
+        };
+        seen.borrow_mut().insert(known);
+        Cow::Borrowed(known)
+    })
+}
+
+/// A resource's tags in a finding: the inventory's [`Tags`] (key order,
+/// each key once) in one compact allocation instead of a tree, written and
+/// read as the same JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagList(Box<[(String, String)]>);
+
+impl TagList {
+    /// The value of tag `key`.
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Every tag, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl From<&Tags> for TagList {
+    fn from(tags: &Tags) -> TagList {
+        TagList(tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+}
+
+impl From<Tags> for TagList {
+    fn from(tags: Tags) -> TagList {
+        TagList(tags.into_iter().collect())
+    }
+}
+
+impl FromIterator<(String, String)> for TagList {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(tags: I) -> TagList {
+        TagList::from(tags.into_iter().collect::<Tags>())
+    }
+}
+
+impl Serialize for TagList {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for TagList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TagList, D::Error> {
+        Tags::deserialize(deserializer).map(TagList::from)
+    }
+}
+
+/// Serde for a value shared between findings (the rule's promise, which
+/// every finding of the rule carries): written and read as the value.
+mod shared {
+    use super::*;
+
+    pub fn serialize<S: Serializer, T: Serialize>(value: &Arc<T>, s: S) -> Result<S::Ok, S::Error> {
+        T::serialize(value, s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Arc<T>, D::Error> {
+        T::deserialize(d).map(Arc::new)
+    }
 }
 
 /// One fact that supports a verdict: which field of the resource holds
@@ -332,12 +452,15 @@ pub struct Finding {
     pub resource: ResourceRef,
     pub message: String,
     pub evidence: Vec<Evidence>,
-    pub promise: Promise,
+    /// The rule's promise, one copy shared by the rule's findings.
+    #[serde(with = "shared")]
+    pub promise: Arc<Promise>,
     /// With status `waived`, the waiver that accepts the failure; with
     /// status `fail`, an expired waiver that matches it (it waives nothing
     /// any more). Absent otherwise (and in reports of older conform).
+    /// Boxed: most findings have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<WaiverRef>,
+    pub waiver: Option<Box<WaiverRef>>,
     /// With `--baseline`: whether a failure (or waived failure) was already
     /// failing in the baseline report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -430,7 +553,7 @@ mod tests {
             account: "123456789012".into(),
             region: "eu-north-1".into(),
             name: "t".into(),
-            tags: Tags::default(),
+            tags: TagList::default(),
         }
     }
 

@@ -106,7 +106,7 @@ fn could_have_seen(f: &Finding, new: &[Finding], scope: &[ScannedAccount]) -> bo
     let scanned = scope.iter().any(|s| {
         s.account == r.account
             && s.error.is_none()
-            && (r.region == GLOBAL || s.regions.contains(&r.region))
+            && (r.region == GLOBAL || s.regions.iter().any(|x| *x == r.region))
     });
     let unread = new.iter().any(|u| {
         u.status == Status::Unknown
@@ -229,7 +229,8 @@ mod tests {
                 line: 1,
                 related_lines: vec![],
                 text: "t".into(),
-            },
+            }
+            .into(),
             waiver: None,
             baseline: None,
         }

@@ -416,10 +416,10 @@ pub fn apply(set: &WaiverSet, findings: &mut [Finding], now: Timestamp) -> Waive
         };
         if let Some(i) = best(true) {
             f.status = Status::Waived;
-            f.waiver = Some(set.waivers[i].info.clone());
+            f.waiver = Some(Box::new(set.waivers[i].info.clone()));
             waived += 1;
         } else if let Some(i) = best(false) {
-            f.waiver = Some(set.waivers[i].info.clone());
+            f.waiver = Some(Box::new(set.waivers[i].info.clone()));
         }
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -827,13 +827,14 @@ mod tests {
             resource: ResourceRef {
                 arn: arn.into(),
                 resource_type: "AWS::EC2::SecurityGroup".into(),
-                account: arn.split(':').nth(4).unwrap_or("").into(),
-                region: arn.split(':').nth(3).unwrap_or("").into(),
+                account: arn.split(':').nth(4).unwrap_or("").to_string().into(),
+                region: arn.split(':').nth(3).unwrap_or("").to_string().into(),
                 name: arn.rsplit('/').next().unwrap_or("").into(),
                 tags: tags
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
+                    .collect::<crate::inventory::Tags>()
+                    .into(),
             },
             message: "m".into(),
             evidence: vec![],
@@ -842,7 +843,8 @@ mod tests {
                 line: 1,
                 related_lines: vec![],
                 text: "t".into(),
-            },
+            }
+            .into(),
             waiver: None,
             baseline: None,
         }

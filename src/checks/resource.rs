@@ -1,6 +1,6 @@
 //! Building [`ResourceRef`]s and evidence lists, shared by the checks.
 
-use crate::findings::{Evidence, Outcome, ResourceRef};
+use crate::findings::{Evidence, Outcome, ResourceRef, interned};
 use crate::inventory::Resource;
 use crate::inventory::{
     Arn, AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster,
@@ -11,11 +11,11 @@ use crate::inventory::{
 fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
     ResourceRef {
         arn: arn.to_string(),
-        resource_type: dataset.resource_type().to_string(),
-        account: place.account.clone(),
-        region: place.region.clone(),
+        resource_type: dataset.resource_type().into(),
+        account: interned(&place.account),
+        region: interned(&place.region),
         name: name.to_string(),
-        tags: tags.clone(),
+        tags: tags.into(),
     }
 }
 

@@ -17,6 +17,21 @@ pub(super) fn write_reports(
     input: &ReportInput<'_>,
 ) -> Result<(), Error> {
     for spec in outputs {
+        if spec.format == Format::Json {
+            // Streamed: a large report is never held whole (and holds no
+            // ANSI styles to strip).
+            let write = |out: &mut dyn Write| report::write(spec.format, input, out);
+            match spec.path.as_ref().or(output) {
+                Some(path) => write_atomically_with(path, write)?,
+                None => {
+                    let mut stdout =
+                        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+                    // A closed pipe is not an error worth reporting.
+                    let _ = write(&mut stdout).and_then(|()| stdout.flush());
+                }
+            }
+            continue;
+        }
         let rendered = report::render(spec.format, input);
         match spec.path.as_ref().or(output) {
             Some(path) => {
@@ -94,6 +109,15 @@ pub(super) fn terminal_width(outputs: &[OutputSpec], output: Option<&PathBuf>) -
 /// one gets 0644), and anything that is not a regular file (`/dev/null`,
 /// `/dev/stdout`, a named pipe) is written into, never replaced.
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomically`], with what is written given by `write` (through a
+/// buffer), so that a large report can be streamed to its file.
+pub(super) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let fail = |source: std::io::Error| OutputError {
         path: path.to_path_buf(),
         source,
@@ -103,11 +127,12 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(meta) = &existing
         && !meta.is_file()
     {
-        let mut out = std::fs::OpenOptions::new()
+        let out = std::fs::OpenOptions::new()
             .write(true)
             .open(&target)
             .map_err(fail)?;
-        out.write_all(bytes).map_err(fail)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        write(&mut out).and_then(|()| out.flush()).map_err(fail)?;
         return Ok(());
     }
     let dir = match target.parent() {
@@ -115,7 +140,10 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         _ => Path::new("."),
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut out).and_then(|()| out.flush()).map_err(fail)?;
+    }
     let permissions = match existing {
         Some(meta) => meta.permissions(),
         None => new_file_permissions(tmp.as_file()).map_err(fail)?,

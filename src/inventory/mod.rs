@@ -234,25 +234,36 @@ impl Inventory {
             column: e.column(),
             message: strip_position(&e.to_string()),
         };
-        let header: Header = serde_json::from_str(text).map_err(syntax)?;
-        if header.format.as_deref() != Some(FORMAT) {
-            return Err(InventoryError::NotAnInventory {
-                path: path.to_path_buf(),
-            });
-        }
-        match header.version {
-            Some(VERSION) => {}
-            found => {
-                return Err(InventoryError::Version {
+        let check = |format: Option<&str>, version: Option<u32>| {
+            if format != Some(FORMAT) {
+                return Err(InventoryError::NotAnInventory {
+                    path: path.to_path_buf(),
+                });
+            }
+            match version {
+                Some(VERSION) => Ok(()),
+                found => Err(InventoryError::Version {
                     path: path.to_path_buf(),
                     found,
                     supported: VERSION,
-                });
+                }),
+            }
+        };
+        // One pass over the text when it is a good inventory (a large one
+        // takes seconds to parse); the header is read on its own only to
+        // explain a failure.
+        match serde_json::from_str::<Inventory>(text) {
+            Ok(mut inventory) => {
+                check(Some(&inventory.format), Some(inventory.version))?;
+                inventory.make_arns();
+                Ok(inventory)
+            }
+            Err(e) => {
+                let header: Header = serde_json::from_str(text).map_err(syntax)?;
+                check(header.format.as_deref(), header.version)?;
+                Err(syntax(e))
             }
         }
-        let mut inventory: Inventory = serde_json::from_str(text).map_err(syntax)?;
-        inventory.make_arns();
-        Ok(inventory)
     }
 
     /// Makes the ARNs saved inventories leave out (those of conform's

@@ -108,9 +108,9 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     for f in &input.evaluation.findings {
         let r = &f.resource;
         let region = if r.region == GLOBAL || r.region.is_empty() {
-            home.get(r.account.as_str()).copied().unwrap_or("us-east-1")
+            home.get(&*r.account).copied().unwrap_or("us-east-1")
         } else {
-            r.region.as_str()
+            &*r.region
         };
         by_region
             .entry(region.to_string())
@@ -162,7 +162,7 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
         "conform/ResourceName".into(),
         clip(&r.name, PRODUCT_FIELD_MAX),
     );
-    fields.insert("conform/ResourceType".into(), r.resource_type.clone());
+    fields.insert("conform/ResourceType".into(), r.resource_type.to_string());
     if let Some(w) = &f.waiver {
         let mut waiver = vec![
             ("Reason", w.reason.clone()),

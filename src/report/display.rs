@@ -65,7 +65,7 @@ impl Display {
     /// Whether a finding is listed (statuses apart from the default).
     pub fn shows(&self, f: &Finding) -> bool {
         self.shows_rule(&f.rule_id, f.severity)
-            && (self.accounts.is_empty() || self.accounts.contains(&f.resource.account))
+            && (self.accounts.is_empty() || self.accounts.iter().any(|a| *a == f.resource.account))
             && (self.statuses.is_empty() || self.statuses.contains(&f.status))
     }
 

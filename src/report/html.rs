@@ -189,11 +189,11 @@ fn try_render(input: &ReportInput<'_>) -> Result<String, minijinja::Error> {
         total.add(f.status);
         by_rule.entry(f.rule_id.as_str()).or_default().add(f.status);
         by_account
-            .entry(f.resource.account.as_str())
+            .entry(&*f.resource.account)
             .or_default()
             .add(f.status);
         by_cell
-            .entry((f.resource.account.as_str(), f.rule_id.as_str()))
+            .entry((&*f.resource.account, f.rule_id.as_str()))
             .or_default()
             .add(f.status);
     }

@@ -176,6 +176,12 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
     out
 }
 
+/// Streams the report to `out` (the same bytes as [`render`]).
+pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &JsonReport::of(input))?;
+    out.write_all(b"\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

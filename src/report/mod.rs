@@ -226,6 +226,21 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
+/// Writes a report to `out`, as [`render`] renders it. The JSON report is
+/// streamed (a report of millions of findings is never held whole); the
+/// other formats are rendered first. Text may contain ANSI styles, as with
+/// [`render`].
+pub fn write(
+    format: Format,
+    input: &ReportInput<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(input, out),
+        _ => out.write_all(render(format, input).as_bytes()),
+    }
+}
+
 /// What a rule's checks looked at and deliberately did not judge, counted
 /// per reason (`not judged: 12 × read replica (judged through its
 /// primary); 3 × ...`); `None` when there is nothing.

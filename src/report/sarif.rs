@@ -367,7 +367,7 @@ fn accounts<'a>(input: &'a ReportInput<'_>) -> Vec<&'a str> {
                 .evaluation
                 .findings
                 .iter()
-                .map(|f| f.resource.account.as_str()),
+                .map(|f| &*f.resource.account),
         )
         .collect();
     accounts.sort();
@@ -479,7 +479,7 @@ fn notifications(input: &ReportInput<'_>) -> Vec<(String, sarif::Notification)> 
         props.insert("account".into(), json!(f.resource.account));
         props.insert("region".into(), json!(f.resource.region));
         notifications.push((
-            f.resource.account.clone(),
+            f.resource.account.to_string(),
             notification(
                 "warning",
                 "unknown",
@@ -802,7 +802,7 @@ mod tests {
                         "false",
                         "the volume is not encrypted",
                     )],
-                    promise: promise.clone(),
+                    promise: promise.clone().into(),
                     waiver: None,
                     baseline: None,
                 }
@@ -884,7 +884,7 @@ mod tests {
             .map(|i| format!("{:012}", 100_000_000_000u64 + i as u64))
             .collect();
         for (i, f) in evaluation.findings.iter_mut().enumerate() {
-            f.resource.account = ids[i % accounts].clone();
+            f.resource.account = ids[i % accounts].clone().into();
             f.resource.arn = f.resource.arn.replace("111122223333", &ids[i % accounts]);
         }
         let scope = ids

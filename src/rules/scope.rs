@@ -272,7 +272,7 @@ mod tests {
             arn: format!("arn:aws:ec2:{region}:111122223333:instance/{name}"),
             resource_type: "AWS::EC2::Instance".into(),
             account: "111122223333".into(),
-            region: region.into(),
+            region: region.to_string().into(),
             name: name.into(),
             tags: tags
                 .iter()
