@@ -193,7 +193,7 @@ impl<'a> BeyondScan<'a> {
     fn hides(&self, check: &dyn crate::checks::BoundCheck, r: &ResourceRef) -> bool {
         !self.0.is_empty()
             && !check.every_region()
-            && self.0.contains(&(r.account.as_str(), r.region.as_str()))
+            && self.0.contains(&(&*r.account, &*r.region))
             && !Dataset::KINDS.iter().any(|k| {
                 k.resource_type == r.resource_type && k.scope == crate::inventory::Scope::Global
             })

@@ -713,6 +713,7 @@ mod tests {
                 read_replica_ids: vec![],
                 automated_backup_replications: vec![],
                 tags: Default::default(),
+                ..Default::default()
             });
         }
         inv

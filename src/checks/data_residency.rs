@@ -240,9 +240,9 @@ fn region_ref(partition: &str, account: &str, region: &str) -> ResourceRef {
             resource: "region",
         }
         .to_string(),
-        resource_type: "AWS::EC2::Region".to_string(),
-        account: account.to_string(),
-        region: region.to_string(),
+        resource_type: std::borrow::Cow::Borrowed("AWS::EC2::Region"),
+        account: crate::findings::interned(account),
+        region: crate::findings::interned(region),
         name: format!("region {region}"),
         tags: Default::default(),
     }
@@ -542,6 +542,10 @@ mod tests {
             tags_error: None,
             lifecycle: None,
             versioning: None,
+            mfa_delete: None,
+            object_lock: None,
+            public_access_block: None,
+            policy_is_public: None,
         }
     }
 
@@ -554,6 +558,7 @@ mod tests {
             },
             name: name.into(),
             retention_days: None,
+            ..Default::default()
         }
     }
 
@@ -700,6 +705,7 @@ kinds = ["AWS::S3::Bucket", "AWS::Logs::LogGroup"]"#,
             vpc_id: Some("vpc-1".into()),
             tags: Default::default(),
             ingress: vec![],
+            ..Default::default()
         });
         inv.ebs_encryption_by_default.push(EbsEncryptionByDefault {
             place: Place {
@@ -707,6 +713,7 @@ kinds = ["AWS::S3::Bucket", "AWS::Logs::LogGroup"]"#,
                 region: "us-east-1".into(),
             },
             enabled: false,
+            ..Default::default()
         });
         inv.enabled_regions.push(EnabledRegions {
             account: ACCOUNT.into(),

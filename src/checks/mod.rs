@@ -343,7 +343,9 @@ pub trait BoundCheck: Debug + Send + Sync {
     fn subjects(&self) -> &[Dataset];
     fn uses(&self) -> &[Dataset];
     /// [`Check::EVERY_REGION`].
-    fn every_region(&self) -> bool;
+    fn every_region(&self) -> bool {
+        false
+    }
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome>;
     /// The subjects the check deliberately does not judge ([`Check::not_judged`]).
     fn not_judged(&self, ctx: &Context, inventory: &Inventory, skip: NotJudged<'_>);

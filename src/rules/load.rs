@@ -523,7 +523,10 @@ fn compile_rule(
                     format!("rule {id}: a rule has either `checks` (built-in checks) or `kind` with `require` or `expr` (an attribute rule), not both"),
                 );
             }
-            (compile_checks(checks, raw_value, &id, text, diags), None)
+            (
+                compile_checks(checks, raw_value, &id, &rule_regions, text, diags),
+                None,
+            )
         }
         None if attribute_raw.any() => {
             match attribute::compile(attribute_raw, &id, raw_value.span(), text, diags) {
@@ -571,6 +574,7 @@ fn compile_checks(
     checks: Spanned<Vec<RawCheck>>,
     raw_value: &Spanned<DeValue<'_>>,
     id: &str,
+    rule_regions: &[(bool, Option<Range<usize>>); 2],
     text: &str,
     diags: &mut Diagnostics,
 ) -> Vec<RuleCheck> {

@@ -43,6 +43,7 @@ pub async fn collect(
         attempt_timeout: Duration::from_secs(30),
         exclude_regions: Vec::new(),
         accounts: None,
+        every_region: Default::default(),
     };
     let inventory = conform::collect::collect_with_config(&options, account.config(REGION).await)
         .await
