@@ -542,6 +542,9 @@ mod tests {
             "ListAllMyBuckets" => "ListBuckets",
             "GetEncryptionConfiguration" => "GetBucketEncryption",
             "GetLifecycleConfiguration" => "GetBucketLifecycleConfiguration",
+            "GetBucketObjectLockConfiguration" => "GetObjectLockConfiguration",
+            // S3's for a bucket, S3 Control's for the account.
+            "GetBucketPublicAccessBlock" | "GetAccountPublicAccessBlock" => "GetPublicAccessBlock",
             other => other,
         }
     }

@@ -32,7 +32,8 @@ pub struct Bucket {
     /// never versioned. `None` when not read: read with
     /// [`super::Dataset::BucketDetails`] for buckets whose lifecycle
     /// configuration has rules (the only ones where it changes a verdict),
-    /// and absent from inventories saved before conform read it.
+    /// for every bucket with [`super::Dataset::BucketVersioning`], and
+    /// absent from inventories saved before conform read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versioning: Option<Read<Option<String>>>,
     /// `MFADelete` of the same answer (`Enabled`, `Disabled`); `None` when
