@@ -172,18 +172,23 @@ struct BeyondScan<'a>(std::collections::HashSet<(&'a str, &'a str)>);
 
 impl<'a> BeyondScan<'a> {
     fn of(inventory: &'a Inventory) -> Self {
-        let scanned = |account: &str, region: &str| {
-            inventory
-                .scope
-                .iter()
-                .any(|s| s.account == account && s.regions.iter().any(|r| r == region))
-        };
+        if inventory.enabled_regions.is_empty() {
+            // Only a scan that listed the enabled regions reads beyond.
+            return BeyondScan(Default::default());
+        }
+        let scanned: std::collections::HashSet<(&str, &str)> = inventory
+            .scope
+            .iter()
+            .flat_map(|s| s.regions.iter().map(|r| (s.account.as_str(), r.as_str())))
+            .collect();
         BeyondScan(
             inventory
                 .coverage
                 .iter()
-                .filter(|c| c.region != GLOBAL && !scanned(&c.account, &c.region))
                 .map(|c| (c.account.as_str(), c.region.as_str()))
+                .filter(|&(account, region)| {
+                    region != GLOBAL && !scanned.contains(&(account, region))
+                })
                 .collect(),
         )
     }
