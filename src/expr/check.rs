@@ -1317,90 +1317,151 @@ fn days_to_hours(text: &str) -> Option<String> {
 
 /// The first element, in source order, for which an `all()` of the false
 /// predicate `e` is false.
-pub(super) fn first_failing(
+pub(super) fn first_failing<'v>(
     e: &IdedExpr,
-    ctx: &cel::Context<'_, '_>,
+    ctx: &cel::Context<'_, 'v>,
     labels: &HashMap<u64, Label>,
+    fetched: &'v [(&'v str, Option<Value>)],
 ) -> Option<(String, Value)> {
-    let mut bound = Vec::new();
-    search(e, ctx, labels, &mut bound)
+    let mut search = Search {
+        labels,
+        fetched,
+        bound: Vec::new(),
+    };
+    search.find(e, ctx)
 }
 
-fn render(label: Option<&Label>, bound: &[(String, String)]) -> String {
-    match label {
-        Some(Label::Chain { root, segs }) if root == "resource" => show_path(segs),
-        Some(Label::Chain { root, segs }) => {
-            let base = bound
-                .iter()
-                .rev()
-                .find(|(v, _)| v == root)
-                .map_or_else(|| root.clone(), |(_, l)| l.clone());
-            let suffix = show_path(segs);
-            format!("{base}{}", &suffix["resource".len()..])
-        }
-        Some(Label::Text(t)) => t.clone(),
-        None => "element".to_owned(),
+/// A comprehension variable bound to an element: its name, how it is
+/// shown, and the element when it is a resource value.
+struct Bound<'v> {
+    var: String,
+    label: String,
+    value: Option<&'v Value>,
+}
+
+struct Search<'a, 'v> {
+    labels: &'a HashMap<u64, Label>,
+    fetched: &'v [(&'v str, Option<Value>)],
+    bound: Vec<Bound<'v>>,
+}
+
+/// An element of an `all()`'s range: its value, or CEL's when it is not a
+/// resource value.
+enum Item<'v> {
+    Resource(&'v Value),
+    Cel(cel::Value),
+}
+
+impl<'v> Search<'_, 'v> {
+    fn bound(&self, var: &str) -> Option<&Bound<'v>> {
+        self.bound.iter().rev().find(|b| b.var == var)
     }
-}
 
-fn search(
-    e: &IdedExpr,
-    ctx: &cel::Context<'_, '_>,
-    labels: &HashMap<u64, Label>,
-    bound: &mut Vec<(String, String)>,
-) -> Option<(String, Value)> {
-    match &e.expr {
-        Expr::Comprehension(c) => {
-            let Some(body) = all_body(c) else {
-                return search(&c.iter_range, ctx, labels, bound);
-            };
-            let items: Vec<(String, cel::Value)> =
-                match cel::Value::resolve(&c.iter_range, ctx).ok()? {
-                    cel::Value::List(items) => items
+    fn label(&self, id: u64) -> String {
+        match self.labels.get(&id) {
+            Some(Label::Chain { root, segs }) if root == "resource" => show_path(segs),
+            Some(Label::Chain { root, segs }) => {
+                let base = self
+                    .bound(root)
+                    .map_or_else(|| root.clone(), |b| b.label.clone());
+                let suffix = show_path(segs);
+                format!("{base}{}", &suffix["resource".len()..])
+            }
+            Some(Label::Text(t)) => t.clone(),
+            None => "element".to_owned(),
+        }
+    }
+
+    /// The range's elements as resource values, when it is a path into one.
+    fn resource_range(&self, id: u64) -> Option<&'v [Value]> {
+        let Some(Label::Chain { root, segs }) = self.labels.get(&id) else {
+            return None;
+        };
+        let value = if root == "resource" {
+            super::lookup(self.fetched, segs)?
+        } else {
+            super::walk(self.bound(root)?.value?, segs)?
+        };
+        match value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn find(&mut self, e: &IdedExpr, ctx: &cel::Context<'_, 'v>) -> Option<(String, Value)> {
+        match &e.expr {
+            Expr::Comprehension(c) => {
+                let Some(body) = all_body(c) else {
+                    return self.find(&c.iter_range, ctx);
+                };
+                let items: Vec<(String, Item<'v>)> = match self.resource_range(e.id) {
+                    Some(items) => items
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| (format!("[{i}]"), v.clone()))
+                        .map(|(i, v)| (format!("[{i}]"), Item::Resource(v)))
                         .collect(),
-                    cel::Value::Map(map) => {
-                        let mut keys: Vec<(String, cel::Value)> = map
-                            .map
-                            .keys()
-                            .map(|k| {
-                                let v = cel::Value::from(k);
-                                let shown = convert::from_cel(&v)
-                                    .map_or_else(String::new, |v| v.to_string());
-                                (format!("[{shown}]"), v)
-                            })
-                            .collect();
-                        keys.sort_by(|a, b| a.0.cmp(&b.0));
-                        keys
-                    }
-                    _ => return None,
+                    None => match cel::Value::resolve(&c.iter_range, ctx).ok()? {
+                        cel::Value::List(items) => items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (format!("[{i}]"), Item::Cel(v.clone())))
+                            .collect(),
+                        cel::Value::Map(map) => {
+                            let mut keys: Vec<(String, Item)> = map
+                                .map
+                                .keys()
+                                .map(|k| {
+                                    let v = cel::Value::from(k);
+                                    let shown = convert::from_cel(&v)
+                                        .map_or_else(String::new, |v| v.to_string());
+                                    (format!("[{shown}]"), Item::Cel(v))
+                                })
+                                .collect();
+                            keys.sort_by(|a, b| a.0.cmp(&b.0));
+                            keys
+                        }
+                        _ => return None,
+                    },
                 };
-            for (suffix, item) in items {
-                let mut inner = ctx.new_inner_scope();
-                inner.add_variable_from_value(c.iter_var.clone(), item.clone());
-                if let Ok(cel::Value::Bool(false)) = cel::Value::resolve(body, &inner) {
-                    let label = format!("{}{suffix}", render(labels.get(&e.id), bound));
-                    bound.push((c.iter_var.clone(), label.clone()));
-                    let deeper = search(body, &inner, labels, bound);
-                    bound.pop();
-                    return deeper.or_else(|| Some((label, convert::from_cel(&item)?)));
+                for (suffix, item) in items {
+                    let mut inner = ctx.new_inner_scope();
+                    let value = match &item {
+                        Item::Resource(v) => {
+                            inner.add_variable_as_val(c.iter_var.clone(), convert::to_val(v));
+                            Some(*v)
+                        }
+                        Item::Cel(v) => {
+                            inner.add_variable_from_value(c.iter_var.clone(), v.clone());
+                            None
+                        }
+                    };
+                    if let Ok(cel::Value::Bool(false)) = cel::Value::resolve(body, &inner) {
+                        let label = format!("{}{suffix}", self.label(e.id));
+                        self.bound.push(Bound {
+                            var: c.iter_var.clone(),
+                            label: label.clone(),
+                            value,
+                        });
+                        let deeper = self.find(body, &inner);
+                        self.bound.pop();
+                        let shown = match item {
+                            Item::Resource(v) => Some(v.clone()),
+                            Item::Cel(v) => convert::from_cel(&v),
+                        };
+                        return deeper.or_else(|| Some((label, shown?)));
+                    }
                 }
+                None
             }
-            None
+            Expr::Call(call) => call
+                .target
+                .iter()
+                .map(|t| &**t)
+                .chain(call.args.iter())
+                .find_map(|x| self.find(x, ctx)),
+            Expr::Select(s) => self.find(&s.operand, ctx),
+            Expr::List(l) => l.elements.iter().find_map(|x| self.find(x, ctx)),
+            _ => None,
         }
-        Expr::Call(call) => call
-            .target
-            .iter()
-            .map(|t| &**t)
-            .chain(call.args.iter())
-            .find_map(|x| search(x, ctx, labels, bound)),
-        Expr::Select(s) => search(&s.operand, ctx, labels, bound),
-        Expr::List(l) => l
-            .elements
-            .iter()
-            .find_map(|x| search(x, ctx, labels, bound)),
-        _ => None,
     }
 }

@@ -193,6 +193,8 @@ pub struct Program {
     /// Every resource path it reads, element steps included, in source
     /// order: for `reads` and to name an absent field.
     reads: Vec<Path>,
+    /// How each of `reads` is shown.
+    read_names: Vec<String>,
     /// What `first_failing` calls the elements of each `all()`'s range
     /// that is not a resource path: its source text, by node id.
     labels: HashMap<u64, check::Label>,
@@ -226,6 +228,7 @@ pub fn compile(source: &str, kind: Kind, env: &Env) -> Result<Program, Vec<ExprE
         kind,
         fields: analysis.fields,
         paths: analysis.paths,
+        read_names: analysis.reads.iter().map(|p| show_path(p)).collect(),
         reads: analysis.reads,
         labels: analysis.labels,
         has_all: analysis.has_all,
@@ -251,14 +254,13 @@ impl Program {
             .collect();
         let mut ctx = cel::Context::with_env(Arc::clone(&ENV));
         if !self.fields.is_empty() {
-            let resource = convert::resource_to_cel(&fetched);
-            ctx.add_variable_from_value("resource", resource);
+            ctx.add_variable_as_val("resource", convert::resource_to_val(&fetched));
         }
         if self.uses_meta {
-            ctx.add_variable_from_value("meta", convert::to_cel(vars.meta));
+            ctx.add_variable_as_val("meta", convert::to_val(vars.meta));
         }
         if self.uses_params {
-            ctx.add_variable_from_value("params", convert::to_cel(vars.params));
+            ctx.add_variable_as_val("params", convert::to_val(vars.params));
         }
         if self.uses_now {
             ctx.add_variable_from_value("now", convert::timestamp_to_cel(vars.now));
@@ -290,7 +292,7 @@ impl Program {
         };
         let reads = self.reads_of(&fetched);
         let first_failing = if self.has_all && value == Value::Bool(false) {
-            check::first_failing(&self.expr, &ctx, &self.labels)
+            check::first_failing(&self.expr, &ctx, &self.labels, &fetched)
         } else {
             None
         };
@@ -304,15 +306,12 @@ impl Program {
     /// The values of the paths the expression reads, present ones only.
     fn reads_of(&self, fetched: &[(&str, Option<Value>)]) -> Vec<(String, Value)> {
         let mut reads: Vec<(String, Value)> = Vec::new();
-        for path in &self.reads {
+        for (path, name) in self.reads.iter().zip(&self.read_names) {
             if path.contains(&Seg::Each) {
                 continue;
             }
             if let Some(value) = lookup(fetched, path) {
-                let name = show_path(path);
-                if !reads.iter().any(|(n, _)| *n == name) {
-                    reads.push((name, value.clone()));
-                }
+                reads.push((name.clone(), value.clone()));
             }
         }
         reads
@@ -341,21 +340,19 @@ fn lookup<'v>(fetched: &'v [(&str, Option<Value>)], path: &[Seg]) -> Option<&'v 
     let (Seg::Field(top), rest) = path.split_first()? else {
         return None;
     };
-    let mut value = fetched
+    let value = fetched
         .iter()
         .find(|(name, _)| name == top)
         .and_then(|(_, v)| v.as_ref())?;
-    for seg in rest {
+    walk(value, rest)
+}
+
+/// The value at `path` (no element steps) from `value`, if present.
+fn walk<'v>(mut value: &'v Value, path: &[Seg]) -> Option<&'v Value> {
+    for seg in path {
         value = match (seg, value) {
             (Seg::Field(name), Value::Map(members)) => members.get(name)?,
-            (Seg::Index(i), Value::List(items)) => {
-                let i = if *i < 0 {
-                    None
-                } else {
-                    usize::try_from(*i).ok()
-                }?;
-                items.get(i)?
-            }
+            (Seg::Index(i), Value::List(items)) => items.get(usize::try_from(*i).ok()?)?,
             _ => return None,
         };
     }
