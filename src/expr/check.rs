@@ -179,6 +179,49 @@ const TYPE_NAMES: &[&str] = &[
 ];
 const NAMESPACES: &[&str] = &["optional", "strings", "math", "base64", "google"];
 
+/// Functions to suggest for a misspelt one.
+const FUNCTIONS: &[&str] = &[
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "lowerAscii",
+    "upperAscii",
+    "split",
+    "replace",
+    "trim",
+    "indexOf",
+    "lastIndexOf",
+    "join",
+    "substring",
+    "charAt",
+    "getFullYear",
+    "getMonth",
+    "getDayOfMonth",
+    "getDayOfWeek",
+    "getDayOfYear",
+    "getDate",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "getMilliseconds",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "duration",
+    "timestamp",
+    "type",
+    "dyn",
+    "distinct",
+    "flatten",
+    "sort",
+    "slice",
+    "reverse",
+];
+
 /// What the checker knows of one (sub)expression.
 #[derive(Debug, Clone)]
 struct Info {
@@ -351,7 +394,8 @@ impl Analyser<'_> {
         self.source.get(span.clone()).unwrap_or("").trim()
     }
 
-    /// `duration("90d")`: days are hours times 24 (CEL has no day unit).
+    /// `duration("90d")`: days are hours times 24 (CEL has no day unit);
+    /// `s.matches("literal")` with its regular expression compiled once.
     fn rewrite_days(&mut self, e: &mut IdedExpr) {
         if let Expr::Call(call) = &mut e.expr
             && call.func_name == "duration"
@@ -361,6 +405,15 @@ impl Analyser<'_> {
             && let Some(hours) = days_to_hours(s.inner())
         {
             call.args[0].expr = Expr::Literal(LiteralValue::String(hours.into()));
+        }
+        if let Expr::Call(call) = &mut e.expr
+            && call.func_name == "matches"
+            && call.target.is_some()
+            && call.args.len() == 1
+            && let Expr::Literal(LiteralValue::String(s)) = &call.args[0].expr
+            && super::cache_regex(s.inner())
+        {
+            call.func_name = super::MATCHES.to_owned();
         }
         match &mut e.expr {
             Expr::Call(call) => {
@@ -751,8 +804,14 @@ impl Analyser<'_> {
         for a in &args {
             span = union(&span, &a.span);
         }
-        if is_function(name) {
-            span = self.call_span(span, name, target.is_none());
+        let shown = if name == super::MATCHES {
+            "matches"
+        } else {
+            name
+        };
+        if is_function(shown) {
+            span = self.call_span(span, shown, target.is_none());
+            self.declared(c, &span);
         }
         let ty = match (name, target.as_ref(), args.as_slice()) {
             (operators::EQUALS | operators::NOT_EQUALS, None, [a, b]) => {
@@ -803,8 +862,8 @@ impl Analyser<'_> {
                 [a, b],
             ) => self.arithmetic(name, a, b, &span),
             ("size", _, _) => Ty::Int,
-            ("contains" | "startsWith" | "endsWith" | "matches", Some(t), _) => {
-                self.string_target(name, t);
+            ("contains" | "startsWith" | "endsWith" | "matches" | super::MATCHES, Some(t), _) => {
+                self.string_target(shown, t);
                 if let ("matches", [pattern]) = (name, args.as_slice())
                     && pattern.literal
                 {
@@ -851,6 +910,55 @@ impl Analyser<'_> {
             _ => Ty::Dyn,
         };
         Info::new(ty, span)
+    }
+
+    /// A call of a function CEL does not have fails on every resource: an
+    /// error. Asks the engine itself, with a call of the same shape (name,
+    /// receiver or not, number of arguments): it tells an unknown function
+    /// from known one given the wrong arguments by the name and shape alone.
+    fn declared(&mut self, c: &CallExpr, span: &Range<usize>) {
+        let null = || IdedExpr {
+            id: 0,
+            expr: Expr::Literal(LiteralValue::Null),
+        };
+        let target = c.target.as_deref().map(|t| match &t.expr {
+            Expr::Ident(ns) if NAMESPACES.contains(&ns.as_str()) => t.clone(),
+            _ => null(),
+        });
+        let probe = IdedExpr {
+            id: 0,
+            expr: Expr::Call(CallExpr {
+                func_name: c.func_name.clone(),
+                target: target.map(Box::new),
+                args: c.args.iter().map(|_| null()).collect(),
+            }),
+        };
+        let ctx = cel::Context::with_env(Arc::clone(&ENV));
+        let Err(cel::ExecutionError::UndeclaredReference(_)) = cel::Value::resolve(&probe, &ctx)
+        else {
+            return;
+        };
+        let name = c.func_name.as_str();
+        let help = match name {
+            "all" | "exists" | "exists_one" | "filter" => Some(format!(
+                "{name}() takes a variable and a condition: `list.{name}(x, x > 0)`"
+            )),
+            "map" => {
+                Some("map() takes a variable and an expression: `list.map(x, x * 2)`".to_owned())
+            }
+            _ => closest(name, FUNCTIONS.iter().copied())
+                .map(|near| format!("did you mean `{near}`?")),
+        };
+        let how = if c.target.is_some() {
+            "method"
+        } else {
+            "function"
+        };
+        self.error(
+            span.clone(),
+            format!("unknown {how} `{name}` with {} argument(s)", c.args.len()),
+            help,
+        );
     }
 
     /// A function call's span: with its name and closing parenthesis.

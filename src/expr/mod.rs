@@ -32,7 +32,8 @@
 //!   strings extension (`s.lowerAscii()`, `s.upperAscii()`, `s.split(sep)`,
 //!   `s.replace(a, b)`, `s.trim()`, `s.indexOf(t)`, `list.join(sep)`, ...),
 //!   conversions `int(x)`, `uint(x)`, `double(x)`, `string(x)`, `bool(x)`,
-//!   `type(x)`;
+//!   `type(x)`; the CEL lists extension (`list.sort()`, `list.distinct()`,
+//!   `list.flatten()`, `list.slice(i, j)`, `list.reverse()`);
 //! - timestamps and durations: `timestamp("2024-01-01T00:00:00Z")`,
 //!   `duration("720h")` (units `h`, `m`, `s`, `ms`, `us`, `ns`; conform also
 //!   accepts `d` for days: `duration("90d")`), `now - resource.CreateTime
@@ -43,7 +44,7 @@
 //! Checked when the rules are loaded, with the expression's line and
 //! column: every `resource.A.B` path against the kind's catalogue (a typo
 //! gets a "did you mean"), every `params.x` against the rule's parameters,
-//! every variable; comparisons of a field with a value of another type
+//! every variable and every function name; comparisons of a field with a value of another type
 //! (`resource.DeletionProtection == "true"`); a predicate that cannot be a
 //! bool and a message that cannot be a string; invalid `duration`,
 //! `timestamp` and `matches` literals.
@@ -61,7 +62,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use jiff::Timestamp;
 
@@ -208,12 +209,77 @@ pub struct Program {
 /// The CEL environment every program is compiled for and runs in: the
 /// standard library and the strings extension.
 static ENV: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
+    use cel::common::types::STRING_TYPE;
     let mut env = cel::Env::stdlib();
-    // The strings extension declares functions only; it cannot clash with
-    // the standard library (a test compiles and runs it).
+    // The extensions and conform's `matches` declare functions that the
+    // standard library does not: they cannot clash (the tests run them).
     let _ = env.add_extension(cel::extensions::strings);
+    let _ = env.add_extension(cel::extensions::lists);
+    let _ = env.add_member_overload(
+        MATCHES,
+        "conform_matches_string",
+        STRING_TYPE,
+        vec![STRING_TYPE],
+        matches_cached,
+    );
     Arc::new(env)
 });
+
+/// What `s.matches("literal")` is compiled to: `matches` with the regular
+/// expression compiled once (cel compiles it at each call). `@` keeps
+/// expressions from calling it by name.
+const MATCHES: &str = "@matches";
+
+/// The compiled patterns of `matches` calls with a literal pattern.
+static REGEXES: LazyLock<RwLock<HashMap<String, Arc<regex::Regex>>>> =
+    LazyLock::new(RwLock::default);
+
+/// Compiles `pattern` into [`REGEXES`]; false when it is not valid.
+fn cache_regex(pattern: &str) -> bool {
+    if REGEXES
+        .read()
+        .is_ok_and(|cache| cache.contains_key(pattern))
+    {
+        return true;
+    }
+    match regex::Regex::new(pattern) {
+        Ok(re) => {
+            if let Ok(mut cache) = REGEXES.write() {
+                cache.insert(pattern.to_owned(), Arc::new(re));
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn matches_cached<'b, 'v>(
+    args: Vec<cel::common::value::CowVal<'b, 'v>>,
+) -> Result<cel::common::value::CowVal<'b, 'v>, cel::ExecutionError> {
+    use cel::common::types::{CelBool, CelString};
+    let text = args.first().and_then(|a| a.downcast_ref::<CelString>());
+    let pattern = args.get(1).and_then(|a| a.downcast_ref::<CelString>());
+    let (Some(text), Some(pattern)) = (text, pattern) else {
+        return Err(cel::ExecutionError::function_error(
+            "matches",
+            "expects two strings",
+        ));
+    };
+    let cached = REGEXES
+        .read()
+        .ok()
+        .and_then(|cache| cache.get(pattern.inner()).cloned());
+    let re = match cached {
+        Some(re) => re,
+        None => Arc::new(
+            regex::Regex::new(pattern.inner())
+                .map_err(|e| cel::ExecutionError::function_error("matches", e))?,
+        ),
+    };
+    Ok(cel::common::value::CowVal::owned(CelBool::from(
+        re.is_match(text.inner()),
+    )))
+}
 
 /// Compiles `source`, which must have type bool ([`Kind::Predicate`]) or
 /// string ([`Kind::Message`]), checking it against `env`.

@@ -651,6 +651,54 @@ fn invalid_literals_are_errors() {
 }
 
 #[test]
+fn unknown_functions_are_errors() {
+    let (span, message, help) = error("resource.Engine.startswith('post')");
+    assert_eq!(span, "resource.Engine.startswith('post')");
+    assert_eq!(message, "unknown method `startswith` with 1 argument(s)");
+    assert_eq!(help.as_deref(), Some("did you mean `startsWith`?"));
+    let (span, _, help) = error("sise(resource.Engine) > 1");
+    assert_eq!(span, "sise(resource.Engine)");
+    assert_eq!(help.as_deref(), Some("did you mean `size`?"));
+    let errors = compile_as(
+        "resource.IpPermissions.all(p.FromPort > 0)",
+        Kind::Predicate,
+    )
+    .err()
+    .unwrap();
+    assert_eq!(
+        errors[0].help.as_deref(),
+        Some("all() takes a variable and a condition: `list.all(x, x > 0)`")
+    );
+    // known functions with arguments of the wrong type are not unknown
+    assert!(compile_as("size(1) == 1 || true", Kind::Predicate).is_ok());
+    assert!(compile_as("optional.none().hasValue() || true", Kind::Predicate).is_ok());
+}
+
+#[test]
+fn the_lists_extension() {
+    assert!(holds(
+        "[3, 1, 2].sort() == [1, 2, 3] && [1, 1, 2].distinct() == [1, 2]"
+    ));
+    assert!(holds(
+        "[[1], [2, 3]].flatten() == [1, 2, 3] && [1, 2, 3].slice(1, 2) == [2]"
+    ));
+    assert!(holds(
+        "resource.IpPermissions.map(p, p.FromPort).sort()[0] == 22"
+    ));
+}
+
+#[test]
+fn matches_with_a_literal_pattern_is_compiled_once() {
+    let p = program("resource.Engine.matches('^post')");
+    assert!(matches!(&p.expr.expr, Expr::Call(c) if c.func_name == MATCHES));
+    assert!(holds(
+        "resource.Engine.matches('^post') && !resource.Engine.matches('^my')"
+    ));
+    // a pattern that is not a literal: cel's matches
+    assert!(holds("resource.Engine.matches(params.engines[0])"));
+}
+
+#[test]
 fn syntax_errors_have_positions() {
     let errors = compile_as("resource.Engine == ", Kind::Predicate)
         .err()
