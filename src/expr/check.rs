@@ -668,6 +668,27 @@ impl Analyser<'_> {
         }
     }
 
+    /// `x.?field`: an optional, empty when the field is absent.
+    fn optional_select(&mut self, operand: &IdedExpr, field: &str, tok: Range<usize>) -> Info {
+        let op = self.visit(operand);
+        let after = self.source.get(op.span.end..).unwrap_or("");
+        let fspan = after
+            .find(field)
+            .map(|i| op.span.end + i..op.span.end + i + field.len())
+            .unwrap_or_else(|| tok.clone());
+        let span = union(&op.span, &fspan);
+        self.member(&op, field, &span, &fspan);
+        if let Some(mut path) = op.path.clone() {
+            path.push(Seg::Field(field.to_owned()));
+            if let [Seg::Field(top)] = path.as_slice() {
+                let top = top.clone();
+                self.note_field(&top);
+            }
+            self.note_path(&path);
+        }
+        Info::new(Ty::Dyn, span)
+    }
+
     /// The type of member `field` of `op`; an error when it has none.
     fn member(&mut self, op: &Info, field: &str, span: &Range<usize>, fspan: &Range<usize>) -> Ty {
         let text = self.text(&op.span).to_owned();
@@ -774,6 +795,11 @@ impl Analyser<'_> {
         let name = c.func_name.as_str();
         if name == operators::INDEX || name == operators::OPT_INDEX {
             return self.index(c, tok);
+        }
+        if let (operators::OPT_SELECT, [operand, field]) = (name, c.args.as_slice())
+            && let Expr::Literal(LiteralValue::String(field)) = &field.expr
+        {
+            return self.optional_select(operand, field.inner(), tok);
         }
         let mut span = tok;
         let target = match c.target.as_deref() {

@@ -23,6 +23,8 @@
 //! - operators: `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, `!`, `+`, `-`,
 //!   `*`, `/`, `%`, the ternary `c ? a : b`, `x in list` and `key in map`,
 //!   indexing `list[0]` and `map["key"]`;
+//! - optional fields: `resource.?KmsKeyId.orValue("none")` (the default
+//!   when the field is absent);
 //! - macros: `has(resource.Field)`, `list.all(x, p)`, `list.exists(x, p)`,
 //!   `list.exists_one(x, p)`, `list.map(x, f)`, `list.filter(x, p)` (over a
 //!   map, they range over its keys);

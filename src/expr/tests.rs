@@ -896,6 +896,40 @@ fn first_failing_is_the_first_element_an_all_rejects() {
 }
 
 #[test]
+fn optional_fields() {
+    let p = compile_as(
+        "resource.?KmsKeyId.orValue('no key') + ' ' + resource.?Engine.orValue('')",
+        Kind::Message,
+    )
+    .unwrap();
+    assert_eq!(
+        p.resource_paths(),
+        &[vec!["KmsKeyId".to_owned()], vec!["Engine".to_owned()]]
+    );
+    let (meta, params) = (meta(), params());
+    let out = p
+        .eval(&Vars {
+            resource: &db(),
+            meta: &meta,
+            params: &params,
+            now: ts(NOW),
+        })
+        .unwrap();
+    assert_eq!(out.value, Value::str("no key postgres"));
+    let (span, _, help) = error("resource.?KmsKeyID.hasValue()");
+    assert_eq!(span, "resource.?KmsKeyID");
+    assert_eq!(help.as_deref(), Some("did you mean `KmsKeyId`?"));
+}
+
+#[test]
+fn a_missing_map_key_is_absent() {
+    assert_eq!(
+        run("resource.Labels['owner'] == 'x'").err(),
+        Some(EvalError::Absent("resource.Labels.owner".to_owned()))
+    );
+}
+
+#[test]
 fn programs_are_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Program>();
