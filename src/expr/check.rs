@@ -525,16 +525,26 @@ impl Analyser<'_> {
             }
             Expr::Map(m) => {
                 let mut span = tok;
+                let mut string_keys = !m.entries.is_empty();
                 for entry in &m.entries {
                     if let EntryExpr::MapEntry(me) = &entry.expr {
-                        for x in [&me.key, &me.value] {
+                        for (n, x) in [&me.key, &me.value].into_iter().enumerate() {
                             let i = self.visit(x);
                             self.used(&i);
                             span = union(&span, &i.span);
+                            if n == 0 && i.ty != Ty::String {
+                                string_keys = false;
+                            }
                         }
                     }
                 }
-                Info::new(Ty::Map(Box::new(Ty::Dyn)), span)
+                // only string keys make it a map as the checker knows them
+                let ty = if string_keys {
+                    Ty::Map(Box::new(Ty::Dyn))
+                } else {
+                    Ty::Dyn
+                };
+                Info::new(ty, span)
             }
             Expr::Struct(s) => {
                 let mut span = tok;

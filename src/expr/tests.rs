@@ -709,6 +709,8 @@ fn syntax_errors_have_positions() {
         .err()
         .unwrap();
     assert_eq!(errors[0].span, 25..26, "{errors:?}");
+    let errors = compile_as("", Kind::Predicate).err().unwrap();
+    assert_eq!(errors[0].span, 0..0, "{errors:?}");
     let errors = compile_as("has(resource)", Kind::Predicate).err().unwrap();
     assert!(errors[0].message.contains("has()"), "{errors:?}");
 }
@@ -741,6 +743,8 @@ fn valid_expressions_are_not_rejected() {
         "'Engine' in resource",
         "resource.Labels.all(k, resource.Labels[k] != '')",
         "params.engines.exists(e, e == resource.Engine)",
+        "1 in {1: 'a'} && {1: 'a'}[1] == 'a'",
+        "{true: 1}.size() == 1",
     ] {
         assert!(
             compile_as(source, Kind::Predicate).is_ok(),
