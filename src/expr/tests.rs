@@ -949,6 +949,8 @@ fn eval_cost() {
         "resource.DeletionProtection",
         "resource.BackupRetentionPeriod >= params.max_age_days && resource.Engine in ['postgres', 'mysql']",
         "resource.IpPermissions.all(p, p.IpRanges.all(r, r.CidrIp != '0.0.0.0/0'))",
+        "resource.IpPermissions.all(p, p.FromPort > 0)",
+        "resource.EngineVersion.matches('^1[45]\\\\.')",
         "now - resource.InstanceCreateTime < duration('90d') && meta.tags.Owner != ''",
     ] {
         if std::env::var("EXPR_BENCH").is_ok_and(|only| !source.contains(&only)) {
