@@ -179,6 +179,49 @@ const TYPE_NAMES: &[&str] = &[
 ];
 const NAMESPACES: &[&str] = &["optional", "strings", "math", "base64", "google"];
 
+/// Functions to suggest for a misspelt one.
+const FUNCTIONS: &[&str] = &[
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "lowerAscii",
+    "upperAscii",
+    "split",
+    "replace",
+    "trim",
+    "indexOf",
+    "lastIndexOf",
+    "join",
+    "substring",
+    "charAt",
+    "getFullYear",
+    "getMonth",
+    "getDayOfMonth",
+    "getDayOfWeek",
+    "getDayOfYear",
+    "getDate",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "getMilliseconds",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "duration",
+    "timestamp",
+    "type",
+    "dyn",
+    "distinct",
+    "flatten",
+    "sort",
+    "slice",
+    "reverse",
+];
+
 /// What the checker knows of one (sub)expression.
 #[derive(Debug, Clone)]
 struct Info {
@@ -351,7 +394,8 @@ impl Analyser<'_> {
         self.source.get(span.clone()).unwrap_or("").trim()
     }
 
-    /// `duration("90d")`: days are hours times 24 (CEL has no day unit).
+    /// `duration("90d")`: days are hours times 24 (CEL has no day unit);
+    /// `s.matches("literal")` with its regular expression compiled once.
     fn rewrite_days(&mut self, e: &mut IdedExpr) {
         if let Expr::Call(call) = &mut e.expr
             && call.func_name == "duration"
@@ -361,6 +405,15 @@ impl Analyser<'_> {
             && let Some(hours) = days_to_hours(s.inner())
         {
             call.args[0].expr = Expr::Literal(LiteralValue::String(hours.into()));
+        }
+        if let Expr::Call(call) = &mut e.expr
+            && call.func_name == "matches"
+            && call.target.is_some()
+            && call.args.len() == 1
+            && let Expr::Literal(LiteralValue::String(s)) = &call.args[0].expr
+            && super::cache_regex(s.inner())
+        {
+            call.func_name = super::MATCHES.to_owned();
         }
         match &mut e.expr {
             Expr::Call(call) => {
@@ -472,16 +525,26 @@ impl Analyser<'_> {
             }
             Expr::Map(m) => {
                 let mut span = tok;
+                let mut string_keys = !m.entries.is_empty();
                 for entry in &m.entries {
                     if let EntryExpr::MapEntry(me) = &entry.expr {
-                        for x in [&me.key, &me.value] {
+                        for (n, x) in [&me.key, &me.value].into_iter().enumerate() {
                             let i = self.visit(x);
                             self.used(&i);
                             span = union(&span, &i.span);
+                            if n == 0 && i.ty != Ty::String {
+                                string_keys = false;
+                            }
                         }
                     }
                 }
-                Info::new(Ty::Map(Box::new(Ty::Dyn)), span)
+                // only string keys make it a map as the checker knows them
+                let ty = if string_keys {
+                    Ty::Map(Box::new(Ty::Dyn))
+                } else {
+                    Ty::Dyn
+                };
+                Info::new(ty, span)
             }
             Expr::Struct(s) => {
                 let mut span = tok;
@@ -615,6 +678,27 @@ impl Analyser<'_> {
         }
     }
 
+    /// `x.?field`: an optional, empty when the field is absent.
+    fn optional_select(&mut self, operand: &IdedExpr, field: &str, tok: Range<usize>) -> Info {
+        let op = self.visit(operand);
+        let after = self.source.get(op.span.end..).unwrap_or("");
+        let fspan = after
+            .find(field)
+            .map(|i| op.span.end + i..op.span.end + i + field.len())
+            .unwrap_or_else(|| tok.clone());
+        let span = union(&op.span, &fspan);
+        self.member(&op, field, &span, &fspan);
+        if let Some(mut path) = op.path.clone() {
+            path.push(Seg::Field(field.to_owned()));
+            if let [Seg::Field(top)] = path.as_slice() {
+                let top = top.clone();
+                self.note_field(&top);
+            }
+            self.note_path(&path);
+        }
+        Info::new(Ty::Dyn, span)
+    }
+
     /// The type of member `field` of `op`; an error when it has none.
     fn member(&mut self, op: &Info, field: &str, span: &Range<usize>, fspan: &Range<usize>) -> Ty {
         let text = self.text(&op.span).to_owned();
@@ -722,6 +806,11 @@ impl Analyser<'_> {
         if name == operators::INDEX || name == operators::OPT_INDEX {
             return self.index(c, tok);
         }
+        if let (operators::OPT_SELECT, [operand, field]) = (name, c.args.as_slice())
+            && let Expr::Literal(LiteralValue::String(field)) = &field.expr
+        {
+            return self.optional_select(operand, field.inner(), tok);
+        }
         let mut span = tok;
         let target = match c.target.as_deref() {
             Some(IdedExpr {
@@ -751,8 +840,14 @@ impl Analyser<'_> {
         for a in &args {
             span = union(&span, &a.span);
         }
-        if is_function(name) {
-            span = self.call_span(span, name, target.is_none());
+        let shown = if name == super::MATCHES {
+            "matches"
+        } else {
+            name
+        };
+        if is_function(shown) {
+            span = self.call_span(span, shown, target.is_none());
+            self.declared(c, &span);
         }
         let ty = match (name, target.as_ref(), args.as_slice()) {
             (operators::EQUALS | operators::NOT_EQUALS, None, [a, b]) => {
@@ -803,8 +898,8 @@ impl Analyser<'_> {
                 [a, b],
             ) => self.arithmetic(name, a, b, &span),
             ("size", _, _) => Ty::Int,
-            ("contains" | "startsWith" | "endsWith" | "matches", Some(t), _) => {
-                self.string_target(name, t);
+            ("contains" | "startsWith" | "endsWith" | "matches" | super::MATCHES, Some(t), _) => {
+                self.string_target(shown, t);
                 if let ("matches", [pattern]) = (name, args.as_slice())
                     && pattern.literal
                 {
@@ -851,6 +946,55 @@ impl Analyser<'_> {
             _ => Ty::Dyn,
         };
         Info::new(ty, span)
+    }
+
+    /// A call of a function CEL does not have fails on every resource: an
+    /// error. Asks the engine itself, with a call of the same shape (name,
+    /// receiver or not, number of arguments): it tells an unknown function
+    /// from known one given the wrong arguments by the name and shape alone.
+    fn declared(&mut self, c: &CallExpr, span: &Range<usize>) {
+        let null = || IdedExpr {
+            id: 0,
+            expr: Expr::Literal(LiteralValue::Null),
+        };
+        let target = c.target.as_deref().map(|t| match &t.expr {
+            Expr::Ident(ns) if NAMESPACES.contains(&ns.as_str()) => t.clone(),
+            _ => null(),
+        });
+        let probe = IdedExpr {
+            id: 0,
+            expr: Expr::Call(CallExpr {
+                func_name: c.func_name.clone(),
+                target: target.map(Box::new),
+                args: c.args.iter().map(|_| null()).collect(),
+            }),
+        };
+        let ctx = cel::Context::with_env(Arc::clone(&ENV));
+        let Err(cel::ExecutionError::UndeclaredReference(_)) = cel::Value::resolve(&probe, &ctx)
+        else {
+            return;
+        };
+        let name = c.func_name.as_str();
+        let help = match name {
+            "all" | "exists" | "exists_one" | "filter" => Some(format!(
+                "{name}() takes a variable and a condition: `list.{name}(x, x > 0)`"
+            )),
+            "map" => {
+                Some("map() takes a variable and an expression: `list.map(x, x * 2)`".to_owned())
+            }
+            _ => closest(name, FUNCTIONS.iter().copied())
+                .map(|near| format!("did you mean `{near}`?")),
+        };
+        let how = if c.target.is_some() {
+            "method"
+        } else {
+            "function"
+        };
+        self.error(
+            span.clone(),
+            format!("unknown {how} `{name}` with {} argument(s)", c.args.len()),
+            help,
+        );
     }
 
     /// A function call's span: with its name and closing parenthesis.
@@ -1317,90 +1461,151 @@ fn days_to_hours(text: &str) -> Option<String> {
 
 /// The first element, in source order, for which an `all()` of the false
 /// predicate `e` is false.
-pub(super) fn first_failing(
+pub(super) fn first_failing<'v>(
     e: &IdedExpr,
-    ctx: &cel::Context<'_, '_>,
+    ctx: &cel::Context<'_, 'v>,
     labels: &HashMap<u64, Label>,
+    fetched: &'v [(&'v str, Option<Value>)],
 ) -> Option<(String, Value)> {
-    let mut bound = Vec::new();
-    search(e, ctx, labels, &mut bound)
+    let mut search = Search {
+        labels,
+        fetched,
+        bound: Vec::new(),
+    };
+    search.find(e, ctx)
 }
 
-fn render(label: Option<&Label>, bound: &[(String, String)]) -> String {
-    match label {
-        Some(Label::Chain { root, segs }) if root == "resource" => show_path(segs),
-        Some(Label::Chain { root, segs }) => {
-            let base = bound
-                .iter()
-                .rev()
-                .find(|(v, _)| v == root)
-                .map_or_else(|| root.clone(), |(_, l)| l.clone());
-            let suffix = show_path(segs);
-            format!("{base}{}", &suffix["resource".len()..])
-        }
-        Some(Label::Text(t)) => t.clone(),
-        None => "element".to_owned(),
+/// A comprehension variable bound to an element: its name, how it is
+/// shown, and the element when it is a resource value.
+struct Bound<'v> {
+    var: String,
+    label: String,
+    value: Option<&'v Value>,
+}
+
+struct Search<'a, 'v> {
+    labels: &'a HashMap<u64, Label>,
+    fetched: &'v [(&'v str, Option<Value>)],
+    bound: Vec<Bound<'v>>,
+}
+
+/// An element of an `all()`'s range: its value, or CEL's when it is not a
+/// resource value.
+enum Item<'v> {
+    Resource(&'v Value),
+    Cel(cel::Value),
+}
+
+impl<'v> Search<'_, 'v> {
+    fn bound(&self, var: &str) -> Option<&Bound<'v>> {
+        self.bound.iter().rev().find(|b| b.var == var)
     }
-}
 
-fn search(
-    e: &IdedExpr,
-    ctx: &cel::Context<'_, '_>,
-    labels: &HashMap<u64, Label>,
-    bound: &mut Vec<(String, String)>,
-) -> Option<(String, Value)> {
-    match &e.expr {
-        Expr::Comprehension(c) => {
-            let Some(body) = all_body(c) else {
-                return search(&c.iter_range, ctx, labels, bound);
-            };
-            let items: Vec<(String, cel::Value)> =
-                match cel::Value::resolve(&c.iter_range, ctx).ok()? {
-                    cel::Value::List(items) => items
+    fn label(&self, id: u64) -> String {
+        match self.labels.get(&id) {
+            Some(Label::Chain { root, segs }) if root == "resource" => show_path(segs),
+            Some(Label::Chain { root, segs }) => {
+                let base = self
+                    .bound(root)
+                    .map_or_else(|| root.clone(), |b| b.label.clone());
+                let suffix = show_path(segs);
+                format!("{base}{}", &suffix["resource".len()..])
+            }
+            Some(Label::Text(t)) => t.clone(),
+            None => "element".to_owned(),
+        }
+    }
+
+    /// The range's elements as resource values, when it is a path into one.
+    fn resource_range(&self, id: u64) -> Option<&'v [Value]> {
+        let Some(Label::Chain { root, segs }) = self.labels.get(&id) else {
+            return None;
+        };
+        let value = if root == "resource" {
+            super::lookup(self.fetched, segs)?
+        } else {
+            super::walk(self.bound(root)?.value?, segs)?
+        };
+        match value {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn find(&mut self, e: &IdedExpr, ctx: &cel::Context<'_, 'v>) -> Option<(String, Value)> {
+        match &e.expr {
+            Expr::Comprehension(c) => {
+                let Some(body) = all_body(c) else {
+                    return self.find(&c.iter_range, ctx);
+                };
+                let items: Vec<(String, Item<'v>)> = match self.resource_range(e.id) {
+                    Some(items) => items
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| (format!("[{i}]"), v.clone()))
+                        .map(|(i, v)| (format!("[{i}]"), Item::Resource(v)))
                         .collect(),
-                    cel::Value::Map(map) => {
-                        let mut keys: Vec<(String, cel::Value)> = map
-                            .map
-                            .keys()
-                            .map(|k| {
-                                let v = cel::Value::from(k);
-                                let shown = convert::from_cel(&v)
-                                    .map_or_else(String::new, |v| v.to_string());
-                                (format!("[{shown}]"), v)
-                            })
-                            .collect();
-                        keys.sort_by(|a, b| a.0.cmp(&b.0));
-                        keys
-                    }
-                    _ => return None,
+                    None => match cel::Value::resolve(&c.iter_range, ctx).ok()? {
+                        cel::Value::List(items) => items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (format!("[{i}]"), Item::Cel(v.clone())))
+                            .collect(),
+                        cel::Value::Map(map) => {
+                            let mut keys: Vec<(String, Item)> = map
+                                .map
+                                .keys()
+                                .map(|k| {
+                                    let v = cel::Value::from(k);
+                                    let shown = convert::from_cel(&v)
+                                        .map_or_else(String::new, |v| v.to_string());
+                                    (format!("[{shown}]"), Item::Cel(v))
+                                })
+                                .collect();
+                            keys.sort_by(|a, b| a.0.cmp(&b.0));
+                            keys
+                        }
+                        _ => return None,
+                    },
                 };
-            for (suffix, item) in items {
-                let mut inner = ctx.new_inner_scope();
-                inner.add_variable_from_value(c.iter_var.clone(), item.clone());
-                if let Ok(cel::Value::Bool(false)) = cel::Value::resolve(body, &inner) {
-                    let label = format!("{}{suffix}", render(labels.get(&e.id), bound));
-                    bound.push((c.iter_var.clone(), label.clone()));
-                    let deeper = search(body, &inner, labels, bound);
-                    bound.pop();
-                    return deeper.or_else(|| Some((label, convert::from_cel(&item)?)));
+                for (suffix, item) in items {
+                    let mut inner = ctx.new_inner_scope();
+                    let value = match &item {
+                        Item::Resource(v) => {
+                            inner.add_variable_as_val(c.iter_var.clone(), convert::to_val(v));
+                            Some(*v)
+                        }
+                        Item::Cel(v) => {
+                            inner.add_variable_from_value(c.iter_var.clone(), v.clone());
+                            None
+                        }
+                    };
+                    if let Ok(cel::Value::Bool(false)) = cel::Value::resolve(body, &inner) {
+                        let label = format!("{}{suffix}", self.label(e.id));
+                        self.bound.push(Bound {
+                            var: c.iter_var.clone(),
+                            label: label.clone(),
+                            value,
+                        });
+                        let deeper = self.find(body, &inner);
+                        self.bound.pop();
+                        let shown = match item {
+                            Item::Resource(v) => Some(v.clone()),
+                            Item::Cel(v) => convert::from_cel(&v),
+                        };
+                        return deeper.or_else(|| Some((label, shown?)));
+                    }
                 }
+                None
             }
-            None
+            Expr::Call(call) => call
+                .target
+                .iter()
+                .map(|t| &**t)
+                .chain(call.args.iter())
+                .find_map(|x| self.find(x, ctx)),
+            Expr::Select(s) => self.find(&s.operand, ctx),
+            Expr::List(l) => l.elements.iter().find_map(|x| self.find(x, ctx)),
+            _ => None,
         }
-        Expr::Call(call) => call
-            .target
-            .iter()
-            .map(|t| &**t)
-            .chain(call.args.iter())
-            .find_map(|x| search(x, ctx, labels, bound)),
-        Expr::Select(s) => search(&s.operand, ctx, labels, bound),
-        Expr::List(l) => l
-            .elements
-            .iter()
-            .find_map(|x| search(x, ctx, labels, bound)),
-        _ => None,
     }
 }

@@ -1,53 +1,59 @@
 //! inventory values <-> CEL values.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use cel::objects::{Key, Map};
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelString, CelTimestamp,
+};
+use cel::common::value::Val;
+use cel::objects::Key;
 use jiff::Timestamp;
 
 use crate::inventory::Value;
 
-/// `resource`: a map of the fields that are present.
-pub(super) fn resource_to_cel(fields: &[(&str, Option<Value>)]) -> cel::Value {
-    let map: HashMap<Key, cel::Value> = fields
+/// `resource`: a map of the fields that are present, borrowing their
+/// names and values (nothing is copied but the numbers).
+pub(super) fn resource_to_val<'v>(fields: &'v [(&'v str, Option<Value>)]) -> Box<dyn Val + 'v> {
+    let map: HashMap<CelMapKey<'v>, Box<dyn Val + 'v>> = fields
         .iter()
-        .filter_map(|(name, v)| {
-            v.as_ref()
-                .map(|v| (Key::String(Arc::new((*name).to_owned())), to_cel(v)))
-        })
+        .filter_map(|(name, v)| v.as_ref().map(|v| (CelMapKey::from(*name), to_val(v))))
         .collect();
-    cel::Value::Map(Map { map: Arc::new(map) })
+    Box::new(CelMap::from(map))
 }
 
-pub(super) fn to_cel(value: &Value) -> cel::Value {
+/// A value as CEL sees it, borrowing its strings.
+pub(super) fn to_val(value: &Value) -> Box<dyn Val + '_> {
     match value {
-        Value::Bool(b) => cel::Value::Bool(*b),
-        Value::Int(i) => cel::Value::Int(*i),
-        Value::Float(x) => cel::Value::Float(*x),
-        Value::String(s) => cel::Value::String(Arc::new(s.clone())),
-        Value::Timestamp(t) => timestamp_to_cel(*t),
-        Value::List(items) => cel::Value::List(Arc::new(items.iter().map(to_cel).collect())),
+        Value::Bool(b) => Box::new(CelBool::from(*b)),
+        Value::Int(i) => Box::new(CelInt::from(*i)),
+        Value::Float(x) => Box::new(CelDouble::from(*x)),
+        Value::String(s) => Box::new(CelString::from(s.as_str())),
+        Value::Timestamp(t) => Box::new(CelTimestamp::from(chrono_of(*t))),
+        Value::List(items) => Box::new(CelList::from(items.iter().map(to_val).collect::<Vec<_>>())),
         Value::Map(members) => {
-            let map: HashMap<Key, cel::Value> = members
+            let map: HashMap<CelMapKey<'_>, Box<dyn Val + '_>> = members
                 .iter()
-                .map(|(k, v)| (Key::String(Arc::new(k.clone())), to_cel(v)))
+                .map(|(k, v)| (CelMapKey::from(k.as_str()), to_val(v)))
                 .collect();
-            cel::Value::Map(Map { map: Arc::new(map) })
+            Box::new(CelMap::from(map))
         }
     }
 }
 
-pub(super) fn timestamp_to_cel(t: Timestamp) -> cel::Value {
+fn chrono_of(t: Timestamp) -> chrono::DateTime<chrono::FixedOffset> {
     let nanos = t.as_nanosecond();
     let secs = nanos.div_euclid(1_000_000_000);
     let sub = nanos.rem_euclid(1_000_000_000);
-    let dt = i64::try_from(secs)
+    i64::try_from(secs)
         .ok()
         .zip(u32::try_from(sub).ok())
         .and_then(|(s, n)| chrono::DateTime::from_timestamp(s, n))
-        .unwrap_or_default();
-    cel::Value::Timestamp(dt.fixed_offset())
+        .unwrap_or_default()
+        .fixed_offset()
+}
+
+pub(super) fn timestamp_to_cel(t: Timestamp) -> cel::Value {
+    cel::Value::Timestamp(chrono_of(t))
 }
 
 /// A CEL value as an inventory value; `None` for what has no counterpart

@@ -23,6 +23,8 @@
 //! - operators: `==`, `!=`, `<`, `<=`, `>`, `>=`, `&&`, `||`, `!`, `+`, `-`,
 //!   `*`, `/`, `%`, the ternary `c ? a : b`, `x in list` and `key in map`,
 //!   indexing `list[0]` and `map["key"]`;
+//! - optional fields: `resource.?KmsKeyId.orValue("none")` (the default
+//!   when the field is absent);
 //! - macros: `has(resource.Field)`, `list.all(x, p)`, `list.exists(x, p)`,
 //!   `list.exists_one(x, p)`, `list.map(x, f)`, `list.filter(x, p)` (over a
 //!   map, they range over its keys);
@@ -32,7 +34,8 @@
 //!   strings extension (`s.lowerAscii()`, `s.upperAscii()`, `s.split(sep)`,
 //!   `s.replace(a, b)`, `s.trim()`, `s.indexOf(t)`, `list.join(sep)`, ...),
 //!   conversions `int(x)`, `uint(x)`, `double(x)`, `string(x)`, `bool(x)`,
-//!   `type(x)`;
+//!   `type(x)`; the CEL lists extension (`list.sort()`, `list.distinct()`,
+//!   `list.flatten()`, `list.slice(i, j)`, `list.reverse()`);
 //! - timestamps and durations: `timestamp("2024-01-01T00:00:00Z")`,
 //!   `duration("720h")` (units `h`, `m`, `s`, `ms`, `us`, `ns`; conform also
 //!   accepts `d` for days: `duration("90d")`), `now - resource.CreateTime
@@ -43,7 +46,7 @@
 //! Checked when the rules are loaded, with the expression's line and
 //! column: every `resource.A.B` path against the kind's catalogue (a typo
 //! gets a "did you mean"), every `params.x` against the rule's parameters,
-//! every variable; comparisons of a field with a value of another type
+//! every variable and every function name; comparisons of a field with a value of another type
 //! (`resource.DeletionProtection == "true"`); a predicate that cannot be a
 //! bool and a message that cannot be a string; invalid `duration`,
 //! `timestamp` and `matches` literals.
@@ -61,7 +64,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use jiff::Timestamp;
 
@@ -193,6 +196,8 @@ pub struct Program {
     /// Every resource path it reads, element steps included, in source
     /// order: for `reads` and to name an absent field.
     reads: Vec<Path>,
+    /// How each of `reads` is shown.
+    read_names: Vec<String>,
     /// What `first_failing` calls the elements of each `all()`'s range
     /// that is not a resource path: its source text, by node id.
     labels: HashMap<u64, check::Label>,
@@ -206,12 +211,77 @@ pub struct Program {
 /// The CEL environment every program is compiled for and runs in: the
 /// standard library and the strings extension.
 static ENV: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
+    use cel::common::types::STRING_TYPE;
     let mut env = cel::Env::stdlib();
-    // The strings extension declares functions only; it cannot clash with
-    // the standard library (a test compiles and runs it).
+    // The extensions and conform's `matches` declare functions that the
+    // standard library does not: they cannot clash (the tests run them).
     let _ = env.add_extension(cel::extensions::strings);
+    let _ = env.add_extension(cel::extensions::lists);
+    let _ = env.add_member_overload(
+        MATCHES,
+        "conform_matches_string",
+        STRING_TYPE,
+        vec![STRING_TYPE],
+        matches_cached,
+    );
     Arc::new(env)
 });
+
+/// What `s.matches("literal")` is compiled to: `matches` with the regular
+/// expression compiled once (cel compiles it at each call). `@` keeps
+/// expressions from calling it by name.
+const MATCHES: &str = "@matches";
+
+/// The compiled patterns of `matches` calls with a literal pattern.
+static REGEXES: LazyLock<RwLock<HashMap<String, Arc<regex::Regex>>>> =
+    LazyLock::new(RwLock::default);
+
+/// Compiles `pattern` into [`REGEXES`]; false when it is not valid.
+fn cache_regex(pattern: &str) -> bool {
+    if REGEXES
+        .read()
+        .is_ok_and(|cache| cache.contains_key(pattern))
+    {
+        return true;
+    }
+    match regex::Regex::new(pattern) {
+        Ok(re) => {
+            if let Ok(mut cache) = REGEXES.write() {
+                cache.insert(pattern.to_owned(), Arc::new(re));
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn matches_cached<'b, 'v>(
+    args: Vec<cel::common::value::CowVal<'b, 'v>>,
+) -> Result<cel::common::value::CowVal<'b, 'v>, cel::ExecutionError> {
+    use cel::common::types::{CelBool, CelString};
+    let text = args.first().and_then(|a| a.downcast_ref::<CelString>());
+    let pattern = args.get(1).and_then(|a| a.downcast_ref::<CelString>());
+    let (Some(text), Some(pattern)) = (text, pattern) else {
+        return Err(cel::ExecutionError::function_error(
+            "matches",
+            "expects two strings",
+        ));
+    };
+    let cached = REGEXES
+        .read()
+        .ok()
+        .and_then(|cache| cache.get(pattern.inner()).cloned());
+    let re = match cached {
+        Some(re) => re,
+        None => Arc::new(
+            regex::Regex::new(pattern.inner())
+                .map_err(|e| cel::ExecutionError::function_error("matches", e))?,
+        ),
+    };
+    Ok(cel::common::value::CowVal::owned(CelBool::from(
+        re.is_match(text.inner()),
+    )))
+}
 
 /// Compiles `source`, which must have type bool ([`Kind::Predicate`]) or
 /// string ([`Kind::Message`]), checking it against `env`.
@@ -226,6 +296,7 @@ pub fn compile(source: &str, kind: Kind, env: &Env) -> Result<Program, Vec<ExprE
         kind,
         fields: analysis.fields,
         paths: analysis.paths,
+        read_names: analysis.reads.iter().map(|p| show_path(p)).collect(),
         reads: analysis.reads,
         labels: analysis.labels,
         has_all: analysis.has_all,
@@ -251,14 +322,13 @@ impl Program {
             .collect();
         let mut ctx = cel::Context::with_env(Arc::clone(&ENV));
         if !self.fields.is_empty() {
-            let resource = convert::resource_to_cel(&fetched);
-            ctx.add_variable_from_value("resource", resource);
+            ctx.add_variable_as_val("resource", convert::resource_to_val(&fetched));
         }
         if self.uses_meta {
-            ctx.add_variable_from_value("meta", convert::to_cel(vars.meta));
+            ctx.add_variable_as_val("meta", convert::to_val(vars.meta));
         }
         if self.uses_params {
-            ctx.add_variable_from_value("params", convert::to_cel(vars.params));
+            ctx.add_variable_as_val("params", convert::to_val(vars.params));
         }
         if self.uses_now {
             ctx.add_variable_from_value("now", convert::timestamp_to_cel(vars.now));
@@ -290,7 +360,7 @@ impl Program {
         };
         let reads = self.reads_of(&fetched);
         let first_failing = if self.has_all && value == Value::Bool(false) {
-            check::first_failing(&self.expr, &ctx, &self.labels)
+            check::first_failing(&self.expr, &ctx, &self.labels, &fetched)
         } else {
             None
         };
@@ -304,15 +374,12 @@ impl Program {
     /// The values of the paths the expression reads, present ones only.
     fn reads_of(&self, fetched: &[(&str, Option<Value>)]) -> Vec<(String, Value)> {
         let mut reads: Vec<(String, Value)> = Vec::new();
-        for path in &self.reads {
+        for (path, name) in self.reads.iter().zip(&self.read_names) {
             if path.contains(&Seg::Each) {
                 continue;
             }
             if let Some(value) = lookup(fetched, path) {
-                let name = show_path(path);
-                if !reads.iter().any(|(n, _)| *n == name) {
-                    reads.push((name, value.clone()));
-                }
+                reads.push((name.clone(), value.clone()));
             }
         }
         reads
@@ -341,21 +408,19 @@ fn lookup<'v>(fetched: &'v [(&str, Option<Value>)], path: &[Seg]) -> Option<&'v 
     let (Seg::Field(top), rest) = path.split_first()? else {
         return None;
     };
-    let mut value = fetched
+    let value = fetched
         .iter()
         .find(|(name, _)| name == top)
         .and_then(|(_, v)| v.as_ref())?;
-    for seg in rest {
+    walk(value, rest)
+}
+
+/// The value at `path` (no element steps) from `value`, if present.
+fn walk<'v>(mut value: &'v Value, path: &[Seg]) -> Option<&'v Value> {
+    for seg in path {
         value = match (seg, value) {
             (Seg::Field(name), Value::Map(members)) => members.get(name)?,
-            (Seg::Index(i), Value::List(items)) => {
-                let i = if *i < 0 {
-                    None
-                } else {
-                    usize::try_from(*i).ok()
-                }?;
-                items.get(i)?
-            }
+            (Seg::Index(i), Value::List(items)) => items.get(usize::try_from(*i).ok()?)?,
             _ => return None,
         };
     }
