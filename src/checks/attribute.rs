@@ -210,7 +210,13 @@ fn combine(parts: Vec<Judged>) -> Judged {
 impl Judge<'_> {
     fn judge<R: Described>(&self, r: &R) -> Outcome {
         let resource = resource_ref(r);
-        let meta = meta(r);
+        // `meta` is built only for an expression that may read it.
+        let cel = matches!(self.attribute.test, Test::Expr(_)) || self.attribute.message.is_some();
+        let meta = if cel {
+            meta(r)
+        } else {
+            Value::Map(Default::default())
+        };
         let fields = Fields(r);
         let vars = expr::Vars {
             resource: &fields,
