@@ -113,6 +113,26 @@ pub fn attribute_markdown(attribute: &Attribute) -> String {
             }
             out.push('\n');
         }
+        Test::Expr(cel) => {
+            let _ = writeln!(
+                out,
+                "Expression (CEL; true means the promise is kept):\n\n```cel\n{}\n```\n",
+                cel.source.trim()
+            );
+        }
+    }
+    if let Some(m) = &attribute.message {
+        let _ = writeln!(
+            out,
+            "Message of a failing finding (CEL):\n\n```cel\n{}\n```\n",
+            m.source.trim()
+        );
+    }
+    if let crate::inventory::Value::Map(params) = &attribute.params
+        && !params.is_empty()
+    {
+        let shown: Vec<String> = params.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let _ = writeln!(out, "Parameters: {}\n", shown.join(", "));
     }
     let needs = attribute.needs();
     if !needs.is_empty() {

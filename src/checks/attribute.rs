@@ -17,10 +17,11 @@ use rayon::prelude::*;
 
 use super::resource::resource_ref;
 use super::{BoundCheck, Context, Doc, NotJudged};
+use crate::expr;
 use crate::findings::{Evidence, Outcome, Status};
 use crate::inventory::fields::{self, Described, Visitor};
 use crate::inventory::{Dataset, GLOBAL, Inventory, Resource, Value};
-use crate::rules::attribute::{Attribute, Op, Requirement, Test};
+use crate::rules::attribute::{Attribute, Cel, Op, Requirement, Test, one_line};
 
 /// The check of an attribute rule.
 pub fn bind(attribute: Arc<Attribute>) -> Box<dyn BoundCheck> {
@@ -69,6 +70,24 @@ judged and why (not returned by AWS, or not read: grant the scanning role what t
                         .to_string(),
             }
         }
+        Test::Expr(cel) => Doc {
+            name: "expr",
+            summary: format!("{kinds}: {}", one_line(&cel.source)),
+            what: format!(
+                "Every {kinds} in the rule's scope must make this CEL expression true:\n\n```cel\n{}\n```\n\n\
+An expression that reads a field AWS did not return, or that cannot be evaluated, makes the verdict \
+unknown, never a pass or a failure.",
+                cel.source.trim()
+            ),
+            why: "The rule states its promise over AWS's own field names; the promise it quotes \
+says why."
+                .to_string(),
+            fix:
+                "Change the resource so that the expression holds: each finding names every field \
+the expression read, with its value, and for an all() the first element that broke it. An unknown \
+verdict names the field that was absent or the error."
+                    .to_string(),
+        },
     }
 }
 
@@ -96,7 +115,7 @@ impl BoundCheck for AttributeCheck {
             let judge = Judge {
                 attribute: &self.attribute,
                 inventory,
-                _ctx: ctx,
+                ctx,
             };
             out.extend(fields::visit(dataset, inventory, judge).unwrap_or_default());
         }
@@ -112,6 +131,21 @@ impl BoundCheck for AttributeCheck {
                     list.iter().map(|r| r.to_string().into()).collect();
                 map.insert("require".into(), shown.into());
             }
+            Test::Expr(cel) => {
+                map.insert("expr".into(), cel.source.clone().into());
+            }
+        }
+        if let Some(m) = &self.attribute.message {
+            map.insert("message".into(), m.source.clone().into());
+        }
+        if let Value::Map(params) = &self.attribute.params
+            && !params.is_empty()
+        {
+            let shown: serde_json::Map<String, serde_json::Value> = params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_string().into()))
+                .collect();
+            map.insert("params".into(), shown.into());
         }
         serde_json::Value::Object(map)
     }
@@ -121,7 +155,7 @@ impl BoundCheck for AttributeCheck {
 struct Judge<'a> {
     attribute: &'a Attribute,
     inventory: &'a Inventory,
-    _ctx: &'a Context,
+    ctx: &'a Context,
 }
 
 impl Visitor for Judge<'_> {
@@ -176,14 +210,117 @@ fn combine(parts: Vec<Judged>) -> Judged {
 impl Judge<'_> {
     fn judge<R: Described>(&self, r: &R) -> Outcome {
         let resource = resource_ref(r);
-        let judged = match &self.attribute.test {
-            Test::Require(list) => combine(list.iter().map(|q| self.top(r, q)).collect()),
+        // `meta` is built only for an expression that may read it.
+        let cel = matches!(self.attribute.test, Test::Expr(_)) || self.attribute.message.is_some();
+        let meta = if cel {
+            meta(r)
+        } else {
+            Value::Map(Default::default())
         };
+        let fields = Fields(r);
+        let vars = expr::Vars {
+            resource: &fields,
+            meta: &meta,
+            params: &self.attribute.params,
+            now: self.ctx.now,
+        };
+        let mut judged = match &self.attribute.test {
+            Test::Require(list) => combine(list.iter().map(|q| self.top(r, q)).collect()),
+            Test::Expr(cel) => self.expr(r, cel, &vars),
+        };
+        // `message` gives a failing finding's text.
+        if let (Status::Fail, Some(message)) = (judged.status, &self.attribute.message) {
+            match message.program.eval(&vars) {
+                Ok(expr::Outcome {
+                    value: Value::String(text),
+                    ..
+                }) => judged.message = text,
+                Ok(_) => {}
+                Err(e) => judged
+                    .message
+                    .push_str(&format!(" (the rule's message: {e})")),
+            }
+        }
         Outcome {
             resource,
             status: judged.status,
             message: judged.message,
             evidence: judged.evidence,
+        }
+    }
+
+    /// An `expr` on a resource: its verdict, with every field it read.
+    fn expr<R: Described>(&self, r: &R, cel: &Cel, vars: &expr::Vars<'_>) -> Judged {
+        for &dataset in &cel.needs {
+            if let Some(why) = self.unread(r, dataset) {
+                return Judged::new(
+                    Status::Unknown,
+                    Evidence::new(dataset.name(), "not read", why.clone()),
+                    format!("the expression reads {dataset}: {why}"),
+                );
+            }
+        }
+        let outcome = match cel.program.eval(vars) {
+            Ok(outcome) => outcome,
+            Err(expr::EvalError::Absent(path)) => {
+                let field = field_name(&path);
+                return Judged::new(
+                    Status::Unknown,
+                    Evidence::new(
+                        &field,
+                        "absent",
+                        "not returned by AWS; the expression reads it",
+                    ),
+                    format!("{field}: not returned by AWS"),
+                );
+            }
+            Err(expr::EvalError::Failed(e)) => {
+                return Judged::new(
+                    Status::Unknown,
+                    Evidence::new(
+                        "expr",
+                        one_line(&cel.source),
+                        format!("could not be evaluated: {e}"),
+                    ),
+                    format!("the expression could not be evaluated: {e}"),
+                );
+            }
+        };
+        let status = match outcome.value {
+            Value::Bool(true) => Status::Pass,
+            Value::Bool(false) => Status::Fail,
+            _ => Status::Unknown,
+        };
+        let mut evidence: Vec<Evidence> = outcome
+            .reads
+            .iter()
+            .map(|(path, value)| {
+                Evidence::new(
+                    field_name(path),
+                    value.to_string(),
+                    "read by the expression",
+                )
+            })
+            .collect();
+        if status == Status::Fail
+            && let Some((path, value)) = &outcome.first_failing
+        {
+            evidence.push(Evidence::new(
+                field_name(path),
+                value.to_string(),
+                "the first element for which the all() is false",
+            ));
+        }
+        let source = one_line(&cel.source);
+        let message = match status {
+            Status::Pass => format!("{source} holds"),
+            Status::Fail => format!("{source} is false"),
+            _ => format!("{source} gave {}, not a bool", outcome.value),
+        };
+        Judged {
+            status,
+            evidence,
+            message,
         }
     }
 
@@ -222,6 +359,32 @@ impl Judge<'_> {
             None => Some(format!("{dataset} were not collected in this scan")),
         }
     }
+}
+
+/// A resource's fields as expressions read them.
+struct Fields<'a, R>(&'a R);
+
+impl<R: Described> expr::Resource for Fields<'_, R> {
+    fn field(&self, name: &str) -> Option<Value> {
+        R::field(name).and_then(|f| (f.get)(self.0))
+    }
+}
+
+/// `meta`: the resource's account, region, ARN, kind and tags.
+fn meta<R: Resource>(r: &R) -> Value {
+    let place = r.place();
+    Value::record([
+        ("account", Some(Value::str(&place.account))),
+        ("region", Some(Value::str(&place.region))),
+        ("arn", Some(Value::str(r.arn()))),
+        ("kind", Some(Value::str(r.dataset().resource_type()))),
+        ("tags", Some(Value::from(r.tags()))),
+    ])
+}
+
+/// A path as evidence names it: `resource.Endpoint.Port` as `Endpoint.Port`.
+fn field_name(path: &str) -> String {
+    path.strip_prefix("resource.").unwrap_or(path).to_string()
 }
 
 /// The value at `path` inside `value` (members of structures, keys of
@@ -720,16 +883,180 @@ mod tests {
     }
 
     fn findings(require: &str, scope: &str) -> Vec<(String, Status, String)> {
+        evaluated(&format!(
+            "kind = \"AWS::RDS::DBInstance\"\n{scope}\nrequire = {require}"
+        ))
+        .into_iter()
+        .map(|f| (f.resource.name, f.status, f.message))
+        .collect()
+    }
+
+    /// The findings of the one-rule pack with `lines` for its checks, on
+    /// [`inventory`].
+    fn evaluated(lines: &str) -> Vec<crate::findings::Finding> {
         let text = crate::rules::ONE_RULE_PACK.replace(
             r#"checks = [{ name = "log-retention", params = { min_days = 30 } }]"#,
-            &format!("kind = \"AWS::RDS::DBInstance\"\n{scope}\nrequire = {require}"),
+            lines,
         );
         let pack = crate::rules::parse(std::path::Path::new("t.toml"), &text).unwrap();
-        crate::evaluate::evaluate(&pack, &inventory(), None)
-            .findings
-            .into_iter()
-            .map(|f| (f.resource.name, f.status, f.message))
-            .collect()
+        crate::evaluate::evaluate(&pack, &inventory(), None).findings
+    }
+
+    fn by_name<'a>(
+        findings: &'a [crate::findings::Finding],
+        name: &str,
+    ) -> &'a crate::findings::Finding {
+        findings.iter().find(|f| f.resource.name == name).unwrap()
+    }
+
+    #[test]
+    fn an_expr_passes_fails_and_is_unknown_on_an_absent_field_with_what_it_read() {
+        let found = evaluated(
+            "kind = \"AWS::RDS::DBInstance\"\nparams = { min_days = 7 }\nexpr = \"resource.StorageEncrypted || resource.BackupRetentionPeriod >= params.min_days\"",
+        );
+        let a = by_name(&found, "a");
+        assert_eq!(a.status, Status::Pass);
+        assert_eq!(
+            a.evidence,
+            vec![
+                Evidence::new("StorageEncrypted", "true", "read by the expression"),
+                Evidence::new("BackupRetentionPeriod", "7", "read by the expression")
+            ]
+        );
+        // b: unencrypted, and its retention was not returned.
+        let b = by_name(&found, "b");
+        assert_eq!(b.status, Status::Unknown);
+        assert_eq!(b.message, "BackupRetentionPeriod: not returned by AWS");
+        // has() tells absent from present: false, not unknown.
+        let found = evaluated(
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"resource.StorageEncrypted && has(resource.BackupRetentionPeriod)\"",
+        );
+        let b = by_name(&found, "b");
+        assert_eq!(b.status, Status::Fail);
+        assert_eq!(
+            b.message,
+            "resource.StorageEncrypted && has(resource.BackupRetentionPeriod) is false"
+        );
+        assert_eq!(
+            b.evidence,
+            vec![Evidence::new(
+                "StorageEncrypted",
+                "false",
+                "read by the expression"
+            )]
+        );
+        // An error of the expression is unknown, with the error.
+        let found = evaluated(
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"1 / (size(resource.ReadReplicaDBInstanceIdentifiers) - size(resource.ReadReplicaDBInstanceIdentifiers)) == 1\"",
+        );
+        let a = by_name(&found, "a");
+        assert_eq!(a.status, Status::Unknown, "{}", a.message);
+        assert!(
+            a.message
+                .starts_with("the expression could not be evaluated: "),
+            "{}",
+            a.message
+        );
+    }
+
+    #[test]
+    fn a_message_gives_a_failing_findings_text() {
+        let found = evaluated(
+            "kind = \"AWS::RDS::DBInstance\"\nrequire = { field = \"StorageEncrypted\", op = \"eq\", value = true }\nmessage = \"resource.DBInstanceIdentifier + ' is not encrypted in ' + meta.region\"",
+        );
+        assert_eq!(
+            by_name(&found, "b").message,
+            "b is not encrypted in eu-north-1"
+        );
+        assert_eq!(
+            by_name(&found, "a").message,
+            "StorageEncrypted is true (required eq true)"
+        );
+    }
+
+    #[test]
+    fn an_expr_names_the_first_element_an_all_fails_on() {
+        let found = evaluated(
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"resource.ReadReplicaDBInstanceIdentifiers.all(id, id.startsWith('a'))\"",
+        );
+        // Neither instance has replicas: all() of nothing holds.
+        assert!(
+            found
+                .iter()
+                .all(|f| f.status == Status::Pass || f.status == Status::Unknown)
+        );
+        // Over every kind: meta only.
+        let found = evaluated(
+            "kind = \"*\"\nexpr = \"meta.region in params.regions\"\nparams = { regions = [\"us-east-1\"] }",
+        );
+        let a = by_name(&found, "a");
+        assert_eq!(a.status, Status::Fail);
+        assert_eq!(a.message, "meta.region in params.regions is false");
+    }
+
+    #[test]
+    fn evaluation_of_all_names_its_first_failing_element() {
+        use crate::expr;
+        let fields = [(
+            "DBInstanceAutomatedBackupsReplications",
+            crate::inventory::fields::catalogue(Dataset::DbInstances)
+                .unwrap()
+                .fields
+                .iter()
+                .find(|f| f.name == "DBInstanceAutomatedBackupsReplications")
+                .unwrap()
+                .ty,
+        )];
+        let env = expr::Env {
+            resource: Some(&fields),
+            params: &[],
+        };
+        let program = expr::compile(
+            "resource.DBInstanceAutomatedBackupsReplications.all(r, r.DBInstanceAutomatedBackupsArn.contains('eu-west-1'))",
+            expr::Kind::Predicate,
+            &env,
+        )
+        .unwrap();
+        let cel = Cel {
+            source: "x".into(),
+            program,
+            needs: vec![],
+        };
+        let mut inv = inventory();
+        inv.db_instances[0].automated_backup_replications =
+            vec!["arn:eu-west-1:1".into(), "arn:us-east-1:2".into()];
+        let judge = Judge {
+            attribute: &Attribute {
+                kind: "AWS::RDS::DBInstance".into(),
+                datasets: vec![Dataset::DbInstances],
+                test: Test::Require(vec![]),
+                message: None,
+                params: Value::Map(Default::default()),
+            },
+            inventory: &inv,
+            ctx: &Context {
+                addresses: Default::default(),
+                now: inv.collected_at,
+            },
+        };
+        let r = &inv.db_instances[0];
+        let meta = meta(r);
+        let vars = expr::Vars {
+            resource: &Fields(r),
+            meta: &meta,
+            params: &Value::Map(Default::default()),
+            now: inv.collected_at,
+        };
+        let j = judge.expr(r, &cel, &vars);
+        assert_eq!(j.status, Status::Fail);
+        assert_eq!(
+            j.evidence.last().unwrap(),
+            &Evidence::new(
+                "DBInstanceAutomatedBackupsReplications[1]",
+                r#"{"DBInstanceAutomatedBackupsArn": "arn:us-east-1:2"}"#,
+                "the first element for which the all() is false"
+            )
+        );
     }
 
     #[test]

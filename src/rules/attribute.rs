@@ -47,6 +47,7 @@ use toml::de::{DeValue, ValueDeserializer};
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostics;
+use crate::expr;
 use crate::inventory::fields::{self, FieldDoc};
 use crate::inventory::{Dataset, Type, Value};
 
@@ -61,6 +62,10 @@ pub struct Attribute {
     /// The datasets whose resources it judges.
     pub datasets: Vec<Dataset>,
     pub test: Test,
+    /// `message`: a CEL string expression for a failing finding's text.
+    pub message: Option<Cel>,
+    /// `params`, as expressions see them (a map).
+    pub params: Value,
 }
 
 /// What a resource must meet.
@@ -68,6 +73,22 @@ pub struct Attribute {
 pub enum Test {
     /// `require`: every requirement must hold.
     Require(Vec<Requirement>),
+    /// `expr`: a CEL expression that must be true.
+    Expr(Box<Cel>),
+}
+
+/// A compiled CEL expression (`expr` or `message`), with its source.
+pub struct Cel {
+    pub source: String,
+    pub program: expr::Program,
+    /// The detail datasets of the fields it reads (not the kind's own).
+    pub needs: Vec<Dataset>,
+}
+
+impl fmt::Debug for Cel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cel").field("source", &self.source).finish()
+    }
 }
 
 /// One requirement on one field.
@@ -177,6 +198,12 @@ impl Attribute {
                     r.needs(&mut out);
                 }
             }
+            Test::Expr(cel) => out.extend(cel.needs.iter().copied()),
+        }
+        for d in self.message.iter().flat_map(|m| &m.needs) {
+            if !out.contains(d) {
+                out.push(*d);
+            }
         }
         out
     }
@@ -188,6 +215,7 @@ impl Attribute {
                 let shown: Vec<String> = list.iter().map(|r| r.to_string()).collect();
                 format!("kind: {} · require: {}", self.kind, shown.join(" and "))
             }
+            Test::Expr(cel) => format!("kind: {} · expr: {}", self.kind, one_line(&cel.source)),
         }
     }
 
@@ -271,6 +299,7 @@ pub(super) fn compile(
     }
     if let Some(p) = &raw.params
         && raw.expr.is_none()
+        && raw.message.is_none()
     {
         diags.push(
             text,
@@ -278,38 +307,64 @@ pub(super) fn compile(
             format!("rule {id}: `params` of an attribute rule are for its `expr` and `message`; `require` takes none"),
         );
     }
-    if let Some(m) = &raw.message {
-        diags.push(
-            text,
-            m.span(),
-            format!(
-                "rule {id}: `message` is a CEL expression, and this build has no CEL engine yet"
-            ),
-        );
-    }
-    if let Some(e) = &raw.expr {
-        diags.push(
-            text,
-            e.span(),
-            format!("rule {id}: `expr` is a CEL expression, and this build has no CEL engine yet; use `require`"),
-        );
-    }
+    let (param_types, params) = match &raw.params {
+        Some(p) => compile_params(p, id, text, diags)?,
+        None => (Vec::new(), Value::Map(Default::default())),
+    };
     let datasets = datasets?;
-    let test = match raw.require {
-        Some(require) => {
-            if kind.get_ref() == EVERY_KIND {
+    let every = kind.get_ref().trim() == EVERY_KIND;
+    let catalogue = if every {
+        Vec::new()
+    } else {
+        catalogue_of(&datasets)
+    };
+    let fields: Vec<(&'static str, Type)> = catalogue.iter().map(|f| (f.name, f.ty)).collect();
+    let env = expr::Env {
+        resource: (!every).then_some(fields.as_slice()),
+        params: &param_types,
+    };
+    // Compiled before `expr` is, and both reported (not `?` here).
+    let message = raw.message.as_ref().map(|m| {
+        cel(
+            m,
+            expr::Kind::Message,
+            &env,
+            &catalogue,
+            "message",
+            id,
+            text,
+            diags,
+        )
+    });
+    let message = match message {
+        Some(None) => None,
+        Some(Some(m)) => Some(m),
+        None => None,
+    };
+    let test = match (raw.require, &raw.expr) {
+        (Some(require), _) => {
+            if every {
                 diags.push(
                     text,
                     require.span(),
-                    format!("rule {id}: a rule over every kind (kind = \"*\") cannot name fields: kinds have different fields; use one kind"),
+                    format!("rule {id}: a rule over every kind (kind = \"*\") cannot name fields: kinds have different fields; use one kind, or expr over meta"),
                 );
                 return None;
             }
-            let catalogue = catalogue_of(&datasets);
             let root = Root::Fields(&catalogue);
             Test::Require(requirements(require, &root, id, text, diags)?)
         }
-        None => return None,
+        (None, Some(e)) => Test::Expr(Box::new(cel(
+            e,
+            expr::Kind::Predicate,
+            &env,
+            &catalogue,
+            "expr",
+            id,
+            text,
+            diags,
+        )?)),
+        (None, None) => return None,
     };
     if diags.len() > before {
         return None;
@@ -318,7 +373,149 @@ pub(super) fn compile(
         kind: kind.get_ref().clone(),
         datasets,
         test,
+        message,
+        params,
     })
+}
+
+/// Compiles a CEL expression written in the rules file at `source`'s
+/// span; its errors point inside the string (basic or literal, single- or
+/// multi-line), with the engine's hint.
+#[allow(clippy::too_many_arguments)]
+fn cel(
+    source: &Spanned<String>,
+    kind: expr::Kind,
+    env: &expr::Env<'_>,
+    catalogue: &[FieldDoc],
+    what: &str,
+    id: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<Cel> {
+    match expr::compile(source.get_ref(), kind, env) {
+        Ok(program) => {
+            let mut needs = Vec::new();
+            for path in program.resource_paths() {
+                let found = path
+                    .first()
+                    .and_then(|name| catalogue.iter().find(|f| f.name == name.as_str()))
+                    .and_then(|f| f.needs);
+                if let Some(d) = found
+                    && !needs.contains(&d)
+                {
+                    needs.push(d);
+                }
+            }
+            Some(Cel {
+                source: source.get_ref().clone(),
+                program,
+                needs,
+            })
+        }
+        Err(errors) => {
+            let span = source.span();
+            for e in errors {
+                let start = string_offset(text, span.clone(), e.span.start);
+                let end = string_offset(text, span.clone(), e.span.end).max(start);
+                let mut m = format!("rule {id}: {what}: {}", e.message);
+                if let Some(help) = e.help {
+                    m.push_str(&format!("; {help}"));
+                }
+                diags.push(text, start..end, m);
+            }
+            None
+        }
+    }
+}
+
+/// The rule's `params` as expressions see them: their types (for the
+/// load-time checks) and their values (a map).
+fn compile_params(
+    raw: &Spanned<toml::Value>,
+    id: &str,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<(Vec<(String, Type)>, Value)> {
+    let Some(table) = raw.get_ref().as_table() else {
+        diags.push(
+            text,
+            raw.span(),
+            format!("rule {id}: `params` is a table, {{ name = value, ... }}"),
+        );
+        return None;
+    };
+    let mut types = Vec::new();
+    let mut values = std::collections::BTreeMap::new();
+    let mut ok = true;
+    for (name, value) in table {
+        match param(value) {
+            Some((ty, v)) => {
+                types.push((name.clone(), ty));
+                values.insert(name.clone(), v);
+            }
+            None => {
+                ok = false;
+                diags.push(
+                    text,
+                    raw.span(),
+                    format!("rule {id}: params.{name}: a parameter is a bool, number, text, date-time, a list of one of those, or a table of texts"),
+                );
+            }
+        }
+    }
+    ok.then_some((types, Value::Map(values)))
+}
+
+/// A parameter's type and value.
+fn param(value: &toml::Value) -> Option<(Type, Value)> {
+    let scalar = |v: &toml::Value| -> Option<(Type, Value)> {
+        Some(match v {
+            toml::Value::Boolean(b) => (Type::Bool, Value::Bool(*b)),
+            toml::Value::Integer(i) => (Type::Int, Value::Int(*i)),
+            toml::Value::Float(x) => (Type::Float, Value::Float(*x)),
+            toml::Value::String(s) => (Type::String, Value::String(s.clone())),
+            toml::Value::Datetime(d) => (
+                Type::Timestamp,
+                Value::Timestamp(d.to_string().parse().ok()?),
+            ),
+            _ => return None,
+        })
+    };
+    match value {
+        toml::Value::Array(items) => {
+            let mut element = None;
+            let mut out = Vec::new();
+            for item in items {
+                let (ty, v) = scalar(item)?;
+                if element.is_some_and(|e| e != ty) {
+                    return None;
+                }
+                element = Some(ty);
+                out.push(v);
+            }
+            let ty: &'static Type = match element.unwrap_or(Type::String) {
+                Type::Bool => &Type::Bool,
+                Type::Int => &Type::Int,
+                Type::Float => &Type::Float,
+                Type::Timestamp => &Type::Timestamp,
+                _ => &Type::String,
+            };
+            Some((Type::List(ty), Value::List(out)))
+        }
+        toml::Value::Table(t) => {
+            let mut out = std::collections::BTreeMap::new();
+            for (k, v) in t {
+                out.insert(k.clone(), Value::String(v.as_str()?.to_string()));
+            }
+            Some((Type::Map(&Type::String), Value::Map(out)))
+        }
+        other => scalar(other),
+    }
+}
+
+/// An expression on one line, for listings.
+pub fn one_line(source: &str) -> String {
+    source.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The datasets `kind` names, or an error at it.
@@ -1335,6 +1532,51 @@ mod tests {
             "{e}"
         );
         assert!(e.ends_with("t.toml: 2 errors"), "{e}");
+    }
+
+    #[test]
+    fn expression_errors_point_inside_basic_and_multi_line_literal_strings() {
+        // A basic string with escaped quotes before the typo.
+        let e = pack_err(
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"resource.Engine == \\\"mysql\\\" && resource.StorageEncryptd\"",
+        );
+        let line = "expr = \"resource.Engine == \\\"mysql\\\" && resource.StorageEncryptd\"";
+        let col = line.find("resource.StorageEncryptd").unwrap() + 1;
+        assert!(
+            e.starts_with(&format!(
+                "t.toml:8:{col}: rule LOG-001: expr: `resource.StorageEncryptd`"
+            )),
+            "{e}"
+        );
+        assert!(e.contains("did you mean `StorageEncrypted`?"), "{e}");
+        assert!(
+            e.ends_with(&format!("\n  | {}{}", " ".repeat(col - 1), "^".repeat(24))),
+            "{e}"
+        );
+        // A multi-line literal string: the typo on its second line.
+        let e = pack_err(
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = '''\nresource.MultiAZ &&\n    resource.PubliclyAccesible == false\n'''",
+        );
+        assert!(
+            e.starts_with("t.toml:10:5: rule LOG-001: expr: `resource.PubliclyAccesible`"),
+            "{e}"
+        );
+        assert!(e.ends_with("\n   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^"), "{e}");
+        // message is checked too, and params by their types.
+        let e = pack_err(
+            "kind = \"AWS::RDS::DBInstance\"\nparams = { days = 7 }\nexpr = \"resource.BackupRetentionPeriod >= params.dayz\"",
+        );
+        assert!(
+            e.starts_with("t.toml:9:50: rule LOG-001: expr: unknown parameter `params.dayz`; did you mean `params.days`?"),
+            "{e}"
+        );
+        let e = pack_err(
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"resource.MultiAZ\"\nmessage = \"resource.MultiAZ\"",
+        );
+        assert!(e.contains("t.toml:9:12: rule LOG-001: message: "), "{e}");
+        // resource is not available over every kind.
+        let e = pack_err("kind = \"*\"\nexpr = \"resource.MultiAZ\"");
+        assert!(e.contains("t.toml:8:9: rule LOG-001: expr: "), "{e}");
     }
 
     #[test]

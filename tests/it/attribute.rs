@@ -1,4 +1,4 @@
-//! Attribute rules (`kind` with `require`) as a user runs them: a small
+//! Attribute rules (`kind` with `require` or `expr`) as a user runs them: a small
 //! pack (tests/attribute/rules.toml) over the example estate, in text,
 //! JSON and SARIF; a pack full of mistakes (tests/attribute/bad.toml)
 //! refused at load with every error at its place (golden:
@@ -73,8 +73,32 @@ fn an_attribute_pack_judges_the_example_estate_with_field_evidence() {
             ("reports", "fail"),
         ],
     ));
+    // expr: reports is unencrypted; over every kind (meta only): all in the EU.
+    want.extend(expect(
+        "DB-EXPR",
+        &all.map(|n| (n, if n == "reports" { "fail" } else { "pass" })),
+    ));
+    want.extend(expect("RES-EU", &all.map(|n| (n, "pass"))));
     want.sort();
     assert_eq!(got, want);
+
+    // A failing expr names every field it read, and its message is the
+    // rule's `message`.
+    let expr = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "DB-EXPR" && f["status"] == "fail")
+        .unwrap();
+    assert_eq!(expr["message"], "reports keeps backups 0 days");
+    assert_eq!(
+        expr["evidence"],
+        serde_json::json!([
+            {"field": "StorageEncrypted", "value": "false", "note": "read by the expression"},
+            {"field": "BackupRetentionPeriod", "value": "0", "note": "read by the expression"},
+            {"field": "DBInstanceAutomatedBackupsReplications", "value": "[]", "note": "read by the expression"},
+        ])
+    );
 
     let failing = report["findings"]
         .as_array()
@@ -151,7 +175,7 @@ fn mistakes_are_refused_at_load_each_at_its_place() {
     ]);
     scan.expect_code(2);
     assert!(
-        scan.stderr.contains("bad.toml: 11 errors"),
+        scan.stderr.contains("bad.toml: 15 errors"),
         "{}",
         scan.stderr
     );
