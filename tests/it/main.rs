@@ -27,6 +27,7 @@ mod html;
 mod inventory_fields;
 mod kinds;
 mod leak;
+mod nordlys;
 mod readme;
 mod readonly;
 mod residency;
