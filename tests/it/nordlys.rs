@@ -166,3 +166,102 @@ fn explain_shows_a_nordlys_attribute_rule() {
         assert!(run.stdout.contains(want), "no {want:?} in\n{}", run.stdout);
     }
 }
+
+/// A production database in the emulator, with the settings the pack's
+/// database rules judge: `good` keeps every promise, else none of them.
+async fn nordlys_db(rds: &aws_sdk_rds::Client, id: &str, good: bool) {
+    use aws_sdk_rds::types::Tag;
+    let mut create = rds
+        .create_db_instance()
+        .db_instance_identifier(id)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .engine_version(if good { "16.4" } else { "13.15" })
+        .allocated_storage(20)
+        .master_username("nordlys")
+        .master_user_password("nordlys-test-password")
+        .storage_encrypted(good)
+        .backup_retention_period(if good { 14 } else { 3 })
+        .preferred_backup_window(if good { "02:00-02:30" } else { "05:00-05:30" })
+        .deletion_protection(good)
+        .enable_iam_database_authentication(good)
+        .tags(Tag::builder().key("env").value("prod").build())
+        .tags(Tag::builder().key("owner").value("data-platform").build());
+    if good {
+        create = create.enable_cloudwatch_logs_exports("postgresql");
+    }
+    create.send().await.expect("CreateDBInstance");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_scan_with_the_nordlys_pack_judges_both_ways() {
+    let account = account().await;
+    let rds = aws_sdk_rds::Client::new(&account.config(REGION).await);
+    nordlys_db(&rds, "nordlys-good", true).await;
+    nordlys_db(&rds, "nordlys-bad", false).await;
+    let good = account.arn("rds", "db:nordlys-good");
+    let bad = account.arn("rds", "db:nordlys-bad");
+
+    let run = conform(
+        &[
+            "scan", "--rules", PACK, "--region", REGION, "--format", "json",
+        ],
+        &account,
+    );
+    run.expect_code(conform::exit::BROKEN);
+    assert!(!run.stderr.contains("error"), "{}", run.stderr);
+    let report = run.json();
+    let status = |rule: &str, arn: &str| -> String {
+        let found: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == rule && f["resource"]["arn"] == arn)
+            .collect();
+        assert_eq!(found.len(), 1, "{rule} {arn}: {found:#?}");
+        found[0]["status"].as_str().unwrap().to_string()
+    };
+    // require, expr and a built-in check, each both ways.
+    for rule in [
+        "NL-DB-1", "NL-DB-2", "NL-DB-3", "NL-DB-4", "NL-DB-5", "NL-DB-6",
+    ] {
+        assert_eq!(status(rule, &good), "pass", "{rule} on nordlys-good");
+        assert_eq!(status(rule, &bad), "fail", "{rule} on nordlys-bad");
+    }
+    // The owner tag, over every kind, is read from the tags AWS returned.
+    assert_eq!(status("NL-TAG-1", &good), "pass");
+    let failing = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "NL-DB-1" && f["resource"]["arn"] == bad.as_str())
+        .unwrap();
+    assert_eq!(
+        failing["evidence"],
+        serde_json::json!([{"field": "DeletionProtection", "value": "false", "note": "required eq true"}])
+    );
+    assert_eq!(failing["promise"]["line"], 14);
+    let engine = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "NL-DB-2" && f["resource"]["arn"] == bad.as_str())
+        .unwrap();
+    assert_eq!(
+        engine["message"],
+        "nordlys-bad runs postgres 13.15, not PostgreSQL 15+ or MySQL 8.0+"
+    );
+    // Every rule of the pack was evaluated.
+    let rules: Vec<&str> = report["rules"]
+        .as_array()
+        .expect("the report lists its rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    for id in rule_ids() {
+        assert!(
+            rules.contains(&id.as_str()),
+            "{id} not in the report's rules: {rules:?}"
+        );
+    }
+}
