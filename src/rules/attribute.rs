@@ -1475,10 +1475,10 @@ mod tests {
             "{e}"
         );
         let e = pack_err(
-            "kind = \"AWS::EC2::Volume\"\nrequire = { field = \"Encrypted\", op = \"eq\", value = true }",
+            "kind = \"AWS::ElasticLoadBalancingV2::SSLPolicy\"\nrequire = { field = \"Name\", op = \"eq\", value = true }",
         );
         assert!(
-            e.contains("rule LOG-001: conform has no field catalogue for AWS::EC2::Volume yet"),
+            e.contains("rule LOG-001: conform has no field catalogue for AWS::ElasticLoadBalancingV2::SSLPolicy yet"),
             "{e}"
         );
         let e = pack_err("kind = \"AWS::RDS::DBInstance\"");
