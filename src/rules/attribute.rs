@@ -539,13 +539,11 @@ fn compile_kind(
         .find(|d| d.resource_type().eq_ignore_ascii_case(name) || d.name() == name);
     let mut message = match known_type {
         Some(d) => format!(
-            "rule {id}: conform has no field catalogue for {} yet (kinds with fields: {})",
+            "rule {id}: conform has no field catalogue for {} yet (`conform fields` lists the kinds that have one)",
             d.resource_type(),
-            described.join(", ")
         ),
         None => format!(
-            "rule {id}: unknown kind {name:?}: kinds are CloudFormation types with a field catalogue ({}), or \"*\" for all of them",
-            described.join(", ")
+            "rule {id}: unknown kind {name:?}: kinds are CloudFormation types with a field catalogue (`conform fields` lists them), or \"*\" for all of them",
         ),
     };
     if known_type.is_none()
