@@ -37,7 +37,7 @@
 //! account's enabled regions gives one unknown for the account. Allowed
 //! regions need no reading to keep the promise: anything there passes.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{LazyLock, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,10 @@ const DEFAULT_SG: &str =
 const DEFAULT_NACL: &str =
     "default network ACL, which AWS makes with every VPC and which cannot be deleted";
 const AWS_PREFIX_LIST: &str = "AWS-managed prefix list, which AWS provides in every region";
+const DEFAULT_SUBNET: &str = "default subnet of the default VPC, which AWS makes in every region";
+const DEFAULT_ROUTE_TABLE: &str =
+    "main route table of the default VPC, which AWS makes in every region";
+const AWS_KEY: &str = "AWS-managed KMS key, which AWS makes in a region for its own services";
 const EBS_SETTING: &str =
     "EBS encryption-by-default setting, which every region has whatever the account does";
 
@@ -148,7 +152,42 @@ fn aws_made(inventory: &Inventory) -> HashMap<&str, &'static str> {
         .iter()
         .filter(|p| p.owner_id.as_deref() == Some("AWS"))
         .map(|p| (p.arn.as_str(), AWS_PREFIX_LIST));
-    groups.chain(acls).chain(lists).collect()
+    // A default VPC's subnets and main route table are AWS's too (AWS
+    // makes a default VPC in every region); so are AWS-managed KMS keys,
+    // which AWS makes in a region when one of its services needs one.
+    let default_vpcs: HashSet<&str> = inventory
+        .subnets
+        .iter()
+        .filter(|s| s.default_for_az == Some(true))
+        .filter_map(|s| s.vpc_id.as_deref())
+        .collect();
+    let subnets = inventory
+        .subnets
+        .iter()
+        .filter(|s| s.default_for_az == Some(true))
+        .map(|s| (s.arn.as_str(), DEFAULT_SUBNET));
+    let tables = inventory
+        .route_tables
+        .iter()
+        .filter(|t| {
+            t.associations.iter().any(|a| a.main)
+                && t.vpc_id
+                    .as_deref()
+                    .is_some_and(|v| default_vpcs.contains(v))
+        })
+        .map(|t| (t.arn.as_str(), DEFAULT_ROUTE_TABLE));
+    let keys = inventory
+        .kms_keys
+        .iter()
+        .filter(|k| k.key_manager.as_deref() == Some("AWS"))
+        .map(|k| (k.arn.as_str(), AWS_KEY));
+    groups
+        .chain(acls)
+        .chain(lists)
+        .chain(subnets)
+        .chain(tables)
+        .chain(keys)
+        .collect()
 }
 
 /// The resources the rule judges (of its kinds), each with why it is not
@@ -166,6 +205,7 @@ fn subjects<'a>(
             let why = match r.dataset() {
                 Dataset::DbGlobalClusters => Some(NO_REGION_GLOBAL_DB),
                 Dataset::Buckets => None,
+                Dataset::EbsEncryptionByDefault => Some(EBS_SETTING),
                 _ if r.place().region == GLOBAL => Some(NO_REGION),
                 _ => made.get(r.arn()).copied(),
             };
@@ -472,24 +512,6 @@ A resource outside the allowed regions is found only if its region is read: a li
         // Kinds whose inventory types are not resources (no ARN of their
         // own), named as the checks that judge them name them.
         let partition = |account: &str| inventory.partition(account).to_string();
-        if c.datasets.contains(&Dataset::EbsEncryptionByDefault) {
-            for s in &inventory.ebs_encryption_by_default {
-                let p = &s.place;
-                let mut r = dataset_ref(
-                    &partition(&p.account),
-                    &p.account,
-                    &p.region,
-                    Dataset::EbsEncryptionByDefault,
-                );
-                r.arn = Dataset::EbsEncryptionByDefault.arn(
-                    &partition(&p.account),
-                    &p.region,
-                    &p.account,
-                    "",
-                );
-                skip(&r, EBS_SETTING);
-            }
-        }
         if c.datasets.contains(&Dataset::SslPolicies) {
             for s in &inventory.ssl_policies {
                 let p = &s.place;
@@ -606,10 +628,15 @@ kinds = ["AWS::S3::Bucket", "AWS::Logs::LogGroup"]"#,
     fn every_kind_by_default_but_detail_datasets() {
         let c = compiled(r#"regions = ["eu-north-1"]"#);
         assert!(!c.datasets.contains(&Dataset::BucketDetails));
+        // One dataset per kind: detail datasets share their kind's type.
         for k in Dataset::KINDS {
-            if k.dataset != Dataset::BucketDetails {
-                assert!(c.datasets.contains(&k.dataset), "{}", k.name);
-            }
+            assert!(
+                c.datasets
+                    .iter()
+                    .any(|d| d.resource_type() == k.resource_type),
+                "{}",
+                k.name
+            );
         }
         // Interned: the same set is the same slice.
         let again = compiled(r#"regions = ["eu-west-1"]"#);
@@ -729,7 +756,7 @@ kinds = ["AWS::S3::Bucket", "AWS::Logs::LogGroup"]"#,
             skipped,
             vec![
                 ("sg-1".to_string(), DEFAULT_SG),
-                ("all ebs-encryption-by-default".to_string(), EBS_SETTING)
+                ("ebs-encryption-by-default".to_string(), EBS_SETTING)
             ]
         );
     }

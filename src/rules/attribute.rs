@@ -539,13 +539,11 @@ fn compile_kind(
         .find(|d| d.resource_type().eq_ignore_ascii_case(name) || d.name() == name);
     let mut message = match known_type {
         Some(d) => format!(
-            "rule {id}: conform has no field catalogue for {} yet (kinds with fields: {})",
+            "rule {id}: conform has no field catalogue for {} yet (`conform fields` lists the kinds that have one)",
             d.resource_type(),
-            described.join(", ")
         ),
         None => format!(
-            "rule {id}: unknown kind {name:?}: kinds are CloudFormation types with a field catalogue ({}), or \"*\" for all of them",
-            described.join(", ")
+            "rule {id}: unknown kind {name:?}: kinds are CloudFormation types with a field catalogue (`conform fields` lists them), or \"*\" for all of them",
         ),
     };
     if known_type.is_none()
@@ -1475,10 +1473,10 @@ mod tests {
             "{e}"
         );
         let e = pack_err(
-            "kind = \"AWS::EC2::Volume\"\nrequire = { field = \"Encrypted\", op = \"eq\", value = true }",
+            "kind = \"AWS::ElasticLoadBalancingV2::SSLPolicy\"\nrequire = { field = \"Name\", op = \"eq\", value = true }",
         );
         assert!(
-            e.contains("rule LOG-001: conform has no field catalogue for AWS::EC2::Volume yet"),
+            e.contains("rule LOG-001: conform has no field catalogue for AWS::ElasticLoadBalancingV2::SSLPolicy yet"),
             "{e}"
         );
         let e = pack_err("kind = \"AWS::RDS::DBInstance\"");

@@ -4,6 +4,7 @@
 Used by tests/it/faults.rs (through tests/it/common/faults.rs); stdlib only.
 
     fault_proxy.py --upstream http://127.0.0.1:PORT [--rules FILE] [--max-seconds N]
+                   [--upstream-timeout SECONDS]
 
 It listens on a free port of 127.0.0.1 (never any other address), prints
 `listening 127.0.0.1:<port>` on its first line of standard output, and
@@ -509,7 +510,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def forward(self, body):
         upstream = self.server.upstream
-        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=self.server.upstream_timeout)
         try:
             headers = {
                 k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP
@@ -589,6 +590,8 @@ def main():
     parser.add_argument("--rules", help="a JSON file with the initial rules")
     parser.add_argument("--max-seconds", type=float, default=600, help="exit after this long")
     parser.add_argument("--verbose", action="store_true", help="log every request on stderr")
+    parser.add_argument("--upstream-timeout", type=float, default=60,
+                        help="seconds to wait for the emulator's answer before answering 502 (default 60)")
     args = parser.parse_args()
 
     upstream = urllib.parse.urlsplit(args.upstream)
@@ -602,6 +605,7 @@ def main():
     server = Server(("127.0.0.1", 0), Handler)
     server.state = State(rules)
     server.upstream = upstream
+    server.upstream_timeout = args.upstream_timeout
     server.verbose = args.verbose
 
     def stop(reason):
