@@ -94,7 +94,10 @@ fn an_attribute_pack_judges_the_example_estate_with_field_evidence() {
         assert_eq!(status_of(n), ["pass"], "{n}");
     }
     assert_eq!(status_of("sandbox-us"), ["fail"]);
-    assert_eq!(status_of("all account-public-access-block"), ["unknown", "unknown"]);
+    assert_eq!(
+        status_of("all account-public-access-block"),
+        ["unknown", "unknown"]
+    );
     assert!(res.len() > 50, "every kind is judged: {res:?}");
 
     // A failing expr names every field it read, and its message is the
