@@ -515,14 +515,7 @@ impl Described for CacheCluster {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn present<R: Described>(r: &R) -> Vec<&'static str> {
-        R::FIELDS
-            .iter()
-            .filter(|f| (f.get)(r).is_some())
-            .map(|f| f.name)
-            .collect()
-    }
+    use crate::inventory::fields::present;
 
     #[test]
     fn fields_aws_did_not_return_are_absent() {

@@ -898,15 +898,7 @@ impl Described for DbGlobalCluster {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The fields `r` has a value for.
-    fn present<R: Described>(r: &R) -> Vec<&'static str> {
-        R::FIELDS
-            .iter()
-            .filter(|f| (f.get)(r).is_some())
-            .map(|f| f.name)
-            .collect()
-    }
+    use crate::inventory::fields::present;
 
     #[test]
     fn fields_aws_did_not_return_are_absent() {

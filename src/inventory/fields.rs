@@ -160,6 +160,16 @@ described! {
     EfsFileSystems => efs_file_systems: super::EfsFileSystem,
 }
 
+/// The fields `r` has a value for (the catalogues' tests of absent fields).
+#[cfg(test)]
+pub(crate) fn present<R: Described>(r: &R) -> Vec<&'static str> {
+    R::FIELDS
+        .iter()
+        .filter(|f| (f.get)(r).is_some())
+        .map(|f| f.name)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -362,15 +362,8 @@ impl Described for NetworkInterface {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::fields::present;
     use crate::inventory::{NaclEntry, Place};
-
-    fn present<R: Described>(r: &R) -> Vec<&'static str> {
-        R::FIELDS
-            .iter()
-            .filter(|f| (f.get)(r).is_some())
-            .map(|f| f.name)
-            .collect()
-    }
 
     #[test]
     fn fields_aws_did_not_return_are_absent() {
