@@ -370,7 +370,9 @@ impl<R: Described> expr::Resource for Fields<'_, R> {
     }
 }
 
-/// `meta`: the resource's account, region, ARN, kind and tags.
+/// `meta`: the resource's account, region, ARN, kind and tags; `tags` is
+/// left out for kinds whose tags conform does not read, so that a rule
+/// reading them is unknown there, never judged on an empty map.
 fn meta<R: Resource>(r: &R) -> Value {
     let place = r.place();
     Value::record([
@@ -378,7 +380,7 @@ fn meta<R: Resource>(r: &R) -> Value {
         ("region", Some(Value::str(&place.region))),
         ("arn", Some(Value::str(r.arn()))),
         ("kind", Some(Value::str(r.dataset().resource_type()))),
-        ("tags", Some(Value::from(r.tags()))),
+        ("tags", r.tags_read().then(|| Value::from(r.tags()))),
     ])
 }
 

@@ -135,6 +135,13 @@ pub trait Resource {
     fn tags(&self) -> &Tags {
         &NO_TAGS
     }
+    /// Whether conform reads this kind's tags: `false` for kinds whose
+    /// tags would cost a call per resource (KMS keys, trails, tables, log
+    /// groups, ...), whose [`Resource::tags`] is then empty without
+    /// meaning "no tags".
+    fn tags_read(&self) -> bool {
+        false
+    }
 }
 
 /// The tags of a resource that has none.

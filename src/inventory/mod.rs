@@ -25,6 +25,9 @@ macro_rules! resource {
         fn tags(&self) -> &$crate::inventory::Tags {
             &self.tags
         }
+        fn tags_read(&self) -> bool {
+            true
+        }
     };
     ($ty:ident: |$r:ident| $dataset:expr, named $name:ident $(, $tagged:ident)?) => {
         impl $crate::inventory::Resource for $ty {
