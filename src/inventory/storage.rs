@@ -184,8 +184,28 @@ pub struct BucketEncryptionRule {
     pub bucket_key_enabled: Option<bool>,
 }
 
-// Tags are read with the bucket details; without them, a bucket has none.
-resource!(Bucket: Buckets, named name, tagged);
+// Tags are read with the bucket details: without them (or when they could
+// not be read) a bucket's tags are not known, which `tags_read` says.
+impl super::Resource for Bucket {
+    fn dataset(&self) -> super::Dataset {
+        super::Dataset::Buckets
+    }
+    fn arn(&self) -> &str {
+        &self.arn
+    }
+    fn place(&self) -> &Place {
+        &self.place
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn tags(&self) -> &super::Tags {
+        &self.tags
+    }
+    fn tags_read(&self) -> bool {
+        self.lifecycle.is_some() && self.tags_error.is_none()
+    }
+}
 
 /// A bucket's fields. S3 has no one Describe call: each field is the
 /// answer of the call that reads it, under the name of its root element
