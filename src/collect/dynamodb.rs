@@ -54,18 +54,7 @@ fn listed(ctx: &Ctx, name: &str) -> DynamoDbTable {
         arn: ctx.arn_of(Dataset::DynamoDbTables, name),
         place: ctx.place(),
         name: name.to_string(),
-        table_id: None,
-        table_status: None,
-        creation_date_time: None,
-        billing_mode: None,
-        sse: None,
-        deletion_protection_enabled: None,
-        table_class: None,
-        replica_regions: Vec::new(),
-        continuous_backups_status: None,
-        point_in_time_recovery_status: None,
-        recovery_period_in_days: None,
-        unreadable: None,
+        ..Default::default()
     }
 }
 

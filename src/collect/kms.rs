@@ -68,20 +68,7 @@ fn listed(ctx: &Ctx, k: &kms::KeyListEntry) -> Option<KmsKey> {
         },
         place: ctx.place(),
         id,
-        creation_date: None,
-        enabled: None,
-        description: None,
-        key_usage: None,
-        key_state: None,
-        deletion_date: None,
-        origin: None,
-        key_manager: None,
-        key_spec: None,
-        multi_region: None,
-        custom_key_store_id: None,
-        key_rotation_enabled: None,
-        rotation_period_in_days: None,
-        unreadable: None,
+        ..Default::default()
     })
 }
 

@@ -11,7 +11,7 @@ use super::{AwsError, Place};
 ///
 /// Every table the region lists is kept, even one whose details could not
 /// be read: they are then `None`, with the reason in `unreadable`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DynamoDbTable {
     pub arn: String,

@@ -14,7 +14,7 @@ use super::{AwsError, Place};
 /// be read (a key policy may deny the scanner `kms:DescribeKey` while IAM
 /// allows it): its details are then `None` and `unreadable` says why, so
 /// that whatever judges it reports it unknown rather than passing it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KmsKey {
     pub arn: String,
