@@ -171,15 +171,94 @@ impl JsonReport<'static> {
 }
 
 pub(super) fn render(input: &ReportInput<'_>) -> String {
-    let mut out = serde_json::to_string_pretty(&JsonReport::of(input)).unwrap_or_default();
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and serde_json writes UTF-8.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// Streams the report to `out` (the same bytes as [`render`]).
+/// Findings serialised by one task of [`write`].
+const CHUNK: usize = 2048;
+
+/// Streams the report to `out`: the bytes `serde_json::to_writer_pretty`
+/// gives for [`JsonReport::of`], and a newline.
+///
+/// The findings are most of a large report (about 760 bytes each), so they
+/// are serialised in parallel, a chunk of them per task, a few chunks at a
+/// time, and written in order: the report is never held whole, and
+/// serialising takes the cores the evaluation took.
 pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &JsonReport::of(input))?;
+    use rayon::prelude::*;
+
+    let report = JsonReport::of(input);
+    let findings = &input.evaluation.findings;
+    if findings.len() <= CHUNK {
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        return out.write_all(b"\n");
+    }
+    // Everything but the findings, with an empty list where they go: the
+    // top-level key at the pretty printer's first level of indentation.
+    // (Strings never hold a raw newline, so the marker is structural.)
+    let head = serde_json::to_vec_pretty(&JsonReport {
+        findings: Cow::Borrowed(&[]),
+        ..report
+    })?;
+    let marker: &[u8] = b"\n  \"findings\": [";
+    let Some(at) = head
+        .windows(marker.len() + 1)
+        .position(|w| &w[..marker.len()] == marker && w[marker.len()] == b']')
+        .map(|i| i + marker.len())
+    else {
+        return Err(std::io::Error::other("the findings list is missing"));
+    };
+    out.write_all(&head[..at])?;
+    let batch = CHUNK * 4 * rayon::current_num_threads().max(1);
+    for (b, findings) in findings.chunks(batch).enumerate() {
+        let rendered: Vec<Vec<u8>> = findings
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut text = Vec::with_capacity(chunk.len() * 1024);
+                for (i, finding) in chunk.iter().enumerate() {
+                    let first = b == 0 && c == 0 && i == 0;
+                    text.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+                    // A finding on its own, its lines indented two levels
+                    // deeper, is what the pretty printer writes inside the
+                    // list.
+                    let mut indented = Indented(&mut text);
+                    serde_json::to_writer_pretty(&mut indented, finding)?;
+                }
+                Ok(text)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for text in rendered {
+            out.write_all(&text)?;
+        }
+    }
+    out.write_all(b"\n  ")?;
+    out.write_all(&head[at..])?;
     out.write_all(b"\n")
+}
+
+/// Writes what it is given to a buffer, with four spaces after each
+/// newline.
+struct Indented<'a>(&'a mut Vec<u8>);
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.0.extend_from_slice(&rest[..=i]);
+            self.0.extend_from_slice(b"    ");
+            rest = &rest[i + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -195,5 +274,44 @@ mod tests {
         let mut again = serde_json::to_string_pretty(&report).unwrap();
         again.push('\n');
         assert_eq!(again, text);
+    }
+
+    /// The report written in parallel chunks is the one serde_json writes
+    /// in one piece, byte for byte, whatever the number of findings.
+    #[test]
+    fn the_findings_written_in_chunks_are_the_pretty_printers_bytes() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/example.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let report = JsonReport::from_json(&path, &text).unwrap();
+        for n in [0, 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7, 9 * CHUNK * 4 + 5] {
+            let findings: Vec<Finding> = report.findings.iter().cycle().take(n).cloned().collect();
+            let evaluation = crate::evaluate::Evaluation {
+                findings,
+                summary: report.summary.clone().into_owned(),
+                set_aside: Default::default(),
+                scope_warnings: Vec::new(),
+                not_judged: report.not_judged.clone().into_owned(),
+            };
+            let input = ReportInput {
+                evaluation: &evaluation,
+                rules: report.rules.to_vec(),
+                rules_origin: report.rules_source.to_string(),
+                collected_at: report.collected_at,
+                completed_at: report.completed_at,
+                scope: &report.scope,
+                coverage_errors: report.coverage_errors.iter().map(|c| &**c).collect(),
+                show_passing: false,
+                waivers: Default::default(),
+                baseline: None,
+                policies: Vec::new(),
+                display: Default::default(),
+                width: None,
+            };
+            let mut expected = serde_json::to_vec_pretty(&JsonReport::of(&input)).unwrap();
+            expected.push(b'\n');
+            let mut written = Vec::new();
+            write(&input, &mut written).unwrap();
+            assert!(written == expected, "{n} findings");
+        }
     }
 }
