@@ -83,7 +83,8 @@ impl Summary {
             rules,
             ..Default::default()
         };
-        let mut resources = std::collections::HashSet::new();
+        let mut resources: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        resources.reserve(findings.len());
         let mut tally = Tally::default();
         for f in findings {
             resources.insert(f.resource.arn.as_str());

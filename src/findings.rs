@@ -168,64 +168,9 @@ pub fn interned(name: &str) -> Cow<'static, str> {
     })
 }
 
-/// A resource's tags in a finding: the inventory's [`Tags`] (key order,
-/// each key once) in one compact allocation instead of a tree, written and
-/// read as the same JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TagList(Box<[(String, String)]>);
-
-impl TagList {
-    /// The value of tag `key`.
-    pub fn get(&self, key: &str) -> Option<&String> {
-        self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
-            .ok()
-            .map(|i| &self.0[i].1)
-    }
-
-    /// Every tag, in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl From<&Tags> for TagList {
-    fn from(tags: &Tags) -> TagList {
-        TagList(tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-    }
-}
-
-impl From<Tags> for TagList {
-    fn from(tags: Tags) -> TagList {
-        TagList(tags.into_iter().collect())
-    }
-}
-
-impl FromIterator<(String, String)> for TagList {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(tags: I) -> TagList {
-        TagList::from(tags.into_iter().collect::<Tags>())
-    }
-}
-
-impl Serialize for TagList {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter())
-    }
-}
-
-impl<'de> Deserialize<'de> for TagList {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TagList, D::Error> {
-        Tags::deserialize(deserializer).map(TagList::from)
-    }
-}
+/// A resource's tags in a finding: the inventory's [`Tags`], shared with
+/// it (a finding's copy is a reference count).
+pub type TagList = Tags;
 
 /// Serde for a value shared between findings (the rule's promise, which
 /// every finding of the rule carries): written and read as the value.

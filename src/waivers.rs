@@ -833,8 +833,7 @@ mod tests {
                 tags: tags
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect::<crate::inventory::Tags>()
-                    .into(),
+                    .collect::<crate::inventory::Tags>(),
             },
             message: "m".into(),
             evidence: vec![],

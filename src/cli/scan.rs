@@ -70,7 +70,15 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
         }
         .into());
     }
-    Ok(plan.exit.code(&evaluation))
+    let code = plan.exit.code(&evaluation);
+    // The process ends here: the inventory, the verdicts and the pack are
+    // left to the operating system instead of being freed one allocation
+    // at a time (at 10^6 resources that took a second of CPU).
+    drop(input);
+    std::mem::forget(evaluation);
+    std::mem::forget(inventory);
+    std::mem::forget(plan.pack);
+    Ok(code)
 }
 
 /// Collects the inventory `live` asks for, with the progress line, within

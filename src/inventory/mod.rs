@@ -70,6 +70,7 @@ mod network;
 mod network_fields;
 mod scaling;
 mod storage;
+mod tags;
 mod value;
 mod vpc;
 
@@ -87,10 +88,10 @@ pub use logs::*;
 pub use network::*;
 pub use scaling::*;
 pub use storage::*;
+pub use tags::Tags;
 pub use value::{Member, Type, Value};
 pub use vpc::*;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -108,9 +109,6 @@ pub const VERSION: u32 = 1;
 /// The region name used for datasets that are global to an account
 /// (S3's bucket list, for example).
 pub const GLOBAL: &str = "global";
-
-/// Tags as AWS returns them, in a stable order.
-pub type Tags = BTreeMap<String, String>;
 
 /// One account and the regions scanned in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

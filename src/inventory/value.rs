@@ -151,8 +151,8 @@ impl From<Timestamp> for Value {
     }
 }
 
-impl From<&BTreeMap<String, String>> for Value {
-    fn from(tags: &BTreeMap<String, String>) -> Self {
+impl From<&super::Tags> for Value {
+    fn from(tags: &super::Tags) -> Self {
         Value::Map(
             tags.iter()
                 .map(|(k, v)| (k.clone(), Value::str(v)))
