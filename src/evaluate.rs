@@ -18,8 +18,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::checks::Context;
-use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally, interned};
-use crate::inventory::{Arn, Dataset, GLOBAL, Inventory};
+use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally};
+use crate::inventory::{Arn, Dataset, GLOBAL, Inventory, Sym};
 use crate::rules::{Rule, RulePack, ScopeWarning, Severity, Watch};
 
 /// The result of evaluating a pack over an inventory.
@@ -332,7 +332,7 @@ fn evaluate_rule(
     let mut findings: Vec<Finding> = by_arn
         .into_iter()
         .map(|o| Finding {
-            rule_id: rule.id.clone(),
+            rule_id: Sym::new(&rule.id),
             severity: rule.severity,
             status: o.status,
             resource: o.resource,
@@ -431,9 +431,9 @@ pub fn dataset_ref(partition: &str, account: &str, region: &str, dataset: Datase
     };
     ResourceRef {
         arn,
-        resource_type: dataset.resource_type().into(),
-        account: interned(account),
-        region: interned(region),
+        resource_type: crate::inventory::Sym::from_static(dataset.resource_type()),
+        account: account.into(),
+        region: region.into(),
         name: format!("all {dataset}"),
         tags: Default::default(),
     }

@@ -5,15 +5,12 @@
 //! them into [`Finding`]s. Reporters only format findings: they never look
 //! at the inventory again.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::inventory::Tags;
+use crate::inventory::{Sym, Tags};
 use crate::rules::{Promise, Severity};
 use crate::waivers::WaiverRef;
 
@@ -111,8 +108,8 @@ impl Tally {
 /// The resource a verdict is about.
 ///
 /// A scan of a million resources holds a million of these: what repeats
-/// is not copied for each (the type is the kind's static name, account and
-/// region are [`interned`]), and the tags are a compact [`TagList`].
+/// is not copied for each (type, account and region are [`Sym`]s, the tags
+/// are shared with the inventory).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceRef {
     /// The resource's ARN. For settings that have no ARN of their own (a
@@ -122,50 +119,13 @@ pub struct ResourceRef {
     pub arn: String,
     /// CloudFormation-style resource type, e.g. `AWS::EC2::SecurityGroup`.
     #[serde(rename = "type")]
-    pub resource_type: Cow<'static, str>,
-    pub account: Cow<'static, str>,
-    pub region: Cow<'static, str>,
+    pub resource_type: Sym,
+    pub account: Sym,
+    pub region: Sym,
     /// A human name (id or name), for display.
     pub name: String,
     #[serde(default, skip_serializing_if = "TagList::is_empty")]
     pub tags: TagList,
-}
-
-/// A short name that recurs in many findings (an account id, a region), stored
-/// once for the life of the process: the first time it is seen it is
-/// copied into a table that is never freed; from then on it is borrowed
-/// from there. The table holds at most a few thousand names (longer or
-/// further names are copied as usual), so it cannot grow with the estate.
-pub fn interned(name: &str) -> Cow<'static, str> {
-    const MAX_LEN: usize = 64;
-    const MAX_NAMES: usize = 4096;
-    static ALL: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
-    thread_local! {
-        static SEEN: RefCell<HashSet<&'static str>> = RefCell::new(HashSet::new());
-    }
-    if name.len() > MAX_LEN {
-        return Cow::Owned(name.to_string());
-    }
-    SEEN.with(|seen| {
-        if let Some(&known) = seen.borrow().get(name) {
-            return Cow::Borrowed(known);
-        }
-        let mut all = match ALL.lock() {
-            Ok(all) => all,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let known = match all.get(name) {
-            Some(&known) => known,
-            None if all.len() < MAX_NAMES => {
-                let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
-                all.insert(leaked);
-                leaked
-            }
-            None => return Cow::Owned(name.to_string()),
-        };
-        seen.borrow_mut().insert(known);
-        Cow::Borrowed(known)
-    })
 }
 
 /// A resource's tags in a finding: the inventory's [`Tags`], shared with
@@ -391,7 +351,7 @@ impl Verdict {
 /// A rule's verdict on one resource, ready to report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
+    pub rule_id: Sym,
     pub severity: Severity,
     pub status: Status,
     pub resource: ResourceRef,

@@ -280,9 +280,9 @@ fn region_ref(partition: &str, account: &str, region: &str) -> ResourceRef {
             resource: "region",
         }
         .to_string(),
-        resource_type: std::borrow::Cow::Borrowed("AWS::EC2::Region"),
-        account: crate::findings::interned(account),
-        region: crate::findings::interned(region),
+        resource_type: crate::inventory::Sym::from_static("AWS::EC2::Region"),
+        account: account.into(),
+        region: region.into(),
         name: format!("region {region}"),
         tags: Default::default(),
     }

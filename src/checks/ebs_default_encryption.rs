@@ -51,8 +51,8 @@ In the console: EC2 → Settings (Dashboard, Account attributes → Data protect
                     continue;
                 }
                 let place = Place {
-                    account: scanned.account.clone(),
-                    region: region.clone(),
+                    account: crate::inventory::Sym::new(&scanned.account),
+                    region: crate::inventory::Sym::new(region),
                 };
                 outcomes.push(Outcome::unknown(
                     ebs_default_ref(inventory, &place),

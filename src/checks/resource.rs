@@ -1,7 +1,8 @@
 //! Building [`ResourceRef`]s and evidence lists, shared by the checks.
 
-use crate::findings::{Evidence, Outcome, ResourceRef, interned};
+use crate::findings::{Evidence, Outcome, ResourceRef};
 use crate::inventory::Resource;
+use crate::inventory::Sym;
 use crate::inventory::{
     Arn, AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster,
     DbInstance, DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
@@ -11,9 +12,9 @@ use crate::inventory::{
 fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
     ResourceRef {
         arn: arn.to_string(),
-        resource_type: dataset.resource_type().into(),
-        account: interned(&place.account),
-        region: interned(&place.region),
+        resource_type: Sym::from_static(dataset.resource_type()),
+        account: place.account,
+        region: place.region,
         name: name.to_string(),
         tags: tags.into(),
     }
@@ -110,8 +111,8 @@ pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
     }
     .to_string();
     let place = Place {
-        account: account.to_string(),
-        region: GLOBAL.to_string(),
+        account: account.into(),
+        region: GLOBAL.into(),
     };
     make(&arn, Dataset::Trails, &place, "trails", &Tags::new())
 }

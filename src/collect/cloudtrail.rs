@@ -83,13 +83,13 @@ pub(crate) async fn trails(
     clients.insert(caller.to_string(), caller_client);
     for t in &out.items {
         clients
-            .entry(t.place.region.clone())
+            .entry(t.place.region.to_string())
             .or_insert_with(|| config.in_region(&t.place.region).cloudtrail());
     }
     let reads = out.items.iter_mut().map(|t| {
         let clients = &clients;
         async move {
-            let Some(client) = clients.get(&t.place.region) else {
+            let Some(client) = clients.get(t.place.region.as_str()) else {
                 return;
             };
             match ctx
@@ -195,8 +195,8 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
     Some(Trail {
         arn,
         place: Place {
-            account: ctx.account.clone(),
-            region,
+            account: (&ctx.account).into(),
+            region: region.into(),
         },
         name,
         multi_region: t.is_multi_region_trail().unwrap_or(false),

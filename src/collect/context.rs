@@ -70,8 +70,8 @@ impl Ctx {
     /// The place of a resource read here.
     pub fn place(&self) -> Place {
         Place {
-            account: self.account.clone(),
-            region: self.region.clone(),
+            account: (&self.account).into(),
+            region: (&self.region).into(),
         }
     }
 

@@ -249,8 +249,8 @@ pub(crate) async fn buckets(
             Bucket {
                 arn: ctx.arn_of(Dataset::Buckets, &name),
                 place: Place {
-                    account: ctx.account.clone(),
-                    region,
+                    account: (&ctx.account).into(),
+                    region: region.into(),
                 },
                 name,
                 default_encryption,
@@ -308,8 +308,8 @@ pub(crate) async fn account_public_access_block(
         items: vec![AccountPublicAccessBlock {
             arn: ctx.arn_of(Dataset::AccountPublicAccessBlocks, ""),
             place: Place {
-                account: ctx.account.clone(),
-                region: GLOBAL.to_string(),
+                account: (&ctx.account).into(),
+                region: GLOBAL.into(),
             },
             settings,
         }],

@@ -32,6 +32,18 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 
+/// A resource list read from a saved inventory, without the spare room it
+/// grew into while it was read (up to as much again: at 10^6 resources,
+/// about 200 MB). Each list is trimmed as soon as it is read, so the
+/// spare room of only one list is held at a time.
+fn shrunk<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Vec<T>, D::Error> {
+    let mut list = Vec::<T>::deserialize(deserializer)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
 /// Whether a dataset is read in every region or once per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -235,7 +247,7 @@ macro_rules! kinds {
             pub enabled_regions: Vec<EnabledRegions>,
             $($(
                 $(#[$attr])*
-                #[serde(default)]
+                #[serde(default, deserialize_with = "shrunk")]
                 pub $field: Vec<$ty>,
             )?)*
         }

@@ -70,6 +70,7 @@ mod network;
 mod network_fields;
 mod scaling;
 mod storage;
+mod sym;
 mod tags;
 mod value;
 mod vpc;
@@ -88,6 +89,7 @@ pub use logs::*;
 pub use network::*;
 pub use scaling::*;
 pub use storage::*;
+pub use sym::Sym;
 pub use tags::Tags;
 pub use value::{Member, Type, Value};
 pub use vpc::*;
@@ -197,12 +199,12 @@ struct Header {
     version: Option<u32>,
 }
 
-/// Where a resource lives.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a resource lives (each name stored once: [`Sym`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
-    pub account: String,
-    pub region: String,
+    pub account: Sym,
+    pub region: Sym,
 }
 
 impl Inventory {

@@ -139,6 +139,12 @@ impl From<&str> for Value {
     }
 }
 
+impl From<&super::Sym> for Value {
+    fn from(s: &super::Sym) -> Self {
+        Value::str(s)
+    }
+}
+
 impl From<&String> for Value {
     fn from(s: &String) -> Self {
         Value::str(s)

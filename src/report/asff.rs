@@ -149,7 +149,7 @@ fn finding(f: &Finding, rule: Option<&RuleInfo>, region: &str, at: &str) -> Valu
         .map(|r| r.controls.iter().take(REQUIREMENTS_MAX).cloned().collect())
         .unwrap_or_default();
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
-    fields.insert("conform/RuleId".into(), f.rule_id.clone());
+    fields.insert("conform/RuleId".into(), f.rule_id.to_string());
     fields.insert("conform/Status".into(), f.status.as_str().into());
     fields.insert(
         "conform/Promise".into(),

@@ -94,7 +94,7 @@ fn row(f: &Finding, rule: Option<&RuleInfo>, collected_at: &str) -> Vec<String> 
     let cells = [
         status_word(f.status).to_string(),
         f.severity.to_string(),
-        f.rule_id.clone(),
+        f.rule_id.to_string(),
         rule.map(|r| r.title.clone()).unwrap_or_default(),
         r.account.to_string(),
         r.region.to_string(),

@@ -271,7 +271,7 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> sarif::Result {
         properties.insert("baseline".to_string(), json!(b.as_str()));
     }
     let mut result = sarif::Result::builder()
-        .rule_id(finding.rule_id.clone())
+        .rule_id(finding.rule_id.to_string())
         .level(level)
         .message(sarif::Message {
             text: Some(text),
@@ -785,7 +785,7 @@ mod tests {
             .map(|i| {
                 let severity = severities[i % severities.len()];
                 Finding {
-                    rule_id: format!("R-{severity}"),
+                    rule_id: format!("R-{severity}").into(),
                     severity,
                     status: Status::Fail,
                     resource: ResourceRef {
