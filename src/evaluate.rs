@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::checks::Context;
 use crate::findings::{Evidence, Finding, Outcome, ResourceRef, Status, Tally};
-use crate::inventory::{Arn, Dataset, GLOBAL, Inventory, Sym};
+use crate::inventory::{Arn, Dataset, GLOBAL, Inventory, Sym, Text};
 use crate::rules::{Rule, RulePack, ScopeWarning, Severity, Watch};
 
 /// The result of evaluating a pack over an inventory.
@@ -219,12 +219,12 @@ fn evaluate_rule(
     ];
     let (mut judged, mut warnings) = (0, Vec::new());
     // ARN -> excluded (true) or out of scope (false).
-    let mut aside: BTreeMap<String, bool> = BTreeMap::new();
+    let mut aside: BTreeMap<Text, bool> = BTreeMap::new();
     // The outcomes kept, in the order the checks gave them; joined per
     // ARN below (no map keyed by a copy of every ARN).
     let mut kept: Vec<Outcome> = Vec::new();
     // ARN -> why a check of the rule did not judge it (in scope only).
-    let mut skipped: BTreeMap<String, &'static str> = BTreeMap::new();
+    let mut skipped: BTreeMap<Text, &'static str> = BTreeMap::new();
     for check in &rule.checks {
         let scopes = [(&rule.scope, &rule.exclude), (&check.scope, &check.exclude)];
         let mut check_watch = [
@@ -430,7 +430,7 @@ pub fn dataset_ref(partition: &str, account: &str, region: &str, dataset: Datase
         .to_string()
     };
     ResourceRef {
-        arn,
+        arn: arn.into(),
         resource_type: crate::inventory::Sym::from_static(dataset.resource_type()),
         account: account.into(),
         region: region.into(),
@@ -473,7 +473,7 @@ mod tests {
         });
         for (name, days) in [("/short", Some(7)), ("/forever", None)] {
             inv.log_groups.push(LogGroup {
-                arn: format!("arn:aws:logs:eu-north-1:111122223333:log-group:{name}"),
+                arn: format!("arn:aws:logs:eu-north-1:111122223333:log-group:{name}").into(),
                 place: Place {
                     account: "111122223333".into(),
                     region: "eu-north-1".into(),

@@ -116,7 +116,7 @@ pub struct ResourceRef {
     /// region's EBS encryption default) and for whole datasets that could
     /// not be read, an ARN-shaped name is built from the service, region
     /// and account (`arn:aws:ec2:eu-north-1:123456789012:security-group/*`).
-    pub arn: String,
+    pub arn: crate::inventory::Text,
     /// CloudFormation-style resource type, e.g. `AWS::EC2::SecurityGroup`.
     #[serde(rename = "type")]
     pub resource_type: Sym,

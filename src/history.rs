@@ -215,7 +215,7 @@ mod tests {
             severity: Severity::High,
             status,
             resource: ResourceRef {
-                arn: format!("arn:aws:ec2:eu-north-1:111122223333:security-group/{id}"),
+                arn: format!("arn:aws:ec2:eu-north-1:111122223333:security-group/{id}").into(),
                 resource_type: "AWS::EC2::SecurityGroup".into(),
                 account: "111122223333".into(),
                 region: "eu-north-1".into(),

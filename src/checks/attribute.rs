@@ -858,7 +858,7 @@ mod tests {
         }
         for (id, encrypted, days) in [("a", true, Some(7)), ("b", false, None)] {
             inv.db_instances.push(DbInstance {
-                arn: format!("arn:aws:rds:eu-north-1:111122223333:db:{id}"),
+                arn: format!("arn:aws:rds:eu-north-1:111122223333:db:{id}").into(),
                 place: Place {
                     account: "111122223333".into(),
                     region: "eu-north-1".into(),

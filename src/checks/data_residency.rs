@@ -279,7 +279,8 @@ fn region_ref(partition: &str, account: &str, region: &str) -> ResourceRef {
             account,
             resource: "region",
         }
-        .to_string(),
+        .to_string()
+        .into(),
         resource_type: crate::inventory::Sym::from_static("AWS::EC2::Region"),
         account: account.into(),
         region: region.into(),
@@ -314,7 +315,8 @@ fn unread(inventory: &Inventory, c: &Compiled) -> Vec<Outcome> {
                 account,
                 resource: "regions",
             }
-            .to_string();
+            .to_string()
+            .into();
             r.name = "regions not scanned".to_string();
             out.push(Outcome::unknown(
                 r,
@@ -521,12 +523,9 @@ A resource outside the allowed regions is found only if its region is read: a li
                     &p.region,
                     Dataset::SslPolicies,
                 );
-                r.arn = Dataset::SslPolicies.arn(
-                    &partition(&p.account),
-                    &p.region,
-                    &p.account,
-                    &s.name,
-                );
+                r.arn = Dataset::SslPolicies
+                    .arn(&partition(&p.account), &p.region, &p.account, &s.name)
+                    .into();
                 r.name = s.name.clone();
                 skip(&r, NO_REGION_TLS_POLICY);
             }
@@ -553,7 +552,7 @@ mod tests {
 
     fn bucket(name: &str, region: &str) -> Bucket {
         Bucket {
-            arn: format!("arn:aws:s3:::{name}"),
+            arn: format!("arn:aws:s3:::{name}").into(),
             place: Place {
                 account: ACCOUNT.into(),
                 region: region.into(),
@@ -573,7 +572,7 @@ mod tests {
 
     fn log_group(name: &str, region: &str) -> LogGroup {
         LogGroup {
-            arn: format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}"),
+            arn: format!("arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}").into(),
             place: Place {
                 account: ACCOUNT.into(),
                 region: region.into(),
@@ -722,7 +721,7 @@ kinds = ["AWS::S3::Bucket", "AWS::Logs::LogGroup"]"#,
     fn aws_made_and_regionless_resources_are_not_judged() {
         let mut inv = inventory();
         inv.security_groups.push(SecurityGroup {
-            arn: format!("arn:aws:ec2:us-east-1:{ACCOUNT}:security-group/sg-1"),
+            arn: format!("arn:aws:ec2:us-east-1:{ACCOUNT}:security-group/sg-1").into(),
             place: Place {
                 account: ACCOUNT.into(),
                 region: "us-east-1".into(),

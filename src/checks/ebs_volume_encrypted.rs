@@ -66,7 +66,7 @@ mod tests {
 
     fn volume(id: &str, encrypted: bool) -> Volume {
         Volume {
-            arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:volume/{id}"),
+            arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:volume/{id}").into(),
             place: place(),
             id: id.into(),
             encrypted,

@@ -120,7 +120,7 @@ mod tests {
 
     fn group(name: &str, days: Option<i32>) -> LogGroup {
         LogGroup {
-            arn: format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"),
+            arn: format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}").into(),
             place: place(),
             name: name.into(),
             retention_days: days,

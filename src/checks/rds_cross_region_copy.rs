@@ -411,7 +411,7 @@ mod tests {
             readers,
         };
         let global = |id: &str, members: Vec<DbGlobalClusterMember>| DbGlobalCluster {
-            arn: format!("arn:aws:rds::{ACCOUNT}:global-cluster:{id}"),
+            arn: format!("arn:aws:rds::{ACCOUNT}:global-cluster:{id}").into(),
             place: place(),
             id: id.into(),
             members,

@@ -11,7 +11,7 @@ use crate::inventory::{
 
 fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
     ResourceRef {
-        arn: arn.to_string(),
+        arn: arn.to_string().into(),
         resource_type: Sym::from_static(dataset.resource_type()),
         account: place.account,
         region: place.region,

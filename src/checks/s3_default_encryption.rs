@@ -207,7 +207,7 @@ mod tests {
 
     fn bucket(name: &str, enc: Read<Option<Vec<BucketEncryptionRule>>>) -> Bucket {
         Bucket {
-            arn: format!("arn:aws:s3:::{name}"),
+            arn: format!("arn:aws:s3:::{name}").into(),
             place: place(),
             name: name.into(),
             default_encryption: enc,

@@ -242,7 +242,7 @@ mod tests {
 
     fn subnet(id: &str, vpc: &str) -> Subnet {
         Subnet {
-            arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{id}"),
+            arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:subnet/{id}").into(),
             place: place(),
             id: id.into(),
             vpc_id: Some(vpc.into()),
@@ -297,7 +297,7 @@ mod tests {
             });
         }
         RouteTable {
-            arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:route-table/{id}"),
+            arn: format!("arn:aws:ec2:{REGION}:{ACCOUNT}:route-table/{id}").into(),
             place: place(),
             id: id.into(),
             vpc_id: Some(vpc.into()),

@@ -157,7 +157,7 @@ fn arn(kind: &str, id: &str) -> String {
 
 pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
     SecurityGroup {
-        arn: arn("security-group", id),
+        arn: arn("security-group", id).into(),
         place: place(),
         id: id.into(),
         name: format!("{id}-name"),
@@ -188,7 +188,7 @@ pub fn tcp(from: i32, to: i32, v4: &[&str]) -> IpPermission {
 
 pub fn prefix_list(id: &str, entries: Option<&[&str]>) -> PrefixList {
     PrefixList {
-        arn: arn("prefix-list", id),
+        arn: arn("prefix-list", id).into(),
         place: place(),
         id: id.into(),
         name: format!("{id}-name"),
@@ -202,7 +202,7 @@ pub fn prefix_list(id: &str, entries: Option<&[&str]>) -> PrefixList {
 
 pub fn eni(id: &str, sgs: &[&str]) -> NetworkInterface {
     NetworkInterface {
-        arn: arn("network-interface", id),
+        arn: arn("network-interface", id).into(),
         place: place(),
         id: id.into(),
         interface_type: Some("interface".into()),
@@ -219,7 +219,7 @@ pub fn eni(id: &str, sgs: &[&str]) -> NetworkInterface {
 
 pub fn instance(id: &str) -> Instance {
     Instance {
-        arn: arn("instance", id),
+        arn: arn("instance", id).into(),
         place: place(),
         id: id.into(),
         state: Some("running".into()),
@@ -236,7 +236,7 @@ pub fn instance(id: &str) -> Instance {
 
 pub fn nacl(id: &str, entries: Vec<NaclEntry>) -> NetworkAcl {
     NetworkAcl {
-        arn: arn("network-acl", id),
+        arn: arn("network-acl", id).into(),
         place: place(),
         id: id.into(),
         vpc_id: Some("vpc-1".into()),
@@ -281,7 +281,7 @@ pub fn lb(name: &str, kind: &str, scheme: &str, listeners: Vec<Listener>) -> Loa
         )
     };
     LoadBalancer {
-        arn,
+        arn: arn.into(),
         place: place(),
         name: name.into(),
         kind: kind.into(),
@@ -346,7 +346,7 @@ pub fn ssl_policy(name: &str, protocols: &[&str], ciphers: &[&str]) -> SslPolicy
 
 pub fn db_instance(id: &str) -> DbInstance {
     DbInstance {
-        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}"),
+        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:{id}").into(),
         place: place(),
         id: id.into(),
         engine: Some("postgres".into()),
@@ -369,7 +369,7 @@ pub fn db_instance(id: &str) -> DbInstance {
 
 pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
     DbCluster {
-        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}"),
+        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:cluster:{id}").into(),
         place: place(),
         id: id.into(),
         engine: Some("aurora-postgresql".into()),
@@ -399,7 +399,7 @@ pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
 /// A completed, encrypted EBS snapshot started at `started` (RFC 3339).
 pub fn snapshot(id: &str, started: &str) -> Snapshot {
     Snapshot {
-        arn: format!("arn:aws:ec2:{REGION}::snapshot/{id}"),
+        arn: format!("arn:aws:ec2:{REGION}::snapshot/{id}").into(),
         place: place(),
         id: id.into(),
         volume_id: Some("vol-1".into()),
@@ -421,7 +421,7 @@ pub fn db_snapshot(id: &str, kind: &str, cluster: bool, created: &str) -> DbSnap
         "snapshot"
     };
     DbSnapshot {
-        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:{what}:{id}"),
+        arn: format!("arn:aws:rds:{REGION}:{ACCOUNT}:{what}:{id}").into(),
         place: place(),
         id: id.into(),
         source_id: Some("db-1".into()),
@@ -440,7 +440,7 @@ pub fn db_snapshot(id: &str, kind: &str, cluster: bool, created: &str) -> DbSnap
 /// one node in each of `azs`.
 pub fn cache_replication_group(id: &str, azs: &[&str]) -> CacheReplicationGroup {
     CacheReplicationGroup {
-        arn: format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}"),
+        arn: format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:replicationgroup:{id}").into(),
         place: place(),
         id: id.into(),
         multi_az: Some("enabled".into()),
@@ -456,7 +456,7 @@ pub fn cache_replication_group(id: &str, azs: &[&str]) -> CacheReplicationGroup 
 /// A Redis cache cluster with the given maintenance window.
 pub fn cache_cluster(id: &str, window: Option<&str>) -> CacheCluster {
     CacheCluster {
-        arn: format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{id}"),
+        arn: format!("arn:aws:elasticache:{REGION}:{ACCOUNT}:cluster:{id}").into(),
         place: place(),
         id: id.into(),
         engine: Some("redis".into()),
@@ -472,7 +472,7 @@ pub fn asg(name: &str, azs: &[&str]) -> AutoScalingGroup {
     AutoScalingGroup {
         arn: format!(
             "arn:aws:autoscaling:{REGION}:{ACCOUNT}:autoScalingGroup:0f1e2d3c-0000-4000-8000-000000000001:autoScalingGroupName/{name}"
-        ),
+        ).into(),
         place: place(),
         name: name.into(),
         availability_zones: azs.iter().map(|s| s.to_string()).collect(),
@@ -487,7 +487,7 @@ pub fn asg(name: &str, azs: &[&str]) -> AutoScalingGroup {
 /// A trail of the test account homed in the test region.
 pub fn trail(name: &str, multi_region: bool, is_logging: Option<bool>) -> Trail {
     Trail {
-        arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}"),
+        arn: format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/{name}").into(),
         place: place(),
         name: name.into(),
         multi_region,
@@ -521,7 +521,7 @@ pub fn trail(name: &str, multi_region: bool, is_logging: Option<bool>) -> Trail 
 /// A bucket encrypted with AES256, with the given lifecycle.
 pub fn bucket(name: &str, lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>) -> Bucket {
     Bucket {
-        arn: format!("arn:aws:s3:::{name}"),
+        arn: format!("arn:aws:s3:::{name}").into(),
         place: place(),
         name: name.into(),
         default_encryption: Read::Value(Some(vec![BucketEncryptionRule {

@@ -36,8 +36,8 @@ fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalin
         // AWS always gives the ARN; its middle part is a UUID that cannot
         // be rebuilt, so the fallback has IAM's wildcard there.
         arn: match g.auto_scaling_group_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::AutoScalingGroups, &name),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::AutoScalingGroups, &name).into(),
         },
         place: ctx.place(),
         availability_zones: g.availability_zones().to_vec(),

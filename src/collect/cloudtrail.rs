@@ -95,7 +95,7 @@ pub(crate) async fn trails(
             match ctx
                 .call(
                     "GetTrailStatus",
-                    client.get_trail_status().name(&t.arn).send(),
+                    client.get_trail_status().name(&*t.arn).send(),
                 )
                 .await
             {
@@ -117,7 +117,7 @@ pub(crate) async fn trails(
             match ctx
                 .call(
                     "GetEventSelectors",
-                    client.get_event_selectors().trail_name(&t.arn).send(),
+                    client.get_event_selectors().trail_name(&*t.arn).send(),
                 )
                 .await
             {
@@ -193,7 +193,7 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
         (None, None) => return None,
     };
     Some(Trail {
-        arn,
+        arn: arn.into(),
         place: Place {
             account: (&ctx.account).into(),
             region: region.into(),

@@ -51,7 +51,7 @@ pub(crate) async fn tables(ctx: &Ctx, client: &Client, backups: bool) -> Partial
 
 fn listed(ctx: &Ctx, name: &str) -> DynamoDbTable {
     DynamoDbTable {
-        arn: ctx.arn_of(Dataset::DynamoDbTables, name),
+        arn: ctx.arn_of(Dataset::DynamoDbTables, name).into(),
         place: ctx.place(),
         name: name.to_string(),
         ..Default::default()
@@ -113,7 +113,7 @@ async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: boo
 
 fn describe(t: &mut DynamoDbTable, d: &ddb::TableDescription) {
     if let Some(arn) = d.table_arn().filter(|a| !a.is_empty()) {
-        t.arn = arn.to_string();
+        t.arn = arn.to_string().into();
     }
     t.table_id = owned(d.table_id());
     t.table_status = d.table_status().map(|s| s.as_str().to_string());

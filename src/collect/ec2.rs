@@ -60,7 +60,7 @@ pub(crate) async fn security_groups(ctx: &Ctx, client: &Client) -> Partial<Secur
 fn security_group(ctx: &Ctx, g: &ec2::SecurityGroup) -> Option<SecurityGroup> {
     let id = g.group_id()?.to_string();
     Some(SecurityGroup {
-        arn: ctx.arn_of(Dataset::SecurityGroups, &id),
+        arn: ctx.arn_of(Dataset::SecurityGroups, &id).into(),
         place: ctx.place(),
         name: g.group_name().unwrap_or_default().to_string(),
         vpc_id: owned(g.vpc_id()),
@@ -176,8 +176,8 @@ fn prefix_list(ctx: &Ctx, l: &ec2::ManagedPrefixList) -> Option<PrefixList> {
     let id = l.prefix_list_id()?.to_string();
     Some(PrefixList {
         arn: match l.prefix_list_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::PrefixLists, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::PrefixLists, &id).into(),
         },
         place: ctx.place(),
         name: l.prefix_list_name().unwrap_or_default().to_string(),
@@ -235,7 +235,7 @@ pub(crate) async fn network_acls(ctx: &Ctx, client: &Client) -> Partial<NetworkA
 fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
     let id = a.network_acl_id()?.to_string();
     Some(NetworkAcl {
-        arn: ctx.arn_of(Dataset::NetworkAcls, &id),
+        arn: ctx.arn_of(Dataset::NetworkAcls, &id).into(),
         place: ctx.place(),
         vpc_id: owned(a.vpc_id()),
         is_default: a.is_default().unwrap_or(false),
@@ -296,7 +296,7 @@ pub(crate) async fn network_interfaces(ctx: &Ctx, client: &Client) -> Partial<Ne
 fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInterface> {
     let id = n.network_interface_id()?.to_string();
     Some(NetworkInterface {
-        arn: ctx.arn_of(Dataset::NetworkInterfaces, &id),
+        arn: ctx.arn_of(Dataset::NetworkInterfaces, &id).into(),
         place: ctx.place(),
         interface_type: n.interface_type().map(|t| t.as_str().to_string()),
         requester_id: owned(n.requester_id()),
@@ -345,7 +345,7 @@ pub(crate) async fn instances(ctx: &Ctx, client: &Client) -> Partial<Instance> {
 fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
     let id = i.instance_id()?.to_string();
     Some(Instance {
-        arn: ctx.arn_of(Dataset::Instances, &id),
+        arn: ctx.arn_of(Dataset::Instances, &id).into(),
         place: ctx.place(),
         state: i
             .state()
@@ -465,7 +465,7 @@ pub(crate) async fn volumes(ctx: &Ctx, client: &Client) -> Partial<Volume> {
 fn volume(ctx: &Ctx, v: &ec2::Volume) -> Option<Volume> {
     let id = v.volume_id()?.to_string();
     Some(Volume {
-        arn: ctx.arn_of(Dataset::Volumes, &id),
+        arn: ctx.arn_of(Dataset::Volumes, &id).into(),
         place: ctx.place(),
         // AWS always says; were it silent, "not encrypted" is the reading
         // that cannot hide a problem.
@@ -504,7 +504,7 @@ pub(crate) async fn ebs_encryption_by_default(
         Ok(answer) => out.items.push(EbsEncryptionByDefault {
             place: ctx.place(),
             enabled: answer.ebs_encryption_by_default().unwrap_or(false),
-            arn: ctx.arn_of(Dataset::EbsEncryptionByDefault, ""),
+            arn: ctx.arn_of(Dataset::EbsEncryptionByDefault, "").into(),
             sse_type: answer.sse_type().map(|x| x.as_str().to_string()),
         }),
         Err(e) => out.error = Some(e),
@@ -548,7 +548,7 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
     Some(Snapshot {
         // EBS snapshot ARNs carry no account (IAM's resource type is
         // `arn:${Partition}:ec2:${Region}::snapshot/${SnapshotId}`).
-        arn: ctx.arn_of(Dataset::Snapshots, &id),
+        arn: ctx.arn_of(Dataset::Snapshots, &id).into(),
         place: ctx.place(),
         volume_id: owned(s.volume_id()),
         // As for volumes: silence reads as "not encrypted".

@@ -38,8 +38,8 @@ fn file_system(ctx: &Ctx, f: &efs::FileSystemDescription) -> Option<EfsFileSyste
     let id = id.to_string();
     Some(EfsFileSystem {
         arn: match f.file_system_arn() {
-            Some(arn) if !arn.is_empty() => arn.to_string(),
-            _ => ctx.arn_of(Dataset::EfsFileSystems, &id),
+            Some(arn) if !arn.is_empty() => arn.to_string().into(),
+            _ => ctx.arn_of(Dataset::EfsFileSystems, &id).into(),
         },
         place: ctx.place(),
         // moto names an untagged file system ""; AWS gives no Name.

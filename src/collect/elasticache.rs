@@ -53,8 +53,8 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
     let id = g.replication_group_id()?.to_string();
     Some(CacheReplicationGroup {
         arn: match g.arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::CacheReplicationGroups, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::CacheReplicationGroups, &id).into(),
         },
         place: ctx.place(),
         multi_az: g.multi_az().map(|m| m.as_str().to_string()),
@@ -142,8 +142,8 @@ fn cache_cluster(ctx: &Ctx, c: &ec::CacheCluster) -> Option<CacheCluster> {
     let id = c.cache_cluster_id()?.to_string();
     Some(CacheCluster {
         arn: match c.arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::CacheClusters, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::CacheClusters, &id).into(),
         },
         place: ctx.place(),
         engine: owned(c.engine()),

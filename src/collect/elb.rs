@@ -202,7 +202,7 @@ async fn v2_load_balancers(
         more: |last| last.next_marker(),
     );
 
-    let arns: Vec<String> = out.items.iter().map(|lb| lb.arn.clone()).collect();
+    let arns: Vec<String> = out.items.iter().map(|lb| lb.arn.to_string()).collect();
     let listeners = futures::future::join_all(out.items.iter_mut().map(|lb| async move {
         match v2_listeners(ctx, client, &lb.arn).await {
             Ok(listeners) => lb.listeners = listeners,
@@ -237,7 +237,7 @@ async fn v2_load_balancers(
         }
     }
     for lb in &mut out.items {
-        if let Some(t) = by_arn.remove(&lb.arn) {
+        if let Some(t) = by_arn.remove(lb.arn.as_str()) {
             lb.tags = t;
         }
     }
@@ -311,7 +311,7 @@ fn v2_load_balancer(ctx: &Ctx, lb: &elbv2::types::LoadBalancer) -> Option<LoadBa
         attributes: None,
         classic_attributes: None,
         attributes_error: None,
-        arn,
+        arn: arn.into(),
     })
 }
 
@@ -799,7 +799,7 @@ fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> 
         .unwrap_or_default();
     Some(Classic {
         lb: LoadBalancer {
-            arn: ctx.arn_of(Dataset::ClassicLoadBalancers, &name),
+            arn: ctx.arn_of(Dataset::ClassicLoadBalancers, &name).into(),
             place: ctx.place(),
             kind: "classic".to_string(),
             scheme: d.scheme().unwrap_or_default().to_string(),

@@ -63,8 +63,8 @@ fn listed(ctx: &Ctx, k: &kms::KeyListEntry) -> Option<KmsKey> {
     let id = k.key_id().filter(|id| !id.is_empty())?.to_string();
     Some(KmsKey {
         arn: match k.key_arn() {
-            Some(arn) if !arn.is_empty() => arn.to_string(),
-            _ => ctx.arn_of(Dataset::KmsKeys, &id),
+            Some(arn) if !arn.is_empty() => arn.to_string().into(),
+            _ => ctx.arn_of(Dataset::KmsKeys, &id).into(),
         },
         place: ctx.place(),
         id,
@@ -77,7 +77,7 @@ fn listed(ctx: &Ctx, k: &kms::KeyListEntry) -> Option<KmsKey> {
 async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey, rotation: bool) {
     const DESCRIBE: &str = "DescribeKey";
     let answer = match ctx
-        .call(DESCRIBE, client.describe_key().key_id(&key.arn).send())
+        .call(DESCRIBE, client.describe_key().key_id(&*key.arn).send())
         .await
     {
         Ok(answer) => answer,
@@ -99,7 +99,7 @@ async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey, rotation: bool) {
     match ctx
         .call(
             "GetKeyRotationStatus",
-            client.get_key_rotation_status().key_id(&key.arn).send(),
+            client.get_key_rotation_status().key_id(&*key.arn).send(),
         )
         .await
     {

@@ -30,7 +30,7 @@ pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> 
                 (None, None) => ctx.arn_of(Dataset::LogGroups, &name),
             };
             Some(LogGroup {
-                arn,
+                arn: arn.into(),
                 place: ctx.place(),
                 name,
                 retention_days: g.retention_in_days(),

@@ -56,8 +56,8 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
     let id = i.db_instance_identifier()?.to_string();
     Some(DbInstance {
         arn: match i.db_instance_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::DbInstances, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::DbInstances, &id).into(),
         },
         place: ctx.place(),
         engine: owned(i.engine()),
@@ -139,8 +139,8 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
     let id = c.db_cluster_identifier()?.to_string();
     Some(DbCluster {
         arn: match c.db_cluster_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::DbClusters, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::DbClusters, &id).into(),
         },
         place: ctx.place(),
         engine: owned(c.engine()),
@@ -218,8 +218,8 @@ fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluste
     let id = g.global_cluster_identifier()?.to_string();
     Some(DbGlobalCluster {
         arn: match g.global_cluster_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::DbGlobalClusters, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::DbGlobalClusters, &id).into(),
         },
         place: ctx.place(),
         members: g
@@ -265,8 +265,8 @@ fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
     let id = s.db_snapshot_identifier()?.to_string();
     Some(DbSnapshot {
         arn: match s.db_snapshot_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::DbSnapshots, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::DbSnapshots, &id).into(),
         },
         place: ctx.place(),
         source_id: owned(s.db_instance_identifier()),
@@ -312,8 +312,8 @@ fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapsh
     let id = s.db_cluster_snapshot_identifier()?.to_string();
     Some(DbSnapshot {
         arn: match s.db_cluster_snapshot_arn() {
-            Some(arn) => arn.to_string(),
-            None => ctx.arn_of(Dataset::DbClusterSnapshots, &id),
+            Some(arn) => arn.to_string().into(),
+            None => ctx.arn_of(Dataset::DbClusterSnapshots, &id).into(),
         },
         place: ctx.place(),
         source_id: owned(s.db_cluster_identifier()),

@@ -247,7 +247,7 @@ pub(crate) async fn buckets(
                 }
             };
             Bucket {
-                arn: ctx.arn_of(Dataset::Buckets, &name),
+                arn: ctx.arn_of(Dataset::Buckets, &name).into(),
                 place: Place {
                     account: (&ctx.account).into(),
                     region: region.into(),
@@ -306,7 +306,7 @@ pub(crate) async fn account_public_access_block(
     };
     Partial {
         items: vec![AccountPublicAccessBlock {
-            arn: ctx.arn_of(Dataset::AccountPublicAccessBlocks, ""),
+            arn: ctx.arn_of(Dataset::AccountPublicAccessBlocks, "").into(),
             place: Place {
                 account: (&ctx.account).into(),
                 region: GLOBAL.into(),

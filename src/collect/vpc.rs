@@ -39,8 +39,8 @@ fn subnet(ctx: &Ctx, s: &ec2::Subnet) -> Option<Subnet> {
     let id = s.subnet_id()?.to_string();
     Some(Subnet {
         arn: match s.subnet_arn() {
-            Some(arn) if !arn.is_empty() => arn.to_string(),
-            _ => ctx.arn_of(Dataset::Subnets, &id),
+            Some(arn) if !arn.is_empty() => arn.to_string().into(),
+            _ => ctx.arn_of(Dataset::Subnets, &id).into(),
         },
         place: ctx.place(),
         vpc_id: owned(s.vpc_id()),
@@ -86,7 +86,7 @@ pub(crate) async fn route_tables(ctx: &Ctx, client: &Client) -> Partial<RouteTab
 fn route_table(ctx: &Ctx, t: &ec2::RouteTable) -> Option<RouteTable> {
     let id = t.route_table_id()?.to_string();
     Some(RouteTable {
-        arn: ctx.arn_of(Dataset::RouteTables, &id),
+        arn: ctx.arn_of(Dataset::RouteTables, &id).into(),
         place: ctx.place(),
         vpc_id: owned(t.vpc_id()),
         owner_id: owned(t.owner_id()),

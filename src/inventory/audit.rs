@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AwsError, Place};
+use super::{AwsError, Place, Text};
 
 /// A CloudTrail trail visible to the account (its own, or an organization
 /// trail of the management account). [`Place::region`] is the trail's home
@@ -10,7 +10,7 @@ use super::{AwsError, Place};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Trail {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub name: String,
     #[serde(default)]

@@ -3,13 +3,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An EBS snapshot owned by the account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     #[serde(default)]
@@ -42,7 +42,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbSnapshot {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     /// The instance (DB snapshot) or cluster (cluster snapshot) it is of.

@@ -3,13 +3,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An ElastiCache replication group (Redis OSS / Valkey).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CacheReplicationGroup {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     /// `enabled` or `disabled`, as AWS returns it.
@@ -100,7 +100,7 @@ pub struct CacheNodeGroup {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CacheCluster {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     #[serde(default)]

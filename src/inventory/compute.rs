@@ -4,13 +4,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An EC2 instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instance {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     /// `pending`, `running`, `stopped`, `terminated`, ...
@@ -134,7 +134,7 @@ pub struct PublicAddress {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Volume {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     pub encrypted: bool,
@@ -178,7 +178,7 @@ pub struct EbsEncryptionByDefault {
     /// Its ARN of conform's making (see the table of kinds): not saved,
     /// made by the collector and when an inventory is loaded.
     #[serde(skip)]
-    pub arn: String,
+    pub arn: Text,
     /// The encryption type of new volumes (`sse-ebs`, `sse-kms`); kept
     /// since issue 14.
     #[serde(default, skip_serializing_if = "Option::is_none")]

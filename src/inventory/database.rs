@@ -3,13 +3,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An RDS DB instance (including Aurora cluster members).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbInstance {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     #[serde(default)]
@@ -134,7 +134,7 @@ pub struct DbEndpoint {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbCluster {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     #[serde(default)]
@@ -221,7 +221,7 @@ pub struct DbCluster {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbGlobalCluster {
-    pub arn: String,
+    pub arn: Text,
     /// Where it was listed.
     pub place: Place,
     pub id: String,

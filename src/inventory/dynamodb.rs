@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{AwsError, Place};
+use super::{AwsError, Place, Text};
 
 /// A DynamoDB table (`ListTables`, then `DescribeTable` per table, and
 /// `DescribeContinuousBackups` per table with the
@@ -14,7 +14,7 @@ use super::{AwsError, Place};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DynamoDbTable {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     /// `TableName`.
     pub name: String,

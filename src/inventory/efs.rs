@@ -3,13 +3,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An EFS file system (`DescribeFileSystems`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EfsFileSystem {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     /// `FileSystemId`.
     pub id: String,

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{AwsError, Place};
+use super::{AwsError, Place, Text};
 
 /// A KMS key of the account in one region (`ListKeys`, then
 /// `DescribeKey`'s `KeyMetadata`, and with the `kms-key-rotation` dataset
@@ -17,7 +17,7 @@ use super::{AwsError, Place};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KmsKey {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     /// `KeyId` (a UUID, or `mrk-...` for multi-Region keys).
     pub id: String,

@@ -8,7 +8,7 @@ use super::Place;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogGroup {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub name: String,
     /// Days events are kept; `None` means they never expire.
@@ -41,7 +41,7 @@ resource!(LogGroup: LogGroups, named name);
 // (`retentionInDays`), and the catalogue keeps them as AWS writes them.
 
 use super::fields::{Described, Field};
-use super::{Type, Value};
+use super::{Text, Type, Value};
 
 fn string(s: &Option<String>) -> Option<Value> {
     s.as_ref().map(Value::from)

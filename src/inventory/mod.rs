@@ -72,6 +72,7 @@ mod scaling;
 mod storage;
 mod sym;
 mod tags;
+mod text;
 mod value;
 mod vpc;
 
@@ -91,6 +92,7 @@ pub use scaling::*;
 pub use storage::*;
 pub use sym::Sym;
 pub use tags::Tags;
+pub use text::Text;
 pub use value::{Member, Type, Value};
 pub use vpc::*;
 
@@ -301,12 +303,14 @@ impl Inventory {
         let mut settings = std::mem::take(&mut self.ebs_encryption_by_default);
         for s in &mut settings {
             if s.arn.is_empty() {
-                s.arn = Dataset::EbsEncryptionByDefault.arn(
-                    self.partition(&s.place.account),
-                    &s.place.region,
-                    &s.place.account,
-                    "",
-                );
+                s.arn = Dataset::EbsEncryptionByDefault
+                    .arn(
+                        self.partition(&s.place.account),
+                        &s.place.region,
+                        &s.place.account,
+                        "",
+                    )
+                    .into();
             }
         }
         self.ebs_encryption_by_default = settings;

@@ -3,13 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An EC2 security group with its inbound rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityGroup {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     pub name: String,
@@ -60,7 +60,7 @@ pub struct IpPermission {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrefixList {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     pub name: String,
@@ -89,7 +89,7 @@ pub struct PrefixList {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAcl {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     #[serde(default)]
@@ -140,7 +140,7 @@ pub struct NaclEntry {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkInterface {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub id: String,
     /// `interface`, `network_load_balancer`, `gateway_load_balancer`, ...
@@ -185,7 +185,7 @@ pub struct NetworkInterface {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancer {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub name: String,
     /// `application`, `network`, `gateway` or `classic`.

@@ -3,13 +3,13 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// An EC2 Auto Scaling group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AutoScalingGroup {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub name: String,
     #[serde(default)]

@@ -2,13 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Read};
+use super::{Place, Read, Text};
 
 /// An S3 bucket. Its [`Place::region`] is the bucket's own region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bucket {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     pub name: String,
     /// The default encryption rules. `Value(None)` means the bucket has no
@@ -68,7 +68,7 @@ pub struct Bucket {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountPublicAccessBlock {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     /// `None` when the account has no settings
     /// (`NoSuchPublicAccessBlockConfiguration`): every one is off.

@@ -145,6 +145,12 @@ impl From<&super::Sym> for Value {
     }
 }
 
+impl From<&super::Text> for Value {
+    fn from(s: &super::Text) -> Self {
+        Value::str(s)
+    }
+}
+
 impl From<&String> for Value {
     fn from(s: &String) -> Self {
         Value::str(s)

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags};
+use super::{Place, Tags, Text};
 
 /// A VPC subnet (`DescribeSubnets`). Whether it is private is not a fact
 /// AWS stores: it follows from the route table that applies to it (see
@@ -10,7 +10,7 @@ use super::{Place, Tags};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Subnet {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     /// `SubnetId`.
     pub id: String,
@@ -50,7 +50,7 @@ pub struct Subnet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTable {
-    pub arn: String,
+    pub arn: Text,
     pub place: Place,
     /// `RouteTableId`.
     pub id: String,

@@ -100,7 +100,7 @@ fn row(f: &Finding, rule: Option<&RuleInfo>, collected_at: &str) -> Vec<String> 
         r.region.to_string(),
         r.resource_type.to_string(),
         r.name.clone(),
-        r.arn.clone(),
+        r.arn.to_string(),
         f.message.clone(),
         evidence.join("\n"),
         tags.join("\n"),

@@ -244,7 +244,7 @@ fn result(finding: &Finding, rule_index: Option<usize>) -> sarif::Result {
             ..Default::default()
         }),
         logical_locations: Some(vec![sarif::LogicalLocation {
-            fully_qualified_name: Some(r.arn.clone()),
+            fully_qualified_name: Some(r.arn.to_string()),
             name: Some(r.name.clone()),
             kind: Some("resource".to_string()),
             ..Default::default()
@@ -789,7 +789,8 @@ mod tests {
                     severity,
                     status: Status::Fail,
                     resource: ResourceRef {
-                        arn: format!("arn:aws:ec2:eu-north-1:111122223333:volume/vol-{i:08}"),
+                        arn: format!("arn:aws:ec2:eu-north-1:111122223333:volume/vol-{i:08}")
+                            .into(),
                         resource_type: "AWS::EC2::Volume".into(),
                         account: "111122223333".into(),
                         region: "eu-north-1".into(),
@@ -885,7 +886,11 @@ mod tests {
             .collect();
         for (i, f) in evaluation.findings.iter_mut().enumerate() {
             f.resource.account = ids[i % accounts].clone().into();
-            f.resource.arn = f.resource.arn.replace("111122223333", &ids[i % accounts]);
+            f.resource.arn = f
+                .resource
+                .arn
+                .replace("111122223333", &ids[i % accounts])
+                .into();
         }
         let scope = ids
             .iter()

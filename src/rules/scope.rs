@@ -269,7 +269,7 @@ mod tests {
 
     fn res(region: &str, name: &str, tags: &[(&str, &str)]) -> ResourceRef {
         ResourceRef {
-            arn: format!("arn:aws:ec2:{region}:111122223333:instance/{name}"),
+            arn: format!("arn:aws:ec2:{region}:111122223333:instance/{name}").into(),
             resource_type: "AWS::EC2::Instance".into(),
             account: "111122223333".into(),
             region: region.to_string().into(),
