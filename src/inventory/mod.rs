@@ -70,6 +70,7 @@ mod network;
 mod network_fields;
 mod scaling;
 mod storage;
+mod strlike;
 mod sym;
 mod tags;
 mod text;

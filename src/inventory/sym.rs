@@ -2,11 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::fmt;
 use std::sync::{LazyLock, Mutex};
-
-use serde::de::Visitor;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A name that recurs across an estate: the account and region of every
 /// resource ([`super::Place`]). Each distinct name is stored once for the
@@ -61,119 +57,7 @@ impl Sym {
     }
 }
 
-impl std::ops::Deref for Sym {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0
-    }
-}
-
-impl AsRef<str> for Sym {
-    fn as_ref(&self) -> &str {
-        self.0
-    }
-}
-
-impl std::borrow::Borrow<str> for Sym {
-    fn borrow(&self) -> &str {
-        self.0
-    }
-}
-
-impl From<&str> for Sym {
-    fn from(name: &str) -> Sym {
-        Sym::new(name)
-    }
-}
-
-impl From<&String> for Sym {
-    fn from(name: &String) -> Sym {
-        Sym::new(name)
-    }
-}
-
-impl From<String> for Sym {
-    fn from(name: String) -> Sym {
-        Sym::new(&name)
-    }
-}
-
-impl From<Sym> for String {
-    fn from(name: Sym) -> String {
-        name.0.to_string()
-    }
-}
-
-impl PartialEq<str> for Sym {
-    fn eq(&self, other: &str) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<&str> for Sym {
-    fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
-    }
-}
-
-impl PartialEq<String> for Sym {
-    fn eq(&self, other: &String) -> bool {
-        self.0 == other
-    }
-}
-
-impl PartialEq<Sym> for str {
-    fn eq(&self, other: &Sym) -> bool {
-        self == other.0
-    }
-}
-
-impl PartialEq<Sym> for &str {
-    fn eq(&self, other: &Sym) -> bool {
-        *self == other.0
-    }
-}
-
-impl PartialEq<Sym> for String {
-    fn eq(&self, other: &Sym) -> bool {
-        self == other.0
-    }
-}
-
-impl fmt::Display for Sym {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.0)
-    }
-}
-
-impl fmt::Debug for Sym {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
-    }
-}
-
-impl Serialize for Sym {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Sym {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Sym, D::Error> {
-        struct Name;
-        impl Visitor<'_> for Name {
-            type Value = Sym;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            // A name seen before is found without copying it.
-            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Sym, E> {
-                Ok(Sym::new(name))
-            }
-        }
-        deserializer.deserialize_str(Name)
-    }
-}
+super::strlike::str_like!(Sym);
 
 #[cfg(test)]
 mod tests {
