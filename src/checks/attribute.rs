@@ -11,6 +11,7 @@
 //! and what was required; for `every` the first failing element.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -20,7 +21,7 @@ use super::{BoundCheck, Context, Doc, NotJudged};
 use crate::expr;
 use crate::findings::{Evidence, Outcome, Status};
 use crate::inventory::fields::{self, Described, Visitor};
-use crate::inventory::{Dataset, GLOBAL, Inventory, Resource, Value};
+use crate::inventory::{Coverage, Dataset, GLOBAL, Inventory, Resource, Value};
 use crate::rules::attribute::{Attribute, Cel, Op, Requirement, Test, one_line};
 
 /// The check of an attribute rule.
@@ -156,11 +157,14 @@ impl BoundCheck for AttributeCheck {
     }
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome> {
         let mut out = Vec::new();
+        let needs = self.attribute.needs();
+        let covered = (!needs.is_empty()).then(|| covered(inventory, &needs));
         for &dataset in &self.attribute.datasets {
             let judge = Judge {
                 attribute: &self.attribute,
                 words: &self.words,
                 inventory,
+                covered: covered.as_ref(),
                 ctx,
             };
             out.extend(fields::visit(dataset, inventory, judge).unwrap_or_default());
@@ -202,6 +206,9 @@ struct Judge<'a> {
     attribute: &'a Attribute,
     words: &'a Words,
     inventory: &'a Inventory,
+    /// The coverage of the detail datasets the rule's fields need, when
+    /// it has any.
+    covered: Option<&'a Covered<'a>>,
     ctx: &'a Context,
 }
 
@@ -472,7 +479,11 @@ impl Judge<'_> {
         } else {
             &place.region
         };
-        match self.inventory.coverage_of(&place.account, region, dataset) {
+        let coverage = match self.covered {
+            Some(covered) => covered.get(&(&*place.account, region, dataset)).copied(),
+            None => self.inventory.coverage_of(&place.account, region, dataset),
+        };
+        match coverage {
             Some(c) => c
                 .error
                 .as_ref()
@@ -480,6 +491,22 @@ impl Judge<'_> {
             None => Some(format!("{dataset} were not collected in this scan")),
         }
     }
+}
+
+/// The coverage of some datasets by place (account, region, dataset), as
+/// [`Inventory::coverage_of`] finds it: looked up for every resource a
+/// rule with detail fields judges, so a map instead of a scan of the list.
+type Covered<'a> = HashMap<(&'a str, &'a str, Dataset), &'a Coverage>;
+
+fn covered<'a>(inventory: &'a Inventory, datasets: &[Dataset]) -> Covered<'a> {
+    let mut map = Covered::new();
+    for c in &inventory.coverage {
+        if datasets.contains(&c.dataset) {
+            map.entry((c.account.as_str(), c.region.as_str(), c.dataset))
+                .or_insert(c);
+        }
+    }
+    map
 }
 
 /// A resource's fields as expressions read them: by the getters looked up
@@ -1172,6 +1199,7 @@ mod tests {
             },
             words: &Words::default(),
             inventory: &inv,
+            covered: None,
             ctx: &Context {
                 addresses: Default::default(),
                 now: inv.collected_at,
