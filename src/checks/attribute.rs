@@ -11,6 +11,7 @@
 //! and what was required; for `every` the first failing element.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -20,7 +21,7 @@ use super::{BoundCheck, Context, Doc, NotJudged};
 use crate::expr;
 use crate::findings::{Evidence, Outcome, Status};
 use crate::inventory::fields::{self, Described, Visitor};
-use crate::inventory::{Dataset, GLOBAL, Inventory, Resource, Value};
+use crate::inventory::{Coverage, Dataset, GLOBAL, Inventory, Resource, Value};
 use crate::rules::attribute::{Attribute, Cel, Op, Requirement, Test, one_line};
 
 /// The check of an attribute rule.
@@ -32,11 +33,55 @@ pub fn bind(attribute: Arc<Attribute>) -> Box<dyn BoundCheck> {
         }
     }
     let doc = doc(&attribute);
+    let words = Words::of(&attribute);
     Box::new(AttributeCheck {
         attribute,
         doc,
         subjects,
+        words,
     })
+}
+
+/// What a rule's verdicts say that is the same for every resource, made
+/// once when the rule is bound instead of for each verdict.
+#[derive(Debug, Default)]
+struct Words {
+    /// `expr`: its message when it holds and when it is false.
+    holds: String,
+    is_false: String,
+    /// `require`: for each requirement, its field as written and
+    /// `required OP VALUE`.
+    requirements: Vec<(String, String)>,
+    /// Whether the expression (`expr`) or the `message` reads `meta`.
+    expr_meta: bool,
+    message_meta: bool,
+}
+
+impl Words {
+    fn of(attribute: &Attribute) -> Words {
+        let mut words = Words {
+            message_meta: attribute
+                .message
+                .as_ref()
+                .is_some_and(|m| m.program.uses_meta()),
+            ..Words::default()
+        };
+        match &attribute.test {
+            Test::Require(list) => {
+                words.requirements = list
+                    .iter()
+                    .map(|q| (q.field(), format!("required {}", q.op)))
+                    .collect();
+            }
+            Test::Expr(cel) => {
+                let source = one_line(&cel.source);
+                words.holds = format!("{source} holds");
+                words.is_false = format!("{source} is false");
+                words.expr_meta = cel.program.uses_meta();
+            }
+        }
+        words
+    }
 }
 
 /// What `conform explain` and SARIF say of an attribute rule's check.
@@ -97,6 +142,7 @@ struct AttributeCheck {
     doc: Doc,
     /// Its kinds' datasets, then the detail datasets its fields need.
     subjects: Vec<Dataset>,
+    words: Words,
 }
 
 impl BoundCheck for AttributeCheck {
@@ -111,10 +157,14 @@ impl BoundCheck for AttributeCheck {
     }
     fn evaluate(&self, ctx: &Context, inventory: &Inventory) -> Vec<Outcome> {
         let mut out = Vec::new();
+        let needs = self.attribute.needs();
+        let covered = (!needs.is_empty()).then(|| covered(inventory, &needs));
         for &dataset in &self.attribute.datasets {
             let judge = Judge {
                 attribute: &self.attribute,
+                words: &self.words,
                 inventory,
+                covered: covered.as_ref(),
                 ctx,
             };
             out.extend(fields::visit(dataset, inventory, judge).unwrap_or_default());
@@ -154,18 +204,60 @@ impl BoundCheck for AttributeCheck {
 /// Judges the resources of one dataset.
 struct Judge<'a> {
     attribute: &'a Attribute,
+    words: &'a Words,
     inventory: &'a Inventory,
+    /// The coverage of the detail datasets the rule's fields need, when
+    /// it has any.
+    covered: Option<&'a Covered<'a>>,
     ctx: &'a Context,
 }
 
 impl Visitor for Judge<'_> {
     type Output = Vec<Outcome>;
     fn visit<R: Described>(self, dataset: Dataset, resources: &[R]) -> Vec<Outcome> {
+        let getters = Getters::of(self.attribute);
         resources
             .par_iter()
             .filter(|r| r.dataset() == dataset)
-            .map(|r| self.judge(r))
+            .map(|r| self.judge(r, &getters))
             .collect()
+    }
+}
+
+/// A field's getter ([`fields::Field::get`]).
+type Getter<R> = fn(&R) -> Option<Value>;
+
+/// The getters of the fields a rule reads, looked up in the kind's
+/// catalogue once for all its resources instead of by name for each.
+struct Getters<R: 'static> {
+    /// `require`: the getter of each requirement's field, if the kind has it.
+    requirements: Vec<Option<Getter<R>>>,
+    /// `expr` and `message`: the top-level fields their programs read.
+    programs: Vec<(&'static str, Getter<R>)>,
+}
+
+impl<R: Described> Getters<R> {
+    fn of(attribute: &Attribute) -> Getters<R> {
+        let requirements = match &attribute.test {
+            Test::Require(list) => list
+                .iter()
+                .map(|q| R::field(&q.path[0]).map(|f| f.get))
+                .collect(),
+            Test::Expr(_) => Vec::new(),
+        };
+        let programs = match &attribute.test {
+            Test::Expr(cel) => Some(cel.as_ref()),
+            Test::Require(_) => None,
+        }
+        .into_iter()
+        .chain(&attribute.message)
+        .flat_map(|cel| cel.program.fields())
+        .filter_map(|name| R::field(name).map(|f| (f.name, f.get)))
+        .collect();
+        Getters {
+            requirements,
+            programs,
+        }
     }
 }
 
@@ -208,28 +300,54 @@ fn combine(parts: Vec<Judged>) -> Judged {
 }
 
 impl Judge<'_> {
-    fn judge<R: Described>(&self, r: &R) -> Outcome {
+    fn judge<R: Described>(&self, r: &R, getters: &Getters<R>) -> Outcome {
         let resource = resource_ref(r);
-        // `meta` is built only for an expression that may read it.
-        let cel = matches!(self.attribute.test, Test::Expr(_)) || self.attribute.message.is_some();
-        let meta = if cel {
+        // `meta` is built only for an expression that reads it (an empty
+        // map does not allocate).
+        let mut meta = if self.words.expr_meta {
             meta(r)
         } else {
             Value::Map(Default::default())
         };
-        let fields = Fields(r);
-        let vars = expr::Vars {
-            resource: &fields,
-            meta: &meta,
-            params: &self.attribute.params,
-            now: self.ctx.now,
+        let fields = Fields {
+            resource: r,
+            getters: &getters.programs,
         };
         let mut judged = match &self.attribute.test {
-            Test::Require(list) => combine(list.iter().map(|q| self.top(r, q)).collect()),
-            Test::Expr(cel) => self.expr(r, cel, &vars),
+            Test::Require(list) if list.len() == 1 => self.top(
+                r,
+                &list[0],
+                getters.requirements[0],
+                &self.words.requirements[0],
+            ),
+            Test::Require(list) => combine(
+                list.iter()
+                    .zip(&getters.requirements)
+                    .zip(&self.words.requirements)
+                    .map(|((q, &get), words)| self.top(r, q, get, words))
+                    .collect(),
+            ),
+            Test::Expr(cel) => {
+                let vars = expr::Vars {
+                    resource: &fields,
+                    meta: &meta,
+                    params: &self.attribute.params,
+                    now: self.ctx.now,
+                };
+                self.expr(r, cel, &vars)
+            }
         };
         // `message` gives a failing finding's text.
         if let (Status::Fail, Some(message)) = (judged.status, &self.attribute.message) {
+            if self.words.message_meta && !self.words.expr_meta {
+                meta = self::meta(r);
+            }
+            let vars = expr::Vars {
+                resource: &fields,
+                meta: &meta,
+                params: &self.attribute.params,
+                now: self.ctx.now,
+            };
             match message.program.eval(&vars) {
                 Ok(expr::Outcome {
                     value: Value::String(text),
@@ -263,7 +381,7 @@ impl Judge<'_> {
         let outcome = match cel.program.eval(vars) {
             Ok(outcome) => outcome,
             Err(expr::EvalError::Absent(path)) => {
-                let field = field_name(&path);
+                let field = field_name(path);
                 return Judged::new(
                     Status::Unknown,
                     Evidence::new(
@@ -293,7 +411,7 @@ impl Judge<'_> {
         };
         let mut evidence: Vec<Evidence> = outcome
             .reads
-            .iter()
+            .into_iter()
             .map(|(path, value)| {
                 Evidence::new(
                     field_name(path),
@@ -303,7 +421,7 @@ impl Judge<'_> {
             })
             .collect();
         if status == Status::Fail
-            && let Some((path, value)) = &outcome.first_failing
+            && let Some((path, value)) = outcome.first_failing
         {
             evidence.push(Evidence::new(
                 field_name(path),
@@ -311,11 +429,14 @@ impl Judge<'_> {
                 "the first element for which the all() is false",
             ));
         }
-        let source = one_line(&cel.source);
         let message = match status {
-            Status::Pass => format!("{source} holds"),
-            Status::Fail => format!("{source} is false"),
-            _ => format!("{source} gave {}, not a bool", outcome.value),
+            Status::Pass => self.words.holds.clone(),
+            Status::Fail => self.words.is_false.clone(),
+            _ => format!(
+                "{} gave {}, not a bool",
+                one_line(&cel.source),
+                outcome.value
+            ),
         };
         Judged {
             status,
@@ -324,22 +445,29 @@ impl Judge<'_> {
         }
     }
 
-    /// A requirement on a field of the resource itself.
-    fn top<R: Described>(&self, r: &R, q: &Requirement) -> Judged {
-        let at = q.field();
+    /// A requirement on a field of the resource itself; `(at, required)`:
+    /// its field as written and `required OP VALUE` ([`Words`]).
+    fn top<R: Described>(
+        &self,
+        r: &R,
+        q: &Requirement,
+        get: Option<Getter<R>>,
+        words: &(String, String),
+    ) -> Judged {
+        let (at, required) = words;
         if let Some(dataset) = q.needs
             && let Some(why) = self.unread(r, dataset)
         {
             return Judged::new(
                 Status::Unknown,
-                Evidence::new(&at, "not read", why.clone()),
+                Evidence::new(at, "not read", why.clone()),
                 format!("{at}: {why}"),
             );
         }
-        let value = R::field(&q.path[0])
-            .and_then(|f| (f.get)(r))
+        let value = get
+            .and_then(|get| get(r))
             .and_then(|v| descend(v, &q.path[1..]));
-        judge(q, value.as_ref(), &at)
+        judge_with(q, value.as_ref(), at, required)
     }
 
     /// Why `dataset` (which reads some of the resource's fields) was not
@@ -351,7 +479,11 @@ impl Judge<'_> {
         } else {
             &place.region
         };
-        match self.inventory.coverage_of(&place.account, region, dataset) {
+        let coverage = match self.covered {
+            Some(covered) => covered.get(&(&*place.account, region, dataset)).copied(),
+            None => self.inventory.coverage_of(&place.account, region, dataset),
+        };
+        match coverage {
             Some(c) => c
                 .error
                 .as_ref()
@@ -361,12 +493,35 @@ impl Judge<'_> {
     }
 }
 
-/// A resource's fields as expressions read them.
-struct Fields<'a, R>(&'a R);
+/// The coverage of some datasets by place (account, region, dataset), as
+/// [`Inventory::coverage_of`] finds it: looked up for every resource a
+/// rule with detail fields judges, so a map instead of a scan of the list.
+type Covered<'a> = HashMap<(&'a str, &'a str, Dataset), &'a Coverage>;
+
+fn covered<'a>(inventory: &'a Inventory, datasets: &[Dataset]) -> Covered<'a> {
+    let mut map = Covered::new();
+    for c in &inventory.coverage {
+        if datasets.contains(&c.dataset) {
+            map.entry((c.account.as_str(), c.region.as_str(), c.dataset))
+                .or_insert(c);
+        }
+    }
+    map
+}
+
+/// A resource's fields as expressions read them: by the getters looked up
+/// for the rule ([`Getters`]), else in the kind's catalogue.
+struct Fields<'a, R: 'static> {
+    resource: &'a R,
+    getters: &'a [(&'static str, Getter<R>)],
+}
 
 impl<R: Described> expr::Resource for Fields<'_, R> {
     fn field(&self, name: &str) -> Option<Value> {
-        R::field(name).and_then(|f| (f.get)(self.0))
+        match self.getters.iter().find(|(n, _)| *n == name) {
+            Some((_, get)) => get(self.resource),
+            None => R::field(name).and_then(|f| (f.get)(self.resource)),
+        }
     }
 }
 
@@ -384,9 +539,14 @@ fn meta<R: Resource>(r: &R) -> Value {
     ])
 }
 
-/// A path as evidence names it: `resource.Endpoint.Port` as `Endpoint.Port`.
-fn field_name(path: &str) -> String {
-    path.strip_prefix("resource.").unwrap_or(path).to_string()
+/// A path as evidence names it: `resource.Endpoint.Port` as `Endpoint.Port`
+/// (in place).
+fn field_name(mut path: String) -> String {
+    const ROOT: &str = "resource.";
+    if path.starts_with(ROOT) {
+        path.replace_range(..ROOT.len(), "");
+    }
+    path
 }
 
 /// The value at `path` inside `value` (members of structures, keys of
@@ -404,17 +564,21 @@ fn descend(value: Value, path: &[String]) -> Option<Value> {
 
 /// Judges `value` (found at `at`; `None`: absent) against requirement `q`.
 fn judge(q: &Requirement, value: Option<&Value>, at: &str) -> Judged {
-    let required = format!("required {}", q.op);
+    judge_with(q, value, at, &format!("required {}", q.op))
+}
+
+/// [`judge`], given `required` (`required OP VALUE`).
+fn judge_with(q: &Requirement, value: Option<&Value>, at: &str, required: &str) -> Judged {
     let Some(value) = value else {
         return match q.op {
             Op::Absent => Judged::new(
                 Status::Pass,
-                Evidence::new(at, "absent", required.clone()),
+                Evidence::new(at, "absent", required),
                 format!("{at} is absent ({required})"),
             ),
             Op::Present => Judged::new(
                 Status::Fail,
-                Evidence::new(at, "absent", required.clone()),
+                Evidence::new(at, "absent", required),
                 format!("{at} is absent ({required})"),
             ),
             _ => Judged::new(
@@ -425,8 +589,8 @@ fn judge(q: &Requirement, value: Option<&Value>, at: &str) -> Judged {
         };
     };
     let kept = match &q.op {
-        Op::Every(inner) => return every(inner, value, at, &required),
-        Op::Any(inner) => return any(inner, value, at, &required),
+        Op::Every(inner) => return every(inner, value, at, required),
+        Op::Any(inner) => return any(inner, value, at, required),
         Op::Present => Some(true),
         Op::Absent => Some(false),
         Op::Eq(v) => equal(value, v),
@@ -454,16 +618,14 @@ fn judge(q: &Requirement, value: Option<&Value>, at: &str) -> Judged {
     };
     let shown = value.to_string();
     match kept {
-        Some(true) => Judged::new(
-            Status::Pass,
-            Evidence::new(at, &shown, required.clone()),
-            format!("{at} is {shown} ({required})"),
-        ),
-        Some(false) => Judged::new(
-            Status::Fail,
-            Evidence::new(at, &shown, required.clone()),
-            format!("{at} is {shown} ({required})"),
-        ),
+        Some(kept) => {
+            let message = format!("{at} is {shown} ({required})");
+            Judged::new(
+                if kept { Status::Pass } else { Status::Fail },
+                Evidence::new(at, shown, required),
+                message,
+            )
+        }
         None => Judged::new(
             Status::Unknown,
             Evidence::new(
@@ -1035,7 +1197,9 @@ mod tests {
                 message: None,
                 params: Value::Map(Default::default()),
             },
+            words: &Words::default(),
             inventory: &inv,
+            covered: None,
             ctx: &Context {
                 addresses: Default::default(),
                 now: inv.collected_at,
@@ -1044,7 +1208,10 @@ mod tests {
         let r = &inv.db_instances[0];
         let meta = meta(r);
         let vars = expr::Vars {
-            resource: &Fields(r),
+            resource: &Fields {
+                resource: r,
+                getters: &[],
+            },
             meta: &meta,
             params: &Value::Map(Default::default()),
             now: inv.collected_at,

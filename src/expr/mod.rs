@@ -313,6 +313,18 @@ impl Program {
         &self.paths
     }
 
+    /// The top-level `resource` fields it reads, each once: what it asks
+    /// [`Resource::field`] for at each evaluation.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    /// Whether the expression reads `meta` (so that [`Vars::meta`] need
+    /// not be built for one that does not).
+    pub fn uses_meta(&self) -> bool {
+        self.uses_meta
+    }
+
     /// Evaluates the expression with `vars`.
     pub fn eval(&self, vars: &Vars) -> Result<Outcome, EvalError> {
         let fetched: Vec<(&str, Option<Value>)> = self
@@ -358,12 +370,13 @@ impl Program {
                 )),
             },
         };
-        let reads = self.reads_of(&fetched);
         let first_failing = if self.has_all && value == Value::Bool(false) {
             check::first_failing(&self.expr, &ctx, &self.labels, &fetched)
         } else {
             None
         };
+        drop(ctx);
+        let reads = self.reads_of(fetched);
         Ok(Outcome {
             value,
             reads,
@@ -372,17 +385,27 @@ impl Program {
     }
 
     /// The values of the paths the expression reads, present ones only.
-    fn reads_of(&self, fetched: &[(&str, Option<Value>)]) -> Vec<(String, Value)> {
-        let mut reads: Vec<(String, Value)> = Vec::new();
-        for (path, name) in self.reads.iter().zip(&self.read_names) {
-            if path.contains(&Seg::Each) {
-                continue;
-            }
-            if let Some(value) = lookup(fetched, path) {
-                reads.push((name.clone(), value.clone()));
+    /// A whole top-level field's value is moved out of `fetched` (a path
+    /// is read once), after the paths into it have been copied.
+    fn reads_of(&self, mut fetched: Vec<(&str, Option<Value>)>) -> Vec<(String, Value)> {
+        let mut found: Vec<Option<Value>> = Vec::with_capacity(self.reads.len());
+        for path in &self.reads {
+            let nested = path.len() > 1 && !path.contains(&Seg::Each);
+            found.push(nested.then(|| lookup(&fetched, path).cloned()).flatten());
+        }
+        for (path, slot) in self.reads.iter().zip(&mut found) {
+            if let [Seg::Field(top)] = path.as_slice() {
+                *slot = fetched
+                    .iter_mut()
+                    .find(|(name, _)| name == top)
+                    .and_then(|(_, v)| v.take());
             }
         }
-        reads
+        self.read_names
+            .iter()
+            .zip(found)
+            .filter_map(|(name, value)| Some((name.clone(), value?)))
+            .collect()
     }
 
     /// An evaluation error as conform reports it: a missing key on a path
