@@ -335,10 +335,11 @@ fn evaluate_rule(
         }
     }
     let promise = std::sync::Arc::new(rule.promise.clone());
+    let rule_id = Sym::new(&rule.id);
     let mut findings: Vec<Finding> = by_arn
         .into_iter()
         .map(|o| Finding {
-            rule_id: Sym::new(&rule.id),
+            rule_id,
             severity: rule.severity,
             status: o.status,
             resource: o.resource,
@@ -437,7 +438,7 @@ pub fn dataset_ref(partition: &str, account: &str, region: &str, dataset: Datase
     };
     ResourceRef {
         arn: arn.into(),
-        resource_type: crate::inventory::Sym::from_static(dataset.resource_type()),
+        resource_type: Sym::from_static(dataset.resource_type()),
         account: account.into(),
         region: region.into(),
         name: format!("all {dataset}"),
