@@ -124,13 +124,10 @@ pub struct ResourceRef {
     pub region: Sym,
     /// A human name (id or name), for display.
     pub name: String,
-    #[serde(default, skip_serializing_if = "TagList::is_empty")]
-    pub tags: TagList,
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    /// The inventory's tags, shared with it (a copy is a reference count).
+    pub tags: Tags,
 }
-
-/// A resource's tags in a finding: the inventory's [`Tags`], shared with
-/// it (a finding's copy is a reference count).
-pub type TagList = Tags;
 
 /// Serde for a value shared between findings (the rule's promise, which
 /// every finding of the rule carries): written and read as the value.
@@ -458,7 +455,7 @@ mod tests {
             account: "123456789012".into(),
             region: "eu-north-1".into(),
             name: "t".into(),
-            tags: TagList::default(),
+            tags: Tags::default(),
         }
     }
 

@@ -16,7 +16,7 @@ fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> 
         account: place.account,
         region: place.region,
         name: name.to_string(),
-        tags: tags.into(),
+        tags: tags.clone(),
     }
 }
 

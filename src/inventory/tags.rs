@@ -113,12 +113,6 @@ impl From<std::collections::BTreeMap<String, String>> for Tags {
     }
 }
 
-impl From<&Tags> for Tags {
-    fn from(tags: &Tags) -> Tags {
-        tags.clone()
-    }
-}
-
 impl<'a> IntoIterator for &'a Tags {
     type Item = (&'a String, &'a String);
     type IntoIter = std::iter::Map<

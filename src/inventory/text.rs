@@ -26,12 +26,6 @@ impl Default for Text {
     }
 }
 
-impl From<&Text> for Text {
-    fn from(s: &Text) -> Text {
-        s.clone()
-    }
-}
-
 super::strlike::str_like!(Text);
 
 #[cfg(test)]
