@@ -207,7 +207,7 @@ fn subjects<'a>(
                 Dataset::Buckets => None,
                 Dataset::EbsEncryptionByDefault => Some(EBS_SETTING),
                 _ if r.place().region == GLOBAL => Some(NO_REGION),
-                _ => made.get(r.arn()).copied(),
+                _ => made.get(r.arn().as_str()).copied(),
             };
             (r, why)
         })

@@ -6,12 +6,12 @@ use crate::inventory::Sym;
 use crate::inventory::{
     Arn, AutoScalingGroup, Bucket, CacheCluster, CacheReplicationGroup, Dataset, DbCluster,
     DbInstance, DbSnapshot, GLOBAL, Instance, Inventory, LoadBalancer, LogGroup, NetworkAcl, Place,
-    SecurityGroup, Snapshot, Tags, Volume,
+    SecurityGroup, Snapshot, Tags, Text, Volume,
 };
 
-fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
+fn make(arn: Text, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> ResourceRef {
     ResourceRef {
-        arn: arn.to_string().into(),
+        arn,
         resource_type: Sym::from_static(dataset.resource_type()),
         account: place.account,
         region: place.region,
@@ -24,7 +24,7 @@ fn make(arn: &str, dataset: Dataset, place: &Place, name: &str, tags: &Tags) -> 
 /// dataset's type, its place, its name and tags as its [`Resource`] impl
 /// (beside its inventory type) gives them.
 pub fn resource_ref(r: &(impl Resource + ?Sized)) -> ResourceRef {
-    make(r.arn(), r.dataset(), r.place(), r.name(), r.tags())
+    make(r.arn().clone(), r.dataset(), r.place(), r.name(), r.tags())
 }
 
 pub fn sg_ref(g: &SecurityGroup) -> ResourceRef {
@@ -114,7 +114,7 @@ pub fn trails_ref(inventory: &Inventory, account: &str) -> ResourceRef {
         account: account.into(),
         region: GLOBAL.into(),
     };
-    make(&arn, Dataset::Trails, &place, "trails", &Tags::new())
+    make(arn.into(), Dataset::Trails, &place, "trails", &Tags::new())
 }
 
 /// The region's EBS encryption-by-default setting, which has no ARN of its
@@ -127,7 +127,7 @@ pub fn ebs_default_ref(inventory: &Inventory, place: &Place) -> ResourceRef {
         "",
     );
     make(
-        &arn,
+        arn.into(),
         Dataset::EbsEncryptionByDefault,
         place,
         "ebs-encryption-by-default",

@@ -192,7 +192,7 @@ impl super::Resource for EbsEncryptionByDefault {
     fn dataset(&self) -> super::Dataset {
         super::Dataset::EbsEncryptionByDefault
     }
-    fn arn(&self) -> &str {
+    fn arn(&self) -> &Text {
         &self.arn
     }
     fn place(&self) -> &Place {

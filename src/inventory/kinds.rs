@@ -140,7 +140,7 @@ pub struct Kind {
 pub trait Resource {
     /// The dataset it was read with.
     fn dataset(&self) -> Dataset;
-    fn arn(&self) -> &str;
+    fn arn(&self) -> &Text;
     fn place(&self) -> &Place;
     /// The name findings show: its id, or its name where AWS has no id.
     fn name(&self) -> &str;

@@ -35,7 +35,7 @@ macro_rules! resource {
                 let $r = self;
                 $dataset
             }
-            fn arn(&self) -> &str {
+            fn arn(&self) -> &$crate::inventory::Text {
                 &self.arn
             }
             fn place(&self) -> &$crate::inventory::Place {

@@ -80,7 +80,7 @@ impl super::Resource for AccountPublicAccessBlock {
     fn dataset(&self) -> super::Dataset {
         super::Dataset::AccountPublicAccessBlocks
     }
-    fn arn(&self) -> &str {
+    fn arn(&self) -> &Text {
         &self.arn
     }
     fn place(&self) -> &Place {
@@ -190,7 +190,7 @@ impl super::Resource for Bucket {
     fn dataset(&self) -> super::Dataset {
         super::Dataset::Buckets
     }
-    fn arn(&self) -> &str {
+    fn arn(&self) -> &Text {
         &self.arn
     }
     fn place(&self) -> &Place {
