@@ -21,10 +21,21 @@ pub enum Outcome<T> {
     Interrupted,
 }
 
-/// Runs `work` on a new multi-threaded runtime until it finishes, `limit`
-/// passes or Ctrl-C arrives. Fails only when the runtime cannot start.
+/// Runs `work` on a new runtime until it finishes, `limit` passes or
+/// Ctrl-C arrives. Fails only when the runtime cannot start.
+///
+/// The runtime has one thread, this one. The work it runs is a live scan's
+/// collection, which waits on AWS and on its rate budgets almost all the
+/// time: a request costs well under a millisecond of CPU, and at most
+/// `--concurrency` (default 16) are in flight, so one thread keeps up with
+/// hundreds of requests a second. A multi-threaded runtime spent more than
+/// that on itself: each answer or timer woke a parked worker on another
+/// thread, which woke the next to steal (futex calls and context switches
+/// per request), for 7–15% of a scan's CPU (`scripts/bench-live`,
+/// README "Benchmarks"). Evaluation runs after this returns, on rayon's
+/// threads.
 pub fn run<F: Future>(work: F, limit: Duration) -> std::io::Result<Outcome<F::Output>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let outcome = runtime.block_on(async {
