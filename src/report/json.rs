@@ -190,7 +190,7 @@ const CHUNK: usize = 2048;
 /// of an evaluation that did not hold them come from the input's
 /// [`PassSpill`], each rule's after its other findings (a pass is the last
 /// status in the report's order).
-pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(input: &ReportInput<'_>, out: &mut dyn CopySink) -> std::io::Result<()> {
     let report = JsonReport::of(input);
     let findings = &input.evaluation.findings;
     let spill = input.spilled_passes;
@@ -236,7 +236,11 @@ pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> st
                 held = &held[n..];
                 if let Some((_, segments)) = spilled.next_if(|(s, _)| **s == rule) {
                     for &(offset, len) in segments {
-                        copy_spilled(&spill.file, offset, len, &mut any, out)?;
+                        // Each spilled finding starts with its comma,
+                        // which the report's first finding goes without.
+                        let skip = u64::from(!any);
+                        out.copy_from(&spill.file, offset + skip, len - skip)?;
+                        any = true;
                     }
                 }
             }
@@ -254,7 +258,7 @@ pub(super) fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> st
 fn write_findings(
     findings: &[Finding],
     any: &mut bool,
-    out: &mut dyn std::io::Write,
+    out: &mut dyn CopySink,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
 
@@ -292,29 +296,72 @@ fn render_chunk(chunk: &[Finding], first: bool) -> std::io::Result<Vec<u8>> {
     Ok(text)
 }
 
-/// Copies `len` bytes of spilled findings at `offset` of `file` to `out`
-/// (each spilled finding starts with its comma, which the report's first
-/// finding goes without).
-fn copy_spilled(
-    file: &std::fs::File,
-    mut offset: u64,
-    mut len: u64,
-    any: &mut bool,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    use std::os::unix::fs::FileExt;
+/// Where the JSON report is written: any writer, which can also take a
+/// piece of a file. A buffered file or standard output takes it through
+/// `std::io::copy`, which on Linux has the kernel copy it
+/// (`copy_file_range`, `splice` or `sendfile`) instead of reading it into
+/// conform and writing it out again.
+pub trait CopySink: std::io::Write {
+    /// Writes `len` bytes of `file` from `offset`.
+    fn copy_from(&mut self, file: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()>;
+}
 
-    let mut buf = vec![0u8; (1 << 20).min(len as usize)];
-    while len > 0 {
-        let n = buf.len().min(len as usize);
-        file.read_exact_at(&mut buf[..n], offset)?;
-        let skip = usize::from(!*any);
-        out.write_all(&buf[skip..n])?;
-        *any = true;
-        offset += n as u64;
-        len -= n as u64;
+impl<W: std::io::Write> CopySink for std::io::BufWriter<W> {
+    fn copy_from(&mut self, file: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        let mut file = file;
+        file.seek(std::io::SeekFrom::Start(offset))?;
+        let copied = std::io::copy(&mut file.take(len), self)?;
+        if copied == len {
+            Ok(())
+        } else {
+            Err(std::io::ErrorKind::UnexpectedEof.into())
+        }
     }
-    Ok(())
+}
+
+impl CopySink for Vec<u8> {
+    fn copy_from(&mut self, file: &std::fs::File, offset: u64, len: u64) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let start = self.len();
+        self.resize(start + len as usize, 0);
+        file.read_exact_at(&mut self[start..], offset)
+    }
+}
+
+/// Any writer as a [`CopySink`]: a piece of a file is read and written.
+pub struct Plain<'a>(pub &'a mut dyn std::io::Write);
+
+impl std::io::Write for Plain<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl CopySink for Plain<'_> {
+    fn copy_from(
+        &mut self,
+        file: &std::fs::File,
+        mut offset: u64,
+        mut len: u64,
+    ) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let mut buf = vec![0u8; (1 << 20).min(len as usize)];
+        while len > 0 {
+            let n = buf.len().min(len as usize);
+            file.read_exact_at(&mut buf[..n], offset)?;
+            self.0.write_all(&buf[..n])?;
+            offset += n as u64;
+            len -= n as u64;
+        }
+        Ok(())
+    }
 }
 
 /// The passing verdicts of a scan, written as the JSON report's text to an

@@ -257,7 +257,7 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => json::write(input, out),
+        Format::Json => json::write(input, &mut json::Plain(out)),
         _ => out.write_all(render(format, input).as_bytes()),
     }
 }
