@@ -526,7 +526,22 @@ fn evaluate_rule(
             baseline: None,
         })
         .collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The report's order (`Finding::sort_key`): the rule is this one and
+    // the findings are in ARN order already, so a stable sort by status,
+    // account and region gives it. Account and region are `Sym`s: the
+    // same name is mostly the same pointer.
+    let same = |a: Sym, b: Sym| std::ptr::eq(a.as_str(), b.as_str());
+    let sym = |a: Sym, b: Sym| match same(a, b) {
+        true => std::cmp::Ordering::Equal,
+        false => a.cmp(&b),
+    };
+    findings.sort_by(|a, b| {
+        a.status
+            .cmp(&b.status)
+            .then_with(|| sym(a.resource.account, b.resource.account))
+            .then_with(|| sym(a.resource.region, b.resource.region))
+    });
+    debug_assert!(findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()));
     (findings, set_aside, warnings, not_judged)
 }
 
