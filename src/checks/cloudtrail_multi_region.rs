@@ -83,14 +83,18 @@ fn management_events(s: &EventSelectors) -> Records {
             read |= r;
             write |= w;
         } else {
-            excluded.extend(b.exclude_management_event_sources.iter().cloned());
+            excluded.extend(
+                b.exclude_management_event_sources
+                    .iter()
+                    .map(|s| s.to_string()),
+            );
         }
     }
     for (i, a) in s.advanced.iter().enumerate() {
         let name = a
             .name
-            .clone()
-            .unwrap_or_else(|| format!("selector {}", i + 1));
+            .as_ref()
+            .map_or_else(|| format!("selector {}", i + 1), |n| n.to_string());
         let is =
             |f: &AdvancedFieldSelector, field: &str| f.field.trim().eq_ignore_ascii_case(field);
         let only_equals = |f: &AdvancedFieldSelector| {
@@ -127,9 +131,9 @@ fn management_events(s: &EventSelectors) -> Records {
                 && f.not_starts_with.is_empty()
                 && f.not_ends_with.is_empty()
             {
-                partial_excluded.extend(f.not_equals.iter().cloned());
+                partial_excluded.extend(f.not_equals.iter().map(|s| s.to_string()));
             } else if is(f, "eventSource") && only_equals(f) {
-                only_sources.extend(f.equals.iter().cloned());
+                only_sources.extend(f.equals.iter().map(|s| s.to_string()));
                 r = false;
                 w = false;
             } else {
@@ -227,7 +231,7 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
                 if t.organization {
                     format!("{} (organization trail)", t.name)
                 } else {
-                    t.name.clone()
+                    t.name.to_string()
                 }
             })
             .collect();
@@ -289,7 +293,7 @@ fn judge_account(inventory: &Inventory, account: &str) -> Outcome {
     let unreadable: Vec<String> = trails
         .iter()
         .filter(|t| t.multi_region && t.is_logging.is_none())
-        .map(|t| t.name.clone())
+        .map(|t| t.name.to_string())
         .collect();
     let multi = trails.iter().filter(|t| t.multi_region).count();
     let mut outcome = verdict.outcome(resource, |status, _| match status {
@@ -473,7 +477,7 @@ mod tests {
         BasicEventSelector {
             read_write_type: Some(rw.into()),
             include_management_events: Some(mgmt),
-            exclude_management_event_sources: excluded.iter().map(|s| s.to_string()).collect(),
+            exclude_management_event_sources: excluded.iter().map(|s| (*s).into()).collect(),
             data_resources: Vec::new(),
         }
     }
@@ -481,8 +485,8 @@ mod tests {
     fn field(name: &str, equals: &[&str], not_equals: &[&str]) -> AdvancedFieldSelector {
         AdvancedFieldSelector {
             field: name.into(),
-            equals: equals.iter().map(|s| s.to_string()).collect(),
-            not_equals: not_equals.iter().map(|s| s.to_string()).collect(),
+            equals: equals.iter().map(|s| (*s).into()).collect(),
+            not_equals: not_equals.iter().map(|s| (*s).into()).collect(),
             starts_with: vec![],
             not_starts_with: vec![],
             ends_with: vec![],

@@ -526,7 +526,7 @@ A resource outside the allowed regions is found only if its region is read: a li
                 r.arn = Dataset::SslPolicies
                     .arn(&partition(&p.account), &p.region, &p.account, &s.name)
                     .into();
-                r.name = s.name.clone();
+                r.name = s.name.to_string();
                 skip(&r, NO_REGION_TLS_POLICY);
             }
         }

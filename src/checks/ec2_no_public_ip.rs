@@ -232,7 +232,7 @@ mod tests {
                     ip_owner_id: Some((*owner).into()),
                 })
                 .collect(),
-            ipv6_addresses: v6.iter().map(|s| s.to_string()).collect(),
+            ipv6_addresses: v6.iter().map(|s| (*s).into()).collect(),
         }
     }
 

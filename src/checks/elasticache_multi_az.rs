@@ -21,7 +21,7 @@ enum Flag {
     Unclear(String),
 }
 
-fn flag(value: &Option<String>) -> Flag {
+fn flag(value: &Option<crate::inventory::Str>) -> Flag {
     match value.as_deref().map(str::trim) {
         None | Some("") => Flag::Unclear("not reported".into()),
         Some(v) => match v.to_ascii_lowercase().as_str() {
@@ -35,7 +35,7 @@ fn flag(value: &Option<String>) -> Flag {
 
 fn judge(g: &CacheReplicationGroup) -> Outcome {
     let resource = cache_replication_group_ref(g);
-    let azs = Spread::of(g.member_availability_zones.iter().map(String::as_str)).into_zones();
+    let azs = Spread::of(g.member_availability_zones.iter().map(|z| z.as_str())).into_zones();
     let members = if g.member_clusters.is_empty() {
         "none".to_string()
     } else {
@@ -154,7 +154,7 @@ fn judge_shards(g: &CacheReplicationGroup, members: &str) -> Outcome {
     let mut smallest = usize::MAX;
     for shard in &g.node_groups {
         let azs =
-            Spread::of(shard.member_availability_zones.iter().map(String::as_str)).into_zones();
+            Spread::of(shard.member_availability_zones.iter().map(|z| z.as_str())).into_zones();
         smallest = smallest.min(azs.len());
         let field = format!("NodeGroups[{}].NodeGroupMembers", shard.id);
         match azs.len() {
@@ -356,8 +356,8 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, zones)| CacheNodeGroup {
-                    id: format!("{:04}", i + 1),
-                    member_availability_zones: zones.iter().map(|z| z.to_string()).collect(),
+                    id: compact_str::format_compact!("{:04}", i + 1),
+                    member_availability_zones: zones.iter().map(|z| (*z).into()).collect(),
                 })
                 .collect(),
             ..cache_replication_group(id, &flat)
@@ -368,8 +368,8 @@ mod tests {
     fn standalone_clusters_by_engine() {
         let mut inv = inventory();
         let with = |id: &str, engine: Option<&str>, group: Option<&str>| CacheCluster {
-            engine: engine.map(str::to_string),
-            replication_group_id: group.map(str::to_string),
+            engine: engine.map(Into::into),
+            replication_group_id: group.map(Into::into),
             ..cache_cluster(id, None)
         };
         inv.cache_clusters = vec![

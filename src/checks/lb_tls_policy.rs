@@ -100,7 +100,8 @@ enum PolicyVerdict {
 fn judge_policy(name: &str, field: &str, policy: &SslPolicy, params: &Compiled) -> PolicyVerdict {
     let allowed_p = &params.protocols;
     let allowed_c = &params.ciphers;
-    let ciphers: Vec<&String> = policy.ciphers.iter().filter(|c| !is_option(c)).collect();
+    let ciphers: Vec<&crate::inventory::Str> =
+        policy.ciphers.iter().filter(|c| !is_option(c)).collect();
     if policy.protocols.is_empty() || ciphers.is_empty() {
         let missing = if policy.protocols.is_empty() {
             "protocols"
@@ -423,7 +424,7 @@ In the console: EC2 → Load Balancers → Listeners → Edit → Security polic
                             shown = format!(
                                 "{policy_name} (judged by its Reference-Security-Policy {reference})"
                             );
-                            field_name = p.name.clone();
+                            field_name = p.name.to_string();
                             definition = p;
                         }
                         None => {

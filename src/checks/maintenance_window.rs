@@ -70,7 +70,12 @@ impl Policy {
     }
 }
 
-fn judge(policy: &Policy, resource: ResourceRef, what: &str, window: &Option<String>) -> Outcome {
+fn judge(
+    policy: &Policy,
+    resource: ResourceRef,
+    what: &str,
+    window: &Option<crate::inventory::Str>,
+) -> Outcome {
     let Some(text) = set(window) else {
         return Outcome::unknown(
             resource,

@@ -17,7 +17,7 @@ struct Copies<'a> {
     field: &'static str,
     /// What one entry is, for messages (`automated backups replicated`).
     what: &'static str,
-    entries: &'a [String],
+    entries: &'a [crate::inventory::Str],
     /// Whether a plain identifier (not an ARN) names a copy in the same
     /// region, as AWS does for same-region read replicas.
     plain_is_local: bool,
@@ -90,9 +90,12 @@ fn survey(home: &str, lists: &[Copies]) -> Found {
 /// secondaries if it is the primary, else the primary and the other
 /// secondaries), with the field they come from. Global databases are
 /// listed once per region read; each is counted once.
-fn global_copies(inventory: &Inventory, c: &DbCluster) -> (&'static str, Vec<String>) {
+fn global_copies(
+    inventory: &Inventory,
+    c: &DbCluster,
+) -> (&'static str, Vec<crate::inventory::Str>) {
     let mut seen: Vec<&str> = Vec::new();
-    let mut copies: Vec<String> = Vec::new();
+    let mut copies: Vec<crate::inventory::Str> = Vec::new();
     let mut writer = false;
     for g in inventory
         .db_global_clusters
@@ -271,8 +274,8 @@ mod tests {
 
     fn db(id: &str, backups: &[&str], replicas: &[&str]) -> DbInstance {
         DbInstance {
-            automated_backup_replications: backups.iter().map(|s| s.to_string()).collect(),
-            read_replica_ids: replicas.iter().map(|s| s.to_string()).collect(),
+            automated_backup_replications: backups.iter().map(|s| (*s).into()).collect(),
+            read_replica_ids: replicas.iter().map(|s| (*s).into()).collect(),
             ..db_instance(id)
         }
     }
@@ -406,9 +409,9 @@ mod tests {
         ];
         let arn = |region: &str, id: &str| format!("arn:aws:rds:{region}:{ACCOUNT}:cluster:{id}");
         let member = |cluster: String, writer: bool, readers: Vec<String>| DbGlobalClusterMember {
-            cluster_arn: cluster,
+            cluster_arn: cluster.into(),
             is_writer: writer,
-            readers,
+            readers: readers.into_iter().map(Into::into).collect(),
         };
         let global = |id: &str, members: Vec<DbGlobalClusterMember>| DbGlobalCluster {
             arn: format!("arn:aws:rds::{ACCOUNT}:global-cluster:{id}").into(),

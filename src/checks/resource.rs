@@ -203,7 +203,7 @@ pub fn distinct<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// A text field that is set: trimmed, and `None` when empty.
-pub fn set(value: &Option<String>) -> Option<&str> {
+pub fn set(value: &Option<crate::inventory::Str>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 

@@ -457,7 +457,10 @@ mod tests {
         let mut inv = inventory();
         let versioned =
             |name: &str, status: Option<Read<Option<String>>>, rule: LifecycleRule| Bucket {
-                versioning: status,
+                versioning: status.map(|s| match s {
+                    Read::Value(v) => Read::Value(v.map(Into::into)),
+                    Read::Unreadable(e) => Read::Unreadable(e),
+                }),
                 ..bucket(name, rules(vec![rule]))
             };
         let enabled = || Some(Read::Value(Some("Enabled".to_string())));
@@ -566,7 +569,7 @@ mod tests {
         let out = run::<S3BackupExpiry>(&inv);
         let o = expect(&out, "kliv-db-dumps", Status::Pass);
         assert_eq!(
-            o.resource.tags.get("kliv:data-class").map(String::as_str),
+            o.resource.tags.get("kliv:data-class").map(|s| s.as_str()),
             Some("backup")
         );
         let p: Params = params("max_days = 20");

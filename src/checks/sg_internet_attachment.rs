@@ -54,7 +54,7 @@ const PARAMS: &[super::ParamDoc] = &[
 
 impl Params {
     fn is_load_balancer(&self, eni: &NetworkInterface) -> bool {
-        let matches = |value: &Option<String>, list: &[String]| {
+        let matches = |value: &Option<crate::inventory::Str>, list: &[String]| {
             value
                 .as_deref()
                 .is_some_and(|v| list.iter().any(|l| l.eq_ignore_ascii_case(v.trim())))
@@ -104,7 +104,7 @@ fn eni_text(eni: &NetworkInterface) -> String {
         parts.push(format!("\"{d}\""));
     }
     if parts.is_empty() {
-        eni.id.clone()
+        eni.id.to_string()
     } else {
         format!("{} ({})", eni.id, parts.join(", "))
     }
@@ -235,7 +235,7 @@ In the console: EC2 → Network Interfaces → filter by the group id → Action
                 };
                 labels.push(match &eni.instance_id {
                     Some(i) => format!("instance {i}"),
-                    None => eni.id.clone(),
+                    None => eni.id.to_string(),
                 });
                 offenders.push(Evidence::new(
                     format!("NetworkInterfaces[{}]", eni.id),

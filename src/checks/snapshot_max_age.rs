@@ -213,7 +213,7 @@ To stop it recurring, take snapshots through AWS Backup or Data Lifecycle Manage
                         if s.snapshot_type.trim().is_empty() {
                             "(empty)".to_string()
                         } else {
-                            s.snapshot_type.clone()
+                            s.snapshot_type.to_string()
                         },
                         "only manual snapshots are kept until deleted by hand; automated, awsbackup, shared and public ones are not judged",
                     )],

@@ -79,7 +79,7 @@ pub fn permission_sources(
         let (kind, detail) = prefix_list_kind(id, place, inventory, addresses);
         out.push(Source {
             field: format!("PrefixListIds[{i}]"),
-            text: id.clone(),
+            text: id.to_string(),
             kind,
             detail,
         });
@@ -87,7 +87,7 @@ pub fn permission_sources(
     for (i, g) in permission.group_ids.iter().enumerate() {
         out.push(Source {
             field: format!("UserIdGroupPairs[{i}]"),
-            text: g.clone(),
+            text: g.to_string(),
             kind: SourceKind::NotInternet,
             detail: None,
         });

@@ -172,7 +172,7 @@ fn judge(inventory: &Inventory, subnet: &Subnet) -> Outcome {
             ),
         ),
     };
-    let table_evidence = Evidence::new("RouteTableId", &table.id, how);
+    let table_evidence = Evidence::new("RouteTableId", table.id.as_str(), how);
     let mut failing = Vec::new();
     let mut blackholes = Vec::new();
     for (i, r) in table.routes.iter().enumerate() {
@@ -282,7 +282,7 @@ mod tests {
         let mut associations: Vec<RouteTableAssociation> = subnets
             .iter()
             .map(|s| RouteTableAssociation {
-                id: Some(format!("rtbassoc-{s}")),
+                id: Some(compact_str::format_compact!("rtbassoc-{s}")),
                 subnet_id: Some((*s).into()),
                 state: Some("associated".into()),
                 ..Default::default()
@@ -290,7 +290,7 @@ mod tests {
             .collect();
         if main {
             associations.push(RouteTableAssociation {
-                id: Some(format!("rtbassoc-main-{id}")),
+                id: Some(compact_str::format_compact!("rtbassoc-main-{id}")),
                 main: true,
                 state: Some("associated".into()),
                 ..Default::default()

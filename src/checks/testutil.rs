@@ -160,7 +160,7 @@ pub fn sg(id: &str, ingress: Vec<IpPermission>) -> SecurityGroup {
         arn: arn("security-group", id).into(),
         place: place(),
         id: id.into(),
-        name: format!("{id}-name"),
+        name: compact_str::format_compact!("{id}-name"),
         vpc_id: Some("vpc-1".into()),
         tags: Tags::new(),
         ingress,
@@ -174,7 +174,7 @@ pub fn perm(protocol: &str, from: Option<i32>, to: Option<i32>, v4: &[&str]) -> 
         protocol: protocol.into(),
         from_port: from,
         to_port: to,
-        ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
+        ipv4_ranges: v4.iter().map(|s| (*s).into()).collect(),
         ipv6_ranges: Vec::new(),
         prefix_list_ids: Vec::new(),
         group_ids: Vec::new(),
@@ -191,10 +191,10 @@ pub fn prefix_list(id: &str, entries: Option<&[&str]>) -> PrefixList {
         arn: arn("prefix-list", id).into(),
         place: place(),
         id: id.into(),
-        name: format!("{id}-name"),
+        name: compact_str::format_compact!("{id}-name"),
         owner_id: Some(ACCOUNT.into()),
         address_family: Some("IPv4".into()),
-        entries: entries.map(|e| e.iter().map(|s| s.to_string()).collect()),
+        entries: entries.map(|e| e.iter().map(|s| (*s).into()).collect()),
         entries_error: None,
         ..Default::default()
     }
@@ -210,7 +210,7 @@ pub fn eni(id: &str, sgs: &[&str]) -> NetworkInterface {
         requester_managed: false,
         description: None,
         instance_id: None,
-        security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+        security_group_ids: sgs.iter().map(|s| (*s).into()).collect(),
         public_ip: None,
         tags: Tags::new(),
         ..Default::default()
@@ -223,7 +223,7 @@ pub fn instance(id: &str) -> Instance {
         place: place(),
         id: id.into(),
         state: Some("running".into()),
-        availability_zone: Some(format!("{REGION}a")),
+        availability_zone: Some(compact_str::format_compact!("{REGION}a")),
         public_ip: None,
         ipv6_addresses: Vec::new(),
         subnet_id: Some("subnet-1".into()),
@@ -262,8 +262,8 @@ pub fn entry(
         protocol: protocol.into(),
         action: action.into(),
         egress: false,
-        cidr_block: (!v6).then(|| cidr.to_string()),
-        ipv6_cidr_block: v6.then(|| cidr.to_string()),
+        cidr_block: (!v6).then(|| cidr.into()),
+        ipv6_cidr_block: v6.then(|| cidr.into()),
         port_from: ports.map(|p| p.0),
         port_to: ports.map(|p| p.1),
         icmp_type: None,
@@ -287,7 +287,10 @@ pub fn lb(name: &str, kind: &str, scheme: &str, listeners: Vec<Listener>) -> Loa
         kind: kind.into(),
         scheme: scheme.into(),
         dns_name: None,
-        availability_zones: vec![format!("{REGION}a"), format!("{REGION}b")],
+        availability_zones: vec![
+            compact_str::format_compact!("{REGION}a"),
+            compact_str::format_compact!("{REGION}b"),
+        ],
         security_group_ids: Vec::new(),
         tags: Tags::new(),
         listeners,
@@ -328,7 +331,7 @@ pub fn tls_listener(protocol: &str, port: i32, policy: &str) -> Listener {
 pub fn redirect(protocol: Option<&str>) -> ListenerAction {
     ListenerAction {
         kind: "redirect".into(),
-        redirect_protocol: protocol.map(str::to_string),
+        redirect_protocol: protocol.map(Into::into),
         redirect_port: Some("443".into()),
     }
 }
@@ -337,8 +340,8 @@ pub fn ssl_policy(name: &str, protocols: &[&str], ciphers: &[&str]) -> SslPolicy
     SslPolicy {
         place: place(),
         name: name.into(),
-        protocols: protocols.iter().map(|s| s.to_string()).collect(),
-        ciphers: ciphers.iter().map(|s| s.to_string()).collect(),
+        protocols: protocols.iter().map(|s| (*s).into()).collect(),
+        ciphers: ciphers.iter().map(|s| (*s).into()).collect(),
         reference: None,
         reference_error: None,
     }
@@ -352,7 +355,7 @@ pub fn db_instance(id: &str) -> DbInstance {
         engine: Some("postgres".into()),
         status: Some("available".into()),
         multi_az: false,
-        availability_zone: Some(format!("{REGION}a")),
+        availability_zone: Some(compact_str::format_compact!("{REGION}a")),
         secondary_availability_zone: None,
         cluster_id: None,
         read_replica_source: None,
@@ -375,15 +378,15 @@ pub fn db_cluster(id: &str, members: &[&str]) -> DbCluster {
         engine: Some("aurora-postgresql".into()),
         multi_az: false,
         availability_zones: vec![
-            format!("{REGION}a"),
-            format!("{REGION}b"),
-            format!("{REGION}c"),
+            compact_str::format_compact!("{REGION}a"),
+            compact_str::format_compact!("{REGION}b"),
+            compact_str::format_compact!("{REGION}c"),
         ],
         members: members
             .iter()
             .enumerate()
             .map(|(i, m)| DbClusterMember {
-                instance_id: m.to_string(),
+                instance_id: (*m).into(),
                 is_writer: i == 0,
             })
             .collect(),
@@ -445,8 +448,10 @@ pub fn cache_replication_group(id: &str, azs: &[&str]) -> CacheReplicationGroup 
         id: id.into(),
         multi_az: Some("enabled".into()),
         automatic_failover: Some("enabled".into()),
-        member_clusters: (1..=azs.len()).map(|i| format!("{id}-00{i}")).collect(),
-        member_availability_zones: azs.iter().map(|s| s.to_string()).collect(),
+        member_clusters: (1..=azs.len())
+            .map(|i| format!("{id}-00{i}").into())
+            .collect(),
+        member_availability_zones: azs.iter().map(|s| (*s).into()).collect(),
         tags: Tags::new(),
         node_groups: Vec::new(),
         ..Default::default()
@@ -461,8 +466,8 @@ pub fn cache_cluster(id: &str, window: Option<&str>) -> CacheCluster {
         id: id.into(),
         engine: Some("redis".into()),
         replication_group_id: None,
-        availability_zone: Some(format!("{REGION}a")),
-        preferred_maintenance_window: window.map(str::to_string),
+        availability_zone: Some(compact_str::format_compact!("{REGION}a")),
+        preferred_maintenance_window: window.map(Into::into),
         tags: Tags::new(),
         ..Default::default()
     }
@@ -475,7 +480,7 @@ pub fn asg(name: &str, azs: &[&str]) -> AutoScalingGroup {
         ).into(),
         place: place(),
         name: name.into(),
-        availability_zones: azs.iter().map(|s| s.to_string()).collect(),
+        availability_zones: azs.iter().map(|s| (*s).into()).collect(),
         min_size: 1,
         max_size: 4,
         desired_capacity: Some(2),

@@ -36,8 +36,13 @@ impl MinAzs {
 
 /// Judges `resource` (called `label`, e.g. "load balancer web") by the
 /// distinct zones in `zones` (blank and repeated entries ignored).
-pub fn judge_spread(resource: ResourceRef, label: &str, zones: &[String], min: u32) -> Outcome {
-    let spread = Spread::of(zones.iter().map(String::as_str));
+pub fn judge_spread(
+    resource: ResourceRef,
+    label: &str,
+    zones: &[crate::inventory::Str],
+    min: u32,
+) -> Outcome {
+    let spread = Spread::of(zones.iter().map(|z| z.as_str()));
     let azs = spread.zones();
     let count = spread.count();
     let noun = if count == 1 { "zone" } else { "zones" };

@@ -6,10 +6,10 @@
 use aws_sdk_autoscaling::Client;
 use aws_sdk_autoscaling::types as asg;
 
-use super::context::{Ctx, owned, tags, timestamp};
+use super::context::{Ctx, owned, strs, tags, timestamp};
 use super::pager::Partial;
-use crate::inventory::Dataset;
 use crate::inventory::{AutoScalingGroup, LaunchTemplateSpec};
+use crate::inventory::{Dataset, Str};
 
 /// Reads every Auto Scaling group of the region.
 pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<AutoScalingGroup> {
@@ -31,7 +31,7 @@ pub(crate) async fn auto_scaling_groups(ctx: &Ctx, client: &Client) -> Partial<A
 }
 
 fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalingGroup> {
-    let name = g.auto_scaling_group_name()?.to_string();
+    let name = Str::from(g.auto_scaling_group_name()?);
     Some(AutoScalingGroup {
         // AWS always gives the ARN; its middle part is a UUID that cannot
         // be rebuilt, so the fallback has IAM's wildcard there.
@@ -40,7 +40,7 @@ fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalin
             None => ctx.arn_of(Dataset::AutoScalingGroups, &name).into(),
         },
         place: ctx.place(),
-        availability_zones: g.availability_zones().to_vec(),
+        availability_zones: strs(g.availability_zones()),
         min_size: g.min_size().unwrap_or(0),
         max_size: g.max_size().unwrap_or(0),
         desired_capacity: g.desired_capacity(),
@@ -53,9 +53,9 @@ fn auto_scaling_group(ctx: &Ctx, g: &asg::AutoScalingGroup) -> Option<AutoScalin
             version: owned(t.version()),
         }),
         launch_configuration_name: owned(g.launch_configuration_name()),
-        vpc_zone_identifier: owned(g.vpc_zone_identifier()).filter(|v| !v.is_empty()),
-        load_balancer_names: Some(g.load_balancer_names().to_vec()),
-        target_group_arns: Some(g.target_group_arns().to_vec()),
+        vpc_zone_identifier: owned::<Str>(g.vpc_zone_identifier()).filter(|v| !v.is_empty()),
+        load_balancer_names: Some(strs(g.load_balancer_names())),
+        target_group_arns: Some(strs(g.target_group_arns())),
         capacity_rebalance: g.capacity_rebalance(),
         new_instances_protected_from_scale_in: g.new_instances_protected_from_scale_in(),
         max_instance_lifetime: g.max_instance_lifetime(),

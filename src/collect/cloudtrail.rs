@@ -35,12 +35,12 @@ use aws_sdk_cloudtrail::Client;
 use aws_sdk_cloudtrail::types as ct;
 
 use super::client::ScanConfig;
-use super::context::{Ctx, owned};
+use super::context::{Ctx, owned, strs};
 use super::error::internal_error;
 use super::pager::Partial;
 use crate::inventory::{
     AdvancedEventSelector, AdvancedFieldSelector, Arn, BasicEventSelector, DataResource, Dataset,
-    EventSelectors, Place, Trail,
+    EventSelectors, Place, Str, Trail,
 };
 
 /// Reads the trails visible to the account. `ctx` is the account's global
@@ -145,15 +145,15 @@ pub(crate) async fn trails(
 
 fn basic_selector(s: &ct::EventSelector) -> BasicEventSelector {
     BasicEventSelector {
-        read_write_type: s.read_write_type().map(|r| r.as_str().to_string()),
+        read_write_type: s.read_write_type().map(|r| r.as_str().into()),
         include_management_events: s.include_management_events(),
-        exclude_management_event_sources: s.exclude_management_event_sources().to_vec(),
+        exclude_management_event_sources: strs(s.exclude_management_event_sources()),
         data_resources: s
             .data_resources()
             .iter()
             .map(|d| DataResource {
                 r#type: owned(d.r#type()),
-                values: d.values().to_vec(),
+                values: strs(d.values()),
             })
             .collect(),
     }
@@ -161,18 +161,18 @@ fn basic_selector(s: &ct::EventSelector) -> BasicEventSelector {
 
 fn advanced_selector(s: &ct::AdvancedEventSelector) -> AdvancedEventSelector {
     AdvancedEventSelector {
-        name: s.name().map(str::to_string),
+        name: s.name().map(Str::from),
         field_selectors: s
             .field_selectors()
             .iter()
             .map(|f| AdvancedFieldSelector {
-                field: f.field().to_string(),
-                equals: f.equals().to_vec(),
-                not_equals: f.not_equals().to_vec(),
-                starts_with: f.starts_with().to_vec(),
-                not_starts_with: f.not_starts_with().to_vec(),
-                ends_with: f.ends_with().to_vec(),
-                not_ends_with: f.not_ends_with().to_vec(),
+                field: f.field().into(),
+                equals: strs(f.equals()),
+                not_equals: strs(f.not_equals()),
+                starts_with: strs(f.starts_with()),
+                not_starts_with: strs(f.not_starts_with()),
+                ends_with: strs(f.ends_with()),
+                not_ends_with: strs(f.not_ends_with()),
             })
             .collect(),
     }
@@ -198,7 +198,7 @@ fn trail(ctx: &Ctx, t: &ct::Trail, caller: &str) -> Option<Trail> {
             account: (&ctx.account).into(),
             region: region.into(),
         },
-        name,
+        name: name.into(),
         multi_region: t.is_multi_region_trail().unwrap_or(false),
         organization: t.is_organization_trail().unwrap_or(false),
         is_logging: None,
@@ -297,7 +297,7 @@ mod tests {
             .build();
         assert_eq!(
             trail(&ctx(), &no_name, "eu-north-1").map(|t| t.name),
-            Some("x".to_string())
+            Some("x".into())
         );
 
         let nothing = ct::Trail::builder().home_region("eu-west-1").build();

@@ -22,7 +22,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::error::aws_error;
 use super::limits::{Api, Limits};
-use crate::inventory::{AwsError, Coverage, Dataset, Place, Tags};
+use crate::inventory::{AwsError, Coverage, Dataset, Place, Str, Tags};
 
 /// Where a collector reads, and the scan's request limits.
 #[derive(Debug, Clone)]
@@ -144,13 +144,18 @@ pub(crate) fn tags<'a>(
 ) -> Tags {
     pairs
         .into_iter()
-        .filter_map(|(k, v)| Some((k?.to_string(), v.unwrap_or_default().to_string())))
+        .filter_map(|(k, v)| Some((Str::from(k?), Str::from(v.unwrap_or_default()))))
         .collect()
 }
 
 /// An optional borrowed string, owned.
-pub(crate) fn owned(s: Option<&str>) -> Option<String> {
-    s.map(str::to_string)
+/// The inventory's copy of a list of strings from an SDK answer.
+pub(crate) fn strs(items: &[String]) -> Vec<Str> {
+    items.iter().map(|s| Str::from(s.as_str())).collect()
+}
+
+pub(crate) fn owned<S: for<'a> From<&'a str>>(s: Option<&str>) -> Option<S> {
+    s.map(S::from)
 }
 
 /// An SDK timestamp as a [`jiff::Timestamp`] (seconds and nanoseconds kept);
@@ -187,8 +192,8 @@ mod tests {
     #[test]
     fn tags_skip_missing_keys_and_default_missing_values() {
         let t = tags([(Some("a"), Some("1")), (None, Some("2")), (Some("b"), None)]);
-        assert_eq!(t.get("a").map(String::as_str), Some("1"));
-        assert_eq!(t.get("b").map(String::as_str), Some(""));
+        assert_eq!(t.get("a").map(|s| s.as_str()), Some("1"));
+        assert_eq!(t.get("b").map(|s| s.as_str()), Some(""));
         assert_eq!(t.len(), 2);
     }
 }

@@ -53,7 +53,7 @@ fn listed(ctx: &Ctx, name: &str) -> DynamoDbTable {
     DynamoDbTable {
         arn: ctx.arn_of(Dataset::DynamoDbTables, name).into(),
         place: ctx.place(),
-        name: name.to_string(),
+        name: name.into(),
         ..Default::default()
     }
 }
@@ -62,7 +62,10 @@ fn listed(ctx: &Ctx, name: &str) -> DynamoDbTable {
 async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: bool) {
     const DESCRIBE: &str = "DescribeTable";
     let answer = match ctx
-        .call(DESCRIBE, client.describe_table().table_name(&t.name).send())
+        .call(
+            DESCRIBE,
+            client.describe_table().table_name(t.name.as_str()).send(),
+        )
         .await
     {
         Ok(answer) => answer,
@@ -85,7 +88,7 @@ async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: boo
             "DescribeContinuousBackups",
             client
                 .describe_continuous_backups()
-                .table_name(&t.name)
+                .table_name(t.name.as_str())
                 .send(),
         )
         .await
@@ -96,7 +99,7 @@ async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: boo
                 let pitr = c.point_in_time_recovery_description();
                 t.point_in_time_recovery_status = pitr
                     .and_then(|p| p.point_in_time_recovery_status())
-                    .map(|s| s.as_str().to_string());
+                    .map(|s| s.as_str().into());
                 t.recovery_period_in_days = pitr.and_then(|p| p.recovery_period_in_days());
             }
             None => {
@@ -116,22 +119,22 @@ fn describe(t: &mut DynamoDbTable, d: &ddb::TableDescription) {
         t.arn = arn.to_string().into();
     }
     t.table_id = owned(d.table_id());
-    t.table_status = d.table_status().map(|s| s.as_str().to_string());
+    t.table_status = d.table_status().map(|s| s.as_str().into());
     t.creation_date_time = d.creation_date_time().and_then(timestamp);
     t.billing_mode = d
         .billing_mode_summary()
         .and_then(|b| b.billing_mode())
-        .map(|m| m.as_str().to_string());
+        .map(|m| m.as_str().into());
     t.sse = d.sse_description().map(|s| TableSse {
-        status: s.status().map(|v| v.as_str().to_string()),
-        sse_type: s.sse_type().map(|v| v.as_str().to_string()),
+        status: s.status().map(|v| v.as_str().into()),
+        sse_type: s.sse_type().map(|v| v.as_str().into()),
         kms_master_key_arn: owned(s.kms_master_key_arn()),
     });
     t.deletion_protection_enabled = d.deletion_protection_enabled();
     t.table_class = d
         .table_class_summary()
         .and_then(|c| c.table_class())
-        .map(|c| c.as_str().to_string());
+        .map(|c| c.as_str().into());
     t.replica_regions = d
         .replicas()
         .iter()

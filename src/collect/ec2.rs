@@ -35,7 +35,7 @@ use super::pager::{Partial, more_pages};
 use crate::inventory::{
     Dataset, EbsEncryptionByDefault, Instance, InstanceInterface, IpPermission, MetadataOptions,
     NaclEntry, NetworkAcl, NetworkInterface, PrefixList, PublicAddress, SecurityGroup, Snapshot,
-    Volume,
+    Str, Volume,
 };
 
 /// Reads every security group of the region with its inbound rules.
@@ -58,11 +58,11 @@ pub(crate) async fn security_groups(ctx: &Ctx, client: &Client) -> Partial<Secur
 }
 
 fn security_group(ctx: &Ctx, g: &ec2::SecurityGroup) -> Option<SecurityGroup> {
-    let id = g.group_id()?.to_string();
+    let id = Str::from(g.group_id()?);
     Some(SecurityGroup {
         arn: ctx.arn_of(Dataset::SecurityGroups, &id).into(),
         place: ctx.place(),
-        name: g.group_name().unwrap_or_default().to_string(),
+        name: g.group_name().unwrap_or_default().into(),
         vpc_id: owned(g.vpc_id()),
         tags: tags(g.tags().iter().map(|t| (t.key(), t.value()))),
         ingress: g
@@ -84,7 +84,7 @@ fn security_group(ctx: &Ctx, g: &ec2::SecurityGroup) -> Option<SecurityGroup> {
 
 fn ip_permission(ctx: &Ctx, p: &ec2::IpPermission) -> IpPermission {
     IpPermission {
-        protocol: p.ip_protocol().unwrap_or_default().to_string(),
+        protocol: p.ip_protocol().unwrap_or_default().into(),
         from_port: p.from_port(),
         to_port: p.to_port(),
         ipv4_ranges: p
@@ -111,9 +111,9 @@ fn ip_permission(ctx: &Ctx, p: &ec2::IpPermission) -> IpPermission {
                 let group = pair.group_id().or(pair.group_name())?;
                 Some(match pair.user_id() {
                     Some(user) if !user.is_empty() && user != ctx.account => {
-                        format!("{user}/{group}")
+                        Str::from(format!("{user}/{group}"))
                     }
-                    _ => group.to_string(),
+                    _ => Str::from(group),
                 })
             })
             .collect(),
@@ -121,7 +121,7 @@ fn ip_permission(ctx: &Ctx, p: &ec2::IpPermission) -> IpPermission {
 }
 
 /// The prefix list ids the security groups' inbound rules reference.
-pub(crate) fn referenced_prefix_lists(groups: &[SecurityGroup]) -> BTreeSet<String> {
+pub(crate) fn referenced_prefix_lists(groups: &[SecurityGroup]) -> BTreeSet<Str> {
     groups
         .iter()
         .flat_map(|g| &g.ingress)
@@ -138,7 +138,7 @@ pub(crate) fn referenced_prefix_lists(groups: &[SecurityGroup]) -> BTreeSet<Stri
 pub(crate) async fn prefix_lists(
     ctx: &Ctx,
     client: &Client,
-    referenced: &BTreeSet<String>,
+    referenced: &BTreeSet<Str>,
 ) -> Partial<PrefixList> {
     const OP: &str = "DescribeManagedPrefixLists";
     if referenced.is_empty() {
@@ -173,20 +173,20 @@ pub(crate) async fn prefix_lists(
 }
 
 fn prefix_list(ctx: &Ctx, l: &ec2::ManagedPrefixList) -> Option<PrefixList> {
-    let id = l.prefix_list_id()?.to_string();
+    let id = Str::from(l.prefix_list_id()?);
     Some(PrefixList {
         arn: match l.prefix_list_arn() {
             Some(arn) => arn.to_string().into(),
             None => ctx.arn_of(Dataset::PrefixLists, &id).into(),
         },
         place: ctx.place(),
-        name: l.prefix_list_name().unwrap_or_default().to_string(),
+        name: l.prefix_list_name().unwrap_or_default().into(),
         owner_id: owned(l.owner_id()),
         address_family: owned(l.address_family()),
         entries: None,
         entries_error: None,
         max_entries: l.max_entries(),
-        state: l.state().map(|x| x.as_str().to_string()),
+        state: l.state().map(|x| x.as_str().into()),
         version: l.version(),
         id,
     })
@@ -196,7 +196,7 @@ async fn prefix_list_entries(
     ctx: &Ctx,
     client: &Client,
     id: &str,
-) -> Result<Vec<String>, crate::inventory::AwsError> {
+) -> Result<Vec<Str>, crate::inventory::AwsError> {
     const OP: &str = "GetManagedPrefixListEntries";
     let mut entries = Vec::new();
     let mut pages = client
@@ -233,7 +233,7 @@ pub(crate) async fn network_acls(ctx: &Ctx, client: &Client) -> Partial<NetworkA
 }
 
 fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
-    let id = a.network_acl_id()?.to_string();
+    let id = Str::from(a.network_acl_id()?);
     Some(NetworkAcl {
         arn: ctx.arn_of(Dataset::NetworkAcls, &id).into(),
         place: ctx.place(),
@@ -248,12 +248,12 @@ fn network_acl(ctx: &Ctx, a: &ec2::NetworkAcl) -> Option<NetworkAcl> {
                     // Entries are evaluated in rule-number order: one
                     // without a number cannot be placed.
                     rule_number: e.rule_number()?,
-                    protocol: e.protocol().unwrap_or_default().to_string(),
+                    protocol: e.protocol().unwrap_or_default().into(),
                     action: e
                         .rule_action()
                         .map(|a| a.as_str())
                         .unwrap_or_default()
-                        .to_string(),
+                        .into(),
                     egress: e.egress().unwrap_or(false),
                     cidr_block: owned(e.cidr_block()),
                     ipv6_cidr_block: owned(e.ipv6_cidr_block()),
@@ -294,11 +294,11 @@ pub(crate) async fn network_interfaces(ctx: &Ctx, client: &Client) -> Partial<Ne
 }
 
 fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInterface> {
-    let id = n.network_interface_id()?.to_string();
+    let id = Str::from(n.network_interface_id()?);
     Some(NetworkInterface {
         arn: ctx.arn_of(Dataset::NetworkInterfaces, &id).into(),
         place: ctx.place(),
-        interface_type: n.interface_type().map(|t| t.as_str().to_string()),
+        interface_type: n.interface_type().map(|t| t.as_str().into()),
         requester_id: owned(n.requester_id()),
         requester_managed: n.requester_managed().unwrap_or(false),
         description: owned(n.description()),
@@ -313,7 +313,7 @@ fn network_interface(ctx: &Ctx, n: &ec2::NetworkInterface) -> Option<NetworkInte
         vpc_id: owned(n.vpc_id()),
         subnet_id: owned(n.subnet_id()),
         availability_zone: owned(n.availability_zone()),
-        status: n.status().map(|x| x.as_str().to_string()),
+        status: n.status().map(|x| x.as_str().into()),
         private_ip: owned(n.private_ip_address()),
         source_dest_check: n.source_dest_check(),
         owner_id: owned(n.owner_id()),
@@ -343,14 +343,11 @@ pub(crate) async fn instances(ctx: &Ctx, client: &Client) -> Partial<Instance> {
 }
 
 fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
-    let id = i.instance_id()?.to_string();
+    let id = Str::from(i.instance_id()?);
     Some(Instance {
         arn: ctx.arn_of(Dataset::Instances, &id).into(),
         place: ctx.place(),
-        state: i
-            .state()
-            .and_then(|s| s.name())
-            .map(|n| n.as_str().to_string()),
+        state: i.state().and_then(|s| s.name()).map(|n| n.as_str().into()),
         availability_zone: owned(i.placement().and_then(|p| p.availability_zone())),
         public_ip: owned(i.public_ip_address()),
         ipv6_addresses: i
@@ -372,7 +369,7 @@ fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
             .filter_map(instance_interface)
             .collect(),
         image_id: owned(i.image_id()),
-        instance_type: i.instance_type().map(|x| x.as_str().to_string()),
+        instance_type: i.instance_type().map(|x| x.as_str().into()),
         vpc_id: owned(i.vpc_id()),
         private_ip: owned(i.private_ip_address()),
         launch_time: i.launch_time().and_then(timestamp),
@@ -382,24 +379,24 @@ fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
         monitoring: i
             .monitoring()
             .and_then(|m| m.state())
-            .map(|x| x.as_str().to_string()),
+            .map(|x| x.as_str().into()),
         tenancy: i
             .placement()
             .and_then(|p| p.tenancy())
-            .map(|x| x.as_str().to_string()),
+            .map(|x| x.as_str().into()),
         metadata_options: i.metadata_options().map(|m| MetadataOptions {
-            state: m.state().map(|x| x.as_str().to_string()),
-            http_tokens: m.http_tokens().map(|x| x.as_str().to_string()),
+            state: m.state().map(|x| x.as_str().into()),
+            http_tokens: m.http_tokens().map(|x| x.as_str().into()),
             http_put_response_hop_limit: m.http_put_response_hop_limit(),
-            http_endpoint: m.http_endpoint().map(|x| x.as_str().to_string()),
-            http_protocol_ipv6: m.http_protocol_ipv6().map(|x| x.as_str().to_string()),
-            instance_metadata_tags: m.instance_metadata_tags().map(|x| x.as_str().to_string()),
+            http_endpoint: m.http_endpoint().map(|x| x.as_str().into()),
+            http_protocol_ipv6: m.http_protocol_ipv6().map(|x| x.as_str().into()),
+            instance_metadata_tags: m.instance_metadata_tags().map(|x| x.as_str().into()),
         }),
         ebs_optimized: i.ebs_optimized(),
         source_dest_check: i.source_dest_check(),
-        root_device_type: i.root_device_type().map(|x| x.as_str().to_string()),
+        root_device_type: i.root_device_type().map(|x| x.as_str().into()),
         platform_details: owned(i.platform_details()),
-        architecture: i.architecture().map(|x| x.as_str().to_string()),
+        architecture: i.architecture().map(|x| x.as_str().into()),
         id,
     })
 }
@@ -412,7 +409,7 @@ fn instance_interface(n: &ec2::InstanceNetworkInterface) -> Option<InstanceInter
         };
         if !public_ips.iter().any(|p| p.public_ip == public) {
             public_ips.push(PublicAddress {
-                public_ip: public.to_string(),
+                public_ip: public.into(),
                 private_ip: owned(private),
                 ip_owner_id: owned(owner),
             });
@@ -435,7 +432,7 @@ fn instance_interface(n: &ec2::InstanceNetworkInterface) -> Option<InstanceInter
         assoc.and_then(|x| x.ip_owner_id()),
     );
     Some(InstanceInterface {
-        id: n.network_interface_id()?.to_string(),
+        id: n.network_interface_id()?.into(),
         device_index: n.attachment().and_then(|a| a.device_index()),
         public_ips,
         ipv6_addresses: n
@@ -463,7 +460,7 @@ pub(crate) async fn volumes(ctx: &Ctx, client: &Client) -> Partial<Volume> {
 }
 
 fn volume(ctx: &Ctx, v: &ec2::Volume) -> Option<Volume> {
-    let id = v.volume_id()?.to_string();
+    let id = Str::from(v.volume_id()?);
     Some(Volume {
         arn: ctx.arn_of(Dataset::Volumes, &id).into(),
         place: ctx.place(),
@@ -471,20 +468,20 @@ fn volume(ctx: &Ctx, v: &ec2::Volume) -> Option<Volume> {
         // that cannot hide a problem.
         encrypted: v.encrypted().unwrap_or(false),
         kms_key_id: owned(v.kms_key_id()),
-        state: v.state().map(|s| s.as_str().to_string()),
+        state: v.state().map(|s| s.as_str().into()),
         attached_instance_ids: v
             .attachments()
             .iter()
             .filter_map(|a| owned(a.instance_id()))
             .collect(),
         tags: tags(v.tags().iter().map(|t| (t.key(), t.value()))),
-        volume_type: v.volume_type().map(|x| x.as_str().to_string()),
+        volume_type: v.volume_type().map(|x| x.as_str().into()),
         size: v.size(),
         iops: v.iops(),
         throughput: v.throughput(),
         availability_zone: owned(v.availability_zone()),
         create_time: v.create_time().and_then(timestamp),
-        snapshot_id: owned(v.snapshot_id()).filter(|s| !s.is_empty()),
+        snapshot_id: owned::<Str>(v.snapshot_id()).filter(|s| !s.is_empty()),
         multi_attach_enabled: v.multi_attach_enabled(),
         id,
     })
@@ -505,7 +502,7 @@ pub(crate) async fn ebs_encryption_by_default(
             place: ctx.place(),
             enabled: answer.ebs_encryption_by_default().unwrap_or(false),
             arn: ctx.arn_of(Dataset::EbsEncryptionByDefault, "").into(),
-            sse_type: answer.sse_type().map(|x| x.as_str().to_string()),
+            sse_type: answer.sse_type().map(|x| x.as_str().into()),
         }),
         Err(e) => out.error = Some(e),
     }
@@ -544,7 +541,7 @@ fn owned_here(ctx: &Ctx, owner: Option<&str>) -> bool {
 }
 
 fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
-    let id = s.snapshot_id()?.to_string();
+    let id = Str::from(s.snapshot_id()?);
     Some(Snapshot {
         // EBS snapshot ARNs carry no account (IAM's resource type is
         // `arn:${Partition}:ec2:${Region}::snapshot/${SnapshotId}`).
@@ -554,12 +551,12 @@ fn snapshot(ctx: &Ctx, s: &ec2::Snapshot) -> Option<Snapshot> {
         // As for volumes: silence reads as "not encrypted".
         encrypted: s.encrypted().unwrap_or(false),
         start_time: s.start_time().and_then(timestamp),
-        state: s.state().map(|st| st.as_str().to_string()),
+        state: s.state().map(|st| st.as_str().into()),
         description: owned(s.description()),
         tags: tags(s.tags().iter().map(|t| (t.key(), t.value()))),
         kms_key_id: owned(s.kms_key_id()),
         volume_size: s.volume_size(),
-        storage_tier: s.storage_tier().map(|t| t.as_str().to_string()),
+        storage_tier: s.storage_tier().map(|t| t.as_str().into()),
         id,
     })
 }
@@ -605,7 +602,7 @@ mod tests {
         assert!(got.encrypted);
         assert_eq!(got.state.as_deref(), Some("completed"));
         assert_eq!(got.start_time.map(|t| t.as_second()), Some(1_700_000_000));
-        assert_eq!(got.tags.get("k").map(String::as_str), Some("v"));
+        assert_eq!(got.tags.get("k").map(|s| s.as_str()), Some("v"));
         assert!(snapshot(&ctx(), &ec2::Snapshot::builder().build()).is_none());
     }
 }

@@ -9,7 +9,7 @@ use aws_sdk_efs::types as efs;
 
 use super::context::{Ctx, owned, tags, timestamp};
 use super::pager::Partial;
-use crate::inventory::{Dataset, EfsFileSystem};
+use crate::inventory::{Dataset, EfsFileSystem, Str};
 
 /// Reads every file system of the region.
 pub(crate) async fn file_systems(ctx: &Ctx, client: &Client) -> Partial<EfsFileSystem> {
@@ -35,7 +35,7 @@ fn file_system(ctx: &Ctx, f: &efs::FileSystemDescription) -> Option<EfsFileSyste
     if id.is_empty() {
         return None;
     }
-    let id = id.to_string();
+    let id = Str::from(id);
     Some(EfsFileSystem {
         arn: match f.file_system_arn() {
             Some(arn) if !arn.is_empty() => arn.to_string().into(),
@@ -45,9 +45,9 @@ fn file_system(ctx: &Ctx, f: &efs::FileSystemDescription) -> Option<EfsFileSyste
         // moto names an untagged file system ""; AWS gives no Name.
         name: owned(f.name().filter(|n| !n.is_empty())),
         creation_time: timestamp(f.creation_time()),
-        life_cycle_state: Some(f.life_cycle_state().as_str().to_string()),
-        performance_mode: Some(f.performance_mode().as_str().to_string()),
-        throughput_mode: f.throughput_mode().map(|m| m.as_str().to_string()),
+        life_cycle_state: Some(f.life_cycle_state().as_str().into()),
+        performance_mode: Some(f.performance_mode().as_str().into()),
+        throughput_mode: f.throughput_mode().map(|m| m.as_str().into()),
         provisioned_throughput_in_mibps: f.provisioned_throughput_in_mibps(),
         encrypted: f.encrypted(),
         kms_key_id: owned(f.kms_key_id()),
@@ -56,7 +56,7 @@ fn file_system(ctx: &Ctx, f: &efs::FileSystemDescription) -> Option<EfsFileSyste
         replication_overwrite_protection: f
             .file_system_protection()
             .and_then(|p| p.replication_overwrite_protection())
-            .map(|p| p.as_str().to_string()),
+            .map(|p| p.as_str().into()),
         tags: tags(f.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
         id,
     })
@@ -131,7 +131,7 @@ mod tests {
         );
         assert_eq!(fs.number_of_mount_targets, Some(1));
         assert_eq!(
-            fs.tags.get("Name").map(String::as_str),
+            fs.tags.get("Name").map(|s| s.as_str()),
             Some("MyFileSystem")
         );
     }

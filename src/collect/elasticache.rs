@@ -22,10 +22,10 @@
 use aws_sdk_elasticache::Client;
 use aws_sdk_elasticache::types as ec;
 
-use super::context::{Ctx, owned, timestamp};
+use super::context::{Ctx, owned, strs, timestamp};
 use super::pager::Partial;
-use crate::inventory::Dataset;
 use crate::inventory::{CacheCluster, CacheLogDelivery, CacheNodeGroup, CacheReplicationGroup};
+use crate::inventory::{Dataset, Str};
 
 /// Reads every replication group of the region.
 pub(crate) async fn replication_groups(
@@ -50,16 +50,16 @@ pub(crate) async fn replication_groups(
 }
 
 fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplicationGroup> {
-    let id = g.replication_group_id()?.to_string();
+    let id = Str::from(g.replication_group_id()?);
     Some(CacheReplicationGroup {
         arn: match g.arn() {
             Some(arn) => arn.to_string().into(),
             None => ctx.arn_of(Dataset::CacheReplicationGroups, &id).into(),
         },
         place: ctx.place(),
-        multi_az: g.multi_az().map(|m| m.as_str().to_string()),
-        automatic_failover: g.automatic_failover().map(|a| a.as_str().to_string()),
-        member_clusters: g.member_clusters().to_vec(),
+        multi_az: g.multi_az().map(|m| m.as_str().into()),
+        automatic_failover: g.automatic_failover().map(|a| a.as_str().into()),
+        member_clusters: strs(g.member_clusters()),
         member_availability_zones: g
             .node_groups()
             .iter()
@@ -73,7 +73,7 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
             .map(|(i, n)| CacheNodeGroup {
                 id: n
                     .node_group_id()
-                    .map_or_else(|| format!("#{}", i + 1), str::to_string),
+                    .map_or_else(|| Str::from(format!("#{}", i + 1)), Str::from),
                 member_availability_zones: n
                     .node_group_members()
                     .iter()
@@ -89,18 +89,18 @@ fn replication_group(ctx: &Ctx, g: &ec::ReplicationGroup) -> Option<CacheReplica
         cache_node_type: owned(g.cache_node_type()),
         kms_key_id: owned(g.kms_key_id()),
         cluster_enabled: g.cluster_enabled(),
-        cluster_mode: g.cluster_mode().map(|m| m.as_str().to_string()),
-        data_tiering: g.data_tiering().map(|d| d.as_str().to_string()),
-        user_group_ids: Some(g.user_group_ids().to_vec()),
+        cluster_mode: g.cluster_mode().map(|m| m.as_str().into()),
+        data_tiering: g.data_tiering().map(|d| d.as_str().into()),
+        user_group_ids: Some(strs(g.user_group_ids())),
         create_time: g.replication_group_create_time().and_then(timestamp),
         at_rest_encryption_enabled: g.at_rest_encryption_enabled(),
         transit_encryption_enabled: g.transit_encryption_enabled(),
-        transit_encryption_mode: g.transit_encryption_mode().map(|m| m.as_str().to_string()),
+        transit_encryption_mode: g.transit_encryption_mode().map(|m| m.as_str().into()),
         auth_token_enabled: g.auth_token_enabled(),
         auto_minor_version_upgrade: g.auto_minor_version_upgrade(),
         snapshot_retention_limit: g.snapshot_retention_limit(),
         snapshot_window: owned(g.snapshot_window()),
-        network_type: g.network_type().map(|n| n.as_str().to_string()),
+        network_type: g.network_type().map(|n| n.as_str().into()),
         log_delivery: Some(log_delivery(g.log_delivery_configurations())),
         id,
     })
@@ -110,10 +110,10 @@ fn log_delivery(configs: &[ec::LogDeliveryConfiguration]) -> Vec<CacheLogDeliver
     configs
         .iter()
         .map(|c| CacheLogDelivery {
-            log_type: c.log_type().map(|x| x.as_str().to_string()),
-            destination_type: c.destination_type().map(|x| x.as_str().to_string()),
-            log_format: c.log_format().map(|x| x.as_str().to_string()),
-            status: c.status().map(|x| x.as_str().to_string()),
+            log_type: c.log_type().map(|x| x.as_str().into()),
+            destination_type: c.destination_type().map(|x| x.as_str().into()),
+            log_format: c.log_format().map(|x| x.as_str().into()),
+            status: c.status().map(|x| x.as_str().into()),
         })
         .collect()
 }
@@ -139,7 +139,7 @@ pub(crate) async fn cache_clusters(ctx: &Ctx, client: &Client) -> Partial<CacheC
 }
 
 fn cache_cluster(ctx: &Ctx, c: &ec::CacheCluster) -> Option<CacheCluster> {
-    let id = c.cache_cluster_id()?.to_string();
+    let id = Str::from(c.cache_cluster_id()?);
     Some(CacheCluster {
         arn: match c.arn() {
             Some(arn) => arn.to_string().into(),
@@ -166,12 +166,12 @@ fn cache_cluster(ctx: &Ctx, c: &ec::CacheCluster) -> Option<CacheCluster> {
         create_time: c.cache_cluster_create_time().and_then(timestamp),
         at_rest_encryption_enabled: c.at_rest_encryption_enabled(),
         transit_encryption_enabled: c.transit_encryption_enabled(),
-        transit_encryption_mode: c.transit_encryption_mode().map(|m| m.as_str().to_string()),
+        transit_encryption_mode: c.transit_encryption_mode().map(|m| m.as_str().into()),
         auth_token_enabled: c.auth_token_enabled(),
         auto_minor_version_upgrade: c.auto_minor_version_upgrade(),
         snapshot_retention_limit: c.snapshot_retention_limit(),
         snapshot_window: owned(c.snapshot_window()),
-        network_type: c.network_type().map(|n| n.as_str().to_string()),
+        network_type: c.network_type().map(|n| n.as_str().into()),
         log_delivery: Some(log_delivery(c.log_delivery_configurations())),
         id,
     })

@@ -64,14 +64,14 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
 
-use super::context::{Ctx, owned, tags, timestamp};
+use super::context::{Ctx, owned, strs, tags, timestamp};
 use super::limits::Api;
 use super::pager::{Partial, more_pages};
-use crate::inventory::Dataset;
 use crate::inventory::{
     AwsError, CLASSIC_PREDEFINED, ClassicAccessLog, ClassicAttributes, ClassicConnectionDraining,
     Listener, ListenerAction, ListenerRule, LoadBalancer, LoadBalancerAttribute, SslPolicy, Tags,
 };
+use crate::inventory::{Dataset, Str};
 
 /// The most resources `DescribeTags` accepts (both generations).
 const TAGS_BATCH: usize = 20;
@@ -269,8 +269,8 @@ fn v2_attribute_list(found: &[elbv2::types::LoadBalancerAttribute]) -> Vec<LoadB
         .iter()
         .filter_map(|a| {
             Some(LoadBalancerAttribute {
-                key: a.key().filter(|k| !k.is_empty())?.to_string(),
-                value: a.value().unwrap_or_default().to_string(),
+                key: a.key().filter(|k| !k.is_empty())?.into(),
+                value: a.value().unwrap_or_default().into(),
             })
         })
         .collect()
@@ -280,34 +280,23 @@ fn v2_load_balancer(ctx: &Ctx, lb: &elbv2::types::LoadBalancer) -> Option<LoadBa
     let arn = lb.load_balancer_arn()?.to_string();
     Some(LoadBalancer {
         place: ctx.place(),
-        name: lb.load_balancer_name().unwrap_or_default().to_string(),
-        kind: lb
-            .r#type()
-            .map(|t| t.as_str())
-            .unwrap_or_default()
-            .to_string(),
-        scheme: lb
-            .scheme()
-            .map(|s| s.as_str())
-            .unwrap_or_default()
-            .to_string(),
+        name: lb.load_balancer_name().unwrap_or_default().into(),
+        kind: lb.r#type().map(|t| t.as_str()).unwrap_or_default().into(),
+        scheme: lb.scheme().map(|s| s.as_str()).unwrap_or_default().into(),
         dns_name: owned(lb.dns_name()),
         availability_zones: lb
             .availability_zones()
             .iter()
             .filter_map(|z| owned(z.zone_name()))
             .collect(),
-        security_group_ids: lb.security_groups().to_vec(),
+        security_group_ids: strs(lb.security_groups()),
         tags: Tags::new(),
         listeners: Vec::new(),
         listeners_error: None,
         vpc_id: owned(lb.vpc_id()),
         created_time: lb.created_time().and_then(timestamp),
-        ip_address_type: lb.ip_address_type().map(|t| t.as_str().to_string()),
-        state: lb
-            .state()
-            .and_then(|s| s.code())
-            .map(|c| c.as_str().to_string()),
+        ip_address_type: lb.ip_address_type().map(|t| t.as_str().into()),
+        state: lb.state().and_then(|s| s.code()).map(|c| c.as_str().into()),
         attributes: None,
         classic_attributes: None,
         attributes_error: None,
@@ -364,7 +353,7 @@ async fn v2_rules(
                 OP,
                 client
                     .describe_rules()
-                    .listener_arn(arn)
+                    .listener_arn(arn.as_str())
                     .page_size(PAGE_SIZE)
                     .set_marker(marker.take())
                     .send(),
@@ -376,7 +365,7 @@ async fn v2_rules(
                 .filter(|r| !r.is_default().unwrap_or(false))
                 .map(|r| ListenerRule {
                     arn: owned(r.rule_arn()),
-                    priority: r.priority().unwrap_or_default().to_string(),
+                    priority: r.priority().unwrap_or_default().into(),
                     actions: r.actions().iter().map(v2_action).collect(),
                 }),
         );
@@ -390,11 +379,7 @@ async fn v2_rules(
 
 fn v2_action(a: &elbv2::types::Action) -> ListenerAction {
     ListenerAction {
-        kind: a
-            .r#type()
-            .map(|t| t.as_str())
-            .unwrap_or_default()
-            .to_string(),
+        kind: a.r#type().map(|t| t.as_str()).unwrap_or_default().into(),
         redirect_protocol: owned(a.redirect_config().and_then(|r| r.protocol())),
         redirect_port: owned(a.redirect_config().and_then(|r| r.port())),
     }
@@ -405,11 +390,7 @@ fn v2_listener(l: &elbv2::types::Listener) -> Listener {
         arn: owned(l.listener_arn()),
         // Kept even when AWS omits protocol or port: a listener dropped
         // here would be a listener no check sees.
-        protocol: l
-            .protocol()
-            .map(|p| p.as_str())
-            .unwrap_or_default()
-            .to_string(),
+        protocol: l.protocol().map(|p| p.as_str()).unwrap_or_default().into(),
         port: l.port().unwrap_or_default(),
         ssl_policy: owned(l.ssl_policy()),
         default_actions: l.default_actions().iter().map(v2_action).collect(),
@@ -469,8 +450,8 @@ async fn v2_ssl_policies(
                 out.items.extend(page.ssl_policies().iter().filter_map(|p| {
                     Some(SslPolicy {
                         place: ctx.place(),
-                        name: p.name()?.to_string(),
-                        protocols: p.ssl_protocols().to_vec(),
+                        name: p.name()?.into(),
+                        protocols: strs(p.ssl_protocols()),
                         ciphers: p.ciphers().iter().filter_map(|c| owned(c.name())).collect(),
                         reference: None,
                         reference_error: None,
@@ -530,7 +511,7 @@ async fn classic_load_balancers(
     // `classic_policies` corrects the names from the types if it can.
     found.iter_mut().for_each(name_policies_without_types);
 
-    let names: Vec<String> = found.iter().map(|c| c.lb.name.clone()).collect();
+    let names: Vec<String> = found.iter().map(|c| c.lb.name.to_string()).collect();
     let tags = futures::future::join_all(
         names
             .chunks(TAGS_BATCH)
@@ -581,7 +562,7 @@ async fn classic_load_balancers(
     let items = found
         .into_iter()
         .map(|mut c| {
-            if let Some(t) = by_name.remove(&c.lb.name) {
+            if let Some(t) = by_name.remove(c.lb.name.as_str()) {
                 c.lb.tags = t;
             }
             match attributes_by_name.remove(c.lb.name.as_str()) {
@@ -636,8 +617,8 @@ fn classic_attribute_set(a: &elb::types::LoadBalancerAttributes) -> ClassicAttri
             .iter()
             .filter_map(|x| {
                 Some(LoadBalancerAttribute {
-                    key: x.key().filter(|k| !k.is_empty())?.to_string(),
-                    value: x.value().unwrap_or_default().to_string(),
+                    key: x.key().filter(|k| !k.is_empty())?.into(),
+                    value: x.value().unwrap_or_default().into(),
                 })
             })
             .collect(),
@@ -653,7 +634,7 @@ fn name_policies_without_types(c: &mut Classic) {
             listener.ssl_policy = names
                 .iter()
                 .find(|n| !c.stickiness.contains(*n))
-                .map(|n| format!("{}/{n}", c.lb.name));
+                .map(|n| format!("{}/{n}", c.lb.name).into());
         }
     }
 }
@@ -668,7 +649,7 @@ fn needs_reference(p: &SslPolicy) -> bool {
 /// their own protocols and ciphers, once for the region, and adds their
 /// definitions to `policies`.
 async fn resolve_references(ctx: &Ctx, client: &elb::Client, policies: &mut Vec<SslPolicy>) {
-    let wanted: BTreeSet<String> = policies
+    let wanted: BTreeSet<Str> = policies
         .iter()
         .filter(|p| needs_reference(p))
         .filter_map(|p| p.reference.clone())
@@ -681,7 +662,7 @@ async fn resolve_references(ctx: &Ctx, client: &elb::Client, policies: &mut Vec<
             "DescribeLoadBalancerPolicies",
             client
                 .describe_load_balancer_policies()
-                .set_policy_names(Some(wanted.iter().cloned().collect()))
+                .set_policy_names(Some(wanted.iter().map(|n| n.to_string()).collect()))
                 .send(),
         )
         .await;
@@ -730,7 +711,7 @@ fn negotiation_policy(
         .policy_attribute_descriptions()
         .iter()
         .find(|a| a.attribute_name() == Some("Reference-Security-Policy"))
-        .and_then(|a| owned(a.attribute_value()))
+        .and_then(|a| owned::<Str>(a.attribute_value()))
         .filter(|v| !v.trim().is_empty());
     let enabled = p
         .policy_attribute_descriptions()
@@ -743,15 +724,15 @@ fn negotiation_policy(
     let (mut protocols, mut ciphers) = (Vec::new(), Vec::new());
     for attribute in enabled {
         match attribute.strip_prefix("Protocol-") {
-            Some(protocol) => protocols.push(protocol.to_string()),
+            Some(protocol) => protocols.push(Str::from(protocol)),
             None if attribute == "Server-Defined-Cipher-Order"
                 || attribute == "Reference-Security-Policy" => {}
-            None => ciphers.push(attribute.to_string()),
+            None => ciphers.push(Str::from(attribute)),
         }
     }
     Some(SslPolicy {
         place: ctx.place(),
-        name,
+        name: name.into(),
         protocols,
         ciphers,
         reference,
@@ -764,17 +745,15 @@ fn is_tls(protocol: &str) -> bool {
 }
 
 fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> Option<Classic> {
-    let name = d
-        .load_balancer_name()
-        .filter(|n| !n.is_empty())?
-        .to_string();
+    let name = d.load_balancer_name().filter(|n| !n.is_empty())?;
+    let name = Str::from(name);
     let mut listeners = Vec::new();
     let mut listener_policies = Vec::new();
     for ld in d.listener_descriptions() {
         let Some(l) = ld.listener() else { continue };
         listeners.push(Listener {
             arn: None,
-            protocol: l.protocol().to_string(),
+            protocol: l.protocol().into(),
             port: l.load_balancer_port(),
             ssl_policy: None,
             default_actions: Vec::new(),
@@ -801,11 +780,11 @@ fn classic_load_balancer(ctx: &Ctx, d: &elb::types::LoadBalancerDescription) -> 
         lb: LoadBalancer {
             arn: ctx.arn_of(Dataset::ClassicLoadBalancers, &name).into(),
             place: ctx.place(),
-            kind: "classic".to_string(),
-            scheme: d.scheme().unwrap_or_default().to_string(),
+            kind: "classic".into(),
+            scheme: d.scheme().unwrap_or_default().into(),
             dns_name: owned(d.dns_name()),
-            availability_zones: d.availability_zones().to_vec(),
-            security_group_ids: d.security_groups().to_vec(),
+            availability_zones: strs(d.availability_zones()),
+            security_group_ids: strs(d.security_groups()),
             tags: Tags::new(),
             listeners,
             listeners_error: None,
@@ -861,7 +840,7 @@ async fn classic_policies(
             "DescribeLoadBalancerPolicies",
             client
                 .describe_load_balancer_policies()
-                .load_balancer_name(&c.lb.name)
+                .load_balancer_name(c.lb.name.as_str())
                 .send(),
         )
         .await?;
@@ -875,7 +854,7 @@ async fn classic_policies(
     }
     for (listener, names) in c.lb.listeners.iter_mut().zip(&c.listener_policies) {
         if let Some(n) = names.iter().find(|n| negotiation.contains(n.as_str())) {
-            listener.ssl_policy = Some(format!("{}/{n}", c.lb.name));
+            listener.ssl_policy = Some(format!("{}/{n}", c.lb.name).into());
         }
     }
     Ok(out)

@@ -37,7 +37,7 @@ use aws_sdk_kms::types as kms;
 use super::context::{Ctx, owned, timestamp};
 use super::error::internal_error;
 use super::pager::Partial;
-use crate::inventory::{Dataset, KmsKey};
+use crate::inventory::{Dataset, KmsKey, Str};
 
 /// Reads every key of the region with its details, and with `rotation`
 /// the rotation status of the keys that have one.
@@ -60,7 +60,7 @@ pub(crate) async fn keys(ctx: &Ctx, client: &Client, rotation: bool) -> Partial<
 
 /// A key as `ListKeys` gives it (its id and ARN); skipped without an id.
 fn listed(ctx: &Ctx, k: &kms::KeyListEntry) -> Option<KmsKey> {
-    let id = k.key_id().filter(|id| !id.is_empty())?.to_string();
+    let id = Str::from(k.key_id().filter(|id| !id.is_empty())?);
     Some(KmsKey {
         arn: match k.key_arn() {
             Some(arn) if !arn.is_empty() => arn.to_string().into(),
@@ -116,12 +116,12 @@ fn metadata(key: &mut KmsKey, m: &kms::KeyMetadata) {
     key.creation_date = m.creation_date().and_then(timestamp);
     key.enabled = Some(m.enabled());
     key.description = owned(m.description());
-    key.key_usage = m.key_usage().map(|v| v.as_str().to_string());
-    key.key_state = m.key_state().map(|v| v.as_str().to_string());
+    key.key_usage = m.key_usage().map(|v| v.as_str().into());
+    key.key_state = m.key_state().map(|v| v.as_str().into());
     key.deletion_date = m.deletion_date().and_then(timestamp);
-    key.origin = m.origin().map(|v| v.as_str().to_string());
-    key.key_manager = m.key_manager().map(|v| v.as_str().to_string());
-    key.key_spec = m.key_spec().map(|v| v.as_str().to_string());
+    key.origin = m.origin().map(|v| v.as_str().into());
+    key.key_manager = m.key_manager().map(|v| v.as_str().into());
+    key.key_spec = m.key_spec().map(|v| v.as_str().into());
     key.multi_region = m.multi_region();
     key.custom_key_store_id = owned(m.custom_key_store_id());
 }

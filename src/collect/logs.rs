@@ -6,8 +6,8 @@ use aws_sdk_cloudwatchlogs::Client;
 
 use super::context::Ctx;
 use super::pager::Partial;
-use crate::inventory::Dataset;
 use crate::inventory::LogGroup;
+use crate::inventory::{Dataset, Str};
 
 /// Reads every log group of the region.
 pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> {
@@ -21,7 +21,7 @@ pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> 
             .into_paginator()
             .send(),
         |page| page.log_groups().iter().filter_map(|g| {
-            let name = g.log_group_name()?.to_string();
+            let name = Str::from(g.log_group_name()?);
             // `arn` ends in ":*" (it names the group's streams);
             // `logGroupArn` is the group's own ARN.
             let arn = match (g.log_group_arn(), g.arn()) {
@@ -34,10 +34,10 @@ pub(crate) async fn log_groups(ctx: &Ctx, client: &Client) -> Partial<LogGroup> 
                 place: ctx.place(),
                 name,
                 retention_days: g.retention_in_days(),
-                kms_key_id: g.kms_key_id().map(str::to_string),
+                kms_key_id: g.kms_key_id().map(Str::from),
                 creation_time: g.creation_time(),
-                log_group_class: g.log_group_class().map(|c| c.as_str().to_string()),
-                data_protection_status: g.data_protection_status().map(|d| d.as_str().to_string()),
+                log_group_class: g.log_group_class().map(|c| c.as_str().into()),
+                data_protection_status: g.data_protection_status().map(|d| d.as_str().into()),
                 deletion_protection_enabled: g.deletion_protection_enabled(),
                 metric_filter_count: g.metric_filter_count(),
             })

@@ -26,11 +26,11 @@
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types as rds;
 
-use super::context::{Ctx, owned, tags, timestamp};
+use super::context::{Ctx, owned, strs, tags, timestamp};
 use super::pager::Partial;
 use crate::inventory::{
     Dataset, DbCluster, DbClusterMember, DbEndpoint, DbGlobalCluster, DbGlobalClusterMember,
-    DbInstance, DbSnapshot,
+    DbInstance, DbSnapshot, Str,
 };
 
 /// Reads every DB instance of the region.
@@ -53,7 +53,7 @@ pub(crate) async fn db_instances(ctx: &Ctx, client: &Client) -> Partial<DbInstan
 }
 
 fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
-    let id = i.db_instance_identifier()?.to_string();
+    let id = Str::from(i.db_instance_identifier()?);
     Some(DbInstance {
         arn: match i.db_instance_arn() {
             Some(arn) => arn.to_string().into(),
@@ -71,11 +71,11 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
         storage_encrypted: i.storage_encrypted().unwrap_or(false),
         backup_retention_days: i.backup_retention_period(),
         preferred_maintenance_window: owned(i.preferred_maintenance_window()),
-        read_replica_ids: i.read_replica_db_instance_identifiers().to_vec(),
+        read_replica_ids: strs(i.read_replica_db_instance_identifiers()),
         automated_backup_replications: i
             .db_instance_automated_backups_replications()
             .iter()
-            .filter_map(|r| r.db_instance_automated_backups_arn().map(str::to_string))
+            .filter_map(|r| r.db_instance_automated_backups_arn().map(Str::from))
             .collect(),
         tags: tags(i.tag_list().iter().map(|t| (t.key(), t.value()))),
         engine_version: owned(i.engine_version()),
@@ -88,7 +88,7 @@ fn db_instance(ctx: &Ctx, i: &rds::DbInstance) -> Option<DbInstance> {
         performance_insights_kms_key_id: owned(i.performance_insights_kms_key_id()),
         monitoring_interval: i.monitoring_interval(),
         // AWS leaves an empty list out: an instance read has one.
-        enabled_cloudwatch_logs_exports: Some(i.enabled_cloudwatch_logs_exports().to_vec()),
+        enabled_cloudwatch_logs_exports: Some(strs(i.enabled_cloudwatch_logs_exports())),
         iam_database_authentication_enabled: i.iam_database_authentication_enabled(),
         kms_key_id: owned(i.kms_key_id()),
         ca_certificate_identifier: owned(i.ca_certificate_identifier()),
@@ -136,7 +136,7 @@ pub(crate) async fn db_clusters(ctx: &Ctx, client: &Client) -> Partial<DbCluster
 }
 
 fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
-    let id = c.db_cluster_identifier()?.to_string();
+    let id = Str::from(c.db_cluster_identifier()?);
     Some(DbCluster {
         arn: match c.db_cluster_arn() {
             Some(arn) => arn.to_string().into(),
@@ -145,13 +145,13 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
         place: ctx.place(),
         engine: owned(c.engine()),
         multi_az: c.multi_az().unwrap_or(false),
-        availability_zones: c.availability_zones().to_vec(),
+        availability_zones: strs(c.availability_zones()),
         members: c
             .db_cluster_members()
             .iter()
             .filter_map(|m| {
                 Some(DbClusterMember {
-                    instance_id: m.db_instance_identifier()?.to_string(),
+                    instance_id: m.db_instance_identifier()?.into(),
                     is_writer: m.is_cluster_writer().unwrap_or(false),
                 })
             })
@@ -159,7 +159,7 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
         storage_encrypted: c.storage_encrypted().unwrap_or(false),
         backup_retention_days: c.backup_retention_period(),
         preferred_maintenance_window: owned(c.preferred_maintenance_window()),
-        read_replica_ids: c.read_replica_identifiers().to_vec(),
+        read_replica_ids: strs(c.read_replica_identifiers()),
         tags: tags(c.tag_list().iter().map(|t| (t.key(), t.value()))),
         engine_version: owned(c.engine_version()),
         engine_mode: owned(c.engine_mode()),
@@ -168,7 +168,7 @@ fn db_cluster(ctx: &Ctx, c: &rds::DbCluster) -> Option<DbCluster> {
         kms_key_id: owned(c.kms_key_id()),
         iam_database_authentication_enabled: c.iam_database_authentication_enabled(),
         // AWS leaves an empty list out: a cluster read has one.
-        enabled_cloudwatch_logs_exports: Some(c.enabled_cloudwatch_logs_exports().to_vec()),
+        enabled_cloudwatch_logs_exports: Some(strs(c.enabled_cloudwatch_logs_exports())),
         preferred_backup_window: owned(c.preferred_backup_window()),
         copy_tags_to_snapshot: c.copy_tags_to_snapshot(),
         auto_minor_version_upgrade: c.auto_minor_version_upgrade(),
@@ -215,7 +215,7 @@ pub(crate) async fn db_global_clusters(ctx: &Ctx, client: &Client) -> Partial<Db
 }
 
 fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluster> {
-    let id = g.global_cluster_identifier()?.to_string();
+    let id = Str::from(g.global_cluster_identifier()?);
     Some(DbGlobalCluster {
         arn: match g.global_cluster_arn() {
             Some(arn) => arn.to_string().into(),
@@ -227,9 +227,9 @@ fn db_global_cluster(ctx: &Ctx, g: &rds::GlobalCluster) -> Option<DbGlobalCluste
             .iter()
             .filter_map(|m| {
                 Some(DbGlobalClusterMember {
-                    cluster_arn: m.db_cluster_arn()?.to_string(),
+                    cluster_arn: m.db_cluster_arn()?.into(),
                     is_writer: m.is_writer().unwrap_or(false),
-                    readers: m.readers().to_vec(),
+                    readers: strs(m.readers()),
                 })
             })
             .collect(),
@@ -262,7 +262,7 @@ pub(crate) async fn db_snapshots(ctx: &Ctx, client: &Client) -> Partial<DbSnapsh
 }
 
 fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
-    let id = s.db_snapshot_identifier()?.to_string();
+    let id = Str::from(s.db_snapshot_identifier()?);
     Some(DbSnapshot {
         arn: match s.db_snapshot_arn() {
             Some(arn) => arn.to_string().into(),
@@ -271,7 +271,7 @@ fn db_snapshot(ctx: &Ctx, s: &rds::DbSnapshot) -> Option<DbSnapshot> {
         place: ctx.place(),
         source_id: owned(s.db_instance_identifier()),
         cluster: false,
-        snapshot_type: s.snapshot_type().unwrap_or_default().to_string(),
+        snapshot_type: s.snapshot_type().unwrap_or_default().into(),
         encrypted: s.encrypted().unwrap_or(false),
         created_at: s.snapshot_create_time().and_then(timestamp),
         status: owned(s.status()),
@@ -309,7 +309,7 @@ pub(crate) async fn db_cluster_snapshots(ctx: &Ctx, client: &Client) -> Partial<
 }
 
 fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapshot> {
-    let id = s.db_cluster_snapshot_identifier()?.to_string();
+    let id = Str::from(s.db_cluster_snapshot_identifier()?);
     Some(DbSnapshot {
         arn: match s.db_cluster_snapshot_arn() {
             Some(arn) => arn.to_string().into(),
@@ -318,7 +318,7 @@ fn db_cluster_snapshot(ctx: &Ctx, s: &rds::DbClusterSnapshot) -> Option<DbSnapsh
         place: ctx.place(),
         source_id: owned(s.db_cluster_identifier()),
         cluster: true,
-        snapshot_type: s.snapshot_type().unwrap_or_default().to_string(),
+        snapshot_type: s.snapshot_type().unwrap_or_default().into(),
         encrypted: s.storage_encrypted().unwrap_or(false),
         created_at: s.snapshot_create_time().and_then(timestamp),
         status: owned(s.status()),

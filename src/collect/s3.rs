@@ -71,7 +71,7 @@ use super::context::{Ctx, tags};
 use super::pager::Partial;
 use crate::inventory::{
     AccountPublicAccessBlock, AwsError, Bucket, BucketEncryptionRule, Dataset, GLOBAL,
-    LifecycleRule, ObjectLock, Place, PublicAccessBlock, Read, Tags,
+    LifecycleRule, ObjectLock, Place, PublicAccessBlock, Read, Str, Tags,
 };
 
 /// The error code S3 answers `GetBucketEncryption` with when the bucket has
@@ -135,8 +135,8 @@ struct Details {
     tags: Tags,
     tags_error: Option<AwsError>,
     lifecycle: Option<Read<Option<Vec<LifecycleRule>>>>,
-    versioning: Option<Read<Option<String>>>,
-    mfa_delete: Option<String>,
+    versioning: Option<Read<Option<Str>>>,
+    mfa_delete: Option<Str>,
     object_lock: Option<Read<Option<ObjectLock>>>,
     public_access_block: Option<Read<Option<PublicAccessBlock>>>,
     policy_is_public: Option<Read<Option<bool>>>,
@@ -252,7 +252,7 @@ pub(crate) async fn buckets(
                     account: (&ctx.account).into(),
                     region: region.into(),
                 },
-                name,
+                name: name.into(),
                 default_encryption,
                 tags: details.tags,
                 tags_error: details.tags_error,
@@ -351,8 +351,8 @@ async fn default_encryption(
                 .filter_map(|r| {
                     let default = r.apply_server_side_encryption_by_default()?;
                     Some(BucketEncryptionRule {
-                        algorithm: default.sse_algorithm().as_str().to_string(),
-                        kms_key_id: default.kms_master_key_id().map(str::to_string),
+                        algorithm: default.sse_algorithm().as_str().into(),
+                        kms_key_id: default.kms_master_key_id().map(Str::from),
                         bucket_key_enabled: r.bucket_key_enabled(),
                     })
                 })
@@ -456,8 +456,8 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str, wants: BucketWan
             .await
         {
             Ok(answer) => (
-                Some(Read::Value(answer.status().map(|s| s.as_str().to_string()))),
-                answer.mfa_delete().map(|m| m.as_str().to_string()),
+                Some(Read::Value(answer.status().map(|s| s.as_str().into()))),
+                answer.mfa_delete().map(|m| m.as_str().into()),
             ),
             Err(e) => (Some(Read::Unreadable(e)), None),
         }
@@ -525,10 +525,8 @@ async fn tags_and_lifecycle(
 fn object_lock(c: &s3::ObjectLockConfiguration) -> ObjectLock {
     let retention = c.rule().and_then(|r| r.default_retention());
     ObjectLock {
-        enabled: c.object_lock_enabled().map(|e| e.as_str().to_string()),
-        mode: retention
-            .and_then(|r| r.mode())
-            .map(|m| m.as_str().to_string()),
+        enabled: c.object_lock_enabled().map(|e| e.as_str().into()),
+        mode: retention.and_then(|r| r.mode()).map(|m| m.as_str().into()),
         days: retention.and_then(|r| r.days()),
         years: retention.and_then(|r| r.years()),
     }
@@ -546,9 +544,9 @@ pub(crate) fn public_access_block(c: &s3::PublicAccessBlockConfiguration) -> Pub
 
 fn lifecycle_rule(r: &s3::LifecycleRule) -> LifecycleRule {
     LifecycleRule {
-        id: r.id().map(str::to_string),
+        id: r.id().map(Str::from),
         enabled: *r.status() == s3::ExpirationStatus::Enabled,
-        filter: filter_text(r),
+        filter: filter_text(r).map(Str::from),
         expiration_days: r.expiration().and_then(|e| e.days()),
         noncurrent_expiration_days: r
             .noncurrent_version_expiration()
@@ -707,7 +705,7 @@ mod tests {
         assert_eq!(
             lifecycle_rule(&r),
             LifecycleRule {
-                id: Some("expire".to_string()),
+                id: Some("expire".into()),
                 enabled: false,
                 filter: None,
                 expiration_days: Some(30),

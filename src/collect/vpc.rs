@@ -17,7 +17,7 @@ use aws_sdk_ec2::types as ec2;
 
 use super::context::{Ctx, owned, tags};
 use super::pager::Partial;
-use crate::inventory::{Dataset, Route, RouteTable, RouteTableAssociation, Subnet};
+use crate::inventory::{Dataset, Route, RouteTable, RouteTableAssociation, Str, Subnet};
 
 /// Reads every subnet of the region.
 pub(crate) async fn subnets(ctx: &Ctx, client: &Client) -> Partial<Subnet> {
@@ -36,7 +36,7 @@ pub(crate) async fn subnets(ctx: &Ctx, client: &Client) -> Partial<Subnet> {
 }
 
 fn subnet(ctx: &Ctx, s: &ec2::Subnet) -> Option<Subnet> {
-    let id = s.subnet_id()?.to_string();
+    let id = Str::from(s.subnet_id()?);
     Some(Subnet {
         arn: match s.subnet_arn() {
             Some(arn) if !arn.is_empty() => arn.to_string().into(),
@@ -55,7 +55,7 @@ fn subnet(ctx: &Ctx, s: &ec2::Subnet) -> Option<Subnet> {
         map_public_ip_on_launch: s.map_public_ip_on_launch(),
         assign_ipv6_address_on_creation: s.assign_ipv6_address_on_creation(),
         default_for_az: s.default_for_az(),
-        state: s.state().map(|v| v.as_str().to_string()),
+        state: s.state().map(|v| v.as_str().into()),
         owner_id: owned(s.owner_id()),
         available_ip_address_count: s.available_ip_address_count(),
         tags: tags(s.tags().iter().map(|t| (t.key(), t.value()))),
@@ -84,7 +84,7 @@ pub(crate) async fn route_tables(ctx: &Ctx, client: &Client) -> Partial<RouteTab
 }
 
 fn route_table(ctx: &Ctx, t: &ec2::RouteTable) -> Option<RouteTable> {
-    let id = t.route_table_id()?.to_string();
+    let id = Str::from(t.route_table_id()?);
     Some(RouteTable {
         arn: ctx.arn_of(Dataset::RouteTables, &id).into(),
         place: ctx.place(),
@@ -102,7 +102,7 @@ fn route_table(ctx: &Ctx, t: &ec2::RouteTable) -> Option<RouteTable> {
                 state: a
                     .association_state()
                     .and_then(|s| s.state())
-                    .map(|s| s.as_str().to_string()),
+                    .map(|s| s.as_str().into()),
             })
             .collect(),
         tags: tags(t.tags().iter().map(|t| (t.key(), t.value()))),
@@ -125,7 +125,7 @@ fn route(r: &ec2::Route) -> Route {
         carrier_gateway_id: owned(r.carrier_gateway_id()),
         local_gateway_id: owned(r.local_gateway_id()),
         core_network_arn: owned(r.core_network_arn()),
-        state: r.state().map(|s| s.as_str().to_string()),
-        origin: r.origin().map(|o| o.as_str().to_string()),
+        state: r.state().map(|s| s.as_str().into()),
+        origin: r.origin().map(|o| o.as_str().into()),
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AwsError, Place, Text};
+use super::{AwsError, Place, Str, Text};
 
 /// A CloudTrail trail visible to the account (its own, or an organization
 /// trail of the management account). [`Place::region`] is the trail's home
@@ -12,7 +12,7 @@ use super::{AwsError, Place, Text};
 pub struct Trail {
     pub arn: Text,
     pub place: Place,
-    pub name: String,
+    pub name: Str,
     #[serde(default)]
     pub multi_region: bool,
     #[serde(default)]
@@ -33,23 +33,23 @@ pub struct Trail {
     // The rest of `DescribeTrails`' answer (AWS's `Trail`); `None` where
     // AWS left it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3_bucket_name: Option<String>,
+    pub s3_bucket_name: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3_key_prefix: Option<String>,
+    pub s3_key_prefix: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sns_topic_arn: Option<String>,
+    pub sns_topic_arn: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_global_service_events: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_file_validation_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud_watch_logs_log_group_arn: Option<String>,
+    pub cloud_watch_logs_log_group_arn: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cloud_watch_logs_role_arn: Option<String>,
+    pub cloud_watch_logs_role_arn: Option<Str>,
     /// The KMS key that encrypts its log files (an ARN); `None` when they
     /// are encrypted with S3's keys (SSE-S3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_custom_event_selectors: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,13 +72,13 @@ pub struct EventSelectors {
 pub struct BasicEventSelector {
     /// `All`, `ReadOnly` or `WriteOnly` (AWS's default is `All`).
     #[serde(default)]
-    pub read_write_type: Option<String>,
+    pub read_write_type: Option<Str>,
     /// AWS's default is `true`.
     #[serde(default)]
     pub include_management_events: Option<bool>,
     /// Event sources left out (`kms.amazonaws.com`, `rdsdata.amazonaws.com`).
     #[serde(default)]
-    pub exclude_management_event_sources: Vec<String>,
+    pub exclude_management_event_sources: Vec<Str>,
     /// The data events it logs (`DataResources`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_resources: Vec<DataResource>,
@@ -91,9 +91,9 @@ pub struct BasicEventSelector {
 pub struct DataResource {
     /// `AWS::S3::Object`, `AWS::Lambda::Function`, ...
     #[serde(default)]
-    pub r#type: Option<String>,
+    pub r#type: Option<Str>,
     #[serde(default)]
-    pub values: Vec<String>,
+    pub values: Vec<Str>,
 }
 
 /// An advanced event selector (`AdvancedEventSelectors[]`).
@@ -101,7 +101,7 @@ pub struct DataResource {
 #[serde(deny_unknown_fields)]
 pub struct AdvancedEventSelector {
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<Str>,
     #[serde(default)]
     pub field_selectors: Vec<AdvancedFieldSelector>,
 }
@@ -111,19 +111,19 @@ pub struct AdvancedEventSelector {
 #[serde(deny_unknown_fields)]
 pub struct AdvancedFieldSelector {
     /// `eventCategory`, `readOnly`, `eventSource`, `resources.type`, ...
-    pub field: String,
+    pub field: Str,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub equals: Vec<String>,
+    pub equals: Vec<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_equals: Vec<String>,
+    pub not_equals: Vec<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub starts_with: Vec<String>,
+    pub starts_with: Vec<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_starts_with: Vec<String>,
+    pub not_starts_with: Vec<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ends_with: Vec<String>,
+    pub ends_with: Vec<Str>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_ends_with: Vec<String>,
+    pub not_ends_with: Vec<Str>,
 }
 
 resource!(Trail: Trails, named name);

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An EBS snapshot owned by the account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11,31 +11,31 @@ use super::{Place, Tags, Text};
 pub struct Snapshot {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub volume_id: Option<String>,
+    pub volume_id: Option<Str>,
     pub encrypted: bool,
     /// When the snapshot was started.
     #[serde(default)]
     pub start_time: Option<Timestamp>,
     /// `pending`, `completed`, `error`, ...
     #[serde(default)]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); absent from inventories saved
     // before, and left out of saved ones when AWS did not return them.
     /// The KMS key (ARN) that encrypts it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     /// GiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_size: Option<i32>,
     /// `standard` or `archive`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_tier: Option<String>,
+    pub storage_tier: Option<Str>,
 }
 
 /// An RDS DB snapshot or DB cluster snapshot.
@@ -44,45 +44,45 @@ pub struct Snapshot {
 pub struct DbSnapshot {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     /// The instance (DB snapshot) or cluster (cluster snapshot) it is of.
     #[serde(default)]
-    pub source_id: Option<String>,
+    pub source_id: Option<Str>,
     /// Whether this is a cluster snapshot.
     #[serde(default)]
     pub cluster: bool,
     /// `manual`, `automated`, `awsbackup`, `shared` or `public`.
-    pub snapshot_type: String,
+    pub snapshot_type: Str,
     pub encrypted: bool,
     #[serde(default)]
     pub created_at: Option<Timestamp>,
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default)]
-    pub engine: Option<String>,
+    pub engine: Option<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); see [`Snapshot`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine_version: Option<String>,
+    pub engine_version: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_type: Option<String>,
+    pub storage_type: Option<Str>,
     /// GiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_storage: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam_database_authentication_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     /// For a copy: the snapshot it was copied from
     /// (`SourceDBSnapshotIdentifier`, `SourceDBClusterSnapshotArn`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub copied_from: Option<String>,
+    pub copied_from: Option<Str>,
     /// For a DB snapshot copied from another region, that region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_region: Option<String>,
+    pub source_region: Option<Str>,
 }
 
 resource!(Snapshot: Snapshots, named id, tagged);
@@ -102,7 +102,7 @@ resource!(
 use super::fields::{Described, Field};
 use super::{Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An ElastiCache replication group (Redis OSS / Valkey).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11,18 +11,18 @@ use super::{Place, Tags, Text};
 pub struct CacheReplicationGroup {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     /// `enabled` or `disabled`, as AWS returns it.
     #[serde(default)]
-    pub multi_az: Option<String>,
+    pub multi_az: Option<Str>,
     /// `enabled`, `disabled`, `enabling` or `disabling`.
     #[serde(default)]
-    pub automatic_failover: Option<String>,
+    pub automatic_failover: Option<Str>,
     #[serde(default)]
-    pub member_clusters: Vec<String>,
+    pub member_clusters: Vec<Str>,
     /// The availability zones of the member nodes, one entry per node.
     #[serde(default)]
-    pub member_availability_zones: Vec<String>,
+    pub member_availability_zones: Vec<Str>,
     #[serde(default)]
     pub tags: Tags,
     /// The group's node groups (shards), each with its nodes' zones. Empty
@@ -33,20 +33,20 @@ pub struct CacheReplicationGroup {
     // before, and left out of saved ones when AWS did not return them.
     /// `valkey` or `redis`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<String>,
+    pub engine: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_node_type: Option<String>,
+    pub cache_node_type: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_rest_encryption_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption_enabled: Option<bool>,
     /// `preferred` or `required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transit_encryption_mode: Option<String>,
+    pub transit_encryption_mode: Option<Str>,
     /// Whether an AUTH token (password) is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_token_enabled: Option<bool>,
@@ -57,29 +57,29 @@ pub struct CacheReplicationGroup {
     pub snapshot_retention_limit: Option<i32>,
     /// `hh24:mi-hh24:mi` in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_window: Option<String>,
+    pub snapshot_window: Option<Str>,
     /// `ipv4`, `ipv6` or `dual_stack`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_type: Option<String>,
+    pub network_type: Option<Str>,
     /// Where its slow and engine logs go; always `Some` (possibly empty)
     /// when collected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_delivery: Option<Vec<CacheLogDelivery>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     /// Whether it is sharded (`ClusterEnabled`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_enabled: Option<bool>,
     /// `enabled`, `disabled` or `compatible`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_mode: Option<String>,
+    pub cluster_mode: Option<Str>,
     /// `enabled` or `disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_tiering: Option<String>,
+    pub data_tiering: Option<Str>,
     /// The user groups it authenticates against (`UserGroupIds`); always
     /// `Some` (possibly empty) in a collected group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_group_ids: Option<Vec<String>>,
+    pub user_group_ids: Option<Vec<Str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<Timestamp>,
 }
@@ -89,10 +89,10 @@ pub struct CacheReplicationGroup {
 #[serde(deny_unknown_fields)]
 pub struct CacheNodeGroup {
     /// `0001`, ...
-    pub id: String,
+    pub id: Str,
     /// The availability zones of the shard's nodes, one entry per node.
     #[serde(default)]
-    pub member_availability_zones: Vec<String>,
+    pub member_availability_zones: Vec<Str>,
 }
 
 /// An ElastiCache cache cluster (a node group of a replication group, or a
@@ -102,26 +102,26 @@ pub struct CacheNodeGroup {
 pub struct CacheCluster {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub engine: Option<String>,
+    pub engine: Option<Str>,
     #[serde(default)]
-    pub replication_group_id: Option<String>,
+    pub replication_group_id: Option<Str>,
     #[serde(default)]
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Str>,
     /// `ddd:hh:mm-ddd:hh:mm` in UTC.
     #[serde(default)]
-    pub preferred_maintenance_window: Option<String>,
+    pub preferred_maintenance_window: Option<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); see [`CacheReplicationGroup`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine_version: Option<String>,
+    pub engine_version: Option<Str>,
     /// `CacheClusterStatus`: `available`, `creating`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_node_type: Option<String>,
+    pub cache_node_type: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_cache_nodes: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,7 +130,7 @@ pub struct CacheCluster {
     pub transit_encryption_enabled: Option<bool>,
     /// `preferred` or `required`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transit_encryption_mode: Option<String>,
+    pub transit_encryption_mode: Option<Str>,
     /// Whether an AUTH token (password) is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_token_enabled: Option<bool>,
@@ -141,20 +141,20 @@ pub struct CacheCluster {
     pub snapshot_retention_limit: Option<i32>,
     /// `hh24:mi-hh24:mi` in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_window: Option<String>,
+    pub snapshot_window: Option<Str>,
     /// `ipv4`, `ipv6` or `dual_stack`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_type: Option<String>,
+    pub network_type: Option<Str>,
     /// Where its slow and engine logs go; always `Some` (possibly empty)
     /// when collected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_delivery: Option<Vec<CacheLogDelivery>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_subnet_group_name: Option<String>,
+    pub cache_subnet_group_name: Option<Str>,
     /// `SecurityGroups[].SecurityGroupId`; always `Some` (possibly empty)
     /// in a collected cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_group_ids: Option<Vec<String>>,
+    pub security_group_ids: Option<Vec<Str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<Timestamp>,
 }
@@ -165,16 +165,16 @@ pub struct CacheCluster {
 pub struct CacheLogDelivery {
     /// `slow-log` or `engine-log`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_type: Option<String>,
+    pub log_type: Option<Str>,
     /// `cloudwatch-logs` or `kinesis-firehose`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination_type: Option<String>,
+    pub destination_type: Option<Str>,
     /// `text` or `json`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_format: Option<String>,
+    pub log_format: Option<Str>,
     /// `active`, `enabling`, `modifying`, `disabling` or `error`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
 }
 
 resource!(CacheReplicationGroup: CacheReplicationGroups, named id, tagged);
@@ -185,7 +185,7 @@ resource!(CacheCluster: CacheClusters, named id, tagged);
 use super::fields::{Described, Field};
 use super::{Member, Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 

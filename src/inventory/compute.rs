@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An EC2 instance.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -12,20 +12,20 @@ use super::{Place, Tags, Text};
 pub struct Instance {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     /// `pending`, `running`, `stopped`, `terminated`, ...
     #[serde(default)]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     #[serde(default)]
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Str>,
     #[serde(default)]
-    pub public_ip: Option<String>,
+    pub public_ip: Option<Str>,
     #[serde(default)]
-    pub ipv6_addresses: Vec<String>,
+    pub ipv6_addresses: Vec<Str>,
     #[serde(default)]
-    pub subnet_id: Option<String>,
+    pub subnet_id: Option<Str>,
     #[serde(default)]
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<Str>,
     #[serde(default)]
     pub tags: Tags,
     /// The instance's network interfaces as DescribeInstances lists them,
@@ -37,31 +37,31 @@ pub struct Instance {
     // Kept for attribute rules (issue 14); absent from inventories saved
     // before, and left out of saved ones when AWS did not return them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<String>,
+    pub image_id: Option<Str>,
     /// `t3.micro`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_type: Option<String>,
+    pub instance_type: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_ip: Option<String>,
+    pub private_ip: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_time: Option<Timestamp>,
     /// The key pair it was launched with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_name: Option<String>,
+    pub key_name: Option<Str>,
     /// `IamInstanceProfile.Arn`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_profile_arn: Option<String>,
+    pub instance_profile_arn: Option<Str>,
     /// `IamInstanceProfile.Id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_profile_id: Option<String>,
+    pub instance_profile_id: Option<Str>,
     /// `Monitoring.State`: `disabled`, `enabled` (detailed), ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monitoring: Option<String>,
+    pub monitoring: Option<Str>,
     /// `Placement.Tenancy`: `default`, `dedicated`, `host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenancy: Option<String>,
+    pub tenancy: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_options: Option<MetadataOptions>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,13 +70,13 @@ pub struct Instance {
     pub source_dest_check: Option<bool>,
     /// `ebs` or `instance-store`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub root_device_type: Option<String>,
+    pub root_device_type: Option<Str>,
     /// `Linux/UNIX`, `Windows`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub platform_details: Option<String>,
+    pub platform_details: Option<Str>,
     /// `i386`, `x86_64`, `arm64`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub architecture: Option<String>,
+    pub architecture: Option<Str>,
 }
 
 /// An instance's metadata service options (`MetadataOptions`).
@@ -85,19 +85,19 @@ pub struct Instance {
 pub struct MetadataOptions {
     /// `pending` or `applied`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     /// `required` (IMDSv2 only) or `optional`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_tokens: Option<String>,
+    pub http_tokens: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_put_response_hop_limit: Option<i32>,
     /// `enabled` or `disabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_endpoint: Option<String>,
+    pub http_endpoint: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_protocol_ipv6: Option<String>,
+    pub http_protocol_ipv6: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_metadata_tags: Option<String>,
+    pub instance_metadata_tags: Option<Str>,
 }
 
 /// One network interface of an instance, with its public addresses.
@@ -105,7 +105,7 @@ pub struct MetadataOptions {
 #[serde(deny_unknown_fields)]
 pub struct InstanceInterface {
     /// `eni-...`
-    pub id: String,
+    pub id: Str,
     /// 0 for the primary interface.
     #[serde(default)]
     pub device_index: Option<i32>,
@@ -114,20 +114,20 @@ pub struct InstanceInterface {
     #[serde(default)]
     pub public_ips: Vec<PublicAddress>,
     #[serde(default)]
-    pub ipv6_addresses: Vec<String>,
+    pub ipv6_addresses: Vec<Str>,
 }
 
 /// A public IPv4 address and the private address it is associated with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicAddress {
-    pub public_ip: String,
+    pub public_ip: Str,
     #[serde(default)]
-    pub private_ip: Option<String>,
+    pub private_ip: Option<Str>,
     /// `amazon` for an auto-assigned address, otherwise the account that
     /// owns the Elastic IP.
     #[serde(default)]
-    pub ip_owner_id: Option<String>,
+    pub ip_owner_id: Option<Str>,
 }
 
 /// An EBS volume.
@@ -136,20 +136,20 @@ pub struct PublicAddress {
 pub struct Volume {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     pub encrypted: bool,
     #[serde(default)]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     #[serde(default)]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     #[serde(default)]
-    pub attached_instance_ids: Vec<String>,
+    pub attached_instance_ids: Vec<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); see [`Instance`].
     /// `gp2`, `gp3`, `io1`, `io2`, `st1`, `sc1`, `standard`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<String>,
+    pub volume_type: Option<Str>,
     /// GiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
@@ -159,12 +159,12 @@ pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<Timestamp>,
     /// The snapshot it was created from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot_id: Option<String>,
+    pub snapshot_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_attach_enabled: Option<bool>,
 }
@@ -182,7 +182,7 @@ pub struct EbsEncryptionByDefault {
     /// The encryption type of new volumes (`sse-ebs`, `sse-kms`); kept
     /// since issue 14.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sse_type: Option<String>,
+    pub sse_type: Option<Str>,
 }
 
 resource!(Instance: Instances, named id, tagged);
@@ -209,7 +209,7 @@ impl super::Resource for EbsEncryptionByDefault {
 use super::fields::{Described, Field};
 use super::{Member, Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 

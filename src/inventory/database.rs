@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An RDS DB instance (including Aurora cluster members).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11,23 +11,23 @@ use super::{Place, Tags, Text};
 pub struct DbInstance {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub engine: Option<String>,
+    pub engine: Option<Str>,
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default)]
     pub multi_az: bool,
     #[serde(default)]
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Str>,
     #[serde(default)]
-    pub secondary_availability_zone: Option<String>,
+    pub secondary_availability_zone: Option<Str>,
     /// The cluster this instance is a member of.
     #[serde(default)]
-    pub cluster_id: Option<String>,
+    pub cluster_id: Option<Str>,
     /// Set when this instance is a read replica of another.
     #[serde(default)]
-    pub read_replica_source: Option<String>,
+    pub read_replica_source: Option<Str>,
     #[serde(default)]
     pub publicly_accessible: bool,
     #[serde(default)]
@@ -38,39 +38,39 @@ pub struct DbInstance {
     pub backup_retention_days: Option<i32>,
     /// `ddd:hh:mm-ddd:hh:mm` in UTC.
     #[serde(default)]
-    pub preferred_maintenance_window: Option<String>,
+    pub preferred_maintenance_window: Option<Str>,
     /// This instance's read replicas: identifiers in the same region, ARNs
     /// for replicas in other regions (`ReadReplicaDBInstanceIdentifiers`).
     #[serde(default)]
-    pub read_replica_ids: Vec<String>,
+    pub read_replica_ids: Vec<Str>,
     /// ARNs of this instance's automated backups replicated to other
     /// regions (`DBInstanceAutomatedBackupsReplications`).
     #[serde(default)]
-    pub automated_backup_replications: Vec<String>,
+    pub automated_backup_replications: Vec<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); absent from inventories saved
     // before, and left out of saved ones when AWS did not return them.
     /// `EngineVersion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine_version: Option<String>,
+    pub engine_version: Option<Str>,
     /// `DBInstanceClass` (`db.m6g.large`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_class: Option<String>,
+    pub instance_class: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_minor_version_upgrade: Option<bool>,
     /// `hh24:mi-hh24:mi` in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_backup_window: Option<String>,
+    pub preferred_backup_window: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_insights_enabled: Option<bool>,
     /// Days (7, a multiple of 31, or 731).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub performance_insights_retention_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub performance_insights_kms_key_id: Option<String>,
+    pub performance_insights_kms_key_id: Option<Str>,
     /// Seconds between Enhanced Monitoring samples; 0 means off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitoring_interval: Option<i32>,
@@ -78,15 +78,15 @@ pub struct DbInstance {
     /// AWS leaves the list out when it is empty, so a collected instance
     /// always has `Some` (possibly empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_cloudwatch_logs_exports: Option<Vec<String>>,
+    pub enabled_cloudwatch_logs_exports: Option<Vec<Str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam_database_authentication_enabled: Option<bool>,
     /// The KMS key of its encrypted storage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     /// `CACertificateIdentifier` (`rds-ca-rsa2048-g1`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ca_certificate_identifier: Option<String>,
+    pub ca_certificate_identifier: Option<Str>,
     /// When the server certificate expires (`CertificateDetails.ValidTill`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_valid_till: Option<Timestamp>,
@@ -94,7 +94,7 @@ pub struct DbInstance {
     pub copy_tags_to_snapshot: Option<bool>,
     /// `gp2`, `gp3`, `io1`, `io2`, `standard`, `aurora`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_type: Option<String>,
+    pub storage_type: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iops: Option<i32>,
     /// GiB.
@@ -104,16 +104,16 @@ pub struct DbInstance {
     pub endpoint: Option<DbEndpoint>,
     /// `VpcSecurityGroups[].VpcSecurityGroupId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_security_group_ids: Option<Vec<String>>,
+    pub vpc_security_group_ids: Option<Vec<Str>>,
     /// `DBSubnetGroup.DBSubnetGroupName`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnet_group: Option<String>,
+    pub subnet_group: Option<Str>,
     /// `DBSubnetGroup.VpcId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     /// `IPV4` or `DUAL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_type: Option<String>,
+    pub network_type: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_create_time: Option<Timestamp>,
 }
@@ -123,11 +123,11 @@ pub struct DbInstance {
 #[serde(deny_unknown_fields)]
 pub struct DbEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hosted_zone_id: Option<String>,
+    pub hosted_zone_id: Option<Str>,
 }
 
 /// An RDS DB cluster (Aurora, or a Multi-AZ DB cluster).
@@ -136,14 +136,14 @@ pub struct DbEndpoint {
 pub struct DbCluster {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub engine: Option<String>,
+    pub engine: Option<Str>,
     #[serde(default)]
     pub multi_az: bool,
     /// The AZs the cluster's storage spans (AWS's `AvailabilityZones`).
     #[serde(default)]
-    pub availability_zones: Vec<String>,
+    pub availability_zones: Vec<Str>,
     /// The member instances' identifiers.
     #[serde(default)]
     pub members: Vec<DbClusterMember>,
@@ -154,32 +154,32 @@ pub struct DbCluster {
     pub backup_retention_days: Option<i32>,
     /// `ddd:hh:mm-ddd:hh:mm` in UTC.
     #[serde(default)]
-    pub preferred_maintenance_window: Option<String>,
+    pub preferred_maintenance_window: Option<Str>,
     /// Read replica clusters, by ARN (`ReadReplicaIdentifiers`); those in
     /// other regions are cross-region copies.
     #[serde(default)]
-    pub read_replica_ids: Vec<String>,
+    pub read_replica_ids: Vec<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); see [`DbInstance`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine_version: Option<String>,
+    pub engine_version: Option<Str>,
     /// `provisioned`, `serverless`, `parallelquery`, `global`, `multimaster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine_mode: Option<String>,
+    pub engine_mode: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iam_database_authentication_enabled: Option<bool>,
     /// Always `Some` (possibly empty) in a collected cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled_cloudwatch_logs_exports: Option<Vec<String>>,
+    pub enabled_cloudwatch_logs_exports: Option<Vec<Str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_backup_window: Option<String>,
+    pub preferred_backup_window: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_tags_to_snapshot: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,24 +194,24 @@ pub struct DbCluster {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publicly_accessible: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_type: Option<String>,
+    pub storage_type: Option<Str>,
     /// `DBClusterInstanceClass`, for Multi-AZ DB clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_class: Option<String>,
+    pub instance_class: Option<Str>,
     /// The writer endpoint's DNS name (`Endpoint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i32>,
     /// The global database it belongs to (`GlobalClusterIdentifier`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global_cluster_id: Option<String>,
+    pub global_cluster_id: Option<Str>,
     /// Whether the RDS Data API is on (`HttpEndpointEnabled`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_endpoint_enabled: Option<bool>,
     /// `VpcSecurityGroups[].VpcSecurityGroupId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_security_group_ids: Option<Vec<String>>,
+    pub vpc_security_group_ids: Option<Vec<Str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_create_time: Option<Timestamp>,
 }
@@ -224,17 +224,17 @@ pub struct DbGlobalCluster {
     pub arn: Text,
     /// Where it was listed.
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     /// Its clusters, in every region.
     #[serde(default)]
     pub members: Vec<DbGlobalClusterMember>,
     // Kept for attribute rules (issue 14); see [`DbInstance`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine: Option<String>,
+    pub engine: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub engine_version: Option<String>,
+    pub engine_version: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_encrypted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,20 +245,20 @@ pub struct DbGlobalCluster {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbGlobalClusterMember {
-    pub cluster_arn: String,
+    pub cluster_arn: Str,
     /// The primary (read-write) cluster.
     #[serde(default)]
     pub is_writer: bool,
     /// For the primary: its secondary clusters, by ARN.
     #[serde(default)]
-    pub readers: Vec<String>,
+    pub readers: Vec<Str>,
 }
 
 /// A member of a DB cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DbClusterMember {
-    pub instance_id: String,
+    pub instance_id: Str,
     #[serde(default)]
     pub is_writer: bool,
 }
@@ -273,11 +273,11 @@ resource!(DbGlobalCluster: DbGlobalClusters, named id);
 use super::fields::{Described, Field};
 use super::{Member, Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 
-fn strings(v: &Option<Vec<String>>) -> Option<Value> {
+fn strings(v: &Option<Vec<Str>>) -> Option<Value> {
     v.as_ref().map(|v| Value::strings(v))
 }
 
@@ -287,7 +287,7 @@ const VPC_SECURITY_GROUPS: Type = Type::List(&Type::Struct(&[Member {
     ty: Type::String,
 }]));
 
-fn vpc_security_groups(ids: &Option<Vec<String>>) -> Option<Value> {
+fn vpc_security_groups(ids: &Option<Vec<Str>>) -> Option<Value> {
     ids.as_ref().map(|ids| {
         Value::List(
             ids.iter()

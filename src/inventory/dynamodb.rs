@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{AwsError, Place, Text};
+use super::{AwsError, Place, Str, Text};
 
 /// A DynamoDB table (`ListTables`, then `DescribeTable` per table, and
 /// `DescribeContinuousBackups` per table with the
@@ -17,17 +17,17 @@ pub struct DynamoDbTable {
     pub arn: Text,
     pub place: Place,
     /// `TableName`.
-    pub name: String,
+    pub name: Str,
     #[serde(default)]
-    pub table_id: Option<String>,
+    pub table_id: Option<Str>,
     /// `CREATING`, `UPDATING`, `DELETING`, `ACTIVE`, `ARCHIVED`, ...
     #[serde(default)]
-    pub table_status: Option<String>,
+    pub table_status: Option<Str>,
     #[serde(default)]
     pub creation_date_time: Option<Timestamp>,
     /// `BillingModeSummary.BillingMode`: `PROVISIONED` or `PAY_PER_REQUEST`.
     #[serde(default)]
-    pub billing_mode: Option<String>,
+    pub billing_mode: Option<Str>,
     /// `SSEDescription`: AWS returns none for a table encrypted with an
     /// AWS owned key (the default).
     #[serde(default)]
@@ -36,18 +36,18 @@ pub struct DynamoDbTable {
     pub deletion_protection_enabled: Option<bool>,
     /// `TableClassSummary.TableClass`: `STANDARD` or `STANDARD_INFREQUENT_ACCESS`.
     #[serde(default)]
-    pub table_class: Option<String>,
+    pub table_class: Option<Str>,
     /// The regions of a global table's replicas (`Replicas[].RegionName`).
     #[serde(default)]
-    pub replica_regions: Vec<String>,
+    pub replica_regions: Vec<Str>,
     /// `ContinuousBackupsDescription.ContinuousBackupsStatus`; `None` when
     /// `dynamodb-continuous-backups` was not collected.
     #[serde(default)]
-    pub continuous_backups_status: Option<String>,
+    pub continuous_backups_status: Option<Str>,
     /// `...PointInTimeRecoveryDescription.PointInTimeRecoveryStatus`:
     /// `ENABLED` or `DISABLED`.
     #[serde(default)]
-    pub point_in_time_recovery_status: Option<String>,
+    pub point_in_time_recovery_status: Option<Str>,
     /// `...PointInTimeRecoveryDescription.RecoveryPeriodInDays`.
     #[serde(default)]
     pub recovery_period_in_days: Option<i32>,
@@ -61,10 +61,10 @@ pub struct DynamoDbTable {
 #[serde(deny_unknown_fields, default)]
 pub struct TableSse {
     /// `ENABLED`, `ENABLING`, `DISABLED`, `DISABLING`, `UPDATING`.
-    pub status: Option<String>,
+    pub status: Option<Str>,
     /// `KMS` (an AWS managed or customer managed KMS key).
-    pub sse_type: Option<String>,
-    pub kms_master_key_arn: Option<String>,
+    pub sse_type: Option<Str>,
+    pub kms_master_key_arn: Option<Str>,
 }
 
 resource!(DynamoDbTable: DynamoDbTables, named name);

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An EFS file system (`DescribeFileSystems`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -12,21 +12,21 @@ pub struct EfsFileSystem {
     pub arn: Text,
     pub place: Place,
     /// `FileSystemId`.
-    pub id: String,
+    pub id: Str,
     /// The value of its `Name` tag.
     #[serde(default)]
-    pub name: Option<String>,
+    pub name: Option<Str>,
     #[serde(default)]
     pub creation_time: Option<Timestamp>,
     /// `creating`, `available`, `updating`, `deleting`, `deleted`, `error`.
     #[serde(default)]
-    pub life_cycle_state: Option<String>,
+    pub life_cycle_state: Option<Str>,
     /// `generalPurpose` or `maxIO`.
     #[serde(default)]
-    pub performance_mode: Option<String>,
+    pub performance_mode: Option<Str>,
     /// `bursting`, `provisioned` or `elastic`.
     #[serde(default)]
-    pub throughput_mode: Option<String>,
+    pub throughput_mode: Option<Str>,
     #[serde(default)]
     pub provisioned_throughput_in_mibps: Option<f64>,
     /// Whether it is encrypted at rest.
@@ -34,16 +34,16 @@ pub struct EfsFileSystem {
     pub encrypted: Option<bool>,
     /// The KMS key of an encrypted file system.
     #[serde(default)]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     #[serde(default)]
     pub number_of_mount_targets: Option<i32>,
     /// For a One Zone file system, its zone.
     #[serde(default)]
-    pub availability_zone_name: Option<String>,
+    pub availability_zone_name: Option<Str>,
     /// `FileSystemProtection.ReplicationOverwriteProtection`: `ENABLED`,
     /// `DISABLED` or `REPLICATING`.
     #[serde(default)]
-    pub replication_overwrite_protection: Option<String>,
+    pub replication_overwrite_protection: Option<Str>,
     #[serde(default)]
     pub tags: Tags,
 }

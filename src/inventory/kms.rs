@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{AwsError, Place, Text};
+use super::{AwsError, Place, Str, Text};
 
 /// A KMS key of the account in one region (`ListKeys`, then
 /// `DescribeKey`'s `KeyMetadata`, and with the `kms-key-rotation` dataset
@@ -20,36 +20,36 @@ pub struct KmsKey {
     pub arn: Text,
     pub place: Place,
     /// `KeyId` (a UUID, or `mrk-...` for multi-Region keys).
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
     pub creation_date: Option<Timestamp>,
     #[serde(default)]
     pub enabled: Option<bool>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     /// `ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC`, `KEY_AGREEMENT`.
     #[serde(default)]
-    pub key_usage: Option<String>,
+    pub key_usage: Option<Str>,
     /// `Enabled`, `Disabled`, `PendingDeletion`, `PendingImport`, ...
     #[serde(default)]
-    pub key_state: Option<String>,
+    pub key_state: Option<Str>,
     /// When a key pending deletion will be deleted.
     #[serde(default)]
     pub deletion_date: Option<Timestamp>,
     /// `AWS_KMS`, `EXTERNAL` (imported material), `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
     #[serde(default)]
-    pub origin: Option<String>,
+    pub origin: Option<Str>,
     /// `AWS` (an AWS managed key) or `CUSTOMER`.
     #[serde(default)]
-    pub key_manager: Option<String>,
+    pub key_manager: Option<Str>,
     /// `SYMMETRIC_DEFAULT`, `RSA_2048`, `ECC_NIST_P256`, `HMAC_256`, ...
     #[serde(default)]
-    pub key_spec: Option<String>,
+    pub key_spec: Option<Str>,
     #[serde(default)]
     pub multi_region: Option<bool>,
     /// The custom key store the key is in, if any.
     #[serde(default)]
-    pub custom_key_store_id: Option<String>,
+    pub custom_key_store_id: Option<Str>,
     /// Whether automatic rotation is on (`GetKeyRotationStatus`). Read
     /// only for customer managed symmetric keys with AWS KMS key material
     /// (the only keys whose automatic rotation a customer controls: AWS

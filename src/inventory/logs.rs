@@ -10,7 +10,7 @@ use super::Place;
 pub struct LogGroup {
     pub arn: Text,
     pub place: Place,
-    pub name: String,
+    pub name: Str,
     /// Days events are kept; `None` means they never expire.
     #[serde(default)]
     pub retention_days: Option<i32>,
@@ -19,16 +19,16 @@ pub struct LogGroup {
     /// The KMS key (ARN) that encrypts its events; `None` when AWS's own
     /// encryption is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     /// Milliseconds since 1970-01-01 (`creationTime`), as AWS gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<i64>,
     /// `STANDARD`, `INFREQUENT_ACCESS` or `DELIVERY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_group_class: Option<String>,
+    pub log_group_class: Option<Str>,
     /// `ACTIVATED`, `DELETED`, `ARCHIVED` or `DISABLED`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_protection_status: Option<String>,
+    pub data_protection_status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_protection_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,9 +41,9 @@ resource!(LogGroup: LogGroups, named name);
 // (`retentionInDays`), and the catalogue keeps them as AWS writes them.
 
 use super::fields::{Described, Field};
-use super::{Text, Type, Value};
+use super::{Str, Text, Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 

@@ -97,6 +97,14 @@ pub use text::Text;
 pub use value::{Member, Type, Value};
 pub use vpc::*;
 
+/// The inventory's strings (ids, names, states, zones, tag keys and
+/// values): a string of up to 24 bytes is held inline, in the 24 bytes a
+/// `String` header takes, with no allocation of its own; a longer one is
+/// on the heap as a `String` would be. Most of an estate's strings are
+/// that short (`i-00000000000000000`, `eu-north-1a`, `running`), and an
+/// absent `Option<Str>` is 24 bytes, as an `Option<String>` was.
+pub type Str = compact_str::CompactString;
+
 use std::fmt;
 use std::path::Path;
 

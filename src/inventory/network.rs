@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An EC2 security group with its inbound rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11,10 +11,10 @@ use super::{Place, Tags, Text};
 pub struct SecurityGroup {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
-    pub name: String,
+    pub id: Str,
+    pub name: Str,
     #[serde(default)]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default)]
     pub tags: Tags,
     /// Inbound permissions, in the order AWS returned them.
@@ -27,9 +27,9 @@ pub struct SecurityGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub egress: Option<Vec<IpPermission>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<Str>,
 }
 
 /// One permission of a security group (AWS's `IpPermission`).
@@ -38,22 +38,22 @@ pub struct SecurityGroup {
 pub struct IpPermission {
     /// As AWS returns it: `tcp`, `udp`, `icmp`, `icmpv6`, `-1` (all) or a
     /// protocol number.
-    pub protocol: String,
+    pub protocol: Str,
     /// For tcp/udp the first port; for ICMP the type; absent for all.
     #[serde(default)]
     pub from_port: Option<i32>,
     #[serde(default)]
     pub to_port: Option<i32>,
     #[serde(default)]
-    pub ipv4_ranges: Vec<String>,
+    pub ipv4_ranges: Vec<Str>,
     #[serde(default)]
-    pub ipv6_ranges: Vec<String>,
+    pub ipv6_ranges: Vec<Str>,
     /// Managed prefix list ids (`pl-...`).
     #[serde(default)]
-    pub prefix_list_ids: Vec<String>,
+    pub prefix_list_ids: Vec<Str>,
     /// Referenced security groups (`sg-...`, possibly `account/sg-...`).
     #[serde(default)]
-    pub group_ids: Vec<String>,
+    pub group_ids: Vec<Str>,
 }
 
 /// A managed prefix list and its entries.
@@ -62,16 +62,16 @@ pub struct IpPermission {
 pub struct PrefixList {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
-    pub name: String,
+    pub id: Str,
+    pub name: Str,
     /// `AWS` for AWS-managed lists, otherwise an account id.
     #[serde(default)]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<Str>,
     #[serde(default)]
-    pub address_family: Option<String>,
+    pub address_family: Option<Str>,
     /// The CIDR blocks in the list; `None` when they could not be read.
     #[serde(default)]
-    pub entries: Option<Vec<String>>,
+    pub entries: Option<Vec<Str>>,
     /// Why the entries could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries_error: Option<super::AwsError>,
@@ -80,7 +80,7 @@ pub struct PrefixList {
     pub max_entries: Option<i32>,
     /// `create-complete`, `modify-complete`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
@@ -91,9 +91,9 @@ pub struct PrefixList {
 pub struct NetworkAcl {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default)]
     pub is_default: bool,
     #[serde(default)]
@@ -101,10 +101,10 @@ pub struct NetworkAcl {
     #[serde(default)]
     pub entries: Vec<NaclEntry>,
     #[serde(default)]
-    pub subnet_ids: Vec<String>,
+    pub subnet_ids: Vec<Str>,
     /// Kept for attribute rules (issue 14); see [`SecurityGroup`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<Str>,
 }
 
 /// One entry of a network ACL.
@@ -114,14 +114,14 @@ pub struct NaclEntry {
     /// 1..=32766 for user entries; 32767 for the default `*` entry.
     pub rule_number: i32,
     /// `-1` (all) or a protocol number (`6` tcp, `17` udp, `1` icmp, `58` icmpv6).
-    pub protocol: String,
+    pub protocol: Str,
     /// `allow` or `deny`.
-    pub action: String,
+    pub action: Str,
     pub egress: bool,
     #[serde(default)]
-    pub cidr_block: Option<String>,
+    pub cidr_block: Option<Str>,
     #[serde(default)]
-    pub ipv6_cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<Str>,
     #[serde(default)]
     pub port_from: Option<i32>,
     #[serde(default)]
@@ -142,42 +142,42 @@ pub struct NaclEntry {
 pub struct NetworkInterface {
     pub arn: Text,
     pub place: Place,
-    pub id: String,
+    pub id: Str,
     /// `interface`, `network_load_balancer`, `gateway_load_balancer`, ...
     #[serde(default)]
-    pub interface_type: Option<String>,
+    pub interface_type: Option<Str>,
     /// Who created the interface on the account's behalf (`amazon-elb`, ...).
     #[serde(default)]
-    pub requester_id: Option<String>,
+    pub requester_id: Option<Str>,
     #[serde(default)]
     pub requester_managed: bool,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Str>,
     /// The instance it is attached to, if any.
     #[serde(default)]
-    pub instance_id: Option<String>,
+    pub instance_id: Option<Str>,
     #[serde(default)]
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<Str>,
     #[serde(default)]
-    pub public_ip: Option<String>,
+    pub public_ip: Option<Str>,
     #[serde(default)]
     pub tags: Tags,
     // Kept for attribute rules (issue 14); see [`SecurityGroup`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subnet_id: Option<String>,
+    pub subnet_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Str>,
     /// `available`, `in-use`, ...
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_ip: Option<String>,
+    pub private_ip: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_dest_check: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<Str>,
 }
 
 /// An Elastic Load Balancing load balancer: application, network, gateway
@@ -187,17 +187,17 @@ pub struct NetworkInterface {
 pub struct LoadBalancer {
     pub arn: Text,
     pub place: Place,
-    pub name: String,
+    pub name: Str,
     /// `application`, `network`, `gateway` or `classic`.
-    pub kind: String,
+    pub kind: Str,
     /// `internet-facing` or `internal`.
-    pub scheme: String,
+    pub scheme: Str,
     #[serde(default)]
-    pub dns_name: Option<String>,
+    pub dns_name: Option<Str>,
     #[serde(default)]
-    pub availability_zones: Vec<String>,
+    pub availability_zones: Vec<Str>,
     #[serde(default)]
-    pub security_group_ids: Vec<String>,
+    pub security_group_ids: Vec<Str>,
     #[serde(default)]
     pub tags: Tags,
     #[serde(default)]
@@ -208,16 +208,16 @@ pub struct LoadBalancer {
     pub listeners_error: Option<super::AwsError>,
     /// The VPC it is in (ELBv2 `VpcId`, classic `VPCId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<jiff::Timestamp>,
     /// ELBv2 only: `ipv4`, `dualstack`, `dualstack-without-public-ipv4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address_type: Option<String>,
+    pub ip_address_type: Option<Str>,
     /// ELBv2 only: `State.Code` (`active`, `provisioning`,
     /// `active_impaired`, `failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     /// ELBv2 only: its attributes as AWS lists them
     /// (`DescribeLoadBalancerAttributes`), read only with
     /// [`super::Dataset::LoadBalancerAttributes`]; `None` when not read
@@ -239,8 +239,8 @@ pub struct LoadBalancer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoadBalancerAttribute {
-    pub key: String,
-    pub value: String,
+    pub key: Str,
+    pub value: Str,
 }
 
 /// A classic load balancer's attributes (AWS's `LoadBalancerAttributes`
@@ -279,12 +279,12 @@ pub struct ClassicConnectionDraining {
 pub struct ClassicAccessLog {
     pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3_bucket_name: Option<String>,
+    pub s3_bucket_name: Option<Str>,
     /// Minutes: 5 or 60.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emit_interval: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub s3_bucket_prefix: Option<String>,
+    pub s3_bucket_prefix: Option<Str>,
 }
 
 /// A listener of a load balancer.
@@ -292,15 +292,15 @@ pub struct ClassicAccessLog {
 #[serde(deny_unknown_fields)]
 pub struct Listener {
     #[serde(default)]
-    pub arn: Option<String>,
+    pub arn: Option<Str>,
     /// As AWS returns it: `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`,
     /// `GENEVE`, `SSL` (classic), ...
-    pub protocol: String,
+    pub protocol: Str,
     pub port: i32,
     /// The security policy: an ELBv2 SSL policy name, or for classic load
     /// balancers the name of the listener's SSL negotiation policy.
     #[serde(default)]
-    pub ssl_policy: Option<String>,
+    pub ssl_policy: Option<Str>,
     #[serde(default)]
     pub default_actions: Vec<ListenerAction>,
     /// The listener's other rules (not the default one), read for plain
@@ -319,9 +319,9 @@ pub struct Listener {
 #[serde(deny_unknown_fields)]
 pub struct ListenerRule {
     #[serde(default)]
-    pub arn: Option<String>,
+    pub arn: Option<Str>,
     /// The rule's priority as AWS gives it (`1`..`50000`).
-    pub priority: String,
+    pub priority: Str,
     #[serde(default)]
     pub actions: Vec<ListenerAction>,
 }
@@ -331,13 +331,13 @@ pub struct ListenerRule {
 #[serde(deny_unknown_fields)]
 pub struct ListenerAction {
     /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, ...
-    pub kind: String,
+    pub kind: Str,
     /// For redirects: the target protocol (`HTTPS`, `HTTP`, `#{protocol}`).
     #[serde(default)]
-    pub redirect_protocol: Option<String>,
+    pub redirect_protocol: Option<Str>,
     /// For redirects: the target port (`443`, `#{port}`).
     #[serde(default)]
-    pub redirect_port: Option<String>,
+    pub redirect_port: Option<Str>,
 }
 
 /// The definition of a TLS security policy: what it allows.
@@ -347,20 +347,20 @@ pub struct SslPolicy {
     pub place: Place,
     /// The policy's name (`ELBSecurityPolicy-TLS13-1-2-2021-06`, or for a
     /// classic load balancer, `<load balancer>/<policy name>`).
-    pub name: String,
+    pub name: Str,
     /// Protocol names: `TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`, `SSLv3`.
     #[serde(default)]
-    pub protocols: Vec<String>,
+    pub protocols: Vec<Str>,
     /// Cipher suite names in OpenSSL or IANA style.
     #[serde(default)]
-    pub ciphers: Vec<String>,
+    pub ciphers: Vec<Str>,
     /// For a classic load balancer's policy created from a predefined one:
     /// the `Reference-Security-Policy` it names
     /// (`ELBSecurityPolicy-TLS-1-2-2017-01`). The predefined policy's
     /// definition is stored as an [`SslPolicy`] named
     /// `{CLASSIC_PREDEFINED}{name}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub reference: Option<Str>,
     /// Why the referenced predefined policy's definition could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_error: Option<super::AwsError>,

@@ -7,7 +7,7 @@ use super::fields::{Described, Field};
 use super::{IpPermission, Member, NetworkAcl, NetworkInterface, PrefixList, SecurityGroup};
 use super::{Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<super::Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 
@@ -41,7 +41,7 @@ const IP_PERMISSIONS: Type = Type::List(&Type::Struct(&[
     ),
 ]));
 
-fn list_of(items: &[String], name: &str) -> Value {
+fn list_of(items: &[super::Str], name: &str) -> Value {
     Value::List(
         items
             .iter()

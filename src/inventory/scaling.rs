@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// An EC2 Auto Scaling group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -11,9 +11,9 @@ use super::{Place, Tags, Text};
 pub struct AutoScalingGroup {
     pub arn: Text,
     pub place: Place,
-    pub name: String,
+    pub name: Str,
     #[serde(default)]
-    pub availability_zones: Vec<String>,
+    pub availability_zones: Vec<Str>,
     #[serde(default)]
     pub min_size: i32,
     #[serde(default)]
@@ -26,23 +26,23 @@ pub struct AutoScalingGroup {
     // before, and left out of saved ones when AWS did not return them.
     /// `EC2`, `ELB`, `VPC_LATTICE`, `EBS` (comma-separated when several).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_check_type: Option<String>,
+    pub health_check_type: Option<Str>,
     /// Seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check_grace_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_template: Option<LaunchTemplateSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub launch_configuration_name: Option<String>,
+    pub launch_configuration_name: Option<Str>,
     /// The subnets, comma-separated (`VPCZoneIdentifier`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vpc_zone_identifier: Option<String>,
+    pub vpc_zone_identifier: Option<Str>,
     /// Classic load balancers; always `Some` in a collected group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancer_names: Option<Vec<String>>,
+    pub load_balancer_names: Option<Vec<Str>>,
     /// Always `Some` in a collected group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_group_arns: Option<Vec<String>>,
+    pub target_group_arns: Option<Vec<Str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity_rebalance: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,10 +54,10 @@ pub struct AutoScalingGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_cooldown: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_linked_role_arn: Option<String>,
+    pub service_linked_role_arn: Option<Str>,
     /// Set while the group is being deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<Timestamp>,
 }
@@ -67,12 +67,12 @@ pub struct AutoScalingGroup {
 #[serde(deny_unknown_fields)]
 pub struct LaunchTemplateSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Str>,
     /// A number, `$Latest` or `$Default`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<Str>,
 }
 
 resource!(AutoScalingGroup: AutoScalingGroups, named name, tagged);
@@ -82,7 +82,7 @@ resource!(AutoScalingGroup: AutoScalingGroups, named name, tagged);
 use super::fields::{Described, Field};
 use super::{Member, Type, Value};
 
-fn string(s: &Option<String>) -> Option<Value> {
+fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
 }
 

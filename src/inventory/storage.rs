@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Read, Text};
+use super::{Place, Read, Str, Text};
 
 /// An S3 bucket. Its [`Place::region`] is the bucket's own region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -10,7 +10,7 @@ use super::{Place, Read, Text};
 pub struct Bucket {
     pub arn: Text,
     pub place: Place,
-    pub name: String,
+    pub name: Str,
     /// The default encryption rules. `Value(None)` means the bucket has no
     /// default encryption configuration; `Unreadable` means conform was not
     /// able to find out (access denied, for example). The two are different
@@ -35,11 +35,11 @@ pub struct Bucket {
     /// for every bucket with [`super::Dataset::BucketVersioning`], and
     /// absent from inventories saved before conform read it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub versioning: Option<Read<Option<String>>>,
+    pub versioning: Option<Read<Option<Str>>>,
     /// `MFADelete` of the same answer (`Enabled`, `Disabled`); `None` when
     /// AWS did not give it or versioning was not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_delete: Option<String>,
+    pub mfa_delete: Option<Str>,
     /// The Object Lock configuration (`GetObjectLockConfiguration`), read
     /// only with [`super::Dataset::BucketObjectLock`]; `Value(None)` for a
     /// bucket without one (`ObjectLockConfigurationNotFoundError`).
@@ -123,10 +123,10 @@ impl super::fields::Described for AccountPublicAccessBlock {
 pub struct ObjectLock {
     /// `ObjectLockEnabled`: `Enabled` (the only value AWS has).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<String>,
+    pub enabled: Option<Str>,
     /// `Rule.DefaultRetention.Mode`: `GOVERNANCE` or `COMPLIANCE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
+    pub mode: Option<Str>,
     /// `Rule.DefaultRetention.Days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<i32>,
@@ -155,14 +155,14 @@ pub struct PublicAccessBlock {
 #[serde(deny_unknown_fields)]
 pub struct LifecycleRule {
     #[serde(default)]
-    pub id: Option<String>,
+    pub id: Option<Str>,
     /// `Status` is `Enabled`.
     pub enabled: bool,
     /// The rule's filter as text (`prefix=logs/`, `tag backup=true`,
     /// `size>1024`, joined with ` and `); `None` when it applies to every
     /// object of the bucket.
     #[serde(default)]
-    pub filter: Option<String>,
+    pub filter: Option<Str>,
     /// `Expiration.Days`: current object versions expire this many days
     /// after creation.
     #[serde(default)]
@@ -177,9 +177,9 @@ pub struct LifecycleRule {
 #[serde(deny_unknown_fields)]
 pub struct BucketEncryptionRule {
     /// `AES256`, `aws:kms`, `aws:kms:dsse`, ...
-    pub algorithm: String,
+    pub algorithm: Str,
     #[serde(default)]
-    pub kms_key_id: Option<String>,
+    pub kms_key_id: Option<Str>,
     #[serde(default)]
     pub bucket_key_enabled: Option<bool>,
 }

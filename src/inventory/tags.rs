@@ -6,6 +6,8 @@ use std::sync::Arc;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::Str;
+
 /// A resource's tags as AWS returns them, in key order, each key once (the
 /// last value given wins, as in a map).
 ///
@@ -16,7 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// (a `BTreeMap` took a 544-byte node for the first tag). Written and read
 /// as a JSON object.
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
-pub struct Tags(Option<Arc<[(String, String)]>>);
+pub struct Tags(Option<Arc<[(Str, Str)]>>);
 
 impl Tags {
     /// No tags.
@@ -24,12 +26,12 @@ impl Tags {
         Tags(None)
     }
 
-    fn pairs(&self) -> &[(String, String)] {
+    fn pairs(&self) -> &[(Str, Str)] {
         self.0.as_deref().unwrap_or_default()
     }
 
     /// The value of tag `key`.
-    pub fn get(&self, key: &str) -> Option<&String> {
+    pub fn get(&self, key: &str) -> Option<&Str> {
         let pairs = self.pairs();
         pairs
             .binary_search_by(|(k, _)| k.as_str().cmp(key))
@@ -43,12 +45,12 @@ impl Tags {
     }
 
     /// Every tag, in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&String, &String)> + ExactSizeIterator {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Str, &Str)> + ExactSizeIterator {
         self.pairs().iter().map(|(k, v)| (k, v))
     }
 
     /// Every key, in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Str> + ExactSizeIterator {
         self.pairs().iter().map(|(k, _)| k)
     }
 
@@ -62,7 +64,7 @@ impl Tags {
 
     /// Sets tag `key` (the tags are built again: for building and tests,
     /// not for loops over an estate). Returns the value it replaces.
-    pub fn insert(&mut self, key: String, value: String) -> Option<String> {
+    pub fn insert(&mut self, key: Str, value: Str) -> Option<Str> {
         let old = self.get(&key).cloned();
         let pairs = self
             .pairs()
@@ -76,7 +78,7 @@ impl Tags {
 
     /// The tags of `pairs`, sorted by key; of two values of a key, the
     /// later wins.
-    fn from_pairs(mut pairs: Vec<(String, String)>) -> Tags {
+    fn from_pairs(mut pairs: Vec<(Str, Str)>) -> Tags {
         if pairs.is_empty() {
             return Tags(None);
         }
@@ -95,14 +97,19 @@ impl Tags {
     }
 }
 
-impl FromIterator<(String, String)> for Tags {
-    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Tags {
-        Tags::from_pairs(pairs.into_iter().collect())
+impl<K: Into<Str>, V: Into<Str>> FromIterator<(K, V)> for Tags {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Tags {
+        Tags::from_pairs(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 
-impl<const N: usize> From<[(String, String); N]> for Tags {
-    fn from(pairs: [(String, String); N]) -> Tags {
+impl<K: Into<Str>, V: Into<Str>, const N: usize> From<[(K, V); N]> for Tags {
+    fn from(pairs: [(K, V); N]) -> Tags {
         pairs.into_iter().collect()
     }
 }
@@ -114,11 +121,9 @@ impl From<std::collections::BTreeMap<String, String>> for Tags {
 }
 
 impl<'a> IntoIterator for &'a Tags {
-    type Item = (&'a String, &'a String);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, String)>,
-        fn(&'a (String, String)) -> (&'a String, &'a String),
-    >;
+    type Item = (&'a Str, &'a Str);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Str, Str)>, fn(&'a (Str, Str)) -> (&'a Str, &'a Str)>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.pairs().iter().map(|(k, v)| (k, v))
@@ -173,7 +178,7 @@ mod tests {
         let t = tags(&[("team", "web"), ("env", "prod"), ("team", "data")]);
         let pairs: Vec<_> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(pairs, [("env", "prod"), ("team", "data")]);
-        assert_eq!(t.get("team").map(String::as_str), Some("data"));
+        assert_eq!(t.get("team").map(|s| s.as_str()), Some("data"));
         assert_eq!(t.get("owner"), None);
         assert!(t.contains_key("env") && !t.contains_key("Env"));
         assert_eq!(t.len(), 2);

@@ -157,6 +157,12 @@ impl From<&String> for Value {
     }
 }
 
+impl From<&super::Str> for Value {
+    fn from(s: &super::Str) -> Self {
+        Value::str(s)
+    }
+}
+
 impl From<Timestamp> for Value {
     fn from(t: Timestamp) -> Self {
         Value::Timestamp(t)
@@ -167,7 +173,7 @@ impl From<&super::Tags> for Value {
     fn from(tags: &super::Tags) -> Self {
         Value::Map(
             tags.iter()
-                .map(|(k, v)| (k.clone(), Value::str(v)))
+                .map(|(k, v)| (k.to_string(), Value::str(v)))
                 .collect(),
         )
     }

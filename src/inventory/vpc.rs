@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Place, Tags, Text};
+use super::{Place, Str, Tags, Text};
 
 /// A VPC subnet (`DescribeSubnets`). Whether it is private is not a fact
 /// AWS stores: it follows from the route table that applies to it (see
@@ -13,19 +13,19 @@ pub struct Subnet {
     pub arn: Text,
     pub place: Place,
     /// `SubnetId`.
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default)]
-    pub availability_zone: Option<String>,
+    pub availability_zone: Option<Str>,
     #[serde(default)]
-    pub availability_zone_id: Option<String>,
+    pub availability_zone_id: Option<Str>,
     /// The IPv4 range.
     #[serde(default)]
-    pub cidr_block: Option<String>,
+    pub cidr_block: Option<Str>,
     /// The IPv6 ranges (`Ipv6CidrBlockAssociationSet[].Ipv6CidrBlock`).
     #[serde(default)]
-    pub ipv6_cidr_blocks: Vec<String>,
+    pub ipv6_cidr_blocks: Vec<Str>,
     /// Whether instances launched in it get a public IPv4 address.
     #[serde(default)]
     pub map_public_ip_on_launch: Option<bool>,
@@ -36,9 +36,9 @@ pub struct Subnet {
     pub default_for_az: Option<bool>,
     /// `pending`, `available`, `unavailable`.
     #[serde(default)]
-    pub state: Option<String>,
+    pub state: Option<Str>,
     #[serde(default)]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<Str>,
     #[serde(default)]
     pub available_ip_address_count: Option<i32>,
     #[serde(default)]
@@ -53,11 +53,11 @@ pub struct RouteTable {
     pub arn: Text,
     pub place: Place,
     /// `RouteTableId`.
-    pub id: String,
+    pub id: Str,
     #[serde(default)]
-    pub vpc_id: Option<String>,
+    pub vpc_id: Option<Str>,
     #[serde(default)]
-    pub owner_id: Option<String>,
+    pub owner_id: Option<Str>,
     #[serde(default)]
     pub routes: Vec<Route>,
     #[serde(default)]
@@ -70,26 +70,26 @@ pub struct RouteTable {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Route {
-    pub destination_cidr_block: Option<String>,
-    pub destination_ipv6_cidr_block: Option<String>,
-    pub destination_prefix_list_id: Option<String>,
+    pub destination_cidr_block: Option<Str>,
+    pub destination_ipv6_cidr_block: Option<Str>,
+    pub destination_prefix_list_id: Option<Str>,
     /// An internet gateway (`igw-`), a virtual private gateway (`vgw-`),
     /// or `local`.
-    pub gateway_id: Option<String>,
-    pub egress_only_internet_gateway_id: Option<String>,
-    pub nat_gateway_id: Option<String>,
-    pub transit_gateway_id: Option<String>,
-    pub vpc_peering_connection_id: Option<String>,
-    pub network_interface_id: Option<String>,
-    pub instance_id: Option<String>,
-    pub carrier_gateway_id: Option<String>,
-    pub local_gateway_id: Option<String>,
-    pub core_network_arn: Option<String>,
+    pub gateway_id: Option<Str>,
+    pub egress_only_internet_gateway_id: Option<Str>,
+    pub nat_gateway_id: Option<Str>,
+    pub transit_gateway_id: Option<Str>,
+    pub vpc_peering_connection_id: Option<Str>,
+    pub network_interface_id: Option<Str>,
+    pub instance_id: Option<Str>,
+    pub carrier_gateway_id: Option<Str>,
+    pub local_gateway_id: Option<Str>,
+    pub core_network_arn: Option<Str>,
     /// `active`, or `blackhole` when the target is gone (the route drops
     /// its traffic).
-    pub state: Option<String>,
+    pub state: Option<Str>,
     /// `CreateRouteTable`, `CreateRoute` or `EnableVgwRoutePropagation`.
-    pub origin: Option<String>,
+    pub origin: Option<Str>,
 }
 
 /// An association of a route table with a subnet or a gateway, or the
@@ -98,15 +98,15 @@ pub struct Route {
 #[serde(deny_unknown_fields, default)]
 pub struct RouteTableAssociation {
     /// `RouteTableAssociationId`.
-    pub id: Option<String>,
-    pub subnet_id: Option<String>,
-    pub gateway_id: Option<String>,
+    pub id: Option<Str>,
+    pub subnet_id: Option<Str>,
+    pub gateway_id: Option<Str>,
     /// Whether this marks the VPC's main route table, which applies to
     /// every subnet of the VPC without an explicit association.
     pub main: bool,
     /// `AssociationState.State`: `associated`, `associating`,
     /// `disassociating`, `disassociated`, `failed`.
-    pub state: Option<String>,
+    pub state: Option<Str>,
 }
 
 resource!(Subnet: Subnets, named id, tagged);
@@ -323,7 +323,7 @@ const ASSOCIATION: &[super::Member] = {
 
 fn route_value(r: &Route) -> super::Value {
     use super::Value;
-    let s = |v: &Option<String>| v.as_ref().map(Value::from);
+    let s = |v: &Option<Str>| v.as_ref().map(Value::from);
     Value::record([
         ("DestinationCidrBlock", s(&r.destination_cidr_block)),
         (
@@ -351,7 +351,7 @@ fn route_value(r: &Route) -> super::Value {
 
 fn association_value(a: &RouteTableAssociation) -> super::Value {
     use super::Value;
-    let s = |v: &Option<String>| v.as_ref().map(Value::from);
+    let s = |v: &Option<Str>| v.as_ref().map(Value::from);
     Value::record([
         ("RouteTableAssociationId", s(&a.id)),
         ("SubnetId", s(&a.subnet_id)),

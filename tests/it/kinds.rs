@@ -368,7 +368,7 @@ async fn efs_file_systems_are_read_in_one_call() {
     assert_eq!(field(e, "LifeCycleState"), s("available"));
     assert_eq!(field(e, "PerformanceMode"), s("generalPurpose"));
     assert_eq!(field(e, "ThroughputMode"), s("bursting"));
-    assert_eq!(e.tags.get("Name").map(String::as_str), Some("shared"));
+    assert_eq!(e.tags.get("Name").map(|s| s.as_str()), Some("shared"));
     let p = by_id(&plain);
     assert_eq!(field(p, "Encrypted"), Some(Value::Bool(false)));
     assert_eq!(field(p, "KmsKeyId"), None);
