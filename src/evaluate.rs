@@ -43,6 +43,75 @@ pub struct Evaluation {
     /// (`not_judged`), so merge keeps them.
     #[serde(skip)]
     pub not_judged: BTreeMap<String, NotJudgedCounts>,
+    /// When passing verdicts are not held in `findings` ([`Passes`]): how
+    /// many each rule gave in each account. `None` when every verdict is in
+    /// `findings`. The summary counts them either way.
+    #[serde(skip)]
+    pub passes_elsewhere: Option<PassCounts>,
+}
+
+/// (rule id, account) -> passing verdicts of that rule in that account.
+pub type PassCounts = BTreeMap<(Sym, Sym), usize>;
+
+/// What the evaluation does with passing verdicts. A scan of 10^6
+/// resources gives about 1.1 million of them; most reports only count
+/// them, and holding them is most of a large scan's memory.
+#[derive(Clone, Copy, Default)]
+pub enum Passes<'a> {
+    /// Held in [`Evaluation::findings`] with the others.
+    #[default]
+    Keep,
+    /// Counted per rule and account ([`Evaluation::passes_elsewhere`]),
+    /// then given to `sink` if there is one (the JSON report writes them
+    /// out as it goes), and dropped.
+    Elsewhere(Option<&'a dyn PassSink>),
+}
+
+/// Takes the passing verdicts of an evaluation that does not hold them.
+pub trait PassSink: Sync {
+    /// One rule's passing verdicts, in the report's order. Called once per
+    /// rule that has any, for rules in any order and from several threads.
+    fn take(&self, rule_id: Sym, passes: &[Finding]);
+}
+
+impl Evaluation {
+    /// Passing verdicts of `rule_id` that are not in `findings`.
+    pub fn passes_elsewhere_of_rule(&self, rule_id: &str) -> usize {
+        self.passes_elsewhere.as_ref().map_or(0, |counts| {
+            counts
+                .iter()
+                .filter(|((rule, _), _)| *rule == rule_id)
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
+    /// Passing verdicts in `account` that are not in `findings`.
+    pub fn passes_elsewhere_in_account(&self, account: &str) -> usize {
+        self.passes_elsewhere.as_ref().map_or(0, |counts| {
+            counts
+                .iter()
+                .filter(|((_, a), _)| *a == account)
+                .map(|(_, n)| n)
+                .sum()
+        })
+    }
+
+    /// Counts the findings again after their statuses changed (waivers
+    /// turn failures into waived ones); passes held elsewhere and the
+    /// resources judged do not change.
+    pub fn recount(&mut self, rules: usize) {
+        let summary = Summary::of(rules, &self.findings);
+        if self.passes_elsewhere.is_some() {
+            self.summary = Summary {
+                resources: self.summary.resources,
+                passed: self.summary.passed,
+                ..summary
+            };
+        } else {
+            self.summary = summary;
+        }
+    }
 }
 
 /// Reason -> how many distinct resources a rule's checks did not judge
@@ -101,6 +170,24 @@ impl Summary {
         summary
     }
 
+    /// [`Summary::of`] for findings of which the passing ones are not
+    /// held: `passes` counts them and `pass_arns` are their resources.
+    pub fn of_parts(
+        rules: usize,
+        findings: &[Finding],
+        passes: &PassCounts,
+        pass_arns: &[Text],
+    ) -> Summary {
+        let mut summary = Summary::of(rules, findings);
+        summary.passed += passes.values().sum::<usize>();
+        let mut resources: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        resources.reserve(findings.len() + pass_arns.len());
+        resources.extend(findings.iter().map(|f| f.resource.arn.as_str()));
+        resources.extend(pass_arns.iter().map(Text::as_str));
+        summary.resources = resources.len();
+        summary
+    }
+
     /// Failures at or above a severity.
     pub fn failed_at_least(&self, threshold: Severity) -> usize {
         self.failed_by_severity
@@ -114,22 +201,66 @@ impl Summary {
 /// Evaluates every rule of `pack` over `inventory`. Ages are measured
 /// against `now`, or the inventory's collection time when `None`.
 pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) -> Evaluation {
+    evaluate_with(pack, inventory, now, Passes::Keep)
+}
+
+/// [`evaluate`], with what to do with passing verdicts.
+pub fn evaluate_with(
+    pack: &RulePack,
+    inventory: &Inventory,
+    now: Option<Timestamp>,
+    passes: Passes<'_>,
+) -> Evaluation {
     let ctx = Context {
         addresses: pack.addresses.clone(),
         now: now.unwrap_or(inventory.collected_at),
     };
     let beyond = BeyondScan::of(inventory);
-    let per_rule: Vec<RuleResult> = pack
+    // Passes are set apart only where each rule's findings are a block of
+    // the report of their own (ids unique, which a loaded pack's are).
+    let mut ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
+    ids.sort_unstable();
+    let passes = if ids.windows(2).all(|w| w[0] != w[1]) {
+        passes
+    } else {
+        Passes::Keep
+    };
+    let per_rule: Vec<(RuleResult, Option<PassesSetApart>)> = pack
         .rules
         .par_iter()
-        .map(|rule| evaluate_rule(&ctx, rule, inventory, &beyond))
+        .map(|rule| {
+            let mut result = evaluate_rule(&ctx, rule, inventory, &beyond);
+            let apart = match passes {
+                Passes::Keep => None,
+                Passes::Elsewhere(sink) => {
+                    Some(set_passes_apart(Sym::new(&rule.id), &mut result.0, sink))
+                }
+            };
+            (result, apart)
+        })
+        .collect();
+    let mut pass_counts = PassCounts::new();
+    let mut pass_arns: Vec<Text> = Vec::new();
+    let mut per_rule: Vec<RuleResult> = per_rule
+        .into_iter()
+        .map(|(result, apart)| {
+            if let Some(apart) = apart {
+                for (account, n) in apart.by_account {
+                    *pass_counts.entry((apart.rule_id, account)).or_default() += n;
+                }
+                pass_arns.extend(apart.arns);
+            }
+            result
+        })
         .collect();
     let total: usize = per_rule.iter().map(|r| r.0.len()).sum();
     let mut set_aside = BTreeMap::new();
     let mut scope_warnings = Vec::new();
     let mut not_judged = BTreeMap::new();
     let mut by_rule = Vec::with_capacity(per_rule.len());
-    for (rule, (rule_findings, aside, warnings, skipped)) in pack.rules.iter().zip(per_rule) {
+    for (rule, (rule_findings, aside, warnings, skipped)) in
+        pack.rules.iter().zip(per_rule.drain(..))
+    {
         by_rule.push((rule.id.as_str(), rule_findings));
         scope_warnings.extend(warnings);
         if aside != SetAside::default() {
@@ -156,14 +287,59 @@ pub fn evaluate(pack: &RulePack, inventory: &Inventory, now: Option<Timestamp>) 
     if !unique_ids {
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    let summary = Summary::of(pack.rules.len(), &findings);
+    let passes_elsewhere = match passes {
+        Passes::Keep => None,
+        Passes::Elsewhere(_) => Some(pass_counts),
+    };
+    let summary = match &passes_elsewhere {
+        None => Summary::of(pack.rules.len(), &findings),
+        Some(counts) => Summary::of_parts(pack.rules.len(), &findings, counts, &pass_arns),
+    };
     Evaluation {
         findings,
         summary,
         set_aside,
         scope_warnings,
         not_judged,
+        passes_elsewhere,
     }
+}
+
+/// What [`set_passes_apart`] took out of one rule's findings.
+struct PassesSetApart {
+    rule_id: Sym,
+    by_account: BTreeMap<Sym, usize>,
+    /// The ARNs of the passing verdicts (shared, not copied), for the
+    /// summary's count of resources judged.
+    arns: Vec<Text>,
+}
+
+/// Takes the passing verdicts out of one rule's sorted findings (they are
+/// its last block: a pass is the last status in the report's order),
+/// counts them, hands them to `sink` and drops them.
+fn set_passes_apart(
+    rule_id: Sym,
+    findings: &mut Vec<Finding>,
+    sink: Option<&dyn PassSink>,
+) -> PassesSetApart {
+    let first_pass = findings.partition_point(|f| f.status != Status::Pass);
+    let mut apart = PassesSetApart {
+        rule_id,
+        by_account: BTreeMap::new(),
+        arns: Vec::with_capacity(findings.len() - first_pass),
+    };
+    for f in &findings[first_pass..] {
+        *apart.by_account.entry(f.resource.account).or_default() += 1;
+        apart.arns.push(f.resource.arn.clone());
+    }
+    if let Some(sink) = sink
+        && first_pass < findings.len()
+    {
+        sink.take(apart.rule_id, &findings[first_pass..]);
+    }
+    findings.truncate(first_pass);
+    findings.shrink_to_fit();
+    apart
 }
 
 /// One rule's findings, what its scopes set aside, its scope warnings and
@@ -350,7 +526,22 @@ fn evaluate_rule(
             baseline: None,
         })
         .collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // The report's order (`Finding::sort_key`): the rule is this one and
+    // the findings are in ARN order already, so a stable sort by status,
+    // account and region gives it. Account and region are `Sym`s: the
+    // same name is mostly the same pointer.
+    let same = |a: Sym, b: Sym| std::ptr::eq(a.as_str(), b.as_str());
+    let sym = |a: Sym, b: Sym| match same(a, b) {
+        true => std::cmp::Ordering::Equal,
+        false => a.cmp(&b),
+    };
+    findings.sort_by(|a, b| {
+        a.status
+            .cmp(&b.status)
+            .then_with(|| sym(a.resource.account, b.resource.account))
+            .then_with(|| sym(a.resource.region, b.resource.region))
+    });
+    debug_assert!(findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()));
     (findings, set_aside, warnings, not_judged)
 }
 

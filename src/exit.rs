@@ -110,6 +110,7 @@ mod tests {
             set_aside: Default::default(),
             scope_warnings: Vec::new(),
             not_judged: Default::default(),
+            passes_elsewhere: None,
         }
     }
 

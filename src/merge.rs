@@ -68,6 +68,7 @@ impl Merged {
             width: None,
             waivers: self.waivers.clone(),
             baseline: self.baseline.clone(),
+            spilled_passes: None,
         }
     }
 }
@@ -166,6 +167,7 @@ pub fn merge(
             set_aside: Default::default(),
             scope_warnings: Vec::new(),
             not_judged,
+            passes_elsewhere: None,
         },
         rules,
         rules_origin,

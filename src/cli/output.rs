@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use conform::error::{Error, OutputError};
+use conform::report::json::CopySink;
 use conform::report::{self, Format, ReportInput};
 
 use super::args::OutputSpec;
@@ -20,7 +21,7 @@ pub(super) fn write_reports(
         if spec.format == Format::Json {
             // Streamed: a large report is never held whole (and holds no
             // ANSI styles to strip).
-            let write = |out: &mut dyn Write| report::write(spec.format, input, out);
+            let write = |out: &mut dyn CopySink| report::json::write(input, out);
             match spec.path.as_ref().or(output) {
                 Some(path) => write_atomically_with(path, write)?,
                 None => {
@@ -116,7 +117,7 @@ pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// buffer), so that a large report can be streamed to its file.
 pub(super) fn write_atomically_with(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn CopySink) -> std::io::Result<()>,
 ) -> Result<(), Error> {
     let fail = |source: std::io::Error| OutputError {
         path: path.to_path_buf(),

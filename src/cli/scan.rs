@@ -8,8 +8,10 @@ use conform::collect::stats::CallStats;
 use conform::collect::{self, CollectOptions};
 use conform::error::{CollectError, Error};
 use conform::evaluate;
+use conform::findings::Status;
 use conform::interrupt::{self, Outcome};
 use conform::inventory::Inventory;
+use conform::report::json::PassSpill;
 use conform::report::{Format, ReportInput};
 
 use super::args::ScanArgs;
@@ -21,6 +23,18 @@ use super::stats::{Pacing, mean_round_trip, report_stats};
 pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
     let plan = ScanPlan::new(args)?;
     let pack = &plan.pack;
+    let spill = match passes_needed(&plan) {
+        PassesNeeded::OneByOne => None,
+        PassesNeeded::Counted => Some(None),
+        PassesNeeded::InJson(dir) => {
+            Some(Some(PassSpill::new(dir.as_deref()).map_err(|source| {
+                conform::error::OutputError {
+                    path: dir.unwrap_or_else(std::env::temp_dir),
+                    source,
+                }
+            })?))
+        }
+    };
     let inventory = match plan.source {
         Source::Saved(inventory) => *inventory,
         Source::Live(live) => {
@@ -31,7 +45,13 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
             inventory
         }
     };
-    let mut evaluation = evaluate::evaluate(pack, &inventory, plan.now);
+    let passes = match &spill {
+        None => evaluate::Passes::Keep,
+        Some(spill) => {
+            evaluate::Passes::Elsewhere(spill.as_ref().map(|s| s as &dyn evaluate::PassSink))
+        }
+    };
+    let mut evaluation = evaluate::evaluate_with(pack, &inventory, plan.now, passes);
     for warning in &evaluation.scope_warnings {
         eprintln!("conform: warning: {warning}");
     }
@@ -39,7 +59,7 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
         let now = plan.now.unwrap_or(inventory.collected_at);
         let report =
             conform::waivers::apply_scoped(set, &mut evaluation.findings, &inventory.scope, now);
-        evaluation.summary = evaluate::Summary::of(pack.rules.len(), &evaluation.findings);
+        evaluation.recount(pack.rules.len());
         report
     });
     let baseline_report = plan.baseline.map(|(path, report)| {
@@ -59,6 +79,7 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
     if plan.outputs.iter().any(|o| o.format == Format::Html) {
         input.policies = super::policy_texts(pack, plan.rules_file.as_deref());
     }
+    input.spilled_passes = spill.as_ref().and_then(Option::as_ref);
     input.waivers = waiver_report.unwrap_or_default();
     input.baseline = baseline_report;
     write_reports(&plan.outputs, plan.output.as_ref(), &input)?;
@@ -79,6 +100,44 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
     std::mem::forget(inventory);
     std::mem::forget(plan.pack);
     Ok(code)
+}
+
+/// What the reports of a scan need of its passing verdicts.
+enum PassesNeeded {
+    /// One by one: a format lists them, or the baseline compares them.
+    OneByOne,
+    /// Their counts only (the text, Markdown and SARIF reports).
+    Counted,
+    /// Their counts, and the JSON report's text of each, spilled to a
+    /// temporary file in this directory (`None`: the system's).
+    InJson(Option<std::path::PathBuf>),
+}
+
+/// Holding every passing verdict is most of the memory of a large scan
+/// (at 10^6 resources, 1.1 million of 1.2 million verdicts pass), and
+/// most reports only count them.
+fn passes_needed(plan: &ScanPlan) -> PassesNeeded {
+    let listed = |format: Format| match format {
+        Format::Json | Format::Sarif | Format::Markdown => false,
+        Format::Text => plan.show_passing || plan.display.statuses.contains(&Status::Pass),
+        Format::Html | Format::Csv | Format::Ocsf | Format::Asff | Format::Junit => true,
+    };
+    if plan.baseline.is_some() || plan.outputs.iter().any(|o| listed(o.format)) {
+        return PassesNeeded::OneByOne;
+    }
+    match plan.outputs.iter().find(|o| o.format == Format::Json) {
+        None => PassesNeeded::Counted,
+        Some(json) => PassesNeeded::InJson(
+            json.path
+                .as_ref()
+                .or(plan.output.as_ref())
+                .and_then(|path| path.parent())
+                .map(|dir| match dir.as_os_str().is_empty() {
+                    true => std::path::PathBuf::from("."),
+                    false => dir.to_path_buf(),
+                }),
+        ),
+    }
 }
 
 /// Collects the inventory `live` asks for, with the progress line, within

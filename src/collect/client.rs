@@ -99,7 +99,6 @@ macro_rules! client {
             $krate::config::Builder::from(&$config.sdk)
                 .interceptor($config.stats.interceptor())
                 .interceptor(super::guard::EmptyAnswerGuard)
-                .retry_classifier(super::guard::GarbledAnswerIsTransient)
                 .build(),
         )
     };
@@ -213,8 +212,7 @@ impl ScanConfig {
     pub fn s3control(&self) -> aws_sdk_s3control::Client {
         let mut builder = aws_sdk_s3control::config::Builder::from(&self.sdk)
             .interceptor(self.stats.interceptor())
-            .interceptor(super::guard::EmptyAnswerGuard)
-            .retry_classifier(super::guard::GarbledAnswerIsTransient);
+            .interceptor(super::guard::EmptyAnswerGuard);
         if let Some(url) = self.sdk.endpoint_url().filter(|u| is_local(u)) {
             builder = builder.endpoint_resolver(Verbatim(url.to_string()));
         }
@@ -227,7 +225,6 @@ impl ScanConfig {
             aws_sdk_s3::config::Builder::from(&self.sdk)
                 .interceptor(self.stats.interceptor())
                 .interceptor(super::guard::EmptyAnswerGuard)
-                .retry_classifier(super::guard::GarbledAnswerIsTransient)
                 .force_path_style(force_path_style)
                 .build(),
         )

@@ -34,8 +34,9 @@ where
             let status = service.raw().status();
             let code = match e.code() {
                 Some(code) => code.to_string(),
-                // A success status whose body could not be read: the
-                // answer was garbled on the way.
+                // A success status whose body could not be parsed: a
+                // whole answer that is not one (see `super::guard`; a
+                // body cut on the way is a `ResponseError`).
                 None if status.is_success() => "MalformedResponse".to_string(),
                 // Some answers carry no code (an S3 HEAD, a proxy's HTML
                 // page): the HTTP status is the best evidence left.

@@ -5,20 +5,47 @@
 //! service sends at least `{}`, an XML one a document. The SDK, though,
 //! reads an empty JSON body as an empty object, that is as "no resources"
 //! — something unread would pass as compliant. [`EmptyAnswerGuard`] turns
-//! such an answer into an error ([`EmptyAnswer`]), and
-//! [`GarbledAnswerIsTransient`] has a 2xx answer the SDK could not read
-//! (empty, cut short, not JSON or XML) retried like any transient fault. If
-//! every attempt fails, the dataset is recorded as unread.
+//! such an answer into an error ([`EmptyAnswer`]); the dataset (or the one
+//! resource's setting) is then recorded as unread, with the reason.
+//!
+//! # Such answers are not retried
+//!
+//! A complete 2xx answer that is empty or does not parse is an answer, not
+//! a fault on the way, and conform does not send the request again:
+//!
+//! - **A connection cut mid-answer is another error class.** A reset, or a
+//!   close before `Content-Length` bytes (or the last chunk) arrived, fails
+//!   while the SDK reads the body, before any parsing: the orchestrator
+//!   records a *response error* (`SdkError::ResponseError`, code
+//!   `ResponseError` in conform's evidence), a stalled body a *timeout
+//!   error*, and the SDK's own transient-error classifier retries both
+//!   (`tests/it/faults.rs`: `reset`, `truncate`, `drop`, `stall`).
+//! - **What is left arrived whole and intact.** TCP's checksums and, on
+//!   HTTPS, TLS's record authentication mean the bytes that parse badly
+//!   are the bytes the server sent. Nothing in AWS's documentation has a
+//!   read answered with a broken 2xx (S3's "200 with an error inside" is
+//!   documented for copies and multipart completions, writes conform never
+//!   sends, and the SDK reads those as errors); what does send one is
+//!   deterministic:
+//!   an SDK older than a change in the service's answer, a proxy or captive
+//!   portal answering in AWS's place (an HTML page with 200), an emulator's
+//!   quirk (moto's `GetBucketVersioning`, `tests/README.md`). The same
+//!   request gets the same answer, so retrying adds only requests and the
+//!   back-off between them: with the default 5 attempts, about 9 s of
+//!   waiting for each such call, which at the full `--budget-share` was
+//!   most of the gap between a scan's wall time and its pacing bound.
+//!
+//! The SDK's own classifiers leave a 2xx answer alone (its status is not a
+//! retryable one, and a parse failure or an interceptor's error is neither
+//! a response nor a connector error), so no classifier of conform's is
+//! needed for this: the first such answer is final.
 
 use std::fmt;
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::{
-    AfterDeserializationInterceptorContextRef, InterceptorContext,
-};
+use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
@@ -63,27 +90,6 @@ impl Intercept for EmptyAnswerGuard {
             return Err(Box::new(EmptyAnswer));
         }
         Ok(())
-    }
-}
-
-/// Retries an answer with a success status that could not be used (the
-/// SDK failed to read it, or [`EmptyAnswerGuard`] refused it).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GarbledAnswerIsTransient;
-
-impl ClassifyRetry for GarbledAnswerIsTransient {
-    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        let success = ctx.response().is_some_and(|r| r.status().is_success());
-        let failed = matches!(ctx.output_or_error(), Some(Err(_)));
-        if success && failed {
-            RetryAction::transient_error()
-        } else {
-            RetryAction::NoActionIndicated
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        "conform-garbled-answer-is-transient"
     }
 }
 

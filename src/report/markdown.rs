@@ -106,7 +106,7 @@ pub(super) fn render(input: &ReportInput<'_>) -> String {
         let _ = writeln!(out, "|---|---|---|---:|---:|---:|");
     }
     for rule in &input.rules {
-        let tally = Tally::of(findings.iter().filter(|f| f.rule_id == rule.id));
+        let tally = input.rule_tally(&rule.id, findings.iter().filter(|f| f.rule_id == rule.id));
         let Tally {
             failed,
             unknown,

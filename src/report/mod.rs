@@ -25,7 +25,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::evaluate::Evaluation;
-use crate::findings::Tally;
+use crate::findings::{Finding, Tally};
 use crate::history::BaselineReport;
 use crate::inventory::{Coverage, Inventory, ScannedAccount};
 use crate::rules::{Promise, RulePack, Severity};
@@ -158,6 +158,10 @@ pub struct ReportInput<'a> {
     pub display: Display,
     /// Text only: wrap lines to this many columns (a terminal's width).
     pub width: Option<usize>,
+    /// The passing verdicts an evaluation did not hold, written out for
+    /// the JSON report as they were judged (`None`: every verdict is in
+    /// the evaluation's findings, or no JSON report is written).
+    pub spilled_passes: Option<&'a json::PassSpill>,
 }
 
 /// The text of a policy document, under the name the rules cite it by.
@@ -187,23 +191,40 @@ impl<'a> ReportInput<'a> {
             width: None,
             waivers: WaiverReport::default(),
             baseline: None,
+            spilled_passes: None,
         }
     }
 }
 
 impl ReportInput<'_> {
+    /// The tally of one rule's `findings`, with the passing verdicts the
+    /// evaluation did not hold (every report counts them).
+    pub fn rule_tally<'f>(
+        &self,
+        rule_id: &str,
+        findings: impl IntoIterator<Item = &'f Finding>,
+    ) -> Tally {
+        let mut tally = Tally::of(findings);
+        tally.passed += self.evaluation.passes_elsewhere_of_rule(rule_id);
+        tally
+    }
+
     /// Every account of the scope, in order, with its tally of verdicts
     /// (the text and Markdown reports show it when there are several).
+    /// Passing verdicts the evaluation did not hold are counted.
     pub fn by_account(&self) -> Vec<(&ScannedAccount, Tally)> {
         self.scope
             .iter()
             .map(|scanned| {
-                let tally = Tally::of(
+                let mut tally = Tally::of(
                     self.evaluation
                         .findings
                         .iter()
                         .filter(|f| f.resource.account == scanned.account),
                 );
+                tally.passed += self
+                    .evaluation
+                    .passes_elsewhere_in_account(&scanned.account);
                 (scanned, tally)
             })
             .collect()
@@ -236,7 +257,7 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => json::write(input, out),
+        Format::Json => json::write(input, &mut json::Plain(out)),
         _ => out.write_all(render(format, input).as_bytes()),
     }
 }
@@ -330,6 +351,7 @@ pub(crate) mod tests {
             width: None,
             waivers: Default::default(),
             baseline: None,
+            spilled_passes: None,
         }
     }
 
@@ -368,6 +390,7 @@ pub(crate) mod tests {
             set_aside: Default::default(),
             scope_warnings: vec![],
             not_judged: Default::default(),
+            passes_elsewhere: None,
         };
         let (none, nothing) = line(&evaluation, "R-1");
         assert_eq!(none, None);

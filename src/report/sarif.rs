@@ -369,6 +369,13 @@ fn accounts<'a>(input: &'a ReportInput<'_>) -> Vec<&'a str> {
                 .iter()
                 .map(|f| &*f.resource.account),
         )
+        .chain(
+            input
+                .evaluation
+                .passes_elsewhere
+                .iter()
+                .flat_map(|counts| counts.keys().map(|(_, account)| account.as_str())),
+        )
         .collect();
     accounts.sort();
     accounts.dedup();
@@ -817,6 +824,7 @@ mod tests {
                 set_aside: Default::default(),
                 scope_warnings: Vec::new(),
                 not_judged: Default::default(),
+                passes_elsewhere: None,
             },
             rules,
         )

@@ -221,7 +221,8 @@ fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> String
 fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: &ReportInput<'_>) {
     let show_passing = input.show_passing;
     let width = input.width;
-    let tally = Tally::of(findings.iter().copied());
+    let tally = input.rule_tally(&rule.id, findings.iter().copied());
+    let judged_any = tally.total() > 0;
     let Tally {
         failed,
         unknown,
@@ -275,7 +276,7 @@ fn render_rule(out: &mut String, rule: &RuleInfo, findings: &[&Finding], input: 
         tally.push(format!("{waived} waived (listed under Waived)"));
     }
     tally.push(format!("{passed} passed"));
-    if findings.is_empty() {
+    if !judged_any {
         let _ = writeln!(
             out,
             "  {}\n",

@@ -914,23 +914,56 @@ async fn malformed_answers_are_unknown() {
     assert_formats_agree(&garbled);
 }
 
-/// A malformed answer once is a transient fault like a cut body: it should
-/// be retried, and the scan should equal the fault-free one.
+/// A whole 2xx answer that does not parse is final, not retried, even if
+/// the next answer would have parsed: it is what the server sent (TCP and
+/// TLS keep bytes intact), so asking again only costs back-off
+/// (`src/collect/guard.rs`). A body cut on the way is another error class
+/// (the SDK's `ResponseError`, raised while reading, before parsing) and is
+/// retried: the same scan cuts DescribeVolumes' body once, and the volumes
+/// are read as in the baseline.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_malformed_answer_once_is_retried() {
+async fn a_whole_answer_that_does_not_parse_is_not_retried() {
     let estate = estate().await;
     let proxy = FaultProxy::start(&estate.account.emulator);
     let base = baseline(&proxy, &estate, &[]);
     proxy.set_rules(json!([
         {"service": "logs", "operation": "DescribeLogGroups", "times": 1, "fault": "malformed"},
-        {"service": "ec2", "operation": "DescribeVolumes", "times": 1, "fault": "malformed"}
+        {"service": "ec2", "operation": "DescribeVolumes", "times": 1, "fault": "truncate"}
     ]));
     let faulty = scan(&proxy, &estate, &[]);
-    faulty.run.expect_code(conform::exit::OK);
-    assert_eq!(findings(&faulty.report), findings(&base.report));
+    let everything = estate.dataset("logs", "log-groups");
+    assert_only_unknown(
+        &base,
+        &faulty,
+        &["LOG-001"],
+        &[("LOG-001", &everything)],
+        &[&estate.log_group_arn],
+        "MalformedResponse",
+    );
+    let errors = faulty.report["coverage_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["dataset"], "log-groups");
+    assert_eq!(errors[0]["error"]["code"], "MalformedResponse");
+
     let seen = proxy.counts();
-    assert_eq!(seen.requests("logs", "DescribeLogGroups"), 2);
+    // One request, answered by the fault: no second one.
+    assert_eq!(seen.requests("logs", "DescribeLogGroups"), 1);
+    assert_eq!(seen.faults("logs", "DescribeLogGroups"), 1);
+    let op = op_stats(&faulty, "CloudWatch Logs", "DescribeLogGroups");
+    assert_eq!(
+        (op["attempts"].as_u64(), op["errors"].as_u64()),
+        (Some(1), Some(1)),
+        "{op}"
+    );
+    // The cut body was retried once and then read.
     assert_eq!(seen.requests("ec2", "DescribeVolumes"), 2);
+    assert_eq!(seen.faults("ec2", "DescribeVolumes"), 1);
+    let op = op_stats(&faulty, "EC2", "DescribeVolumes");
+    assert_eq!(
+        (op["attempts"].as_u64(), op["errors"].as_u64()),
+        (Some(2), Some(0)),
+        "{op}"
+    );
 }
 
 /// A 200 answer with an empty body is not an answer: the log groups must
@@ -966,6 +999,11 @@ async fn an_empty_answer_is_not_an_empty_list() {
         with_status(&empty.report, "unknown"),
         BTreeSet::from([("LOG-001".to_string(), estate.dataset("logs", "log-groups"))])
     );
+    let errors = empty.report["coverage_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["error"]["code"], "EmptyResponse");
+    // A whole answer, empty: final, like one that does not parse.
+    assert_eq!(proxy.counts().requests("logs", "DescribeLogGroups"), 1);
 }
 
 /// An operation that never answers in time (the answer is held back, or
