@@ -444,14 +444,14 @@ mod tests {
     #[test]
     fn unreadable_status_is_unknown() {
         let mut hidden = trail("all", true, None);
-        hidden.status_error = Some(aws_error("AccessDeniedException"));
+        hidden.status_error = Some(aws_error("AccessDeniedException").into());
         let o = judge(vec![trail("eu-only", false, Some(true)), hidden]);
         assert_eq!(o.status, Status::Unknown, "{o:#?}");
         assert!(o.message.contains("all"));
         assert!(mentions(&o, "AccessDeniedException"));
         // A logging multi-region trail settles it whatever the others say.
         let mut hidden = trail("other", true, None);
-        hidden.status_error = Some(aws_error("AccessDeniedException"));
+        hidden.status_error = Some(aws_error("AccessDeniedException").into());
         let o = judge(vec![trail("all", true, Some(true)), hidden]);
         assert_eq!(o.status, Status::Pass);
     }
@@ -593,7 +593,7 @@ mod tests {
     fn unread_selectors_are_unknown() {
         let mut t = trail("all", true, Some(true));
         t.selectors = None;
-        t.selectors_error = Some(aws_error("AccessDeniedException"));
+        t.selectors_error = Some(aws_error("AccessDeniedException").into());
         let o = judge(vec![t.clone()]);
         assert_eq!(o.status, Status::Unknown, "{o:#?}");
         assert!(o.message.contains("AccessDeniedException"), "{}", o.message);

@@ -171,7 +171,7 @@ mod tests {
     fn ports_of_internet_facing_load_balancers() {
         let mut inv = inventory();
         let mut unreadable = lb("alb-unreadable", "application", "internet-facing", vec![]);
-        unreadable.listeners_error = Some(aws_error("AccessDenied"));
+        unreadable.listeners_error = Some(aws_error("AccessDenied").into());
         inv.load_balancers = vec![
             lb(
                 "alb-web",

@@ -245,7 +245,7 @@ mod tests {
         };
         let redirecting = |rules: Option<Vec<ListenerRule>>, error: Option<AwsError>| Listener {
             rules,
-            rules_error: error,
+            rules_error: error.map(Box::new),
             ..http_with(vec![redirect(Some("HTTPS"))])
         };
         let forward = crate::inventory::ListenerAction {
@@ -383,7 +383,7 @@ mod tests {
     fn network_and_classic_protocols() {
         let mut inv = inventory();
         let mut unreadable = lb("nlb-unreadable", "network", "internet-facing", vec![]);
-        unreadable.listeners_error = Some(aws_error("Throttling"));
+        unreadable.listeners_error = Some(aws_error("Throttling").into());
         inv.load_balancers = vec![
             lb(
                 "nlb-tcp443",

@@ -622,7 +622,7 @@ mod tests {
         assert_eq!(o.status, Status::Unknown, "{o:#?}");
         assert!(o.message.contains("was not collected"), "{}", o.message);
         let mut unread = by_reference("ELBSecurityPolicy-2016-08");
-        unread.reference_error = Some(aws_error("LoadBalancerNotFound"));
+        unread.reference_error = Some(aws_error("LoadBalancerNotFound").into());
         let o = classic_with(vec![unread]);
         assert_eq!(o.status, Status::Unknown, "{o:#?}");
         assert!(o.message.contains("LoadBalancerNotFound"), "{}", o.message);

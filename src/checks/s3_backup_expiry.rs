@@ -475,13 +475,13 @@ mod tests {
             versioned("b-both", enabled(), with_noncurrent(30, 30)),
             versioned(
                 "b-unread",
-                Some(Read::Unreadable(aws_error("AccessDenied"))),
+                Some(Read::Unreadable(aws_error("AccessDenied").into())),
                 expiry_rule("all", Some(30)),
             ),
             // Noncurrent expiry set: e + n holds whatever the status.
             versioned(
                 "b-unread-both",
-                Some(Read::Unreadable(aws_error("AccessDenied"))),
+                Some(Read::Unreadable(aws_error("AccessDenied").into())),
                 with_noncurrent(30, 30),
             ),
             // An inventory saved before versioning was read.
@@ -536,11 +536,11 @@ mod tests {
     fn unread_lifecycles_are_unknown_and_tag_errors_noted() {
         let mut inv = inventory();
         let mut untagged = bucket("b-untagged", rules(vec![expiry_rule("all", Some(30))]));
-        untagged.tags_error = Some(aws_error("AccessDenied"));
+        untagged.tags_error = Some(aws_error("AccessDenied").into());
         inv.buckets = vec![
             bucket(
                 "b-denied",
-                Some(Read::Unreadable(aws_error("AccessDenied"))),
+                Some(Read::Unreadable(aws_error("AccessDenied").into())),
             ),
             bucket("b-missed", None),
             untagged,

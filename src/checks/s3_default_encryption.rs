@@ -236,7 +236,10 @@ mod tests {
             bucket("b-none", Read::Value(None)),
             bucket("b-aes", Read::Value(Some(vec![rule("AES256")]))),
             bucket("b-kms", Read::Value(Some(vec![rule("aws:kms")]))),
-            bucket("b-denied", Read::Unreadable(aws_error("AccessDenied"))),
+            bucket(
+                "b-denied",
+                Read::Unreadable(aws_error("AccessDenied").into()),
+            ),
         ];
         inv
     }

@@ -330,7 +330,7 @@ mod tests {
         };
         let mut inv = inventory();
         let mut unreadable = prefix_list("pl-unreadable", None);
-        unreadable.entries_error = Some(aws_error("AccessDenied"));
+        unreadable.entries_error = Some(aws_error("AccessDenied").into());
         inv.prefix_lists = vec![
             prefix_list("pl-public", Some(&["10.0.0.0/8", "203.0.113.0/24"])),
             prefix_list("pl-private", Some(&["10.0.0.0/8", "172.16.0.0/12"])),

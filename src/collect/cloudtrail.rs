@@ -102,14 +102,14 @@ pub(crate) async fn trails(
                 Ok(status) => match status.is_logging() {
                     Some(logging) => t.is_logging = Some(logging),
                     None => {
-                        t.status_error = Some(internal_error(
+                        t.status_error = Some(Box::new(internal_error(
                             "GetTrailStatus",
                             "MissingField",
                             "GetTrailStatus answered without IsLogging",
-                        ))
+                        )))
                     }
                 },
-                Err(e) => t.status_error = Some(e),
+                Err(e) => t.status_error = Some(e.into()),
             }
             if !t.multi_region && !every_selector {
                 return;
@@ -135,7 +135,7 @@ pub(crate) async fn trails(
                             .collect(),
                     })
                 }
-                Err(e) => t.selectors_error = Some(e),
+                Err(e) => t.selectors_error = Some(e.into()),
             }
         }
     });

@@ -69,14 +69,14 @@ async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: boo
         .await
     {
         Ok(answer) => answer,
-        Err(e) => return t.unreadable = Some(e),
+        Err(e) => return t.unreadable = Some(e.into()),
     };
     let Some(d) = answer.table() else {
-        t.unreadable = Some(internal_error(
+        t.unreadable = Some(Box::new(internal_error(
             DESCRIBE,
             "MissingField",
             "DescribeTable answered without Table",
-        ));
+        )));
         return;
     };
     describe(t, d);
@@ -103,14 +103,14 @@ async fn details(ctx: &Ctx, client: &Client, t: &mut DynamoDbTable, backups: boo
                 t.recovery_period_in_days = pitr.and_then(|p| p.recovery_period_in_days());
             }
             None => {
-                t.unreadable = Some(internal_error(
+                t.unreadable = Some(Box::new(internal_error(
                     "DescribeContinuousBackups",
                     "MissingField",
                     "DescribeContinuousBackups answered without ContinuousBackupsDescription",
-                ))
+                )))
             }
         },
-        Err(e) => t.unreadable = Some(e),
+        Err(e) => t.unreadable = Some(e.into()),
     }
 }
 

@@ -165,7 +165,7 @@ pub(crate) async fn prefix_lists(
         .map(|l| async move {
             match prefix_list_entries(ctx, client, &l.id).await {
                 Ok(entries) => l.entries = Some(entries),
-                Err(e) => l.entries_error = Some(e),
+                Err(e) => l.entries_error = Some(e.into()),
             }
         });
     futures::future::join_all(reads).await;
@@ -384,13 +384,15 @@ fn instance(ctx: &Ctx, i: &ec2::Instance) -> Option<Instance> {
             .placement()
             .and_then(|p| p.tenancy())
             .map(|x| x.as_str().into()),
-        metadata_options: i.metadata_options().map(|m| MetadataOptions {
-            state: m.state().map(|x| x.as_str().into()),
-            http_tokens: m.http_tokens().map(|x| x.as_str().into()),
-            http_put_response_hop_limit: m.http_put_response_hop_limit(),
-            http_endpoint: m.http_endpoint().map(|x| x.as_str().into()),
-            http_protocol_ipv6: m.http_protocol_ipv6().map(|x| x.as_str().into()),
-            instance_metadata_tags: m.instance_metadata_tags().map(|x| x.as_str().into()),
+        metadata_options: i.metadata_options().map(|m| {
+            Box::new(MetadataOptions {
+                state: m.state().map(|x| x.as_str().into()),
+                http_tokens: m.http_tokens().map(|x| x.as_str().into()),
+                http_put_response_hop_limit: m.http_put_response_hop_limit(),
+                http_endpoint: m.http_endpoint().map(|x| x.as_str().into()),
+                http_protocol_ipv6: m.http_protocol_ipv6().map(|x| x.as_str().into()),
+                instance_metadata_tags: m.instance_metadata_tags().map(|x| x.as_str().into()),
+            })
         }),
         ebs_optimized: i.ebs_optimized(),
         source_dest_check: i.source_dest_check(),

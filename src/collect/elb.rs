@@ -206,20 +206,20 @@ async fn v2_load_balancers(
     let listeners = futures::future::join_all(out.items.iter_mut().map(|lb| async move {
         match v2_listeners(ctx, client, &lb.arn).await {
             Ok(listeners) => lb.listeners = listeners,
-            Err(e) => lb.listeners_error = Some(e),
+            Err(e) => lb.listeners_error = Some(e.into()),
         }
         if lb.scheme == "internet-facing" && lb.kind == "application" {
             for listener in lb.listeners.iter_mut().filter(|l| needs_rules(l)) {
                 match v2_rules(ctx, client, listener).await {
                     Ok(rules) => listener.rules = Some(rules),
-                    Err(e) => listener.rules_error = Some(e),
+                    Err(e) => listener.rules_error = Some(e.into()),
                 }
             }
         }
         if attributes {
             match v2_attributes(ctx, client, &lb.arn).await {
                 Ok(found) => lb.attributes = Some(found),
-                Err(e) => lb.attributes_error = Some(e),
+                Err(e) => lb.attributes_error = Some(e.into()),
             }
         }
     }));
@@ -567,7 +567,7 @@ async fn classic_load_balancers(
             }
             match attributes_by_name.remove(c.lb.name.as_str()) {
                 Some(Ok(a)) => c.lb.classic_attributes = Some(a),
-                Some(Err(e)) => c.lb.attributes_error = Some(e),
+                Some(Err(e)) => c.lb.attributes_error = Some(e.into()),
                 None => {}
             }
             c.lb
@@ -680,7 +680,7 @@ async fn resolve_references(ctx: &Ctx, client: &elb::Client, policies: &mut Vec<
         }
         Err(e) => {
             for p in policies.iter_mut().filter(|p| needs_reference(p)) {
-                p.reference_error = Some(e.clone());
+                p.reference_error = Some(e.clone().into());
             }
         }
     }

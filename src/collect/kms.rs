@@ -81,14 +81,14 @@ async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey, rotation: bool) {
         .await
     {
         Ok(answer) => answer,
-        Err(e) => return key.unreadable = Some(e),
+        Err(e) => return key.unreadable = Some(e.into()),
     };
     let Some(m) = answer.key_metadata() else {
-        key.unreadable = Some(internal_error(
+        key.unreadable = Some(Box::new(internal_error(
             DESCRIBE,
             "MissingField",
             "DescribeKey answered without KeyMetadata",
-        ));
+        )));
         return;
     };
     metadata(key, m);
@@ -107,7 +107,7 @@ async fn details(ctx: &Ctx, client: &Client, key: &mut KmsKey, rotation: bool) {
             key.key_rotation_enabled = Some(status.key_rotation_enabled());
             key.rotation_period_in_days = status.rotation_period_in_days();
         }
-        Err(e) => key.unreadable = Some(e),
+        Err(e) => key.unreadable = Some(e.into()),
     }
 }
 

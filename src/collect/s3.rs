@@ -146,7 +146,7 @@ impl Details {
     /// Unreadable for the reason `e` where asked for, else not read.
     fn unreadable_if(wants: BucketWants, e: &AwsError) -> Self {
         fn unreadable<T>(asked: bool, e: &AwsError) -> Option<Read<T>> {
-            asked.then(|| Read::Unreadable(e.clone()))
+            asked.then(|| Read::Unreadable(e.clone().into()))
         }
         Details {
             tags: Tags::new(),
@@ -238,12 +238,12 @@ pub(crate) async fn buckets(
                             format!("no S3 client for region {region}"),
                         );
                         let details = Details::unreadable_if(wants, &e);
-                        (region, Read::Unreadable(e), details)
+                        (region, Read::Unreadable(e.into()), details)
                     }
                 },
                 Err(e) => {
                     let details = Details::unreadable_if(wants, &e);
-                    (GLOBAL.to_string(), Read::Unreadable(e), details)
+                    (GLOBAL.to_string(), Read::Unreadable(e.into()), details)
                 }
             };
             Bucket {
@@ -255,7 +255,7 @@ pub(crate) async fn buckets(
                 name: name.into(),
                 default_encryption,
                 tags: details.tags,
-                tags_error: details.tags_error,
+                tags_error: details.tags_error.map(Box::new),
                 lifecycle: details.lifecycle,
                 versioning: details.versioning,
                 mfa_delete: details.mfa_delete,
@@ -359,7 +359,7 @@ async fn default_encryption(
                 .collect()
         })),
         Err(e) if e.code == NO_CONFIGURATION => Read::Value(None),
-        Err(e) => Read::Unreadable(e),
+        Err(e) => Read::Unreadable(e.into()),
     }
 }
 
@@ -387,7 +387,7 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str, wants: BucketWan
             {
                 Ok(answer) => Read::Value(answer.object_lock_configuration().map(object_lock)),
                 Err(e) if e.code == NO_OBJECT_LOCK => Read::Value(None),
-                Err(e) => Read::Unreadable(e),
+                Err(e) => Read::Unreadable(e.into()),
             },
         )
     };
@@ -409,7 +409,7 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str, wants: BucketWan
                         .map(public_access_block),
                 ),
                 Err(e) if e.code == NO_PUBLIC_ACCESS_BLOCK => Read::Value(None),
-                Err(e) => Read::Unreadable(e),
+                Err(e) => Read::Unreadable(e.into()),
             },
         )
     };
@@ -434,7 +434,7 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str, wants: BucketWan
                         .unwrap_or(false),
                 )),
                 Err(e) if e.code == NO_POLICY => Read::Value(None),
-                Err(e) => Read::Unreadable(e),
+                Err(e) => Read::Unreadable(e.into()),
             },
         )
     };
@@ -459,7 +459,7 @@ async fn bucket_details(ctx: &Ctx, client: &Client, name: &str, wants: BucketWan
                 Some(Read::Value(answer.status().map(|s| s.as_str().into()))),
                 answer.mfa_delete().map(|m| m.as_str().into()),
             ),
-            Err(e) => (Some(Read::Unreadable(e)), None),
+            Err(e) => (Some(Read::Unreadable(e.into())), None),
         }
     } else {
         (None, None)
@@ -517,7 +517,7 @@ async fn tags_and_lifecycle(
                 .collect::<Vec<_>>(),
         )),
         Err(e) if e.code == NO_LIFECYCLE => Read::Value(None),
-        Err(e) => Read::Unreadable(e),
+        Err(e) => Read::Unreadable(e.into()),
     };
     (tags, tags_error, lifecycle)
 }

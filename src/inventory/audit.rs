@@ -22,14 +22,14 @@ pub struct Trail {
     #[serde(default)]
     pub is_logging: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_error: Option<AwsError>,
+    pub status_error: Option<Box<AwsError>>,
     /// What the trail records (`GetEventSelectors`, read for multi-region
     /// trails). `None` when not read: see `selectors_error`, or an
     /// inventory saved before conform read them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectors: Option<EventSelectors>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selectors_error: Option<AwsError>,
+    pub selectors_error: Option<Box<AwsError>>,
     // The rest of `DescribeTrails`' answer (AWS's `Trail`); `None` where
     // AWS left it out.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -63,7 +63,7 @@ pub struct Instance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenancy: Option<Str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata_options: Option<MetadataOptions>,
+    pub metadata_options: Option<Box<MetadataOptions>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ebs_optimized: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -568,11 +568,11 @@ mod tests {
     fn nested_shapes_under_aws_names() {
         let i = Instance {
             state: Some("running".into()),
-            metadata_options: Some(MetadataOptions {
+            metadata_options: Some(Box::new(MetadataOptions {
                 http_tokens: Some("required".into()),
                 http_put_response_hop_limit: Some(1),
                 ..MetadataOptions::default()
-            }),
+            })),
             monitoring: Some("disabled".into()),
             instance_profile_arn: Some("arn:aws:iam::111122223333:instance-profile/app".into()),
             interfaces: vec![InstanceInterface {

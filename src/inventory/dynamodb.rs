@@ -53,7 +53,7 @@ pub struct DynamoDbTable {
     pub recovery_period_in_days: Option<i32>,
     /// Why `DescribeTable` or `DescribeContinuousBackups` could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unreadable: Option<AwsError>,
+    pub unreadable: Option<Box<AwsError>>,
 }
 
 /// A table's server-side encryption (`SSEDescription`).

@@ -66,7 +66,7 @@ pub struct KmsKey {
     /// Why the key's details (`DescribeKey`) or its rotation status
     /// (`GetKeyRotationStatus`) could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unreadable: Option<AwsError>,
+    pub unreadable: Option<Box<AwsError>>,
 }
 
 impl KmsKey {

@@ -195,11 +195,14 @@ impl fmt::Display for AwsError {
 ///
 /// Used for per-resource reads (a bucket's encryption, for example) where
 /// "not configured" and "not allowed to look" are different facts.
+///
+/// The error is boxed: it is rare, and an `AwsError` held inline (three
+/// strings, 72 bytes) made every `Read` field of every resource that big.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Read<T> {
     Value(T),
-    Unreadable(AwsError),
+    Unreadable(Box<AwsError>),
 }
 
 /// The format and version of a saved inventory, read on their own to

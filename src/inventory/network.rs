@@ -74,7 +74,7 @@ pub struct PrefixList {
     pub entries: Option<Vec<Str>>,
     /// Why the entries could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entries_error: Option<super::AwsError>,
+    pub entries_error: Option<Box<super::AwsError>>,
     // Kept for attribute rules (issue 14); see [`SecurityGroup`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_entries: Option<i32>,
@@ -205,7 +205,7 @@ pub struct LoadBalancer {
     /// Why the listeners could not be read (ELBv2 reads them per load
     /// balancer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listeners_error: Option<super::AwsError>,
+    pub listeners_error: Option<Box<super::AwsError>>,
     /// The VPC it is in (ELBv2 `VpcId`, classic `VPCId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<Str>,
@@ -231,7 +231,7 @@ pub struct LoadBalancer {
     pub classic_attributes: Option<ClassicAttributes>,
     /// Why the attributes (of either generation) could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes_error: Option<super::AwsError>,
+    pub attributes_error: Option<Box<super::AwsError>>,
 }
 
 /// One ELBv2 load balancer attribute (`deletion_protection.enabled`,
@@ -311,7 +311,7 @@ pub struct Listener {
     pub rules: Option<Vec<ListenerRule>>,
     /// Why the rules could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules_error: Option<super::AwsError>,
+    pub rules_error: Option<Box<super::AwsError>>,
 }
 
 /// A non-default rule of a listener.
@@ -363,7 +363,7 @@ pub struct SslPolicy {
     pub reference: Option<Str>,
     /// Why the referenced predefined policy's definition could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference_error: Option<super::AwsError>,
+    pub reference_error: Option<Box<super::AwsError>>,
 }
 
 /// The name prefix of a classic load balancers' predefined policy's
@@ -828,11 +828,11 @@ mod tests {
         }
         assert_eq!(get(&v2, "VpcId"), Some(Value::str("vpc-1")));
         let mut unread = v2.clone();
-        unread.listeners_error = Some(crate::inventory::AwsError {
+        unread.listeners_error = Some(Box::new(crate::inventory::AwsError {
             operation: "DescribeListeners".into(),
             code: "AccessDenied".into(),
             message: String::new(),
-        });
+        }));
         assert_eq!(get(&unread, "Listeners"), None, "not read is absent");
 
         let classic = lb("classic");

@@ -21,7 +21,7 @@ pub struct Bucket {
     pub tags: super::Tags,
     /// Why the tags could not be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags_error: Option<super::AwsError>,
+    pub tags_error: Option<Box<super::AwsError>>,
     /// The lifecycle rules; `None` when not collected (only with
     /// [`super::Dataset::BucketDetails`]), `Value(None)` when the bucket has
     /// no lifecycle configuration.
@@ -516,11 +516,13 @@ mod tests {
             get(&b, "ServerSideEncryptionConfiguration"),
             Some(Value::record([]))
         );
-        b.default_encryption = Read::Unreadable(denied("GetBucketEncryption"));
-        b.versioning = Some(Read::Unreadable(denied("GetBucketVersioning")));
-        b.object_lock = Some(Read::Unreadable(denied("GetObjectLockConfiguration")));
-        b.public_access_block = Some(Read::Unreadable(denied("GetPublicAccessBlock")));
-        b.policy_is_public = Some(Read::Unreadable(denied("GetBucketPolicyStatus")));
+        b.default_encryption = Read::Unreadable(denied("GetBucketEncryption").into());
+        b.versioning = Some(Read::Unreadable(denied("GetBucketVersioning").into()));
+        b.object_lock = Some(Read::Unreadable(
+            denied("GetObjectLockConfiguration").into(),
+        ));
+        b.public_access_block = Some(Read::Unreadable(denied("GetPublicAccessBlock").into()));
+        b.policy_is_public = Some(Read::Unreadable(denied("GetBucketPolicyStatus").into()));
         for name in [
             "ServerSideEncryptionConfiguration",
             "VersioningConfiguration",
