@@ -77,21 +77,20 @@ pub trait PassSink: Sync {
 impl Evaluation {
     /// Passing verdicts of `rule_id` that are not in `findings`.
     pub fn passes_elsewhere_of_rule(&self, rule_id: &str) -> usize {
-        self.passes_elsewhere.as_ref().map_or(0, |counts| {
-            counts
-                .iter()
-                .filter(|((rule, _), _)| *rule == rule_id)
-                .map(|(_, n)| n)
-                .sum()
-        })
+        self.passes_elsewhere_where(|rule, _| rule == rule_id)
     }
 
     /// Passing verdicts in `account` that are not in `findings`.
     pub fn passes_elsewhere_in_account(&self, account: &str) -> usize {
+        self.passes_elsewhere_where(|_, a| a == account)
+    }
+
+    /// Passing verdicts not in `findings` whose (rule id, account) `keep`s.
+    fn passes_elsewhere_where(&self, keep: impl Fn(Sym, Sym) -> bool) -> usize {
         self.passes_elsewhere.as_ref().map_or(0, |counts| {
             counts
                 .iter()
-                .filter(|((_, a), _)| *a == account)
+                .filter(|((rule, account), _)| keep(*rule, *account))
                 .map(|(_, n)| n)
                 .sum()
         })
