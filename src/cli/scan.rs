@@ -26,14 +26,16 @@ pub(super) fn scan(args: ScanArgs) -> Result<i32, Error> {
     let spill = match passes_needed(&plan) {
         PassesNeeded::OneByOne => None,
         PassesNeeded::Counted => Some(None),
-        PassesNeeded::InJson(dir) => {
-            Some(Some(PassSpill::new(dir.as_deref()).map_err(|source| {
-                conform::error::OutputError {
-                    path: dir.unwrap_or_else(std::env::temp_dir),
+        // Beside the report, or where that cannot be (a report written
+        // into `/dev/stdout`), in TMPDIR.
+        PassesNeeded::InJson(dir) => Some(Some(
+            PassSpill::new(dir.as_deref())
+                .or_else(|_| PassSpill::new(None))
+                .map_err(|source| conform::error::OutputError {
+                    path: std::env::temp_dir(),
                     source,
-                }
-            })?))
-        }
+                })?,
+        )),
     };
     let inventory = match plan.source {
         Source::Saved(inventory) => *inventory,
