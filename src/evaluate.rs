@@ -147,12 +147,32 @@ impl Summary {
     /// The counts over `findings`, judged by `rules` rules (also used to
     /// recompute the summary of merged reports).
     pub fn of(rules: usize, findings: &[Finding]) -> Summary {
+        Summary::counted(rules, findings, &[])
+    }
+
+    /// [`Summary::of`] for findings of which the passing ones are not
+    /// held: `passes` counts them and `pass_arns` are their resources.
+    pub fn of_parts(
+        rules: usize,
+        findings: &[Finding],
+        passes: &PassCounts,
+        pass_arns: &[Text],
+    ) -> Summary {
+        let mut summary = Summary::counted(rules, findings, pass_arns);
+        summary.passed += passes.values().sum::<usize>();
+        summary
+    }
+
+    /// The counts over `findings`; the resources judged are theirs and
+    /// `more_arns`.
+    fn counted(rules: usize, findings: &[Finding], more_arns: &[Text]) -> Summary {
         let mut summary = Summary {
             rules,
             ..Default::default()
         };
         let mut resources: foldhash::HashSet<&str> = foldhash::HashSet::default();
-        resources.reserve(findings.len());
+        resources.reserve(findings.len() + more_arns.len());
+        resources.extend(more_arns.iter().map(Text::as_str));
         let mut tally = Tally::default();
         for f in findings {
             resources.insert(f.resource.arn.as_str());
@@ -165,24 +185,6 @@ impl Summary {
         summary.unknown = tally.unknown;
         summary.waived = tally.waived;
         summary.passed = tally.passed;
-        summary.resources = resources.len();
-        summary
-    }
-
-    /// [`Summary::of`] for findings of which the passing ones are not
-    /// held: `passes` counts them and `pass_arns` are their resources.
-    pub fn of_parts(
-        rules: usize,
-        findings: &[Finding],
-        passes: &PassCounts,
-        pass_arns: &[Text],
-    ) -> Summary {
-        let mut summary = Summary::of(rules, findings);
-        summary.passed += passes.values().sum::<usize>();
-        let mut resources: foldhash::HashSet<&str> = foldhash::HashSet::default();
-        resources.reserve(findings.len() + pass_arns.len());
-        resources.extend(findings.iter().map(|f| f.resource.arn.as_str()));
-        resources.extend(pass_arns.iter().map(Text::as_str));
         summary.resources = resources.len();
         summary
     }
@@ -219,11 +221,8 @@ pub fn evaluate_with(
     // the report of their own (ids unique, which a loaded pack's are).
     let mut ids: Vec<&str> = pack.rules.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
-    let passes = if ids.windows(2).all(|w| w[0] != w[1]) {
-        passes
-    } else {
-        Passes::Keep
-    };
+    let unique_ids = ids.windows(2).all(|w| w[0] != w[1]);
+    let passes = if unique_ids { passes } else { Passes::Keep };
     let per_rule: Vec<(RuleResult, Option<PassesSetApart>)> = pack
         .rules
         .par_iter()
@@ -273,7 +272,6 @@ pub fn evaluate_with(
     // ids they are the report's order (by rule, then status, account,
     // region and ARN), without sorting all the findings again.
     by_rule.sort_by(|a, b| a.0.cmp(b.0));
-    let unique_ids = by_rule.windows(2).all(|w| w[0].0 != w[1].0);
     // The first rule's list grows into the whole list and the others are
     // moved into it one by one, each freed as it goes: the verdicts are
     // never held twice (at 10^7 resources a second copy was 2.3 GB).
