@@ -267,6 +267,56 @@ macro_rules! kinds {
             }
         )?)*
 
+        /// The names of the resource lists in a saved inventory, in the
+        /// table's order (the parallel loader's index of lists).
+        pub(super) const LIST_NAMES: &[&str] = &[$($(stringify!($field),)?)*];
+
+        /// Some elements of one resource list, parsed by the parallel
+        /// loader (load.rs).
+        #[allow(non_camel_case_types)]
+        pub(super) enum Parsed {
+            $($($field(Vec<$ty>),)?)*
+        }
+
+        impl Parsed {
+            /// Parses the elements of list `list` (an index of
+            /// [`LIST_NAMES`]) at `ranges` of `block`: `None` if any does
+            /// not parse.
+            pub(super) fn parse(list: usize, block: &[u8], ranges: &[(u32, u32)]) -> Option<Parsed> {
+                match LIST_NAMES.get(list).copied() {
+                    $($(Some(stringify!($field)) => {
+                        super::load::elements(block, ranges).map(Parsed::$field)
+                    })?)*
+                    _ => None,
+                }
+            }
+
+            /// Appends the elements to their list.
+            pub(super) fn append_to(self, inventory: &mut Inventory) {
+                match self {
+                    $($(Parsed::$field(v) => inventory.$field.extend(v),)?)*
+                }
+            }
+        }
+
+        impl Inventory {
+            /// Moves the resource lists of `other` to the end of this one's.
+            pub(super) fn take_lists(&mut self, other: &mut Inventory) {
+                $($(
+                    if self.$field.is_empty() {
+                        std::mem::swap(&mut self.$field, &mut other.$field);
+                    } else {
+                        self.$field.append(&mut other.$field);
+                    }
+                )?)*
+            }
+
+            /// Frees the room the resource lists grew into while read.
+            pub(super) fn shrink_lists(&mut self) {
+                $($(self.$field.shrink_to_fit();)?)*
+            }
+        }
+
         impl Inventory {
             /// Adds another inventory's contents to this one (used to
             /// assemble the results of concurrent collectors).
