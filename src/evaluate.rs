@@ -411,12 +411,14 @@ fn evaluate_rule(
             Watch::new(&check.exclude, "exclude"),
         ];
         let mut check_judged = 0;
-        let outcomes = check.evaluate(ctx, inventory);
-        kept.reserve(outcomes.len());
-        for outcome in outcomes {
+        let mut outcomes = check.evaluate(ctx, inventory);
+        // Filtered in place: the outcomes of a check over every resource
+        // of a kind are many (at 10^6 resources, tens of MB), and two
+        // rules are judged at once.
+        outcomes.retain(|outcome| {
             let r = &outcome.resource;
             if beyond.hides(check.check.as_ref(), r) {
-                continue;
+                return false;
             }
             check_judged += 1;
             for w in rule_watch.iter_mut().chain(&mut check_watch) {
@@ -424,14 +426,21 @@ fn evaluate_rule(
             }
             if !scopes.iter().all(|(scope, _)| scope.contains(r)) {
                 aside.entry(r.arn.clone()).or_insert(false);
+                false
             } else if scopes
                 .iter()
                 .any(|(_, exclude)| !exclude.is_empty() && exclude.contains(r))
             {
                 aside.insert(r.arn.clone(), true);
+                false
             } else {
-                kept.push(outcome);
+                true
             }
+        });
+        if kept.is_empty() {
+            kept = outcomes;
+        } else {
+            kept.append(&mut outcomes);
         }
         check.not_judged(ctx, inventory, &mut |r, why| {
             if beyond.hides(check.check.as_ref(), r) {
