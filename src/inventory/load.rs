@@ -215,8 +215,12 @@ impl<R: Read> Loader<R> {
         loop {
             self.peek()?;
             let (start, end) = self.value()?;
+            // (A block of 4 GB would take an element of 2 GB.)
+            let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(end)) else {
+                return Err(Stop::GiveUp);
+            };
             if let Some(p) = &mut self.pending {
-                p.ranges.push((start as u32, end as u32));
+                p.ranges.push((start, end));
             }
             match self.peek()? {
                 b',' => self.input.pos += 1,
