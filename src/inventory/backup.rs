@@ -100,7 +100,7 @@ resource!(
 // The catalogues.
 
 use super::fields::{Described, Field};
-use super::{Type, Value};
+use super::{Dataset, Type, Value};
 
 fn string(s: &Option<Str>) -> Option<Value> {
     s.as_ref().map(Value::from)
@@ -165,11 +165,43 @@ impl Described for Snapshot {
 }
 
 /// DB snapshots and DB cluster snapshots share an inventory type, and so a
-/// catalogue: the fields one of the two shapes lacks (`DBSnapshotIdentifier`
-/// and `Encrypted` on a cluster snapshot, `DBClusterSnapshotIdentifier` and
-/// `StorageEncrypted` on a DB snapshot) give `None`, as AWS does not return
-/// them, and their docs say which shape has them.
+/// list of fields, but each dataset's catalogue has only its own shape's
+/// (`Described::has`): `Encrypted` on a cluster snapshot, or
+/// `StorageEncrypted` on a DB snapshot, is an error at load. The getters of
+/// the other shape's fields give `None`, as AWS does not return them, and
+/// their docs say which shape has them (a test holds the two together).
 impl Described for DbSnapshot {
+    fn has(dataset: Dataset, name: &str) -> bool {
+        const DB_SNAPSHOTS_ONLY: &[&str] = &[
+            "DBSnapshotIdentifier",
+            "DBSnapshotArn",
+            "DBInstanceIdentifier",
+            "Encrypted",
+            "SourceDBSnapshotIdentifier",
+            "SourceRegion",
+        ];
+        const CLUSTER_SNAPSHOTS_ONLY: &[&str] = &[
+            "DBClusterSnapshotIdentifier",
+            "DBClusterSnapshotArn",
+            "DBClusterIdentifier",
+            "StorageEncrypted",
+            "SourceDBClusterSnapshotArn",
+        ];
+        match dataset {
+            Dataset::DbClusterSnapshots => !DB_SNAPSHOTS_ONLY.contains(&name),
+            _ => !CLUSTER_SNAPSHOTS_ONLY.contains(&name),
+        }
+    }
+
+    fn reference(dataset: Dataset) -> &'static str {
+        match dataset {
+            Dataset::DbClusterSnapshots => {
+                "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBClusterSnapshot.html"
+            }
+            _ => Self::REFERENCE,
+        }
+    }
+
     const REFERENCE: &'static str =
         "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBSnapshot.html";
     const FIELDS: &'static [Field<Self>] = &[
@@ -333,6 +365,28 @@ impl Described for DbSnapshot {
 mod tests {
     use super::*;
     use crate::inventory::fields::present;
+
+    #[test]
+    fn db_and_cluster_snapshots_each_have_the_fields_their_docs_give_them() {
+        use crate::inventory::{Dataset, fields};
+        for f in DbSnapshot::FIELDS {
+            let db = DbSnapshot::has(Dataset::DbSnapshots, f.name);
+            let cluster = DbSnapshot::has(Dataset::DbClusterSnapshots, f.name);
+            assert_eq!(!cluster, f.doc.contains("(DB snapshots only"), "{}", f.name);
+            assert_eq!(!db, f.doc.contains("(cluster snapshots only"), "{}", f.name);
+        }
+        let has = |d, name| {
+            fields::catalogue(d)
+                .unwrap()
+                .fields
+                .iter()
+                .any(|f| f.name == name)
+        };
+        assert!(has(Dataset::DbSnapshots, "Encrypted"));
+        assert!(!has(Dataset::DbClusterSnapshots, "Encrypted"));
+        assert!(has(Dataset::DbClusterSnapshots, "StorageEncrypted"));
+        assert!(has(Dataset::DbClusterSnapshots, "KmsKeyId"));
+    }
 
     #[test]
     fn fields_aws_did_not_return_are_absent() {

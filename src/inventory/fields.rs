@@ -63,6 +63,24 @@ pub trait Described: Resource + Sized + Sync + 'static {
     fn field(name: &str) -> Option<&'static Field<Self>> {
         Self::FIELDS.iter().find(|f| f.name == name)
     }
+
+    /// Whether resources of `dataset` have the field called `name`. A type
+    /// two datasets share (DB and cluster snapshots, both generations of
+    /// load balancer) has the fields of both shapes, each of which only
+    /// one dataset's resources have: its catalogue per dataset leaves the
+    /// other's out, so that a rule reading one on the wrong kind is an
+    /// error at load, not an unknown at every verdict.
+    fn has(dataset: Dataset, name: &str) -> bool {
+        let _ = (dataset, name);
+        true
+    }
+
+    /// The AWS API reference page of `dataset`'s shape ([`Self::REFERENCE`]
+    /// but for the second dataset of a shared type).
+    fn reference(dataset: Dataset) -> &'static str {
+        let _ = dataset;
+        Self::REFERENCE
+    }
 }
 
 /// Something done with the resources of one described dataset, whatever
@@ -114,9 +132,10 @@ macro_rules! described {
             fn of<R: Described>(dataset: Dataset) -> Catalogue {
                 Catalogue {
                     dataset,
-                    reference: R::REFERENCE,
+                    reference: R::reference(dataset),
                     fields: R::FIELDS
                         .iter()
+                        .filter(|f| R::has(dataset, f.name))
                         .map(|f| FieldDoc { name: f.name, ty: f.ty, doc: f.doc, needs: f.needs })
                         .collect(),
                 }

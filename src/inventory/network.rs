@@ -400,6 +400,32 @@ resource!(
 /// different types, `AvailabilityZones` (ELBv2: structures, classic: zone
 /// names), has ELBv2's shape for both, so one expression reads either.
 impl super::fields::Described for LoadBalancer {
+    fn has(dataset: super::Dataset, name: &str) -> bool {
+        const ELBV2_ONLY: &[&str] = &[
+            "LoadBalancerArn",
+            "Type",
+            "VpcId",
+            "IpAddressType",
+            "State",
+            "Listeners",
+            "Attributes",
+        ];
+        const CLASSIC_ONLY: &[&str] = &["VPCId", "ListenerDescriptions", "LoadBalancerAttributes"];
+        match dataset {
+            super::Dataset::ClassicLoadBalancers => !ELBV2_ONLY.contains(&name),
+            _ => !CLASSIC_ONLY.contains(&name),
+        }
+    }
+
+    fn reference(dataset: super::Dataset) -> &'static str {
+        match dataset {
+            super::Dataset::ClassicLoadBalancers => {
+                "https://docs.aws.amazon.com/elasticloadbalancing/2012-06-01/APIReference/API_LoadBalancerDescription.html"
+            }
+            _ => Self::REFERENCE,
+        }
+    }
+
     const REFERENCE: &'static str = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancer.html";
     const FIELDS: &'static [super::fields::Field<Self>] = &{
         use super::fields::Field;
@@ -881,22 +907,47 @@ mod tests {
     }
 
     #[test]
+    fn each_generation_has_the_fields_its_docs_give_it() {
+        for f in LoadBalancer::FIELDS {
+            let v2 = LoadBalancer::has(Dataset::LoadBalancers, f.name);
+            let classic = LoadBalancer::has(Dataset::ClassicLoadBalancers, f.name);
+            assert_eq!(!classic, f.doc.starts_with("ELBv2:"), "{}", f.name);
+            assert_eq!(!v2, f.doc.starts_with("Classic:"), "{}", f.name);
+        }
+        let names = |d| -> Vec<&str> {
+            fields::catalogue(d)
+                .unwrap()
+                .fields
+                .iter()
+                .map(|f| f.name)
+                .collect()
+        };
+        assert!(names(Dataset::LoadBalancers).contains(&"Attributes"));
+        assert!(!names(Dataset::LoadBalancers).contains(&"LoadBalancerAttributes"));
+        assert!(names(Dataset::ClassicLoadBalancers).contains(&"LoadBalancerAttributes"));
+        assert!(!names(Dataset::ClassicLoadBalancers).contains(&"Attributes"));
+    }
+
+    #[test]
     fn detail_fields_name_their_datasets() {
-        let catalogue = fields::catalogue(Dataset::LoadBalancers).unwrap();
-        let needs = |name: &str| {
-            catalogue
+        let needs = |dataset, name: &str| {
+            fields::catalogue(dataset)
+                .unwrap()
                 .fields
                 .iter()
                 .find(|f| f.name == name)
                 .unwrap()
                 .needs
         };
-        assert_eq!(needs("Attributes"), Some(Dataset::LoadBalancerAttributes));
         assert_eq!(
-            needs("LoadBalancerAttributes"),
+            needs(Dataset::LoadBalancers, "Attributes"),
+            Some(Dataset::LoadBalancerAttributes)
+        );
+        assert_eq!(
+            needs(Dataset::ClassicLoadBalancers, "LoadBalancerAttributes"),
             Some(Dataset::ClassicLoadBalancerAttributes)
         );
-        assert_eq!(needs("Scheme"), None);
-        assert!(fields::catalogue(Dataset::ClassicLoadBalancers).is_some());
+        assert_eq!(needs(Dataset::LoadBalancers, "Scheme"), None);
+        assert_eq!(needs(Dataset::ClassicLoadBalancers, "Scheme"), None);
     }
 }

@@ -193,7 +193,7 @@ fn mistakes_are_refused_at_load_each_at_its_place() {
     ]);
     scan.expect_code(2);
     assert!(
-        scan.stderr.contains("bad.toml: 15 errors"),
+        scan.stderr.contains("bad.toml: 17 errors"),
         "{}",
         scan.stderr
     );
