@@ -151,13 +151,8 @@ impl<R: Read> Loader<R> {
         } else {
             loop {
                 self.member()?;
-                match self.peek()? {
-                    b',' => self.input.pos += 1,
-                    b'}' => {
-                        self.input.pos += 1;
-                        break;
-                    }
-                    _ => return Err(Stop::GiveUp),
+                if !self.another(b'}')? {
+                    break;
                 }
             }
         }
@@ -222,16 +217,11 @@ impl<R: Read> Loader<R> {
             if let Some(p) = &mut self.pending {
                 p.ranges.push((start, end));
             }
-            match self.peek()? {
-                b',' => self.input.pos += 1,
-                b']' => {
-                    self.input.pos += 1;
-                    break;
-                }
-                _ => return Err(Stop::GiveUp),
-            }
             if self.work.failed {
                 return Err(Stop::GiveUp);
+            }
+            if !self.another(b']')? {
+                break;
             }
         }
         // Hand the block on with this list's last elements; what follows
@@ -291,6 +281,22 @@ impl<R: Read> Loader<R> {
             if self.more(pos)?.is_none() {
                 return Ok(None);
             }
+        }
+    }
+
+    /// After a member or an element: `true` past a comma (another
+    /// follows), `false` past `close`.
+    fn another(&mut self, close: u8) -> Step<bool> {
+        match self.peek()? {
+            b',' => {
+                self.input.pos += 1;
+                Ok(true)
+            }
+            b if b == close => {
+                self.input.pos += 1;
+                Ok(false)
+            }
+            _ => Err(Stop::GiveUp),
         }
     }
 
