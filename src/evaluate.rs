@@ -212,10 +212,6 @@ pub fn evaluate_with(
     now: Option<Timestamp>,
     passes: Passes<'_>,
 ) -> Evaluation {
-    let ctx = Context {
-        addresses: pack.addresses.clone(),
-        now: now.unwrap_or(inventory.collected_at),
-    };
     let beyond = BeyondScan::of(inventory);
     // Passes are set apart only where each rule's findings are a block of
     // the report of their own (ids unique, which a loaded pack's are).
@@ -223,6 +219,12 @@ pub fn evaluate_with(
     ids.sort_unstable();
     let unique_ids = ids.windows(2).all(|w| w[0] != w[1]);
     let passes = if unique_ids { passes } else { Passes::Keep };
+    let ctx = Context {
+        addresses: pack.addresses.clone(),
+        now: now.unwrap_or(inventory.collected_at),
+        // Passes only counted: nobody reads their words.
+        pass_detail: !matches!(passes, Passes::Elsewhere(None)),
+    };
     let per_rule: Vec<(RuleResult, Option<PassesSetApart>)> = pack
         .rules
         .par_iter()

@@ -167,7 +167,12 @@ impl BoundCheck for AttributeCheck {
                 covered: covered.as_ref(),
                 ctx,
             };
-            out.extend(fields::visit(dataset, inventory, judge).unwrap_or_default());
+            let judged = fields::visit(dataset, inventory, judge).unwrap_or_default();
+            if out.is_empty() {
+                out = judged;
+            } else {
+                out.extend(judged);
+            }
         }
         out
     }
@@ -216,6 +221,14 @@ impl Visitor for Judge<'_> {
     type Output = Vec<Outcome>;
     fn visit<R: Described>(self, dataset: Dataset, resources: &[R]) -> Vec<Outcome> {
         let getters = Getters::of(self.attribute);
+        // A list that holds only this dataset (all but load balancers') is
+        // judged straight into a list of its length.
+        if resources.iter().all(|r| r.dataset() == dataset) {
+            return resources
+                .par_iter()
+                .map(|r| self.judge(r, &getters))
+                .collect();
+        }
         resources
             .par_iter()
             .filter(|r| r.dataset() == dataset)
@@ -271,6 +284,16 @@ struct Judged {
 }
 
 impl Judged {
+    /// A pass whose message and evidence no report reads
+    /// ([`Context::pass_detail`]).
+    fn bare_pass() -> Judged {
+        Judged {
+            status: Status::Pass,
+            evidence: Vec::new(),
+            message: String::new(),
+        }
+    }
+
     fn new(status: Status, evidence: Evidence, message: String) -> Judged {
         Judged {
             status,
@@ -378,7 +401,7 @@ impl Judge<'_> {
                 );
             }
         }
-        let outcome = match cel.program.eval(vars) {
+        let outcome = match cel.program.eval_for(vars, self.ctx.pass_detail) {
             Ok(outcome) => outcome,
             Err(expr::EvalError::Absent(path)) => {
                 let field = field_name(path);
@@ -405,6 +428,7 @@ impl Judge<'_> {
             }
         };
         let status = match outcome.value {
+            Value::Bool(true) if !self.ctx.pass_detail => return Judged::bare_pass(),
             Value::Bool(true) => Status::Pass,
             Value::Bool(false) => Status::Fail,
             _ => Status::Unknown,
@@ -467,6 +491,9 @@ impl Judge<'_> {
         let value = get
             .and_then(|get| get(r))
             .and_then(|v| descend(v, &q.path[1..]));
+        if !self.ctx.pass_detail && holds(q, value.as_ref()) == Some(true) {
+            return Judged::bare_pass();
+        }
         judge_with(q, value.as_ref(), at, required)
     }
 
@@ -591,6 +618,46 @@ fn judge_with(q: &Requirement, value: Option<&Value>, at: &str, required: &str) 
     let kept = match &q.op {
         Op::Every(inner) => return every(inner, value, at, required),
         Op::Any(inner) => return any(inner, value, at, required),
+        _ => kept(q, value),
+    };
+    let shown = value.to_string();
+    match kept {
+        Some(kept) => {
+            let message = format!("{at} is {shown} ({required})");
+            Judged::new(
+                if kept { Status::Pass } else { Status::Fail },
+                Evidence::new(at, shown, required),
+                message,
+            )
+        }
+        None => Judged::new(
+            Status::Unknown,
+            Evidence::new(
+                at,
+                &shown,
+                format!("not {} as the catalogue says; cannot judge", q.ty),
+            ),
+            format!("{at}: {shown} is not {}", q.ty),
+        ),
+    }
+}
+
+/// Whether `value` (`None`: absent) meets requirement `q` as
+/// [`judge_with`] judges it: `None` when it cannot tell without the
+/// words of a verdict (an unknown, or an `every`/`any`).
+fn holds(q: &Requirement, value: Option<&Value>) -> Option<bool> {
+    match (value, &q.op) {
+        (None, Op::Absent) => Some(true),
+        (None, _) | (Some(_), Op::Every(_) | Op::Any(_)) => None,
+        (Some(value), _) => kept(q, value),
+    }
+}
+
+/// Whether present `value` meets requirement `q` (not `every`/`any`);
+/// `None` when it cannot be compared.
+fn kept(q: &Requirement, value: &Value) -> Option<bool> {
+    match &q.op {
+        Op::Every(_) | Op::Any(_) => None,
         Op::Present => Some(true),
         Op::Absent => Some(false),
         Op::Eq(v) => equal(value, v),
@@ -615,26 +682,6 @@ fn judge_with(q: &Requirement, value: Option<&Value>, at: &str, required: &str) 
             },
             _ => None,
         },
-    };
-    let shown = value.to_string();
-    match kept {
-        Some(kept) => {
-            let message = format!("{at} is {shown} ({required})");
-            Judged::new(
-                if kept { Status::Pass } else { Status::Fail },
-                Evidence::new(at, shown, required),
-                message,
-            )
-        }
-        None => Judged::new(
-            Status::Unknown,
-            Evidence::new(
-                at,
-                &shown,
-                format!("not {} as the catalogue says; cannot judge", q.ty),
-            ),
-            format!("{at}: {shown} is not {}", q.ty),
-        ),
     }
 }
 
@@ -1074,6 +1121,44 @@ mod tests {
     }
 
     #[test]
+    fn passes_are_left_without_words_only_when_no_report_reads_them() {
+        let inv = inventory();
+        for lines in [
+            "kind = \"AWS::RDS::DBInstance\"\nrequire = { field = \"StorageEncrypted\", op = \"eq\", value = true }",
+            "kind = \"AWS::RDS::DBInstance\"\nrequire = { field = \"BackupRetentionPeriod\", op = \"absent\" }",
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"resource.StorageEncrypted || resource.BackupRetentionPeriod >= 7\"",
+        ] {
+            let text = crate::rules::ONE_RULE_PACK.replace(
+                r#"checks = [{ name = "log-retention", params = { min_days = 30 } }]"#,
+                lines,
+            );
+            let pack = crate::rules::parse(std::path::Path::new("t.toml"), &text).unwrap();
+            let check = &pack.rules[0].checks[0];
+            let mut ctx = Context {
+                addresses: Default::default(),
+                now: inv.collected_at,
+                pass_detail: true,
+            };
+            let full = check.evaluate(&ctx, &inv);
+            ctx.pass_detail = false;
+            let bare = check.evaluate(&ctx, &inv);
+            assert!(full.iter().any(|o| o.status == Status::Pass), "{lines}");
+            assert!(full.iter().any(|o| o.status != Status::Pass), "{lines}");
+            assert_eq!(full.len(), bare.len());
+            for (full, bare) in full.iter().zip(&bare) {
+                if full.status == Status::Pass {
+                    assert!(!full.message.is_empty() && !full.evidence.is_empty());
+                    assert_eq!(bare.status, Status::Pass);
+                    assert_eq!(bare.resource, full.resource);
+                    assert!(bare.message.is_empty() && bare.evidence.is_empty());
+                } else {
+                    assert_eq!(bare, full, "{lines}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn an_expr_passes_fails_and_is_unknown_on_an_absent_field_with_what_it_read() {
         let found = evaluated(
             "kind = \"AWS::RDS::DBInstance\"\nparams = { min_days = 7 }\nexpr = \"resource.StorageEncrypted || resource.BackupRetentionPeriod >= params.min_days\"",
@@ -1203,6 +1288,7 @@ mod tests {
             ctx: &Context {
                 addresses: Default::default(),
                 now: inv.collected_at,
+                pass_detail: true,
             },
         };
         let r = &inv.db_instances[0];

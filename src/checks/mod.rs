@@ -114,6 +114,10 @@ pub struct Context {
     /// The instant ages are measured against (the inventory's collection
     /// time, unless the user sets another).
     pub now: Timestamp,
+    /// Whether a report reads passing verdicts' message and evidence.
+    /// When it does not (passes only counted: [`crate::evaluate::Passes`]
+    /// `Elsewhere(None)`), a check may leave them empty.
+    pub pass_detail: bool,
 }
 
 /// A parameter a check cannot work with, found when its rule is loaded.

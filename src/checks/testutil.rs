@@ -62,6 +62,7 @@ pub fn ctx() -> Context {
     Context {
         addresses: AddressSpace::default(),
         now: now(),
+        pass_detail: true,
     }
 }
 
@@ -78,6 +79,7 @@ pub fn ctx_trusting(trusted: &[&str]) -> Context {
     Context {
         addresses: AddressSpace::new(&private, &trusted),
         now: now(),
+        pass_detail: true,
     }
 }
 

@@ -327,21 +327,25 @@ impl Program {
 
     /// Evaluates the expression with `vars`.
     pub fn eval(&self, vars: &Vars) -> Result<Outcome, EvalError> {
+        self.eval_for(vars, true)
+    }
+
+    /// [`Program::eval`]; when the expression gives `true` and
+    /// `reads_when_true` is false, [`Outcome::reads`] is left empty (a
+    /// passing verdict whose evidence no report reads).
+    pub fn eval_for(&self, vars: &Vars, reads_when_true: bool) -> Result<Outcome, EvalError> {
         let fetched: Vec<(&str, Option<Value>)> = self
             .fields
             .iter()
             .map(|name| (name.as_str(), vars.resource.field(name)))
             .collect();
+        let bound = Bound {
+            resource: (!self.fields.is_empty()).then(|| convert::resource_to_val(&fetched)),
+            meta: self.uses_meta.then(|| convert::to_val(vars.meta)),
+            params: self.uses_params.then(|| convert::to_val(vars.params)),
+        };
         let mut ctx = cel::Context::with_env(Arc::clone(&ENV));
-        if !self.fields.is_empty() {
-            ctx.add_variable_as_val("resource", convert::resource_to_val(&fetched));
-        }
-        if self.uses_meta {
-            ctx.add_variable_as_val("meta", convert::to_val(vars.meta));
-        }
-        if self.uses_params {
-            ctx.add_variable_as_val("params", convert::to_val(vars.params));
-        }
+        ctx.set_variable_resolver(&bound);
         if self.uses_now {
             ctx.add_variable_from_value("now", convert::timestamp_to_cel(vars.now));
         }
@@ -376,7 +380,12 @@ impl Program {
             None
         };
         drop(ctx);
-        let reads = self.reads_of(fetched);
+        drop(bound);
+        let reads = if reads_when_true || value != Value::Bool(true) {
+            self.reads_of(fetched)
+        } else {
+            Vec::new()
+        };
         Ok(Outcome {
             value,
             reads,
@@ -423,6 +432,28 @@ impl Program {
             }
         }
         EvalError::Failed(error.to_string())
+    }
+}
+
+/// The variables `resource`, `meta` and `params` of one evaluation, each
+/// when the expression reads it. Given to CEL as its variable resolver:
+/// looked up by name, without a map of variables (and a copy of each
+/// name) built for every evaluation.
+struct Bound<'v> {
+    resource: Option<Box<dyn cel::common::value::Val + 'v>>,
+    meta: Option<Box<dyn cel::common::value::Val + 'v>>,
+    params: Option<Box<dyn cel::common::value::Val + 'v>>,
+}
+
+impl cel::context::VariableResolver for Bound<'_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<cel::common::value::CowVal<'b, 'b>> {
+        let value = match variable {
+            "resource" => &self.resource,
+            "meta" => &self.meta,
+            "params" => &self.params,
+            _ => return None,
+        };
+        value.as_deref().map(cel::common::value::CowVal::Borrowed)
     }
 }
 
