@@ -77,7 +77,10 @@ request collides):
   their `times` counters);
 - `GET /__fault_proxy__/counts`: `{"operations": [{"service", "operation",
   "requests", "faults", "forwarded"}...], "requests": [{"service", "region",
-  "operation", "bucket", "fault"}...]}`, in arrival order for `requests`.
+  "operation", "bucket", "fault", "t", "done"}...]}`, in arrival order for
+  `requests`; `t` is when the request arrived and `done` when its answer had
+  been sent (`time.monotonic()` of the proxy, seconds; no `done` while it is
+  in flight or when the client went away).
   `faults` counts the requests a fault answered, wholly or in part (`reset`,
   `truncate` and `stall` forward the request but spoil the answer);
   `forwarded` those answered by the emulator as it answered (`delay`
@@ -226,17 +229,18 @@ class State:
                 op["faults"] += 1
             else:
                 op["forwarded"] += 1
-            self.requests.append(
-                {
-                    "service": request["service"],
-                    "region": request["region"],
-                    "operation": request["operation"],
-                    "bucket": request.get("bucket"),
-                    "fault": fault["fault"] if fault else None,
-                    "key": request.get("key"),
-                    "t": time.monotonic(),
-                }
-            )
+            record = {
+                "service": request["service"],
+                "region": request["region"],
+                "operation": request["operation"],
+                "bucket": request.get("bucket"),
+                "fault": fault["fault"] if fault else None,
+                "key": request.get("key"),
+                "t": time.monotonic(),
+            }
+            self.requests.append(record)
+            # Set when the answer has been sent ("done", same clock as "t").
+            request["record"] = record
             return fault
 
     def counts(self):
@@ -436,6 +440,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             request = identify(self.command, self.path, self.headers, body)
             fault = self.server.state.decide(request)
             self.handle_fault(request, fault, body)
+            request["record"]["done"] = time.monotonic()
         except OSError:
             # The client went away (it gave up waiting, or the connection
             # was cut on purpose).
