@@ -181,29 +181,75 @@ pub(crate) async fn collect(
 
 /// Reads the ELBv2 load balancers with their listeners and tags, and
 /// their attributes if `attributes`.
+///
+/// Each page of load balancers is read in detail as soon as it arrives,
+/// while the next page is asked for: the per-load-balancer calls are most
+/// of what the ELB budget carries, and waiting for the last page first
+/// left the budget idle for as long as the listing took (at N = 5000 on
+/// the emulator, 34 s before the first listener was asked for).
 async fn v2_load_balancers(
     ctx: &Ctx,
     client: &elbv2::Client,
     attributes: bool,
 ) -> Partial<LoadBalancer> {
+    use futures::StreamExt;
     const OP: &str = "DescribeLoadBalancers";
-    let mut out = read_pages!(
-        ctx,
-        OP,
-        client
+    let (found, pages) = futures::channel::mpsc::unbounded::<Vec<LoadBalancer>>();
+    let listing = async move {
+        let mut pages = client
             .describe_load_balancers()
             .page_size(PAGE_SIZE)
             .into_paginator()
-            .send(),
-        |page| page
-            .load_balancers()
-            .iter()
-            .filter_map(|lb| v2_load_balancer(ctx, lb)),
-        more: |last| last.next_marker(),
-    );
+            .send();
+        let mut sends = true;
+        loop {
+            match ctx.page(OP, sends, pages.next()).await {
+                Ok(Some(page)) => {
+                    sends = more_pages(page.next_marker());
+                    let lbs = page
+                        .load_balancers()
+                        .iter()
+                        .filter_map(|lb| v2_load_balancer(ctx, lb))
+                        .collect();
+                    // The receiver lives until the listing ends.
+                    let _ = found.unbounded_send(lbs);
+                }
+                Ok(None) => return None,
+                Err(e) => return Some(e),
+            }
+        }
+    };
+    // In the listing's order, whatever order the pages' details end in.
+    let details = pages
+        .map(|lbs| v2_details(ctx, client, lbs, attributes))
+        .buffered(usize::MAX)
+        .collect::<Vec<_>>();
+    let (error, read) = futures::join!(listing, details);
+    // A failed listing is the dataset's error; else the first failed
+    // DescribeTags.
+    let mut out = Partial {
+        items: Vec::new(),
+        error,
+    };
+    for page in read {
+        out.items.extend(page.items);
+        out.error = out.error.take().or(page.error);
+    }
+    out
+}
 
-    let arns: Vec<String> = out.items.iter().map(|lb| lb.arn.to_string()).collect();
-    let listeners = futures::future::join_all(out.items.iter_mut().map(|lb| async move {
+/// Reads the listeners (and the rules of internet-facing application load
+/// balancers'), the tags, and the attributes if `attributes`, of one page
+/// of load balancers. The error is the first failed `DescribeTags`; the
+/// other calls' errors stay with their load balancer.
+async fn v2_details(
+    ctx: &Ctx,
+    client: &elbv2::Client,
+    mut lbs: Vec<LoadBalancer>,
+    attributes: bool,
+) -> Partial<LoadBalancer> {
+    let arns: Vec<String> = lbs.iter().map(|lb| lb.arn.to_string()).collect();
+    let listeners = futures::future::join_all(lbs.iter_mut().map(|lb| async move {
         match v2_listeners(ctx, client, &lb.arn).await {
             Ok(listeners) => lb.listeners = listeners,
             Err(e) => lb.listeners_error = Some(e.into()),
@@ -229,19 +275,20 @@ async fn v2_load_balancers(
     );
     let (_, tag_reads) = futures::join!(listeners, tags);
 
+    let mut error = None;
     let mut by_arn: BTreeMap<String, Tags> = BTreeMap::new();
     for read in tag_reads {
         match read {
             Ok(found) => by_arn.extend(found),
-            Err(e) => out.error = out.error.take().or(Some(e)),
+            Err(e) => error = error.or(Some(e)),
         }
     }
-    for lb in &mut out.items {
+    for lb in &mut lbs {
         if let Some(t) = by_arn.remove(lb.arn.as_str()) {
             lb.tags = t;
         }
     }
-    out
+    Partial { items: lbs, error }
 }
 
 /// An ELBv2 load balancer's attributes (`DescribeLoadBalancerAttributes`,
