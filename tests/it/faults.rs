@@ -387,6 +387,28 @@ fn assert_formats_agree(scan: &Scan) {
     }
 }
 
+/// [`assert_only_unknown`] for the common case: the log groups' dataset
+/// alone could not be read (with `code`), so LOG-001 is unknown for it and
+/// the estate's log group is judged by nobody.
+fn assert_log_groups_alone_unknown(estate: &Estate, base: &Scan, scan: &Scan, code: &str) {
+    let everything = estate.dataset("logs", "log-groups");
+    assert_only_unknown(
+        base,
+        scan,
+        &["LOG-001"],
+        &[("LOG-001", &everything)],
+        &[&estate.log_group_arn],
+        code,
+    );
+}
+
+/// The scan's coverage error, of which there must be exactly one.
+fn the_coverage_error(scan: &Scan) -> &Value {
+    let errors = scan.report["coverage_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    &errors[0]
+}
+
 /// What every persistent fault must leave: exit 3, exactly `unknown` as
 /// the unknown verdicts (each with `code` somewhere in its evidence), no
 /// verdict of `rules` on `hidden` resources, and every finding of the
@@ -633,21 +655,12 @@ async fn denied_log_groups_are_unknown_and_nothing_else_changes() {
         {"service": "logs", "operation": "DescribeLogGroups", "fault": "deny"}
     ]));
     let denied = scan(&proxy, &estate, &[]);
-    let everything = estate.dataset("logs", "log-groups");
-    assert_only_unknown(
-        &base,
-        &denied,
-        &["LOG-001"],
-        &[("LOG-001", &everything)],
-        &[&estate.log_group_arn],
-        "AccessDeniedException",
-    );
-    let errors = denied.report["coverage_errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0]["dataset"], "log-groups");
-    assert_eq!(errors[0]["region"], REGION);
-    assert_eq!(errors[0]["error"]["operation"], "DescribeLogGroups");
-    assert_eq!(errors[0]["error"]["code"], "AccessDeniedException");
+    assert_log_groups_alone_unknown(&estate, &base, &denied, "AccessDeniedException");
+    let error = the_coverage_error(&denied);
+    assert_eq!(error["dataset"], "log-groups");
+    assert_eq!(error["region"], REGION);
+    assert_eq!(error["error"]["operation"], "DescribeLogGroups");
+    assert_eq!(error["error"]["code"], "AccessDeniedException");
     assert!(
         denied
             .text
@@ -840,15 +853,7 @@ async fn persistent_throttling_ends_unknown() {
         "persistent throttling: the scan took {:?}",
         started.elapsed()
     );
-    let everything = estate.dataset("logs", "log-groups");
-    assert_only_unknown(
-        &base,
-        &throttled,
-        &["LOG-001"],
-        &[("LOG-001", &everything)],
-        &[&estate.log_group_arn],
-        "ThrottlingException",
-    );
+    assert_log_groups_alone_unknown(&estate, &base, &throttled, "ThrottlingException");
     let op = op_stats(&throttled, "CloudWatch Logs", "DescribeLogGroups");
     assert_eq!(
         (
@@ -931,19 +936,10 @@ async fn a_whole_answer_that_does_not_parse_is_not_retried() {
         {"service": "ec2", "operation": "DescribeVolumes", "times": 1, "fault": "truncate"}
     ]));
     let faulty = scan(&proxy, &estate, &[]);
-    let everything = estate.dataset("logs", "log-groups");
-    assert_only_unknown(
-        &base,
-        &faulty,
-        &["LOG-001"],
-        &[("LOG-001", &everything)],
-        &[&estate.log_group_arn],
-        "MalformedResponse",
-    );
-    let errors = faulty.report["coverage_errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0]["dataset"], "log-groups");
-    assert_eq!(errors[0]["error"]["code"], "MalformedResponse");
+    assert_log_groups_alone_unknown(&estate, &base, &faulty, "MalformedResponse");
+    let error = the_coverage_error(&faulty);
+    assert_eq!(error["dataset"], "log-groups");
+    assert_eq!(error["error"]["code"], "MalformedResponse");
 
     let seen = proxy.counts();
     // One request, answered by the fault: no second one.
@@ -999,9 +995,7 @@ async fn an_empty_answer_is_not_an_empty_list() {
         with_status(&empty.report, "unknown"),
         BTreeSet::from([("LOG-001".to_string(), estate.dataset("logs", "log-groups"))])
     );
-    let errors = empty.report["coverage_errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert_eq!(errors[0]["error"]["code"], "EmptyResponse");
+    assert_eq!(the_coverage_error(&empty)["error"]["code"], "EmptyResponse");
     // A whole answer, empty: final, like one that does not parse.
     assert_eq!(proxy.counts().requests("logs", "DescribeLogGroups"), 1);
 }
