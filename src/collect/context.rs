@@ -122,7 +122,7 @@ impl Ctx {
         E: ProvideErrorMetadata + StdError + 'static,
     {
         let _slot = match sends {
-            true => self.admit(operation).await,
+            true => Some(self.admit(operation).await),
             false => None,
         };
         next.await.transpose().map_err(|e| aws_error(operation, &e))
@@ -130,7 +130,7 @@ impl Ctx {
 }
 
 impl Ctx {
-    async fn admit(&self, operation: &str) -> Option<tokio::sync::SemaphorePermit<'_>> {
+    async fn admit(&self, operation: &str) -> super::slots::Slot<'_> {
         self.limits
             .admit(&self.account, &self.region, self.api, operation)
             .await

@@ -47,7 +47,8 @@ use std::time::{Duration, Instant};
 use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde::Serialize;
-use tokio::sync::Semaphore;
+
+use super::slots::{Queue, Slot, Slots};
 
 /// The part of AWS's published rate and burst a scan allows itself,
 /// unless `--budget-share` says otherwise.
@@ -82,6 +83,13 @@ pub struct Budget {
     /// Where AWS publishes these numbers; `None` when it does not (the
     /// numbers are then conform's assumption).
     pub source: Option<&'static str>,
+    /// Whether its requests take a free request slot before others'
+    /// ([`super::slots`]): the budgets that bound a scan's wall time.
+    /// Those are Elastic Load Balancing's: conform makes a call per load
+    /// balancer and per listener there, at AWS's lowest published rate for
+    /// per-resource calls (10/s), and in every scan measured with load
+    /// balancers an ELB budget was the slowest (README, Benchmarks).
+    pub first: bool,
 }
 
 const EC2: Budget = Budget {
@@ -93,6 +101,7 @@ const EC2: Budget = Budget {
         "Amazon EC2 API request throttling: non-mutating actions, \
          paginated (docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html)",
     ),
+    first: false,
 };
 const ELB_V2: Budget = Budget {
     service: "elasticloadbalancing",
@@ -104,6 +113,7 @@ const ELB_V2: Budget = Budget {
          each ELB API version has its own buckets (docs.aws.amazon.com/elasticloadbalancing/\
          latest/userguide/elb-api-throttling.html)",
     ),
+    first: true,
 };
 const ELB_V1: Budget = Budget {
     service: "elasticloadbalancing",
@@ -115,6 +125,7 @@ const ELB_V1: Budget = Budget {
          version 1 (classic load balancers) has buckets of its own \
          (docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-api-throttling.html)",
     ),
+    first: true,
 };
 const RDS: Budget = Budget {
     service: "rds",
@@ -125,6 +136,7 @@ const RDS: Budget = Budget {
         "Amazon RDS API request throttling: default burst 300, sustained 12/s \
          (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-api-throttling.html)",
     ),
+    first: false,
 };
 const LOGS: Budget = Budget {
     service: "logs",
@@ -136,6 +148,7 @@ const LOGS: Budget = Budget {
          (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html; \
          not found in the stored copies read on 2026-11-25, kept from the archived guide)",
     ),
+    first: false,
 };
 const CLOUDTRAIL: Budget = Budget {
     service: "cloudtrail",
@@ -146,6 +159,7 @@ const CLOUDTRAIL: Budget = Budget {
         "AWS CloudTrail quotas: get, describe and list APIs, 10 TPS, cannot be increased \
          (docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html)",
     ),
+    first: false,
 };
 const ELASTICACHE: Budget = Budget {
     service: "elasticache",
@@ -153,6 +167,7 @@ const ELASTICACHE: Budget = Budget {
     rate: 10.0,
     burst: 20,
     source: None,
+    first: false,
 };
 const AUTOSCALING: Budget = Budget {
     service: "autoscaling",
@@ -160,6 +175,7 @@ const AUTOSCALING: Budget = Budget {
     rate: 10.0,
     burst: 20,
     source: None,
+    first: false,
 };
 const S3: Budget = Budget {
     service: "s3",
@@ -167,6 +183,7 @@ const S3: Budget = Budget {
     rate: 100.0,
     burst: 200,
     source: None,
+    first: false,
 };
 /// KMS: each operation has a request quota of its own per account and
 /// region, in requests per second (no burst is published: one second's
@@ -182,6 +199,7 @@ const KMS_LIST: Budget = Budget {
          table was not readable in the stored copies read on 2026-11-25, number as AWS \
          lists it there)",
     ),
+    first: false,
 };
 const KMS_DESCRIBE: Budget = Budget {
     service: "kms",
@@ -193,6 +211,7 @@ const KMS_DESCRIBE: Budget = Budget {
          (docs.aws.amazon.com/kms/latest/developerguide/throttling.html, its example; \
          GetKeyRotationStatus's quota is taken as the same)",
     ),
+    first: false,
 };
 /// DynamoDB's control plane (ListTables, DescribeTable,
 /// DescribeContinuousBackups): one throttle for all of it.
@@ -206,6 +225,7 @@ const DYNAMODB: Budget = Budget {
          limit of 2,500 requests per second (docs.aws.amazon.com/amazondynamodb/latest/\
          developerguide/bp-control-plane.html)",
     ),
+    first: false,
 };
 const EFS: Budget = Budget {
     service: "elasticfilesystem",
@@ -213,6 +233,7 @@ const EFS: Budget = Budget {
     rate: 10.0,
     burst: 20,
     source: None,
+    first: false,
 };
 /// Anything not in the table: a cautious budget of its own.
 const OTHER: Budget = Budget {
@@ -221,6 +242,7 @@ const OTHER: Budget = Budget {
     rate: 5.0,
     burst: 5,
     source: None,
+    first: false,
 };
 
 /// The budget `operation` (an API name, `DescribeInstances`) of `api`
@@ -388,7 +410,7 @@ struct Bucket {
 /// bucket per (account, region, budget), shared by every task of a scan.
 #[derive(Debug)]
 pub struct Limits {
-    in_flight: Semaphore,
+    in_flight: Slots,
     concurrency: usize,
     max_rps: Option<f64>,
     share: f64,
@@ -402,9 +424,9 @@ impl Limits {
     /// <= 1; anything else means [`DEFAULT_SHARE`]) and at most `max_rps`
     /// per second.
     pub fn new(concurrency: usize, max_rps: Option<f64>, share: f64) -> Self {
-        let concurrency = concurrency.clamp(1, Semaphore::MAX_PERMITS);
+        let concurrency = concurrency.max(1);
         Limits {
-            in_flight: Semaphore::new(concurrency),
+            in_flight: Slots::new(concurrency),
             concurrency,
             max_rps,
             share,
@@ -414,15 +436,16 @@ impl Limits {
     }
 
     /// Waits for a token of `operation`'s bucket in `account` and `region`,
-    /// then for a request slot, and returns the slot: the request holds it
-    /// while it runs.
+    /// then for a request slot (before other requests when its budget goes
+    /// [`first`](Budget::first)), and returns the slot: the request holds
+    /// it while it runs.
     pub(crate) async fn admit(
         &self,
         account: &str,
         region: &str,
         api: Api,
         operation: &str,
-    ) -> Option<tokio::sync::SemaphorePermit<'_>> {
+    ) -> Slot<'_> {
         let budget = budget(api, operation);
         let name = budget.bucket_name(operation);
         let bucket = {
@@ -466,9 +489,11 @@ impl Limits {
             entry.requests += 1;
             entry.waited_millis += u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
         }
-        // The semaphore is never closed; were it, run unlimited rather
-        // than fail.
-        self.in_flight.acquire().await.ok()
+        let queue = match budget.first {
+            true => Queue::First,
+            false => Queue::Rest,
+        };
+        self.in_flight.take(queue).await
     }
 
     /// The most requests in flight at once (`--concurrency`).
@@ -476,10 +501,11 @@ impl Limits {
         self.concurrency
     }
 
-    /// A request slot without a token (for calls outside any budget's
-    /// table, such as the STS calls that open an account).
-    pub(crate) async fn slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.in_flight.acquire().await.ok()
+    /// A request slot without a token, before other requests (for the
+    /// STS calls that open an account, which all of its requests wait
+    /// for).
+    pub(crate) async fn slot(&self) -> Slot<'_> {
+        self.in_flight.take(Queue::First).await
     }
 
     /// Every bucket used so far, by name.
@@ -756,6 +782,56 @@ mod tests {
         sorted.sort_unstable();
         assert_eq!(sorted, (0..60).collect::<Vec<_>>());
         assert_eq!(limits.snapshot()[0].requests, 60);
+    }
+
+    /// With every slot taken, a load balancer request that arrives last
+    /// is sent before the EC2 and S3 requests waiting longer, and an
+    /// account's set-up call before all of them.
+    #[tokio::test(flavor = "current_thread")]
+    async fn elb_requests_take_a_free_slot_first() {
+        let limits = Arc::new(Limits::new(1, None, 1.0));
+        let held = limits
+            .admit("111122223333", "eu-north-1", Api::Main, "DescribeInstances")
+            .await;
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for (api, op) in [
+            (Api::Main, "DescribeVolumes"),
+            (Api::Main, "GetBucketLocation"),
+            (Api::Main, "DescribeListeners"),
+            (Api::ClassicElb, "DescribeLoadBalancers"),
+            (Api::Main, "STS"),
+        ] {
+            let limits = limits.clone();
+            let order = order.clone();
+            tasks.push(tokio::spawn(async move {
+                let _slot = match op {
+                    "STS" => limits.slot().await,
+                    _ => limits.admit("111122223333", "eu-north-1", api, op).await,
+                };
+                lock(&order).push(op);
+                tokio::task::yield_now().await;
+            }));
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(held);
+        for t in tasks {
+            t.await.expect("task");
+        }
+        assert_eq!(
+            *lock(&order),
+            [
+                "DescribeListeners",
+                "DescribeLoadBalancers",
+                "STS",
+                "DescribeVolumes",
+                "GetBucketLocation"
+            ]
+        );
+        assert!(budget(Api::Main, "DescribeSSLPolicies").first);
+        assert!(!budget(Api::Main, "DescribeDBInstances").first);
     }
 
     #[tokio::test]

@@ -95,6 +95,7 @@ mod logs;
 mod plan;
 mod rds;
 mod s3;
+mod slots;
 pub mod stats;
 mod tasks;
 mod vpc;
