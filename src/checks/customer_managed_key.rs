@@ -1287,4 +1287,27 @@ mod tests {
         assert_eq!(all.uses(), &[Dataset::KmsKeys]);
         assert_eq!(all.subjects().len(), 12);
     }
+
+    #[test]
+    fn a_pack_collects_the_judged_kinds_and_the_keys_only() {
+        let pack = |params: &str| {
+            let text = format!(
+                "[[rule]]\nid = \"CMK-1\"\ntitle = \"t\"\nseverity = \"high\"\narea = \"encryption\"\n\
+                 promise = {{ file = \"p.md\", line = 1, text = \"x\" }}\n\
+                 checks = [{{ name = \"customer-managed-key\"{params} }}]\n"
+            );
+            crate::rules::parse(std::path::Path::new("t.toml"), &text)
+                .unwrap()
+                .datasets()
+        };
+        let mut all: BTreeSet<Dataset> = KINDS.iter().copied().collect();
+        all.insert(Dataset::KmsKeys);
+        assert_eq!(pack(""), all);
+        assert_eq!(
+            pack(r#", params = { kinds = ["AWS::DynamoDB::Table"] }"#),
+            [Dataset::DynamoDbTables, Dataset::KmsKeys]
+                .into_iter()
+                .collect()
+        );
+    }
 }
