@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use super::resource::{clusterless_member_outcome, clusterless_members, resource_ref, set};
 use super::{Check, CheckDoc, Context, NotJudged, ParamDoc, ParamError};
 use crate::findings::{Evidence, Outcome, Status};
-use crate::inventory::{Arn, Dataset, Inventory, KmsKey, Place, Read, Resource, Str};
+use crate::inventory::{Arn, Coverage, Dataset, Inventory, KmsKey, Place, Read, Resource, Str};
 
 pub struct CustomerManagedKey;
 
@@ -393,6 +393,8 @@ struct Keys<'a> {
     by_arn: HashMap<&'a str, &'a KmsKey>,
     /// How many keys were read per (account, region).
     count: HashMap<(&'a str, &'a str), usize>,
+    /// The KMS keys' coverage records by (account, region).
+    coverage: HashMap<(&'a str, &'a str), &'a Coverage>,
 }
 
 /// What a key reference resolves to.
@@ -420,10 +422,17 @@ impl<'a> Keys<'a> {
                 .entry((k.place.account.as_str(), k.place.region.as_str()))
                 .or_default() += 1;
         }
+        let coverage = inventory
+            .coverage
+            .iter()
+            .filter(|c| c.dataset == Dataset::KmsKeys)
+            .map(|c| ((c.account.as_str(), c.region.as_str()), c))
+            .collect();
         Keys {
             inventory,
             by_arn,
             count,
+            coverage,
         }
     }
 
@@ -467,7 +476,7 @@ impl<'a> Keys<'a> {
             return Found::Key(key);
         }
         let inventory = self.inventory;
-        match inventory.coverage_of(account, region, Dataset::KmsKeys) {
+        match self.coverage.get(&(account, region)) {
             Some(c) => match &c.error {
                 Some(e) => Found::Unread(
                     arn,
