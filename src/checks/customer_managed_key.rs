@@ -1319,4 +1319,76 @@ mod tests {
                 .collect()
         );
     }
+
+    #[test]
+    fn the_remaining_branches() {
+        let mut inv = keyed_inventory();
+        // A key listed but whose KeyManager was not given.
+        inv.kms_keys.push(key("silent", None));
+        let cmk = key_arn(ACCOUNT, REGION, "cmk");
+        inv.db_instances = vec![db("silent-key", Some("silent")), db("good", Some(&cmk))];
+        let sse = |status: &str, key: Option<&str>| TableSse {
+            status: Some(status.into()),
+            sse_type: Some("KMS".into()),
+            kms_master_key_arn: key.map(Into::into),
+        };
+        let table = |name: &str, sse: TableSse| DynamoDbTable {
+            arn: format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}").into(),
+            place: place(),
+            name: name.into(),
+            sse: Some(sse),
+            ..Default::default()
+        };
+        inv.dynamodb_tables = vec![
+            table("ddb-disabled", sse("DISABLED", None)),
+            table("ddb-no-arn", sse("ENABLED", None)),
+        ];
+        let rules = |rules: Vec<BucketEncryptionRule>| Read::Value(Some(rules));
+        let rule = |algorithm: &str, key: Option<&str>| BucketEncryptionRule {
+            algorithm: algorithm.into(),
+            kms_key_id: key.map(Into::into),
+            bucket_key_enabled: None,
+        };
+        inv.buckets = vec![
+            Bucket {
+                default_encryption: rules(vec![]),
+                ..bucket("s3-no-rules", None)
+            },
+            Bucket {
+                default_encryption: rules(vec![rule("aws:kms:quantum", None)]),
+                ..bucket("s3-new-algorithm", None)
+            },
+            // One rule with the customer key, one with AES256: every rule
+            // must keep the promise.
+            Bucket {
+                default_encryption: rules(vec![rule("aws:kms", Some(&cmk)), rule("AES256", None)]),
+                ..bucket("s3-mixed", None)
+            },
+        ];
+        let out = run::<CustomerManagedKey>(&inv);
+        let o = expect(&out, "silent-key", Status::Unknown);
+        assert!(
+            o.message.contains("whose KeyManager is not given"),
+            "{}",
+            o.message
+        );
+        expect(&out, "ddb-disabled", Status::Fail);
+        expect(&out, "ddb-no-arn", Status::Unknown);
+        expect(&out, "s3-no-rules", Status::Fail);
+        expect(&out, "s3-new-algorithm", Status::Unknown);
+        let o = expect(&out, "s3-mixed", Status::Fail);
+        assert_eq!(o.evidence.len(), 1, "only the failing rule: {o:#?}");
+        assert_eq!(
+            o.evidence[0].field,
+            "Rules[1].ApplyServerSideEncryptionByDefault.SSEAlgorithm"
+        );
+        // A pass carries its evidence only when a report reads it.
+        let quiet = Context {
+            pass_detail: false,
+            ..ctx()
+        };
+        let out = run_with::<CustomerManagedKey>(&quiet, &inv, &Params::default());
+        assert!(outcome(&out, "good").evidence.is_empty());
+        assert!(!outcome(&out, "s3-mixed").evidence.is_empty());
+    }
 }
