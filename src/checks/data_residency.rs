@@ -125,7 +125,7 @@ const OWNING: ([Dataset; Dataset::ALL.len()], usize) = {
 /// The same slice for the same set of datasets, for the life of the
 /// process: a check's subjects are `&'static`, and only as many distinct
 /// sets as rules name kinds are ever made.
-fn intern(datasets: BTreeSet<Dataset>) -> &'static [Dataset] {
+pub(super) fn intern(datasets: BTreeSet<Dataset>) -> &'static [Dataset] {
     static SETS: LazyLock<Mutex<HashMap<BTreeSet<Dataset>, &'static [Dataset]>>> =
         LazyLock::new(|| Mutex::new(HashMap::new()));
     let mut sets = SETS.lock().unwrap_or_else(|e| e.into_inner());

@@ -29,6 +29,7 @@ mod testutil;
 
 mod asg_multi_az;
 mod cloudtrail_multi_region;
+mod customer_managed_key;
 mod data_residency;
 mod ebs_default_encryption;
 mod ebs_snapshot_encrypted;
@@ -551,6 +552,7 @@ pub fn registry() -> &'static [Registered] {
             register::<maintenance_window::MaintenanceWindow>(),
             register::<subnet_private::SubnetPrivate>(),
             register::<data_residency::DataResidency>(),
+            register::<customer_managed_key::CustomerManagedKey>(),
         ]
     });
     &REGISTRY

@@ -960,7 +960,7 @@ fn checks_lists_every_registered_check_with_described_parameters() {
     );
     assert!(
         text.stdout
-            .contains("27 checks; rules from rules/kliv.toml"),
+            .contains("28 checks; rules from rules/kliv.toml"),
         "{}",
         text.stdout
     );

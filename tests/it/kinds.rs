@@ -179,7 +179,7 @@ async fn kms_keys_are_read_with_rotation_only_where_it_applies() {
     );
 }
 
-fn table(
+pub(crate) fn table(
     ddb: &aws_sdk_dynamodb::Client,
     name: &str,
 ) -> aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder {

@@ -14,6 +14,7 @@ mod action;
 mod attribute;
 mod checks_golden;
 mod cli;
+mod customer_keys;
 mod details_live;
 mod display;
 mod engines;

@@ -59,6 +59,7 @@ fn the_nordlys_pack_loads_with_a_rule_per_promise() {
         "[expr]",
         "[data-residency]",
         "[subnet-private]",
+        "[customer-managed-key]",
     ] {
         assert!(run.stdout.contains(form), "no {form} rule:\n{}", run.stdout);
     }
@@ -124,6 +125,11 @@ fn the_nordlys_pack_judges_the_example_estate() {
     );
     assert_eq!(count("NL-DDB-1", "fail"), 1, "sessions has no PITR");
     assert_eq!(count("NL-CACHE-1", "pass"), 1);
+    // Who manages each database's key, looked up among the KMS keys:
+    // orders and both clusters use the customer managed "app data" key;
+    // reports is not encrypted.
+    assert_eq!(count("NL-KMS-2", "pass"), 3);
+    assert_eq!(count("NL-KMS-2", "fail"), 1, "reports is not encrypted");
     // The estate saved no bucket versioning, object lock, account Block
     // Public Access or load balancer attributes: unknown, never passed.
     for id in ["NL-S3-1", "NL-S3-2", "NL-LB-1"] {
@@ -243,6 +249,11 @@ async fn a_live_scan_with_the_nordlys_pack_judges_both_ways() {
         assert_eq!(status(rule, &good), "pass", "{rule} on nordlys-good");
         assert_eq!(status(rule, &bad), "fail", "{rule} on nordlys-bad");
     }
+    // nordlys-bad is not encrypted; nordlys-good is encrypted with RDS's
+    // default key, which moto names `default_kms_key_id` (not a key it
+    // lists: tests/README.md), so who manages it is unknown.
+    assert_eq!(status("NL-KMS-2", &bad), "fail");
+    assert_eq!(status("NL-KMS-2", &good), "unknown");
     // The owner tag, over every kind, is read from the tags AWS returned.
     assert_eq!(status("NL-TAG-1", &good), "pass");
     let failing = report["findings"]
