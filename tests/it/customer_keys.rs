@@ -96,40 +96,16 @@ async fn database(rds: &aws_sdk_rds::Client, id: &str, encrypted: bool, key: Opt
         .expect("CreateDBInstance");
 }
 
-async fn volume(ec2: &aws_sdk_ec2::Client, encrypted: bool, key: Option<&str>) -> String {
-    ec2.create_volume()
-        .availability_zone(format!("{REGION}a"))
-        .size(1)
-        .encrypted(encrypted)
-        .set_kms_key_id(key.map(str::to_string))
-        .send()
-        .await
-        .expect("CreateVolume")
-        .volume_id()
-        .unwrap()
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scan_judges_who_manages_the_keys_of_volumes_databases_and_tables() {
     let account = account().await;
     let config = account.config(REGION).await;
     let kms = aws_sdk_kms::Client::new(&config);
-    let cmk = kms
-        .create_key()
-        .description("conform test data key")
-        .send()
-        .await
-        .expect("CreateKey")
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_string();
+    let cmk = estate::key_arn(kms.create_key().description("conform test data key")).await;
     let ec2 = aws_sdk_ec2::Client::new(&config);
-    let vol_cmk = volume(&ec2, true, Some(&cmk)).await;
-    let vol_plain = volume(&ec2, false, None).await;
-    let vol_default = volume(&ec2, true, None).await;
+    let vol_cmk = estate::volume_with_key(&ec2, true, Some(&cmk)).await;
+    let vol_plain = estate::volume_with_key(&ec2, false, None).await;
+    let vol_default = estate::volume_with_key(&ec2, true, None).await;
     let rds = aws_sdk_rds::Client::new(&config);
     database(&rds, "db-cmk", true, Some(&cmk)).await;
     database(&rds, "db-plain", false, None).await;

@@ -84,45 +84,19 @@ fn s(v: &str) -> Option<Value> {
 async fn kms_keys_are_read_with_rotation_only_where_it_applies() {
     let account = account().await;
     let kms = aws_sdk_kms::Client::new(&account.config(REGION).await);
-    let rotated = kms
-        .create_key()
-        .description("rotated")
-        .send()
-        .await
-        .expect("CreateKey")
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_string();
+    let rotated = estate::key_arn(kms.create_key().description("rotated")).await;
     kms.enable_key_rotation()
         .key_id(&rotated)
         .send()
         .await
         .expect("EnableKeyRotation");
-    let plain = kms
-        .create_key()
-        .description("not rotated")
-        .send()
-        .await
-        .expect("CreateKey")
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_string();
-    let signing = kms
-        .create_key()
-        .key_spec(aws_sdk_kms::types::KeySpec::Rsa2048)
-        .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify)
-        .send()
-        .await
-        .expect("CreateKey")
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_string();
+    let plain = estate::key_arn(kms.create_key().description("not rotated")).await;
+    let signing = estate::key_arn(
+        kms.create_key()
+            .key_spec(aws_sdk_kms::types::KeySpec::Rsa2048)
+            .key_usage(aws_sdk_kms::types::KeyUsageType::SignVerify),
+    )
+    .await;
 
     // Without a rule that reads rotation, no GetKeyRotationStatus.
     let (inventory, calls) = collect(&account, &[Dataset::KmsKeys]).await;
@@ -207,16 +181,7 @@ async fn dynamodb_tables_are_read_with_encryption_and_point_in_time_recovery() {
     let account = account().await;
     let config = account.config(REGION).await;
     let kms = aws_sdk_kms::Client::new(&config);
-    let key = kms
-        .create_key()
-        .send()
-        .await
-        .expect("CreateKey")
-        .key_metadata()
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_string();
+    let key = estate::key_arn(kms.create_key()).await;
     let ddb = aws_sdk_dynamodb::Client::new(&config);
     table(&ddb, "orders")
         .sse_specification(

@@ -274,15 +274,40 @@ pub async fn elastic_ip_on_second_interface(
 }
 
 pub async fn volume(ec2: &aws_sdk_ec2::Client, encrypted: bool) -> String {
+    volume_with_key(ec2, encrypted, None).await
+}
+
+/// A 1 GiB volume, encrypted with `key` when given.
+pub async fn volume_with_key(
+    ec2: &aws_sdk_ec2::Client,
+    encrypted: bool,
+    key: Option<&str>,
+) -> String {
     ec2.create_volume()
         .availability_zone(format!("{REGION}a"))
         .size(1)
         .encrypted(encrypted)
+        .set_kms_key_id(key.map(str::to_string))
         .send()
         .await
         .expect("CreateVolume")
         .volume_id()
         .expect("volume id")
+        .to_string()
+}
+
+/// Sends `request` (a `CreateKey` as the test wants it) and gives the new
+/// key's ARN.
+pub async fn key_arn(
+    request: aws_sdk_kms::operation::create_key::builders::CreateKeyFluentBuilder,
+) -> String {
+    request
+        .send()
+        .await
+        .expect("CreateKey")
+        .key_metadata()
+        .and_then(|k| k.arn())
+        .expect("the key's ARN")
         .to_string()
 }
 
