@@ -11,7 +11,9 @@
 //! - adaptive retries (client-side rate limiting on throttling) with
 //!   [`MAX_ATTEMPTS`] attempts;
 //! - timeouts, so that a region whose endpoint does not answer fails that
-//!   region's datasets instead of hanging the scan.
+//!   region's datasets instead of hanging the scan;
+//! - stalled-stream protection of answers only, not of the requests'
+//!   small bodies.
 //!
 //! Each region gets its clients from a copy of that configuration with the
 //! region set ([`RegionClients`]); they are built once per (service,
@@ -21,6 +23,7 @@
 
 use std::time::Duration;
 
+use aws_config::stalled_stream_protection::StalledStreamProtectionConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::{ProvideCredentials, SharedCredentialsProvider};
@@ -76,6 +79,18 @@ pub(crate) async fn load_config(options: &CollectOptions, stats: &CallStats) -> 
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
+    // Stalled-stream protection watches the answer's body (a download
+    // that stops arriving fails after its grace period, before the attempt
+    // timeout), but not the request's: conform's requests are a form or a
+    // JSON object of a few hundred bytes, and watching their upload costs
+    // CPU on every request (README, Benchmarks: "Where a live scan's CPU
+    // went"). A request that cannot be sent still fails at
+    // --attempt-timeout.
+    loader = loader.stalled_stream_protection(
+        StalledStreamProtectionConfig::enabled()
+            .upload_enabled(false)
+            .build(),
+    );
     ScanConfig {
         sdk: loader.load().await,
         stats: stats.clone(),

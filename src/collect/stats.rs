@@ -50,10 +50,12 @@ impl OperationStats {
     }
 }
 
-/// The counts of one scan, shared by every client's interceptor.
+/// The counts of one scan, shared by every client's interceptor: by
+/// service, then by operation (looked up by the SDK's borrowed names, so
+/// that counting a request allocates nothing once its operation is known).
 #[derive(Debug, Clone, Default)]
 pub struct CallStats {
-    by_operation: Arc<Mutex<BTreeMap<(String, String), OperationStats>>>,
+    by_operation: Arc<Mutex<BTreeMap<String, BTreeMap<String, OperationStats>>>>,
 }
 
 impl CallStats {
@@ -63,27 +65,43 @@ impl CallStats {
 
     /// Every operation seen, by service and name.
     pub fn snapshot(&self) -> Vec<OperationStats> {
-        match self.by_operation.lock() {
-            Ok(map) => map.values().cloned().collect(),
-            Err(poisoned) => poisoned.into_inner().values().cloned().collect(),
-        }
+        let map = match self.by_operation.lock() {
+            Ok(map) => map,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.values()
+            .flat_map(|operations| operations.values().cloned())
+            .collect()
     }
 
     fn update(&self, cfg: &ConfigBag, f: impl FnOnce(&mut OperationStats)) {
         let Some(meta) = cfg.load::<Metadata>() else {
             return;
         };
-        let key = (meta.service().to_string(), meta.name().to_string());
+        let (service, operation) = (meta.service(), meta.name());
         let mut map = match self.by_operation.lock() {
             Ok(map) => map,
             Err(poisoned) => poisoned.into_inner(),
         };
-        let entry = map.entry(key).or_insert_with(|| OperationStats {
-            service: meta.service().to_string(),
-            operation: meta.name().to_string(),
-            ..Default::default()
-        });
-        f(entry);
+        if !map.contains_key(service) {
+            map.insert(service.to_string(), BTreeMap::new());
+        }
+        let Some(operations) = map.get_mut(service) else {
+            return;
+        };
+        if !operations.contains_key(operation) {
+            operations.insert(
+                operation.to_string(),
+                OperationStats {
+                    service: service.to_string(),
+                    operation: operation.to_string(),
+                    ..Default::default()
+                },
+            );
+        }
+        if let Some(entry) = operations.get_mut(operation) {
+            f(entry);
+        }
     }
 
     /// The interceptor to add to every client of a scan.
@@ -128,14 +146,27 @@ const ABSENCE_CODES: &[&str] = &[
     "ServerSideEncryptionConfigurationNotFoundError",
 ];
 
-/// Whether an error body names one of [`ABSENCE_CODES`].
+/// Whether an error body names one of [`ABSENCE_CODES`] in a `<Code>`
+/// element.
 fn is_absence(body: Option<&[u8]>) -> bool {
-    body.is_some_and(|b| {
-        let text = String::from_utf8_lossy(b);
-        ABSENCE_CODES
+    const OPEN: &[u8] = b"<Code>";
+    const CLOSE: &[u8] = b"</Code>";
+    let Some(mut rest) = body else {
+        return false;
+    };
+    while let Some(start) = memchr::memmem::find(rest, OPEN) {
+        rest = &rest[start + OPEN.len()..];
+        let Some(end) = memchr::memmem::find(rest, CLOSE) else {
+            return false;
+        };
+        if ABSENCE_CODES
             .iter()
-            .any(|code| text.contains(&format!("<Code>{code}</Code>")))
-    })
+            .any(|code| code.as_bytes() == &rest[..end])
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether an HTTP answer is a throttling one: status 429, or an error
@@ -147,13 +178,12 @@ fn is_throttling(status: u16, error_type: Option<&str>, body: Option<&[u8]>) -> 
     if status < 400 {
         return false;
     }
-    let named = |text: &str| {
-        THROTTLING_CODES.iter().any(|code| {
-            text.split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|word| word == *code)
-        })
+    // A code is a whole word: a run of ASCII letters and digits.
+    let named = |text: &[u8]| {
+        text.split(|c| !c.is_ascii_alphanumeric())
+            .any(|word| THROTTLING_CODES.iter().any(|code| code.as_bytes() == word))
     };
-    error_type.is_some_and(named) || body.is_some_and(|b| named(&String::from_utf8_lossy(b)))
+    error_type.is_some_and(|t| named(t.as_bytes())) || body.is_some_and(named)
 }
 
 /// The SDK interceptor behind [`CallStats`].
@@ -242,6 +272,12 @@ mod tests {
             b"<Error><Code>AccessDenied</Code></Error>"
         )));
         assert!(!is_absence(None));
+        // Any of several codes, but only a whole element's text.
+        assert!(is_absence(Some(
+            b"<Errors><Code>Other</Code><Code>NoSuchLifecycleConfiguration</Code></Errors>"
+        )));
+        assert!(!is_absence(Some(b"<Code>NoSuchTagSetX</Code>")));
+        assert!(!is_absence(Some(b"<Code>NoSuchTagSet")));
     }
 
     #[test]
