@@ -224,6 +224,7 @@ pub fn evaluate_with(
         now: now.unwrap_or(inventory.collected_at),
         // Passes only counted: nobody reads their words.
         pass_detail: !matches!(passes, Passes::Elsewhere(None)),
+        orders: Default::default(),
     };
     let per_rule: Vec<(RuleResult, Option<PassesSetApart>)> = pack
         .rules
