@@ -224,6 +224,7 @@ pub fn evaluate_with(
         now: now.unwrap_or(inventory.collected_at),
         // Passes only counted: nobody reads their words.
         pass_detail: !matches!(passes, Passes::Elsewhere(None)),
+        orders: Default::default(),
     };
     let per_rule: Vec<(RuleResult, Option<PassesSetApart>)> = pack
         .rules
@@ -536,21 +537,65 @@ fn evaluate_rule(
         .collect();
     // The report's order (`Finding::sort_key`): the rule is this one and
     // the findings are in ARN order already, so a stable sort by status,
-    // account and region gives it. Account and region are `Sym`s: the
-    // same name is mostly the same pointer.
-    let same = |a: Sym, b: Sym| std::ptr::eq(a.as_str(), b.as_str());
-    let sym = |a: Sym, b: Sym| match same(a, b) {
-        true => std::cmp::Ordering::Equal,
-        false => a.cmp(&b),
-    };
-    findings.sort_by(|a, b| {
-        a.status
-            .cmp(&b.status)
-            .then_with(|| sym(a.resource.account, b.resource.account))
-            .then_with(|| sym(a.resource.region, b.resource.region))
-    });
+    // account and region gives it.
+    into_report_order(&mut findings);
     debug_assert!(findings.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()));
     (findings, set_aside, warnings, not_judged)
+}
+
+/// Puts one rule's findings, given in ARN order, in the order a stable
+/// sort by status, account and region gives. They fall into a few such
+/// groups, so each finding is moved once, into its place (by a swap),
+/// instead of many times by a merge sort (5% of the CPU of 50 attribute
+/// rules at 10^6 resources).
+fn into_report_order(findings: &mut [Finding]) {
+    type Key = (Status, Sym, Sym);
+    let key = |f: &Finding| (f.status, f.resource.account, f.resource.region);
+    // The distinct keys, and each finding's.
+    let mut keys: Vec<Key> = Vec::new();
+    let mut group: Vec<usize> = Vec::with_capacity(findings.len());
+    let mut last: Option<(Key, usize)> = None;
+    for f in findings.iter() {
+        let k = key(f);
+        let g = match last {
+            Some((l, g)) if l == k => g,
+            _ => keys.iter().position(|x| *x == k).unwrap_or_else(|| {
+                keys.push(k);
+                keys.len() - 1
+            }),
+        };
+        last = Some((k, g));
+        group.push(g);
+    }
+    // Where each key's findings start in the sorted list.
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut next = vec![0usize; keys.len()];
+    for &g in &group {
+        next[g] += 1;
+    }
+    let mut at = 0;
+    for &g in &order {
+        let n = next[g];
+        next[g] = at;
+        at += n;
+    }
+    // Each finding's place (in their order within a key: stable), then
+    // each swapped into it.
+    let mut place: Vec<usize> = group
+        .iter()
+        .map(|&g| {
+            next[g] += 1;
+            next[g] - 1
+        })
+        .collect();
+    for i in 0..findings.len() {
+        while place[i] != i {
+            let to = place[i];
+            findings.swap(i, to);
+            place.swap(i, to);
+        }
+    }
 }
 
 /// Joins a second verdict on the same resource into the first: the worse

@@ -221,18 +221,13 @@ impl Visitor for Judge<'_> {
     type Output = Vec<Outcome>;
     fn visit<R: Described>(self, dataset: Dataset, resources: &[R]) -> Vec<Outcome> {
         let getters = Getters::of(self.attribute);
-        // A list that holds only this dataset (all but load balancers') is
-        // judged straight into a list of its length.
-        if resources.iter().all(|r| r.dataset() == dataset) {
-            return resources
-                .par_iter()
-                .map(|r| self.judge(r, &getters))
-                .collect();
-        }
-        resources
+        // In ARN order (sorted once for every rule over the kind): the
+        // order in which the evaluation joins a rule's verdicts, so that
+        // it finds them sorted.
+        let order = self.ctx.orders.of(dataset, resources);
+        order
             .par_iter()
-            .filter(|r| r.dataset() == dataset)
-            .map(|r| self.judge(r, &getters))
+            .map(|&i| self.judge(&resources[i], &getters))
             .collect()
     }
 }
@@ -1121,6 +1116,45 @@ mod tests {
     }
 
     #[test]
+    fn verdicts_come_out_in_arn_order_with_the_order_sorted_once_per_evaluation() {
+        let mut inv = inventory();
+        inv.db_instances.reverse();
+        let mut arns: Vec<String> = inv
+            .db_instances
+            .iter()
+            .map(|d| d.arn().to_string())
+            .collect();
+        assert!(
+            !arns.is_sorted(),
+            "the list is not in ARN order to begin with"
+        );
+        arns.sort();
+        let text = crate::rules::ONE_RULE_PACK.replace(
+            r#"checks = [{ name = "log-retention", params = { min_days = 30 } }]"#,
+            "kind = \"AWS::RDS::DBInstance\"\nexpr = \"resource.StorageEncrypted\"",
+        );
+        let pack = crate::rules::parse(std::path::Path::new("t.toml"), &text).unwrap();
+        let ctx = Context {
+            addresses: Default::default(),
+            now: inv.collected_at,
+            pass_detail: true,
+            orders: Default::default(),
+        };
+        let out = pack.rules[0].checks[0].evaluate(&ctx, &inv);
+        let judged: Vec<String> = out.iter().map(|o| o.resource.arn.to_string()).collect();
+        assert_eq!(judged, arns);
+        let first = ctx.orders.of(Dataset::DbInstances, &inv.db_instances);
+        let again = ctx.orders.of(Dataset::DbInstances, &inv.db_instances);
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "sorted once");
+        // Only the resources of the dataset asked for (a list may hold two).
+        assert!(
+            ctx.orders
+                .of(Dataset::DbClusters, &inv.db_instances)
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn passes_are_left_without_words_only_when_no_report_reads_them() {
         let inv = inventory();
         for lines in [
@@ -1138,6 +1172,7 @@ mod tests {
                 addresses: Default::default(),
                 now: inv.collected_at,
                 pass_detail: true,
+                orders: Default::default(),
             };
             let full = check.evaluate(&ctx, &inv);
             ctx.pass_detail = false;
@@ -1289,6 +1324,7 @@ mod tests {
                 addresses: Default::default(),
                 now: inv.collected_at,
                 pass_detail: true,
+                orders: Default::default(),
             },
         };
         let r = &inv.db_instances[0];

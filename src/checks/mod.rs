@@ -119,6 +119,48 @@ pub struct Context {
     /// When it does not (passes only counted: [`crate::evaluate::Passes`]
     /// `Elsewhere(None)`), a check may leave them empty.
     pub pass_detail: bool,
+    /// The resources of each list in ARN order, sorted once per
+    /// evaluation ([`Orders::of`]).
+    pub orders: Orders,
+}
+
+/// For the checks that judge every resource of a kind (attribute rules):
+/// the positions of a dataset's resources in its inventory list, in ARN
+/// order, sorted once for all the rules over the kind. Their verdicts come
+/// out in the order the evaluation joins a rule's verdicts in (by ARN), so
+/// that its sort finds them sorted instead of sorting them again for each
+/// rule (at 10^6 resources, 10% of the CPU of 50 attribute rules).
+#[derive(Debug, Clone, Default)]
+pub struct Orders(std::sync::Arc<std::sync::Mutex<OrderMap>>);
+
+/// (dataset, the list's address and length) -> positions in ARN order.
+type OrderMap = std::collections::HashMap<(Dataset, usize, usize), std::sync::Arc<[usize]>>;
+
+impl Orders {
+    /// The positions of the resources of `dataset` in `resources`, in ARN
+    /// order; resources with the same ARN in their order in the list (as
+    /// a stable sort by ARN would leave them).
+    pub fn of<R: crate::inventory::Resource>(
+        &self,
+        dataset: Dataset,
+        resources: &[R],
+    ) -> std::sync::Arc<[usize]> {
+        let key = (dataset, resources.as_ptr() as usize, resources.len());
+        if let Some(order) = self.0.lock().ok().and_then(|map| map.get(&key).cloned()) {
+            return order;
+        }
+        // Sorted outside the lock (and not with rayon: a rayon thread
+        // waiting on the lock would be stealing work that wants it).
+        let mut order: Vec<usize> = (0..resources.len())
+            .filter(|&i| resources[i].dataset() == dataset)
+            .collect();
+        order.sort_by(|&a, &b| resources[a].arn().cmp(resources[b].arn()));
+        let order: std::sync::Arc<[usize]> = order.into();
+        if let Ok(mut map) = self.0.lock() {
+            return map.entry(key).or_insert(order).clone();
+        }
+        order
+    }
 }
 
 /// A parameter a check cannot work with, found when its rule is loaded.

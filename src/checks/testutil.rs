@@ -63,6 +63,7 @@ pub fn ctx() -> Context {
         addresses: AddressSpace::default(),
         now: now(),
         pass_detail: true,
+        orders: Default::default(),
     }
 }
 
@@ -80,6 +81,7 @@ pub fn ctx_trusting(trusted: &[&str]) -> Context {
         addresses: AddressSpace::new(&private, &trusted),
         now: now(),
         pass_detail: true,
+        orders: Default::default(),
     }
 }
 
