@@ -8,10 +8,11 @@
 //! waits for a slot behind the pages of other datasets (slow ones, when a
 //! service answers a large page) delays the whole chain by as much, while
 //! those pages have time to spare. So requests of the budgets marked
-//! [`Budget::first`](super::limits::Budget::first) (and the set-up calls
-//! that open an account, which everything of the account waits for) take
-//! the next free slot before any other waiting request; within each queue
-//! slots go in order of arrival. Neither queue can be starved for long:
+//! [`Budget::first`](super::limits::Budget::first), the listings that head
+//! other chains ([`goes_first`](super::limits::goes_first)) and the
+//! set-up calls that open an account, which everything of the account
+//! waits for, take the next free slot before any other waiting request;
+//! within each queue slots go in order of arrival. Neither queue can be starved for long:
 //! the first queue only holds requests a budget lets through at its rate.
 
 use std::collections::VecDeque;
