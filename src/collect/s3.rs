@@ -31,11 +31,12 @@
 //! |                      | `s3:GetAccountPublicAccessBlock`)                                 |
 //!
 //! All per-bucket reads share the scan's request limit. At most
-//! [`BUCKETS_AT_ONCE`] buckets of a region are being read at a time (and
-//! as many are being located): each bucket's reads are one future of tens
-//! of kilobytes (the SDK's requests in it), and made all at once, for every
-//! bucket of the account, they were most of a scan's peak memory
-//! (19 of 31 MB of heap at 300 buckets, about 300 MB at 5,000).
+//! [`BUCKETS_AT_ONCE`] buckets of the account are being located and read
+//! at a time, each read as soon as its region is known: each bucket's
+//! reads are one future of tens of kilobytes (the SDK's requests in it),
+//! and made all at once, for every bucket of the account, they were most
+//! of a scan's peak memory (19 of 31 MB of heap at 300 buckets, about 300
+//! MB at 5,000).
 //!
 //! `ListBuckets` returns `BucketRegion` only when the request has a
 //! parameter; `MaxBuckets` is one, so `GetBucketLocation` is a fallback.
@@ -168,15 +169,11 @@ impl Details {
     }
 }
 
-/// Buckets read at a time, per region (and located at a time): many more
+/// Buckets being located and read at a time, in the account: many more
 /// requests than `--concurrency` allows in flight (each bucket sends
-/// several), so the request slots and each region's budget stay as busy
-/// as when every bucket was started at once, in a bounded memory.
-pub(crate) const BUCKETS_AT_ONCE: usize = 64;
-
-/// A listed bucket's name and region (or why its region is unknown), at
-/// its place in the list.
-type Located = (usize, (String, Result<String, AwsError>));
+/// several, one after another), so the request slots and the budgets stay
+/// as busy as when every bucket was started at once, in a bounded memory.
+pub(crate) const BUCKETS_AT_ONCE: usize = 128;
 
 /// Reads every bucket of the account, with what `wants` asks for besides
 /// their encryption. `ctx` is the account's global context; `home` the
@@ -212,56 +209,41 @@ pub(crate) async fn buckets(
         more: |last| last.continuation_token(),
     );
 
-    // Regions that ListBuckets did not give.
-    // All from the home region: one window; the list's order restored.
-    let mut located: Vec<Located> =
-        futures::stream::iter(listed.into_iter().enumerate().map(|(i, (name, region))| {
-            let home_client = &home_client;
-            async move {
-                let region = match region {
-                    Some(r) => Ok(r),
-                    None => bucket_location(ctx, home_client, &name).await,
-                };
-                (i, (name, region))
-            }
-        }))
-        .buffer_unordered(BUCKETS_AT_ONCE)
-        .collect()
-        .await;
-    located.sort_unstable_by_key(|(i, _)| *i);
+    // One client per bucket region, made when a bucket there is first
+    // read.
+    let clients: std::sync::Mutex<HashMap<String, Client>> = Default::default();
+    let client_in = |region: &str| -> Client {
+        let mut clients = match clients.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        clients
+            .entry(region.to_string())
+            .or_insert_with(|| s3_client(config, region, force_path_style))
+            .clone()
+    };
 
-    // One client per bucket region.
-    let mut clients: HashMap<String, Client> = HashMap::new();
-    for (_, (_, region)) in &located {
-        if let Ok(r) = region {
-            clients
-                .entry(r.clone())
-                .or_insert_with(|| s3_client(config, r, force_path_style));
-        }
-    }
-
-    let read = |(name, region): (String, Result<String, AwsError>)| {
-        let clients = &clients;
+    // Each bucket is located (when ListBuckets did not give its region)
+    // and then read at once, in one window: the reads of the first
+    // buckets located overlap the locating of the next, instead of
+    // waiting for every bucket's region. The list's order is restored.
+    let read = |(name, region): (String, Option<String>)| {
+        let home_client = &home_client;
+        let client_in = &client_in;
         async move {
+            let region = match region {
+                Some(r) => Ok(r),
+                None => bucket_location(ctx, home_client, &name).await,
+            };
             let (region, default_encryption, details) = match region {
-                Ok(region) => match clients.get(&region) {
-                    Some(client) => {
-                        let (encryption, details) = futures::join!(
-                            default_encryption(ctx, client, &name),
-                            bucket_details(ctx, client, &name, wants)
-                        );
-                        (region, encryption, details)
-                    }
-                    None => {
-                        let e = super::error::internal_error(
-                            "GetBucketEncryption",
-                            "NoClient",
-                            format!("no S3 client for region {region}"),
-                        );
-                        let details = Details::unreadable_if(wants, &e);
-                        (region, Read::Unreadable(e.into()), details)
-                    }
-                },
+                Ok(region) => {
+                    let client = client_in(&region);
+                    let (encryption, details) = futures::join!(
+                        default_encryption(ctx, &client, &name),
+                        bucket_details(ctx, &client, &name, wants)
+                    );
+                    (region, encryption, details)
+                }
                 Err(e) => {
                     let details = Details::unreadable_if(wants, &e);
                     (GLOBAL.to_string(), Read::Unreadable(e.into()), details)
@@ -286,28 +268,16 @@ pub(crate) async fn buckets(
             }
         }
     };
-    // A window per region, each region's budget being its own (buckets
-    // whose region is unknown send nothing); the list's order restored.
-    let mut by_region: HashMap<Option<String>, Vec<Located>> = HashMap::new();
-    for (i, bucket) in located {
-        let region = bucket.1.as_ref().ok().cloned();
-        by_region.entry(region).or_default().push((i, bucket));
-    }
     let read = &read;
-    let mut items: Vec<(usize, Bucket)> =
-        futures::future::join_all(by_region.into_values().map(|group| {
-            futures::stream::iter(
-                group
-                    .into_iter()
-                    .map(|(i, bucket)| async move { (i, read(bucket).await) }),
-            )
-            .buffer_unordered(BUCKETS_AT_ONCE)
-            .collect::<Vec<_>>()
-        }))
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut items: Vec<(usize, Bucket)> = futures::stream::iter(
+        listed
+            .into_iter()
+            .enumerate()
+            .map(|(i, bucket)| async move { (i, read(bucket).await) }),
+    )
+    .buffer_unordered(BUCKETS_AT_ONCE)
+    .collect()
+    .await;
     items.sort_unstable_by_key(|(i, _)| *i);
     let items = items.into_iter().map(|(_, bucket)| bucket).collect();
     Partial { items, error }
