@@ -20,10 +20,11 @@
 //! is not among the keys `ListKeys` returned (deleted, or not visible to
 //! the scanner).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::kinds_param;
 use super::resource::{clusterless_member_outcome, clusterless_members, resource_ref, set};
 use super::{Check, CheckDoc, Context, NotJudged, ParamDoc, ParamError};
 use crate::findings::{Evidence, Outcome, Status};
@@ -741,54 +742,25 @@ Evidence names the resource's key field and its value, and the key's ARN, `KeyMa
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let mut datasets = BTreeSet::new();
-        for (i, kind) in params.kinds.iter().enumerate() {
-            let kind = kind.trim();
-            let Some(&dataset) = KINDS.iter().find(|d| d.resource_type() == kind) else {
-                let known = Dataset::KINDS.iter().any(|k| k.resource_type == kind);
-                let m = if known {
-                    format!(
-                        "{kind} is not a kind this check judges (it judges {})",
-                        supported()
-                    )
-                } else {
-                    let near = KINDS
-                        .iter()
-                        .map(|d| {
-                            (
-                                crate::regions::distance(
-                                    &kind.to_ascii_lowercase(),
-                                    &d.resource_type().to_ascii_lowercase(),
-                                ),
-                                d.resource_type(),
-                            )
-                        })
-                        .min()
-                        .filter(|(d, _)| *d <= 4);
-                    match near {
-                        Some((_, t)) => format!(
-                            "unknown kind {kind:?}; did you mean {t:?}? (this check judges {})",
-                            supported()
-                        ),
-                        None => {
-                            format!("unknown kind {kind:?} (this check judges {})", supported())
-                        }
-                    }
-                };
-                return Err(ParamError::at("kinds", i, m));
-            };
-            if !datasets.insert(dataset) {
-                return Err(ParamError::at(
-                    "kinds",
-                    i,
-                    format!("{kind} is listed twice"),
-                ));
+        let datasets = kinds_param::compile(&params.kinds, KINDS, |kind, near| {
+            if Dataset::KINDS.iter().any(|k| k.resource_type == kind) {
+                return format!(
+                    "{kind} is not a kind this check judges (it judges {})",
+                    supported()
+                );
             }
-        }
+            match near {
+                Some(t) => format!(
+                    "unknown kind {kind:?}; did you mean {t:?}? (this check judges {})",
+                    supported()
+                ),
+                None => format!("unknown kind {kind:?} (this check judges {})", supported()),
+            }
+        })?;
         let datasets = if datasets.is_empty() {
             KINDS
         } else {
-            super::data_residency::intern(datasets)
+            kinds_param::intern(datasets)
         };
         Ok(Compiled { datasets })
     }
@@ -1309,7 +1281,7 @@ mod tests {
                 .unwrap()
                 .datasets()
         };
-        let mut all: BTreeSet<Dataset> = KINDS.iter().copied().collect();
+        let mut all: std::collections::BTreeSet<Dataset> = KINDS.iter().copied().collect();
         all.insert(Dataset::KmsKeys);
         assert_eq!(pack(""), all);
         assert_eq!(

@@ -37,11 +37,11 @@
 //! account's enabled regions gives one unknown for the account. Allowed
 //! regions need no reading to keep the promise: anything there passes.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::{LazyLock, Mutex};
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::kinds_param;
 use super::resource::resource_ref;
 use super::{Check, CheckDoc, Context, NotJudged, ParamDoc, ParamError};
 use crate::evaluate::dataset_ref;
@@ -121,17 +121,6 @@ const OWNING: ([Dataset; Dataset::ALL.len()], usize) = {
     }
     (out, n)
 };
-
-/// The same slice for the same set of datasets, for the life of the
-/// process: a check's subjects are `&'static`, and only as many distinct
-/// sets as rules name kinds are ever made.
-pub(super) fn intern(datasets: BTreeSet<Dataset>) -> &'static [Dataset] {
-    static SETS: LazyLock<Mutex<HashMap<BTreeSet<Dataset>, &'static [Dataset]>>> =
-        LazyLock::new(|| Mutex::new(HashMap::new()));
-    let mut sets = SETS.lock().unwrap_or_else(|e| e.into_inner());
-    sets.entry(datasets.clone())
-        .or_insert_with(|| Box::leak(datasets.into_iter().collect::<Vec<_>>().into_boxed_slice()))
-}
 
 /// The resources AWS makes in every region whatever the account does, by
 /// ARN, with the reason: one pass over the lists that hold them.
@@ -452,43 +441,19 @@ A resource outside the allowed regions is found only if its region is read: a li
             allowed.push(region.to_string());
         }
         allowed.sort();
-        let mut datasets = BTreeSet::new();
-        for (i, kind) in params.kinds.iter().enumerate() {
-            let kind = kind.trim();
-            let Some(k) = Dataset::KINDS.iter().find(|k| k.resource_type == kind) else {
-                let mut m = format!("unknown kind {kind:?}");
-                let near = Dataset::KINDS
-                    .iter()
-                    .map(|k| {
-                        (
-                            crate::regions::distance(
-                                &kind.to_ascii_lowercase(),
-                                &k.resource_type.to_ascii_lowercase(),
-                            ),
-                            k.resource_type,
-                        )
-                    })
-                    .min();
-                match near {
-                    Some((d, t)) if d <= 4 => m.push_str(&format!("; did you mean {t:?}?")),
-                    _ => m.push_str(" (`conform checks` lists the kinds data-residency judges)"),
-                }
-                return Err(ParamError::at("kinds", i, m));
-            };
-            if !datasets.insert(k.dataset) {
-                return Err(ParamError::at(
-                    "kinds",
-                    i,
-                    format!("{kind} is listed twice"),
-                ));
-            }
-        }
+        let mut datasets =
+            kinds_param::compile(&params.kinds, Dataset::ALL, |kind, near| match near {
+                Some(t) => format!("unknown kind {kind:?}; did you mean {t:?}?"),
+                None => format!(
+                    "unknown kind {kind:?} (`conform checks` lists the kinds data-residency judges)"
+                ),
+            })?;
         if datasets.is_empty() {
             datasets = Self::SUBJECTS.iter().copied().collect();
         }
         Ok(Compiled {
             allowed,
-            datasets: intern(datasets),
+            datasets: kinds_param::intern(datasets),
         })
     }
 

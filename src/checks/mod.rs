@@ -23,6 +23,7 @@ mod zones;
 
 pub mod attribute;
 
+mod kinds_param;
 mod resource;
 #[cfg(test)]
 mod testutil;
